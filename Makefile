@@ -1,0 +1,34 @@
+# One entry point: `make preflight` (set up + run the dev stack offline), `make test` (set up + all tests).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup preflight test lint bench lock clean
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+setup: $(STAMP)
+
+preflight: setup
+	$(BIN)/opsctl preflight --stack dev
+
+lint: setup
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/preflight.py
+
+lock: setup
+	{ echo "# Full pin set (pip freeze of requirements-dev.txt on Python 3.11); regenerate with: make lock"; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

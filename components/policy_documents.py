@@ -1,0 +1,154 @@
+"""Pure builders for IAM-style policy documents (key, topic). No Pulumi here: testable as data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Account:
+    """Where the baseline is deployed: enough to write ARNs and scope conditions."""
+
+    account_id: str
+    region: str
+    partition: str = "aws"
+
+    def arn(self, service: str, resource: str) -> str:
+        return f"arn:{self.partition}:{service}:{self.region}:{self.account_id}:{resource}"
+
+    @property
+    def root(self) -> str:
+        return f"arn:{self.partition}:iam::{self.account_id}:root"
+
+
+KEY_USERS = ("logs", "sns", "cloudwatch", "events", "cloudtrail", "config")
+"""Services a baseline key can be opened to; each gets exactly the statement below."""
+
+_DATA_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
+
+
+def _key_statement(service: str, account: Account) -> dict[str, Any]:
+    source_account = {"StringEquals": {"aws:SourceAccount": account.account_id}}
+    if service == "logs":
+        return {
+            "Sid": "AllowCloudWatchLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": f"logs.{account.region}.amazonaws.com"},
+            "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            "Resource": "*",
+            "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": account.arn("logs", "log-group:*")}},
+        }
+    if service == "sns":
+        return {
+            "Sid": "AllowSnsForTopicsOfThisAccount",
+            "Effect": "Allow",
+            "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": _DATA_KEY_ACTIONS,
+            "Resource": "*",
+            "Condition": source_account,
+        }
+    if service == "cloudwatch":
+        return {
+            "Sid": "AllowCloudWatchAlarmsToPublishToEncryptedTopics",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": _DATA_KEY_ACTIONS,
+            "Resource": "*",
+            "Condition": {**source_account, "ArnLike": {"aws:SourceArn": account.arn("cloudwatch", "alarm:*")}},
+        }
+    if service == "events":
+        return {
+            "Sid": "AllowEventBridgeToPublishToEncryptedTopics",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": _DATA_KEY_ACTIONS,
+            "Resource": "*",
+            "Condition": {**source_account, "ArnLike": {"aws:SourceArn": account.arn("events", "rule/*")}},
+        }
+    if service == "cloudtrail":
+        return {
+            "Sid": "AllowCloudTrailToEncryptLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": ["kms:GenerateDataKey*", "kms:DescribeKey"],
+            "Resource": "*",
+            "Condition": {
+                **source_account,
+                # Trails are multi-region: the context carries the trail's home region, any of them.
+                "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:{account.partition}:cloudtrail:*:{account.account_id}:trail/*"},
+            },
+        }
+    if service == "config":
+        return {
+            "Sid": "AllowConfigToEncryptDeliveries",
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Action": _DATA_KEY_ACTIONS,
+            "Resource": "*",
+            "Condition": source_account,
+        }
+    raise ValueError(f"unknown key user {service!r}; allowed: {', '.join(KEY_USERS)}")
+
+
+def key_policy(account: Account, services: Iterable[str]) -> dict[str, Any]:
+    """Key policy: the account administers the key through IAM; named services may use it, scoped to this account."""
+    statements = [
+        {
+            "Sid": "EnableIamPoliciesOfThisAccount",
+            "Effect": "Allow",
+            "Principal": {"AWS": account.root},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    ]
+    statements += [_key_statement(service, account) for service in dict.fromkeys(services)]
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def topic_policy(account: Account, topic_arn: str) -> dict[str, Any]:
+    """Topic policy: the owner account manages it; CloudWatch alarms and EventBridge rules of this account publish."""
+    source_account = {"StringEquals": {"aws:SourceAccount": account.account_id}}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "OwnerAccountManagesTopic",
+                "Effect": "Allow",
+                "Principal": {"AWS": account.root},
+                "Action": [
+                    "sns:GetTopicAttributes",
+                    "sns:SetTopicAttributes",
+                    "sns:AddPermission",
+                    "sns:RemovePermission",
+                    "sns:DeleteTopic",
+                    "sns:Subscribe",
+                    "sns:ListSubscriptionsByTopic",
+                    "sns:Publish",
+                ],
+                "Resource": topic_arn,
+            },
+            {
+                "Sid": "CloudWatchAlarmsOfThisAccountPublish",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": topic_arn,
+                "Condition": {**source_account, "ArnLike": {"aws:SourceArn": account.arn("cloudwatch", "alarm:*")}},
+            },
+            {
+                "Sid": "EventBridgeRulesOfThisAccountPublish",
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": topic_arn,
+                "Condition": {**source_account, "ArnLike": {"aws:SourceArn": account.arn("events", "rule/*")}},
+            },
+        ],
+    }
+
+
+def to_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, sort_keys=False)

@@ -1,0 +1,25 @@
+"""Default tags on every taggable resource, applied once for the whole stack."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+
+
+def tag_every_resource(tags: Mapping[str, str]) -> None:
+    """Merge `tags` under each resource's own tags (its own keys win).
+
+    A stack transformation runs inside the SDK, so the tags are real inputs: visible to the
+    policy pack, to `pulumi preview` and to the offline engine alike (provider default_tags
+    would only appear as the computed `tagsAll`).
+    """
+    defaults = dict(tags)
+
+    def add_tags(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
+        if "tags" not in args.props:
+            return None
+        merged = pulumi.Output.from_input(args.props["tags"]).apply(lambda own: {**defaults, **(own or {})})
+        return pulumi.ResourceTransformationResult({**args.props, "tags": merged}, args.opts)
+
+    pulumi.runtime.register_stack_transformation(add_tags)

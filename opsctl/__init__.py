@@ -1,0 +1,1 @@
+"""opsctl: run the baseline offline (preflight) and check a deployed account."""

@@ -1,0 +1,24 @@
+"""The offline engine: the real program under Pulumi's mocks, recording every registration."""
+
+from .errors import EngineError
+from .mocks import Mode, OfflineMocks, RecordingMonitor, Registration
+from .outputs import DEFAULT_ACCOUNT
+from .project import SECRET_PLACEHOLDER, StackConfig, load_project, load_stack_config
+from .runner import OutputValue, Plan, preflight_stack, run_program
+
+__all__ = [
+    "DEFAULT_ACCOUNT",
+    "SECRET_PLACEHOLDER",
+    "EngineError",
+    "Mode",
+    "OfflineMocks",
+    "OutputValue",
+    "Plan",
+    "RecordingMonitor",
+    "Registration",
+    "StackConfig",
+    "load_project",
+    "load_stack_config",
+    "preflight_stack",
+    "run_program",
+]

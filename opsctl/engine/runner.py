@@ -1,0 +1,137 @@
+"""Run a Pulumi program under the offline mocks and return what it registered."""
+
+from __future__ import annotations
+
+import contextvars
+import runpy
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime.settings import get_root_resource
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from .errors import EngineError
+from .mocks import CollectingLogger, Mode, OfflineMocks, RecordingMonitor, Registration
+from .outputs import DEFAULT_ACCOUNT
+from .project import load_project, load_stack_config
+
+
+@dataclass(frozen=True)
+class OutputValue:
+    value: Any
+    known: bool = True
+    secret: bool = False
+
+
+@dataclass
+class Plan:
+    project: str
+    stack: str
+    mode: Mode
+    account: str
+    region: str
+    registrations: list[Registration]
+    outputs: dict[str, OutputValue] = field(default_factory=dict)
+    messages: list[tuple[str, str]] = field(default_factory=list)
+
+    def of_type(self, type_: str) -> list[Registration]:
+        return [r for r in self.registrations if r.type == type_]
+
+    def children(self, parent_urn: str) -> list[Registration]:
+        return [r for r in self.registrations if r.parent == parent_urn]
+
+
+def run_program(
+    program: Callable[[], Any],
+    *,
+    project: str = "ops-baseline",
+    stack: str = "test",
+    mode: Mode = "up",
+    config: Mapping[str, str] | None = None,
+    secret_keys: Iterable[str] = (),
+    account: str = DEFAULT_ACCOUNT,
+) -> Plan:
+    """Run `program` (any callable that declares resources) and wait for every registration.
+
+    Each run gets a fresh context, so runs in one process do not share a root stack or config.
+    """
+    values = dict(config or {})
+    region = values.get("aws:region", "us-east-1")
+    return contextvars.Context().run(
+        _run, program, project, stack, mode, values, tuple(secret_keys), account, region
+    )
+
+
+def _run(program, project, stack, mode, config, secret_keys, account, region) -> Plan:
+    mocks = OfflineMocks(mode=mode, region=region, account=account)
+    monitor = RecordingMonitor(mocks)
+    logger = CollectingLogger()
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=mode == "preview", logger=logger, monitor=monitor)
+    runtime_config.set_all_config(dict(config), list(secret_keys))
+
+    _sync_await(run_pulumi_func(program))
+    root = get_root_resource()
+    outputs = _sync_await(_resolve_all(getattr(root, "outputs", {})))
+    return Plan(
+        project=project,
+        stack=stack,
+        mode=mode,
+        account=account,
+        region=region,
+        registrations=monitor.registrations,
+        outputs=outputs,
+        messages=logger.messages,
+    )
+
+
+async def _resolve_all(exports: Mapping[str, Any]) -> dict[str, OutputValue]:
+    resolved = {}
+    for name, value in exports.items():
+        output = pulumi.Output.from_input(value)
+        known = await output.is_known()
+        resolved[name] = OutputValue(
+            value=await output.future(with_unknowns=True) if known else None,
+            known=known,
+            secret=await output.is_secret(),
+        )
+    return resolved
+
+
+def preflight_stack(project_dir: Path, stack: str, *, mode: Mode, account: str = DEFAULT_ACCOUNT) -> Plan:
+    """Run the project's real `__main__.py` for one stack, offline."""
+    project_dir = project_dir.resolve()
+    project = load_project(project_dir)
+    stack_config = load_stack_config(project, stack)
+    main = project_dir / "__main__.py"
+    if not main.is_file():
+        raise EngineError(f"{main} not found: the project has no program to run")
+
+    def program() -> None:
+        # Run the directory, like the language host: it goes first on sys.path for `import components`.
+        runpy.run_path(str(project_dir), run_name="__main__")
+
+    try:
+        return run_program(
+            program,
+            project=project.name,
+            stack=stack,
+            mode=mode,
+            config=stack_config.values,
+            secret_keys=stack_config.secret_keys,
+            account=account,
+        )
+    except pulumi.RunError as error:
+        raise EngineError(str(error)) from None
+    except EngineError:
+        raise
+    except Exception as error:  # noqa: BLE001 a program bug: report where, not a raw traceback
+        frames = traceback.extract_tb(error.__traceback__)
+        ours = [f for f in frames if Path(f.filename).is_relative_to(project_dir) and "site-packages" not in f.filename]
+        where = f" (at {Path(ours[-1].filename).relative_to(project_dir)}:{ours[-1].lineno})" if ours else ""
+        raise EngineError(f"the program failed{where}: {type(error).__name__}: {error}") from error

@@ -1,0 +1,28 @@
+"""Report formats, chosen by name on the command line."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import assert_never
+
+from .base import Formatter
+from .json_format import JsonFormatter
+from .text import TextFormatter
+
+
+class OutputFormat(str, Enum):
+    TEXT = "text"
+    JSON = "json"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def formatter(self) -> Formatter:
+        if self is OutputFormat.TEXT:
+            return TextFormatter()
+        if self is OutputFormat.JSON:
+            return JsonFormatter()
+        assert_never(self)
+
+
+__all__ = ["Formatter", "OutputFormat"]

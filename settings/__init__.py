@@ -1,0 +1,70 @@
+"""Stack configuration → frozen, typed `Settings`, with every problem reported at once.
+
+`parse_settings` works on a plain mapping of full Pulumi config keys (`ops-baseline:tags`,
+`aws:region`), as written in `Pulumi.<stack>.yaml`; `load_settings` feeds it from the Pulumi
+runtime, where structured values arrive as JSON strings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .model import NAMESPACE, AlertingSettings, Settings, SlackSettings
+from .schema import Issue, Parser, SettingsError, describe
+
+__all__ = [
+    "NAMESPACE",
+    "AlertingSettings",
+    "Issue",
+    "Settings",
+    "SettingsError",
+    "SlackSettings",
+    "describe",
+    "load_settings",
+    "parse_settings",
+]
+
+FOREIGN_KEYS = ("aws:region",)
+"""Keys outside our namespace that settings read."""
+
+
+def parse_settings(config: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> Settings:
+    """Validate a stack's config mapping; raise SettingsError listing every problem."""
+    prefix = f"{NAMESPACE}:"
+    raw = {key.removeprefix(prefix): value for key, value in config.items() if key.startswith(prefix)}
+    raw.update({key: config[key] for key in FOREIGN_KEYS if key in config})
+    parser = Parser(secret_roots=frozenset(secret_keys))
+    settings = parser.section(Settings, raw, prefix)
+    if parser.issues:
+        raise SettingsError(parser.issues)
+    return settings
+
+
+def load_settings() -> Settings:
+    """Read the running Pulumi program's config (real engine or mocks) into Settings."""
+    from pulumi.runtime import config as runtime_config
+
+    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    secret_keys = set(runtime_config.get_config_secret_keys_env()) | {
+        key for key in merged if runtime_config.is_config_secret(key)
+    }
+    decoded: dict[str, Any] = {}
+    issues: list[Issue] = []
+    for key, value in merged.items():
+        try:
+            decoded[key] = decode_runtime_value(value)
+        except json.JSONDecodeError as error:
+            shown = "[secret]" if key in secret_keys else value[:60]
+            issues.append(Issue(key, shown, f"is not valid structured config ({error.msg})"))
+    if issues:
+        raise SettingsError(issues)
+    return parse_settings(decoded, secret_keys)
+
+
+def decode_runtime_value(value: Any) -> Any:
+    """The engine passes objects and lists as JSON text and scalars as plain strings."""
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        return json.loads(value)
+    return value

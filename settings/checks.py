@@ -1,0 +1,64 @@
+"""Reusable field checks: each returns None when fine, else what is allowed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Optional
+from urllib.parse import urlsplit
+
+from .schema import Check, show
+
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
+ENVIRONMENT = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
+SLACK_CHANNEL = re.compile(r"^(#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,})$")
+TAG_CHARS = re.compile(r"^[\w\s.:/=+\-@]*$", re.UNICODE)
+
+
+def one_of(allowed: Iterable[Any], note: str = "") -> Check:
+    allowed = tuple(allowed)
+
+    def check(value: Any) -> Optional[str]:
+        if value in allowed:
+            return None
+        return f"must be one of {', '.join(show(a) for a in allowed)}{note}"
+
+    return check
+
+
+def matches(pattern: re.Pattern[str], what: str) -> Check:
+    def check(value: str) -> Optional[str]:
+        return None if pattern.match(value) else f"must be {what}"
+
+    return check
+
+
+def https_url(value: str) -> Optional[str]:
+    parts = urlsplit(value)
+    if parts.scheme == "https" and parts.hostname and " " not in value:
+        return None
+    return "must be an https:// URL with a host"
+
+
+def unique(values: tuple[Any, ...]) -> Optional[str]:
+    seen: set[Any] = set()
+    duplicates = [v for v in values if v in seen or seen.add(v)]
+    if duplicates:
+        return f"must not repeat entries (repeated: {', '.join(show(d) for d in duplicates)})"
+    return None
+
+
+def aws_tags(tags: Mapping[str, str]) -> Optional[str]:
+    problems = []
+    if len(tags) > 40:
+        problems.append(f"at most 40 tags (AWS allows 50 per resource; 10 are kept for the baseline's own), got {len(tags)}")
+    for key, value in tags.items():
+        if not 1 <= len(key) <= 128 or not TAG_CHARS.match(key):
+            problems.append(f"tag key {key!r} must be 1-128 letters, digits, spaces or _.:/=+-@")
+        elif key.lower().startswith("aws:"):
+            problems.append(f"tag key {key!r} must not start with 'aws:' (reserved by AWS)")
+        if len(value) > 256 or not TAG_CHARS.match(value):
+            problems.append(f"tag value for {key!r} must be at most 256 letters, digits, spaces or _.:/=+-@")
+    return "; ".join(problems) or None
