@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -33,7 +32,7 @@ class Alerting(pulumi.ComponentResource):
     """ARN of the alerting topic; alarms and rules publish here."""
     topic_name: pulumi.Output[str]
 
-    def __init__(self, name: str, args: AlertingArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(self, name: str, args: AlertingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ops-baseline:alerting:Alerting", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -30,7 +29,7 @@ class EncryptionKeys(pulumi.ComponentResource):
     key_id: pulumi.Output[str]
     alias_name: pulumi.Output[str]
 
-    def __init__(self, name: str, args: EncryptionKeysArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(self, name: str, args: EncryptionKeysArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ops-baseline:keys:EncryptionKeys", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 

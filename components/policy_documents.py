@@ -78,7 +78,9 @@ def _key_statement(service: str, account: Account) -> dict[str, Any]:
             "Condition": {
                 **source_account,
                 # Trails are multi-region: the context carries the trail's home region, any of them.
-                "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:{account.partition}:cloudtrail:*:{account.account_id}:trail/*"},
+                "StringLike": {
+                    "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:{account.partition}:cloudtrail:*:{account.account_id}:trail/*"
+                },
             },
         }
     if service == "config":

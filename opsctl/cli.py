@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from .engine import DEFAULT_ACCOUNT, EngineError, preflight_stack
 from .formats import OutputFormat
@@ -37,9 +37,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="preview: provider-computed outputs stay unknown, like `pulumi preview`; "
         "up: they are synthesized (ARNs, ids, names). Default: preview",
     )
-    preflight.add_argument("--project-dir", type=Path, default=Path.cwd(), help="directory holding Pulumi.yaml (default: .)")
-    preflight.add_argument("--account", default=DEFAULT_ACCOUNT, type=account_id, help=f"account id used in synthesized ARNs (default: {DEFAULT_ACCOUNT})")
-    preflight.add_argument("--format", type=OutputFormat, choices=list(OutputFormat), default=OutputFormat.TEXT, help="report format (default: text)")
+    preflight.add_argument(
+        "--project-dir", type=Path, default=Path.cwd(), help="directory holding Pulumi.yaml (default: .)"
+    )
+    preflight.add_argument(
+        "--account",
+        default=DEFAULT_ACCOUNT,
+        type=account_id,
+        help=f"account id used in synthesized ARNs (default: {DEFAULT_ACCOUNT})",
+    )
+    preflight.add_argument(
+        "--format",
+        type=OutputFormat,
+        choices=list(OutputFormat),
+        default=OutputFormat.TEXT,
+        help="report format (default: text)",
+    )
     preflight.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
     return parser
 
@@ -50,7 +63,7 @@ def account_id(value: str) -> str:
     raise argparse.ArgumentTypeError(f"{value!r} is not an AWS account id (12 digits)")
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return run_preflight(args)
@@ -72,7 +85,7 @@ def run_preflight(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def write_report(text: str, output: Optional[Path]) -> None:
+def write_report(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return

@@ -8,6 +8,7 @@ runtime, where structured values arrive as JSON strings.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = [
     "parse_settings",
 ]
 
+INTEGER = re.compile(r"^-?\d+$")
 FOREIGN_KEYS = ("aws:region",)
 """Keys outside our namespace that settings read."""
 
@@ -64,7 +66,17 @@ def load_settings() -> Settings:
 
 
 def decode_runtime_value(value: Any) -> Any:
-    """The engine passes objects and lists as JSON text and scalars as plain strings."""
-    if isinstance(value, str) and value[:1] in ("{", "["):
+    """The engine passes objects and lists as JSON text and scalars as plain strings.
+
+    Integers and booleans are turned back into what the stack file said, so errors show
+    `13`, not `"13"`; no top-level string setting is ever numeric.
+    """
+    if not isinstance(value, str):
+        return value
+    if value[:1] in ("{", "["):
         return json.loads(value)
+    if value in ("true", "false"):
+        return value == "true"
+    if INTEGER.match(value):
+        return int(value)
     return value

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlsplit
 
 from .schema import Check, show
 
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 ENVIRONMENT = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
@@ -20,7 +22,7 @@ TAG_CHARS = re.compile(r"^[\w\s.:/=+\-@]*$", re.UNICODE)
 def one_of(allowed: Iterable[Any], note: str = "") -> Check:
     allowed = tuple(allowed)
 
-    def check(value: Any) -> Optional[str]:
+    def check(value: Any) -> str | None:
         if value in allowed:
             return None
         return f"must be one of {', '.join(show(a) for a in allowed)}{note}"
@@ -29,20 +31,20 @@ def one_of(allowed: Iterable[Any], note: str = "") -> Check:
 
 
 def matches(pattern: re.Pattern[str], what: str) -> Check:
-    def check(value: str) -> Optional[str]:
+    def check(value: str) -> str | None:
         return None if pattern.match(value) else f"must be {what}"
 
     return check
 
 
-def https_url(value: str) -> Optional[str]:
+def https_url(value: str) -> str | None:
     parts = urlsplit(value)
     if parts.scheme == "https" and parts.hostname and " " not in value:
         return None
     return "must be an https:// URL with a host"
 
 
-def unique(values: tuple[Any, ...]) -> Optional[str]:
+def unique(values: tuple[Any, ...]) -> str | None:
     seen: set[Any] = set()
     duplicates = [v for v in values if v in seen or seen.add(v)]
     if duplicates:
@@ -50,10 +52,12 @@ def unique(values: tuple[Any, ...]) -> Optional[str]:
     return None
 
 
-def aws_tags(tags: Mapping[str, str]) -> Optional[str]:
+def aws_tags(tags: Mapping[str, str]) -> str | None:
     problems = []
     if len(tags) > 40:
-        problems.append(f"at most 40 tags (AWS allows 50 per resource; 10 are kept for the baseline's own), got {len(tags)}")
+        problems.append(
+            f"at most 40 tags (AWS allows 50 per resource; 10 are kept for the baseline's own), got {len(tags)}"
+        )
     for key, value in tags.items():
         if not 1 <= len(key) <= 128 or not TAG_CHARS.match(key):
             problems.append(f"tag key {key!r} must be 1-128 letters, digits, spaces or _.:/=+-@")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Optional
 
 from policies.guardrails.aws_limits import LOG_RETENTION_DAYS, NEVER_EXPIRE
 
@@ -21,7 +20,7 @@ class SlackSettings:
         check=checks.matches(checks.SLACK_CHANNEL, "#lowercase-name or a channel id like C0123ABCD"),
     )
     username: str = setting("Name the messages are posted under.", default="ops-baseline")
-    webhook_url: Optional[str] = setting(
+    webhook_url: str | None = setting(
         "Incoming-webhook URL. Secret: `pulumi config set --secret --path alerting.slack.webhookUrl <url>`.",
         default=None,
         secret=True,
@@ -49,7 +48,7 @@ class AlertingSettings:
         item_check=checks.https_url,
         check=checks.unique,
     )
-    slack: Optional[SlackSettings] = setting("Slack notifications (channel, username, webhook).", default=None)
+    slack: SlackSettings | None = setting("Slack notifications (channel, username, webhook).", default=None)
 
     @property
     def subscriber_count(self) -> int:
@@ -60,7 +59,9 @@ class AlertingSettings:
 class Settings:
     environment: str = setting(
         "Environment name, used in resource names and the `environment` tag (e.g. dev, prod).",
-        check=checks.matches(checks.ENVIRONMENT, "lowercase letters, digits and '-', starting with a letter, at most 20 characters"),
+        check=checks.matches(
+            checks.ENVIRONMENT, "lowercase letters, digits and '-', starting with a letter, at most 20 characters"
+        ),
     )
     region: str = setting(
         "AWS region of the stack (the AWS provider's own key).",
@@ -75,7 +76,9 @@ class Settings:
     log_retention_days: int = setting(
         "Retention of the log groups the baseline creates, in days (0 = never expire).",
         default=14,
-        check=checks.one_of((NEVER_EXPIRE, *LOG_RETENTION_DAYS), " (CloudWatch Logs retention values; 0 = never expire)"),
+        check=checks.one_of(
+            (NEVER_EXPIRE, *LOG_RETENTION_DAYS), " (CloudWatch Logs retention values; 0 = never expire)"
+        ),
     )
     alerting: AlertingSettings = setting("Who is told when an alarm fires.", default=AlertingSettings())
 

@@ -16,9 +16,9 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal, Union
 
-Check = Callable[[Any], Optional[str]]
+Check = Callable[[Any], str | None]
 """A check returns None when the value is fine, else a phrase saying what is allowed."""
 
 _INT_STRING = re.compile(r"^[+-]?\d+$")
@@ -53,10 +53,10 @@ def setting(
     doc: str,
     *,
     default: Any = dataclasses.MISSING,
-    check: Optional[Check] = None,
-    item_check: Optional[Check] = None,
+    check: Check | None = None,
+    item_check: Check | None = None,
     secret: bool = False,
-    key: Optional[str] = None,
+    key: str | None = None,
 ) -> Any:
     """Declare a settings field: its documentation, default, checks and secrecy.
 
@@ -136,7 +136,7 @@ class Parser:
         shown = "" if value is NO_VALUE else "[secret]" if secret else show(value)
         self.issues.append(Issue(key, shown, problem))
 
-    def section(self, cls: type, raw: Any, path: str, root: Optional[str] = None) -> Any:
+    def section(self, cls: type, raw: Any, path: str, root: str | None = None) -> Any:
         """Parse one dataclass section; returns None if it had issues.
 
         `path` is the key path so far (`ops-baseline:` at the top); `root` is the top-level
@@ -172,7 +172,7 @@ class Parser:
             return None
         return cls(**values)
 
-    def value(self, hint: Any, raw: Any, path: str, root: str, field: Optional[dataclasses.Field] = None) -> Any:
+    def value(self, hint: Any, raw: Any, path: str, root: str, field: dataclasses.Field | None = None) -> Any:
         secret = bool(field and field.metadata.get("secret"))
         converted = self.convert(hint, raw, path, root, secret)
         if converted is None or field is None:
@@ -280,7 +280,9 @@ def describe(cls: type, prefix: str = "") -> list[tuple[str, str, str, str]]:
             continue
         key = f"{prefix}{config_key(field)}"
         hint = hints[field.name]
-        inner = [a for a in typing.get_args(hint) if a is not type(None)] if typing.get_origin(hint) is Union else [hint]
+        inner = (
+            [a for a in typing.get_args(hint) if a is not type(None)] if typing.get_origin(hint) is Union else [hint]
+        )
         default = default_of(field)
         if not has_default(field):
             shown = "required"

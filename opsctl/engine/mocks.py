@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 import pulumi
 from google.protobuf import json_format
@@ -22,7 +22,7 @@ class Registration:
     urn: str
     type: str
     name: str
-    parent: Optional[str]
+    parent: str | None
     custom: bool
     inputs: dict[str, Any]
     outputs: dict[str, Any] = field(default_factory=dict)
@@ -40,7 +40,7 @@ class OfflineMocks(pulumi.runtime.Mocks):
         self.partition = partition_of(region)
         self.current_urn = ""
 
-    def new_resource(self, args: MockResourceArgs) -> tuple[Optional[str], dict]:
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
         return synthesize(
             args.typ,
             args.name,

@@ -12,7 +12,7 @@ import hashlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from pulumi.runtime.rpc import UNKNOWN
 
@@ -21,9 +21,9 @@ DEFAULT_ACCOUNT = "123456789012"
 
 @dataclass(frozen=True)
 class OutputSpec:
-    name_input: Optional[str] = None
+    name_input: str | None = None
     """Input holding the physical name; autonamed `<logical>-<7 hex>` when not given."""
-    arn: Optional[str] = None
+    arn: str | None = None
     """ARN template: {partition} {region} {account} {name} {uuid} and any input by name."""
     id: str = "{name}"
     computed: Mapping[str, str] = field(default_factory=dict)
@@ -36,22 +36,42 @@ SPECS: dict[str, OutputSpec] = {
         arn="arn:{partition}:kms:{region}:{account}:key/{uuid}", id="{uuid}", computed={"keyId": "{uuid}"}
     ),
     "aws:kms/alias:Alias": OutputSpec(
-        name_input="name", arn="arn:{partition}:kms:{region}:{account}:{name}", computed={"targetKeyArn": "arn:{partition}:kms:{region}:{account}:key/{targetKeyId}"}
+        name_input="name",
+        arn="arn:{partition}:kms:{region}:{account}:{name}",
+        computed={"targetKeyArn": "arn:{partition}:kms:{region}:{account}:key/{targetKeyId}"},
     ),
     "aws:sns/topic:Topic": OutputSpec(
-        name_input="name", arn="arn:{partition}:sns:{region}:{account}:{name}", id="{arn}", computed={"owner": "{account}"}
+        name_input="name",
+        arn="arn:{partition}:sns:{region}:{account}:{name}",
+        id="{arn}",
+        computed={"owner": "{account}"},
     ),
     "aws:sns/topicPolicy:TopicPolicy": OutputSpec(id="{arn}", computed={"owner": "{account}"}),
-    "aws:sns/topicSubscription:TopicSubscription": OutputSpec(arn="{topic}:{uuid}", id="{arn}", computed={"ownerId": "{account}"}),
-    "aws:cloudwatch/logGroup:LogGroup": OutputSpec(name_input="name", arn="arn:{partition}:logs:{region}:{account}:log-group:{name}"),
-    "aws:cloudwatch/metricAlarm:MetricAlarm": OutputSpec(name_input="name", arn="arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}"),
-    "aws:cloudwatch/compositeAlarm:CompositeAlarm": OutputSpec(name_input="alarmName", arn="arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}"),
+    "aws:sns/topicSubscription:TopicSubscription": OutputSpec(
+        arn="{topic}:{uuid}", id="{arn}", computed={"ownerId": "{account}"}
+    ),
+    "aws:cloudwatch/logGroup:LogGroup": OutputSpec(
+        name_input="name", arn="arn:{partition}:logs:{region}:{account}:log-group:{name}"
+    ),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": OutputSpec(
+        name_input="name", arn="arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}"
+    ),
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": OutputSpec(
+        name_input="alarmName", arn="arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}"
+    ),
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": OutputSpec(name_input="name"),
-    "aws:cloudwatch/dashboard:Dashboard": OutputSpec(name_input="dashboardName", arn="arn:{partition}:cloudwatch::{account}:dashboard/{name}"),
-    "aws:cloudwatch/eventRule:EventRule": OutputSpec(name_input="name", arn="arn:{partition}:events:{region}:{account}:rule/{name}"),
+    "aws:cloudwatch/dashboard:Dashboard": OutputSpec(
+        name_input="dashboardName", arn="arn:{partition}:cloudwatch::{account}:dashboard/{name}"
+    ),
+    "aws:cloudwatch/eventRule:EventRule": OutputSpec(
+        name_input="name", arn="arn:{partition}:events:{region}:{account}:rule/{name}"
+    ),
     "aws:cloudwatch/eventTarget:EventTarget": OutputSpec(id="{rule}-{targetId}", computed={"targetId": "{uuid}"}),
     "aws:iam/role:Role": OutputSpec(
-        name_input="name", arn="arn:{partition}:iam::{account}:role/{name}", computed={"uniqueId": "AROA{hex}"}, global_service=True
+        name_input="name",
+        arn="arn:{partition}:iam::{account}:role/{name}",
+        computed={"uniqueId": "AROA{hex}"},
+        global_service=True,
     ),
     "aws:iam/rolePolicy:RolePolicy": OutputSpec(name_input="name", id="{role}:{name}"),
     "aws:lambda/function:Function": OutputSpec(
@@ -64,7 +84,10 @@ SPECS: dict[str, OutputSpec] = {
         },
     ),
     "aws:s3/bucket:Bucket": OutputSpec(
-        name_input="bucket", arn="arn:{partition}:s3:::{name}", computed={"bucketDomainName": "{name}.s3.amazonaws.com"}, global_service=True
+        name_input="bucket",
+        arn="arn:{partition}:s3:::{name}",
+        computed={"bucketDomainName": "{name}.s3.amazonaws.com"},
+        global_service=True,
     ),
     "aws:sqs/queue:Queue": OutputSpec(
         name_input="name",
@@ -72,8 +95,14 @@ SPECS: dict[str, OutputSpec] = {
         id="https://sqs.{region}.amazonaws.com/{account}/{name}",
         computed={"url": "https://sqs.{region}.amazonaws.com/{account}/{name}"},
     ),
-    "aws:secretsmanager/secret:Secret": OutputSpec(name_input="name", arn="arn:{partition}:secretsmanager:{region}:{account}:secret:{name}-{short}", id="{arn}"),
-    "aws:cloudtrail/trail:Trail": OutputSpec(name_input="name", arn="arn:{partition}:cloudtrail:{region}:{account}:trail/{name}", computed={"homeRegion": "{region}"}),
+    "aws:secretsmanager/secret:Secret": OutputSpec(
+        name_input="name", arn="arn:{partition}:secretsmanager:{region}:{account}:secret:{name}-{short}", id="{arn}"
+    ),
+    "aws:cloudtrail/trail:Trail": OutputSpec(
+        name_input="name",
+        arn="arn:{partition}:cloudtrail:{region}:{account}:trail/{name}",
+        computed={"homeRegion": "{region}"},
+    ),
     "aws:ecr/repository:Repository": OutputSpec(
         name_input="name",
         arn="arn:{partition}:ecr:{region}:{account}:repository/{name}",
@@ -83,15 +112,30 @@ SPECS: dict[str, OutputSpec] = {
         name_input="name",
         arn="arn:{partition}:apigateway:{region}::/apis/{short}",
         id="{short}",
-        computed={"apiEndpoint": "https://{short}.execute-api.{region}.amazonaws.com", "executionArn": "arn:{partition}:execute-api:{region}:{account}:{short}"},
+        computed={
+            "apiEndpoint": "https://{short}.execute-api.{region}.amazonaws.com",
+            "executionArn": "arn:{partition}:execute-api:{region}:{account}:{short}",
+        },
     ),
-    "aws:apigatewayv2/stage:Stage": OutputSpec(name_input="name", arn="arn:{partition}:apigateway:{region}::/apis/{apiId}/stages/{name}"),
+    "aws:apigatewayv2/stage:Stage": OutputSpec(
+        name_input="name", arn="arn:{partition}:apigateway:{region}::/apis/{apiId}/stages/{name}"
+    ),
     "aws:cfg/recorder:Recorder": OutputSpec(name_input="name"),
     "aws:cfg/deliveryChannel:DeliveryChannel": OutputSpec(name_input="name"),
-    "aws:cfg/rule:Rule": OutputSpec(name_input="name", arn="arn:{partition}:config:{region}:{account}:config-rule/config-rule-{short}", computed={"ruleId": "config-rule-{short}"}),
-    "aws:synthetics/canary:Canary": OutputSpec(name_input="name", arn="arn:{partition}:synthetics:{region}:{account}:canary:{name}"),
-    "aws:xray/group:Group": OutputSpec(name_input="groupName", arn="arn:{partition}:xray:{region}:{account}:group/{name}/{short}", id="{arn}"),
-    "aws:xray/samplingRule:SamplingRule": OutputSpec(name_input="ruleName", arn="arn:{partition}:xray:{region}:{account}:sampling-rule/{name}"),
+    "aws:cfg/rule:Rule": OutputSpec(
+        name_input="name",
+        arn="arn:{partition}:config:{region}:{account}:config-rule/config-rule-{short}",
+        computed={"ruleId": "config-rule-{short}"},
+    ),
+    "aws:synthetics/canary:Canary": OutputSpec(
+        name_input="name", arn="arn:{partition}:synthetics:{region}:{account}:canary:{name}"
+    ),
+    "aws:xray/group:Group": OutputSpec(
+        name_input="groupName", arn="arn:{partition}:xray:{region}:{account}:group/{name}/{short}", id="{arn}"
+    ),
+    "aws:xray/samplingRule:SamplingRule": OutputSpec(
+        name_input="ruleName", arn="arn:{partition}:xray:{region}:{account}:sampling-rule/{name}"
+    ),
 }
 
 GENERIC = OutputSpec()
@@ -170,7 +214,12 @@ def invoke(token: str, args: Mapping[str, Any], *, account: str, region: str, pa
         }
     if token == "aws:index/getPartition:getPartition":
         suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
-        return {"partition": partition, "dnsSuffix": suffix, "reverseDnsPrefix": ".".join(reversed(suffix.split("."))), "id": partition}
+        return {
+            "partition": partition,
+            "dnsSuffix": suffix,
+            "reverseDnsPrefix": ".".join(reversed(suffix.split("."))),
+            "id": partition,
+        }
     if token == "aws:index/getRegion:getRegion":
         name = args.get("region") or args.get("name") or region
         return {"name": name, "region": name, "endpoint": f"ec2.{name}.amazonaws.com", "description": name, "id": name}

@@ -60,7 +60,9 @@ def load_stack_config(project: Project, stack: str) -> StackConfig:
         raise EngineError(f"{path}: expected a mapping with a 'config' key, got {type(document).__name__}")
     unexpected = set(document) - {"config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"}
     if unexpected:
-        raise EngineError(f"{path}: unknown top-level keys {sorted(unexpected)}; a stack file holds 'config' and secrets-provider keys")
+        raise EngineError(
+            f"{path}: unknown top-level keys {sorted(unexpected)}; a stack file holds 'config' and secrets-provider keys"
+        )
     config = document.get("config") or {}
     if not isinstance(config, dict):
         raise EngineError(f"{path}: 'config' must be a mapping of keys to values")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextvars
 import runpy
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pulumi
 from pulumi.runtime import config as runtime_config
@@ -63,16 +63,16 @@ def run_program(
     """
     values = dict(config or {})
     region = values.get("aws:region", "us-east-1")
-    return contextvars.Context().run(
-        _run, program, project, stack, mode, values, tuple(secret_keys), account, region
-    )
+    return contextvars.Context().run(_run, program, project, stack, mode, values, tuple(secret_keys), account, region)
 
 
 def _run(program, project, stack, mode, config, secret_keys, account, region) -> Plan:
     mocks = OfflineMocks(mode=mode, region=region, account=account)
     monitor = RecordingMonitor(mocks)
     logger = CollectingLogger()
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=mode == "preview", logger=logger, monitor=monitor)
+    pulumi.runtime.set_mocks(
+        mocks, project=project, stack=stack, preview=mode == "preview", logger=logger, monitor=monitor
+    )
     runtime_config.set_all_config(dict(config), list(secret_keys))
 
     _sync_await(run_pulumi_func(program))
@@ -130,7 +130,7 @@ def preflight_stack(project_dir: Path, stack: str, *, mode: Mode, account: str =
         raise EngineError(str(error)) from None
     except EngineError:
         raise
-    except Exception as error:  # noqa: BLE001 a program bug: report where, not a raw traceback
+    except Exception as error:
         frames = traceback.extract_tb(error.__traceback__)
         ours = [f for f in frames if Path(f.filename).is_relative_to(project_dir) and "site-packages" not in f.filename]
         where = f" (at {Path(ours[-1].filename).relative_to(project_dir)}:{ours[-1].lineno})" if ours else ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import assert_never
 
 from .base import Formatter
@@ -10,12 +10,9 @@ from .json_format import JsonFormatter
 from .text import TextFormatter
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
-
-    def __str__(self) -> str:
-        return self.value
 
     def formatter(self) -> Formatter:
         if self is OutputFormat.TEXT:

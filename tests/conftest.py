@@ -1,0 +1,66 @@
+"""Shared fixtures: the project root, valid stack config, and the offline engine for components."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import inspect
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from opsctl.engine import Plan, Registration, load_project, load_stack_config, run_program
+
+ROOT = Path(__file__).resolve().parent.parent
+
+VALID_CONFIG: dict[str, Any] = {
+    "aws:region": "eu-west-1",
+    "ops-baseline:environment": "dev",
+    "ops-baseline:logRetentionDays": 14,
+    "ops-baseline:tags": {"owner": "platform-team"},
+    "ops-baseline:alerting": {
+        "emails": ["oncall@example.com", "team@example.com"],
+        "smsNumbers": ["+14155550123"],
+        "httpsEndpoints": ["https://pager.example.com/hook"],
+        "slack": {"channel": "#alerts", "webhookUrl": "https://hooks.slack.com/services/T0/B0/abc"},
+    },
+}
+SECRET_KEYS = ("ops-baseline:alerting",)
+
+
+@pytest.fixture
+def valid_config() -> dict[str, Any]:
+    return copy.deepcopy(VALID_CONFIG)
+
+
+def runtime_config(config: dict[str, Any]) -> dict[str, str]:
+    """Config as the language host passes it: objects as JSON text, scalars as strings."""
+    return {k: json.dumps(v) if isinstance(v, (dict, list)) else str(v) for k, v in config.items()}
+
+
+def stack_values(stack: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    config = load_stack_config(load_project(ROOT), stack)
+    return config.values, config.secret_keys
+
+
+def run_components(build, *, mode: str = "up", config: dict[str, Any] | None = None) -> Plan:
+    """Run `build` (declares components) under the offline engine's mocks."""
+    return run_program(build, mode=mode, config=runtime_config(config or VALID_CONFIG), secret_keys=SECRET_KEYS)
+
+
+def only(plan: Plan, type_: str) -> Registration:
+    found = plan.of_type(type_)
+    assert len(found) == 1, f"expected one {type_}, found {[r.name for r in found]}"
+    return found[0]
+
+
+def is_taggable(type_: str) -> bool:
+    """Whether the pulumi-aws resource class for a type token takes a `tags` input."""
+    package, module_path, class_name = type_.split(":")
+    if package != "aws":
+        return False
+    module = importlib.import_module(f"pulumi_aws.{module_path.split('/')[0].replace('lambda', 'lambda_')}")
+    resource_class = getattr(module, class_name)
+    return "tags" in inspect.signature(resource_class._internal_init).parameters

@@ -1,0 +1,226 @@
+"""Stack settings: every rejection names key, value and what is allowed; valid stacks round-trip."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from settings import SettingsError, load_settings, parse_settings
+from tests.conftest import SECRET_KEYS, run_components, runtime_config, stack_values
+
+WEBHOOK = "https://hooks.slack.com/services/T0/B0/abc"
+
+
+def problems(config, secret_keys=SECRET_KEYS) -> list[str]:
+    with pytest.raises(SettingsError) as raised:
+        parse_settings(config, secret_keys)
+    return [str(issue) for issue in raised.value.issues]
+
+
+REJECTIONS = [
+    pytest.param(
+        "ops-baseline:logRetentionDays",
+        13,
+        "ops-baseline:logRetentionDays: 13 — must be one of 0, 1, 3",
+        id="retention-not-a-cloudwatch-value",
+    ),
+    pytest.param(
+        "ops-baseline:logRetentionDays",
+        "two weeks",
+        'ops-baseline:logRetentionDays: "two weeks" — expected an integer',
+        id="retention-wrong-type",
+    ),
+    pytest.param(
+        "ops-baseline:logRetentionDays",
+        14.5,
+        "ops-baseline:logRetentionDays: 14.5 — expected an integer",
+        id="retention-fraction",
+    ),
+    pytest.param(
+        "ops-baseline:logRetentionDays",
+        True,
+        "ops-baseline:logRetentionDays: true — expected an integer",
+        id="retention-bool",
+    ),
+    pytest.param(
+        "ops-baseline:environment",
+        "Prod_1",
+        'ops-baseline:environment: "Prod_1" — must be lowercase letters',
+        id="environment-bad-name",
+    ),
+    pytest.param(
+        "aws:region", "eu-west1", 'aws:region: "eu-west1" — must be an AWS region name', id="region-malformed"
+    ),
+    pytest.param("ops-baseline:tags", {"aws:owner": "x"}, "must not start with 'aws:'", id="tag-reserved-prefix"),
+    pytest.param(
+        "ops-baseline:tags", {"owner": 7}, "ops-baseline:tags.owner: 7 — expected a string", id="tag-value-wrong-type"
+    ),
+    pytest.param(
+        "ops-baseline:tags", ["owner"], 'ops-baseline:tags: ["owner"] — expected a mapping', id="tags-not-a-mapping"
+    ),
+    pytest.param(
+        "ops-baseline:tagz",
+        {"a": "b"},
+        "ops-baseline:tagz: unknown key 'tagz'; did you mean 'tags'?",
+        id="unknown-top-level-key",
+    ),
+    pytest.param(
+        "ops-baseline:alerting",
+        "oncall@example.com",
+        'ops-baseline:alerting: "oncall@example.com" — expected a mapping',
+        id="alerting-not-a-mapping",
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), REJECTIONS)
+def test_rejects_bad_top_level_value(valid_config, key, value, expected):
+    valid_config[key] = value
+    found = problems(valid_config)
+    assert any(expected in p for p in found), found
+
+
+ALERTING_REJECTIONS = [
+    pytest.param(
+        {"emails": ["oncall@example.com", "not-an-email"]},
+        'ops-baseline:alerting.emails[1]: "not-an-email" — must be an email address',
+        id="malformed-email",
+    ),
+    pytest.param(
+        {"emails": "oncall@example.com"},
+        'ops-baseline:alerting.emails: "oncall@example.com" — expected a list of strings',
+        id="emails-not-a-list",
+    ),
+    pytest.param({"emails": ["a@example.com", "a@example.com"]}, "must not repeat entries", id="duplicate-email"),
+    pytest.param(
+        {"smsNumbers": ["0044 20 7946 0958"]},
+        'ops-baseline:alerting.smsNumbers[0]: "0044 20 7946 0958" — must be an E.164 phone number',
+        id="sms-not-e164",
+    ),
+    pytest.param({"smsNumbers": ["+0123456"]}, "must be an E.164 phone number", id="sms-country-code-zero"),
+    pytest.param(
+        {"smsNumbers": [4155550123]},
+        "ops-baseline:alerting.smsNumbers[0]: 4155550123 — expected a string",
+        id="sms-number-type",
+    ),
+    pytest.param({"httpsEndpoints": ["http://pager.example.com"]}, "must be an https:// URL", id="endpoint-not-https"),
+    pytest.param({"emial": ["a@example.com"]}, "unknown key 'emial'; did you mean 'emails'?", id="nested-typo"),
+    pytest.param(
+        {"slack": {"webhookUrl": WEBHOOK}},
+        "ops-baseline:alerting.slack.channel: is required",
+        id="slack-without-channel",
+    ),
+    pytest.param(
+        {"slack": {"channel": "alerts"}},
+        'ops-baseline:alerting.slack.channel: "alerts" — must be #lowercase-name',
+        id="slack-channel-without-hash",
+    ),
+    pytest.param(
+        {"slack": {"channel": "#alerts", "webhookUrl": "hooks.slack.com/x"}},
+        "ops-baseline:alerting.slack.webhookUrl: [secret] — must be an https:// URL",
+        id="slack-webhook-not-url",
+    ),
+]
+
+
+@pytest.mark.parametrize(("alerting", "expected"), ALERTING_REJECTIONS)
+def test_rejects_bad_alerting(valid_config, alerting, expected):
+    valid_config["ops-baseline:alerting"] = alerting
+    found = problems(valid_config)
+    assert any(expected in p for p in found), found
+
+
+def test_plain_text_webhook_is_rejected_with_the_command_that_fixes_it(valid_config):
+    found = problems(valid_config, secret_keys=())
+    assert found == [
+        "ops-baseline:alerting.slack.webhookUrl: is stored in plain text; store it as a Pulumi secret: "
+        "pulumi config set --secret --path alerting.slack.webhookUrl <value>"
+    ]
+
+
+def test_secret_values_never_appear_in_errors(valid_config):
+    valid_config["ops-baseline:alerting"]["slack"]["webhookUrl"] = "ftp://hooks.example.com/T0/very-secret-token"
+    for secret_keys in (SECRET_KEYS, ()):
+        with pytest.raises(SettingsError) as raised:
+            parse_settings(valid_config, secret_keys)
+        assert "very-secret-token" not in str(raised.value)
+
+
+def test_every_problem_is_reported_at_once(valid_config):
+    valid_config["ops-baseline:logRetentionDays"] = 13
+    valid_config["ops-baseline:alerting"]["emails"] = ["bad"]
+    valid_config["ops-baseline:alerting"]["smsNumbers"] = ["12345"]
+    valid_config["ops-baseline:typo"] = 1
+    del valid_config["ops-baseline:environment"]
+    found = problems(valid_config)
+    assert len(found) == 5, found
+    assert {p.split(":", 2)[1].split(" ")[0].split(".")[0] for p in found} == {
+        "logRetentionDays",
+        "alerting",
+        "typo",
+        "environment",
+    }
+
+
+def test_missing_required_keys_are_named(valid_config):
+    del valid_config["aws:region"]
+    del valid_config["ops-baseline:environment"]
+    found = problems(valid_config)
+    assert any(p.startswith("aws:region: is required") for p in found)
+    assert any(p.startswith("ops-baseline:environment: is required") for p in found)
+
+
+def test_numbers_given_as_strings_are_accepted(valid_config):
+    valid_config["ops-baseline:logRetentionDays"] = "365"
+    assert parse_settings(valid_config, SECRET_KEYS).log_retention_days == 365
+
+
+def test_never_expire_is_a_deliberate_choice(valid_config):
+    valid_config["ops-baseline:logRetentionDays"] = 0
+    assert parse_settings(valid_config, SECRET_KEYS).log_retention_days == 0
+
+
+def test_defaults_apply_when_optional_keys_are_absent():
+    settings = parse_settings({"aws:region": "us-east-1", "ops-baseline:environment": "qa"})
+    assert settings.log_retention_days == 14
+    assert settings.alerting.emails == ()
+    assert settings.alerting.slack is None
+    assert dict(settings.default_tags) == {"project": "ops-baseline", "environment": "qa", "managed-by": "pulumi"}
+
+
+def test_settings_are_frozen(valid_config):
+    settings = parse_settings(valid_config, SECRET_KEYS)
+    with pytest.raises(AttributeError):
+        settings.log_retention_days = 30  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        settings.tags["owner"] = "someone-else"  # type: ignore[index]
+
+
+def test_webhook_is_kept_out_of_repr(valid_config):
+    settings = parse_settings(valid_config, SECRET_KEYS)
+    assert settings.alerting.slack.webhook_url == WEBHOOK
+    assert WEBHOOK not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("stack", "environment", "retention", "emails", "sms"),
+    [("dev", "dev", 14, 1, 0), ("prod", "prod", 365, 2, 1)],
+)
+def test_committed_stacks_round_trip(stack, environment, retention, emails, sms):
+    values, secret_keys = stack_values(stack)
+    decoded = {k: json.loads(v) if v[:1] in "{[" else v for k, v in values.items()}
+    settings = parse_settings(decoded, secret_keys)
+    assert (settings.environment, settings.log_retention_days) == (environment, retention)
+    assert (len(settings.alerting.emails), len(settings.alerting.sms_numbers)) == (emails, sms)
+    assert settings.region == "eu-west-1"
+
+
+def test_load_settings_reads_the_runtime_config_the_engine_passes(valid_config):
+    captured = {}
+    run_components(lambda: captured.setdefault("settings", load_settings()), config=valid_config)
+    settings = captured["settings"]
+    assert settings.log_retention_days == 14
+    assert settings.alerting.sms_numbers == ("+14155550123",)
+    assert settings.alerting.slack.webhook_url == WEBHOOK
+    assert runtime_config(valid_config)["ops-baseline:logRetentionDays"] == "14"
