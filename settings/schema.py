@@ -23,6 +23,7 @@ Check = Callable[[Any], str | None]
 
 _INT_STRING = re.compile(r"^[+-]?\d+$")
 NO_VALUE = object()
+UNIONS = (Union, types.UnionType)  # Optional[X] and X | None
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def type_name(hint: Any) -> str:
         return "a mapping"
     if dataclasses.is_dataclass(hint):
         return "a mapping"
-    if origin is Union:
+    if origin in UNIONS:
         return " or ".join(type_name(arg) for arg in typing.get_args(hint) if arg is not type(None))
     return str(hint)
 
@@ -195,7 +196,7 @@ class Parser:
     def convert(self, hint: Any, raw: Any, path: str, root: str, secret: bool) -> Any:
         origin = typing.get_origin(hint)
         args = typing.get_args(hint)
-        if origin is Union:
+        if origin in UNIONS:
             inner = [arg for arg in args if arg is not type(None)]
             return self.convert(inner[0], raw, path, root, secret)
         if dataclasses.is_dataclass(hint):
@@ -281,7 +282,7 @@ def describe(cls: type, prefix: str = "") -> list[tuple[str, str, str, str]]:
         key = f"{prefix}{config_key(field)}"
         hint = hints[field.name]
         inner = (
-            [a for a in typing.get_args(hint) if a is not type(None)] if typing.get_origin(hint) is Union else [hint]
+            [a for a in typing.get_args(hint) if a is not type(None)] if typing.get_origin(hint) in UNIONS else [hint]
         )
         default = default_of(field)
         if not has_default(field):
