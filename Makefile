@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup preflight test lint bench lock clean
+.PHONY: setup preflight test lint bench lock docs clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ test: lint
 
 bench: setup
 	$(BIN)/python benchmarks/preflight.py
+
+docs: setup
+	$(BIN)/python -m settings.reference_doc README.md
 
 lock: setup
 	{ echo "# Full pin set (pip freeze of requirements-dev.txt on Python 3.11); regenerate with: make lock"; \

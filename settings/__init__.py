@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .model import NAMESPACE, AlertingSettings, Settings, SlackSettings
-from .schema import Issue, Parser, SettingsError, describe
+from .schema import Issue, Parser, SettingsError, describe, reference_table
 
 __all__ = [
     "NAMESPACE",
@@ -25,6 +25,7 @@ __all__ = [
     "describe",
     "load_settings",
     "parse_settings",
+    "reference",
 ]
 
 INTEGER = re.compile(r"^-?\d+$")
@@ -80,3 +81,8 @@ def decode_runtime_value(value: Any) -> Any:
     if INTEGER.match(value):
         return int(value)
     return value
+
+
+def reference() -> str:
+    """Markdown configuration reference of every stack setting."""
+    return reference_table(Settings, f"{NAMESPACE}:")

@@ -295,3 +295,12 @@ def describe(cls: type, prefix: str = "") -> list[tuple[str, str, str, str]]:
         if dataclasses.is_dataclass(inner[0]):
             rows.extend(describe(inner[0], prefix=f"{key}."))
     return rows
+
+
+def reference_table(cls: type, prefix: str) -> str:
+    """The configuration reference as a Markdown table (the README embeds it; a test keeps it current)."""
+    lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
+    for key, kind, default, doc in describe(cls):
+        full = key if ":" in key else f"{prefix}{key}"
+        lines.append(f"| `{full}` | {kind} | {default} | {doc} |")
+    return "\n".join(lines)
