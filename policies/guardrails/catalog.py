@@ -1,0 +1,56 @@
+"""The guardrail catalog: every guardrail, listed explicitly. The policy pack, the AWS Config
+component and the CLI all read this one list."""
+
+from __future__ import annotations
+
+from .model import Guardrail
+from .rules.apigateway import stage_access_logging
+from .rules.cloudtrail import cis_metric_alarms, cloudwatch_logs, kms_key, log_file_validation, logging_on, multi_region
+from .rules.cloudwatch import alarm_actions, log_group_kms, log_group_retention
+from .rules.config import delivery_channel_kms, recorder_all_resources
+from .rules.ecr import image_scanning, immutable_tags, kms_encryption
+from .rules.encryption import (
+    kms_key_lockout,
+    kms_key_rotation,
+    secret_cmk,
+    sns_topic_kms,
+    sns_topic_policy_public,
+    sqs_queue,
+    xray_encryption,
+)
+from .rules.lambda_ import active_tracing, environment_encryption, errors_alarm_coverage
+from .rules.s3 import kms_encryption as s3_kms_encryption
+from .rules.s3 import public_access_block, versioning
+
+CATALOG: tuple[Guardrail, ...] = (
+    log_group_retention.GUARDRAIL,
+    log_group_kms.GUARDRAIL,
+    alarm_actions.GUARDRAIL,
+    image_scanning.GUARDRAIL,
+    immutable_tags.GUARDRAIL,
+    kms_encryption.GUARDRAIL,
+    sns_topic_kms.GUARDRAIL,
+    sns_topic_policy_public.GUARDRAIL,
+    sqs_queue.GUARDRAIL,
+    secret_cmk.GUARDRAIL,
+    kms_key_rotation.GUARDRAIL,
+    kms_key_lockout.GUARDRAIL,
+    xray_encryption.GUARDRAIL,
+    delivery_channel_kms.GUARDRAIL,
+    multi_region.GUARDRAIL,
+    log_file_validation.GUARDRAIL,
+    kms_key.GUARDRAIL,
+    cloudwatch_logs.GUARDRAIL,
+    logging_on.GUARDRAIL,
+    active_tracing.GUARDRAIL,
+    environment_encryption.GUARDRAIL,
+    stage_access_logging.GUARDRAIL,
+    public_access_block.GUARDRAIL,
+    s3_kms_encryption.GUARDRAIL,
+    versioning.GUARDRAIL,
+    recorder_all_resources.GUARDRAIL,
+    cis_metric_alarms.GUARDRAIL,
+    errors_alarm_coverage.GUARDRAIL,
+)
+
+BY_NAME: dict[str, Guardrail] = {g.name: g for g in CATALOG}

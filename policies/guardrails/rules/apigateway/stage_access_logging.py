@@ -1,0 +1,19 @@
+"""API Gateway stages (REST and HTTP) write access logs with a destination and a format."""
+
+from ...checks import require_set
+from ...model import ConfigRule, Guardrail, References
+from ...tokens import APIGATEWAY_STAGE, APIGATEWAYV2_STAGE
+
+GUARDRAIL = Guardrail(
+    name="aws-apigateway-stage-enable-access-logging",
+    description="API Gateway REST and HTTP API stages write access logs to a destination with a format.",
+    severity="medium",
+    resource_types=(APIGATEWAY_STAGE, APIGATEWAYV2_STAGE),
+    remediation_steps="Set accessLogSettings.destinationArn to a log group ARN and accessLogSettings.format to a JSON access-log format.",
+    references=References(config_rule=ConfigRule("API_GWV2_ACCESS_LOGS_ENABLED"), checkov=("CKV_AWS_76",)),
+    check=require_set(
+        "accessLogSettings.destinationArn",
+        "accessLogSettings.format",
+        message="API stage access logging is incomplete: {paths} not set.",
+    ),
+)

@@ -1,0 +1,15 @@
+"""Trails deliver to CloudWatch Logs, where the CIS metric filters watch them."""
+
+from ...checks import require_set
+from ...model import ConfigRule, Guardrail, References
+from ...tokens import TRAIL
+
+GUARDRAIL = Guardrail(
+    name="aws-cloudtrail-trail-enable-cloudwatch-logs",
+    description="CloudTrail trails deliver to a CloudWatch Logs group, where the CIS metric filters run.",
+    severity="medium",
+    resource_types=(TRAIL,),
+    remediation_steps="Set cloudWatchLogsGroupArn (the log group ARN ending in :*) and cloudWatchLogsRoleArn (a role CloudTrail can assume).",
+    references=References(config_rule=ConfigRule("CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED"), cis=("3.4",), security_hub=("CloudTrail.5",), checkov=("CKV2_AWS_10",)),
+    check=require_set("cloudWatchLogsGroupArn", "cloudWatchLogsRoleArn", message="Trail does not deliver to CloudWatch Logs: {paths} not set."),
+)

@@ -1,0 +1,15 @@
+"""Trails are created logging, not stopped."""
+
+from ...checks import forbid_false
+from ...model import ConfigRule, Guardrail, References
+from ...tokens import TRAIL
+
+GUARDRAIL = Guardrail(
+    name="aws-cloudtrail-trail-enable-logging",
+    description="CloudTrail trails are logging (not created stopped).",
+    severity="high",
+    resource_types=(TRAIL,),
+    remediation_steps="Remove enableLogging = false (logging is on by default).",
+    references=References(config_rule=ConfigRule("CLOUD_TRAIL_ENABLED"), security_hub=("CloudTrail.3",), checkov=("CKV_AWS_251",)),
+    check=forbid_false("enableLogging", "Trail has enableLogging false; it records nothing."),
+)
