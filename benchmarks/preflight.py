@@ -31,7 +31,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    print(f"{'stack':6} {'mode':8} {'median':>8} {'min':>8} {'max':>8}  (seconds, {args.runs} runs, fresh process each)")
+    print(
+        f"{'stack':6} {'mode':8} {'median':>8} {'min':>8} {'max':>8}  (seconds, {args.runs} runs, fresh process each)"
+    )
     for stack in ("dev", "prod"):
         for mode in ("preview", "up"):
             times = [time_once(stack, mode) for _ in range(args.runs)]

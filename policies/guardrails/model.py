@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from .props import MISSING, UNKNOWN, Props
 
@@ -37,13 +37,17 @@ class ConfigRule:
         params = dict(self.static_parameters)
         for rule_input, parameter in self.parameters_from.items():
             value = values[parameter]
-            params[rule_input] = str(value).lower() if isinstance(value, bool) else str(int(value) if isinstance(value, float) and value.is_integer() else value)
+            params[rule_input] = (
+                str(value).lower()
+                if isinstance(value, bool)
+                else str(int(value) if isinstance(value, float) and value.is_integer() else value)
+            )
         return params
 
 
 @dataclass(frozen=True)
 class References:
-    config_rule: Optional[ConfigRule] = None
+    config_rule: ConfigRule | None = None
     cis: tuple[str, ...] = ()
     security_hub: tuple[str, ...] = ()
     checkov: tuple[str, ...] = ()
@@ -62,12 +66,12 @@ class StackResource:
 @dataclass(frozen=True)
 class Violation:
     message: str
-    urn: Optional[str] = None
+    urn: str | None = None
 
 
 ResourceCheck = Callable[[Props, Mapping[str, Any]], Iterable[str]]
 StackCheck = Callable[["StackView", Mapping[str, Any]], Iterable[Violation]]
-Remediation = Callable[[Mapping[str, Any], Mapping[str, Any]], Optional[dict[str, Any]]]
+Remediation = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -82,13 +86,13 @@ class Guardrail:
     check: ResourceCheck | StackCheck
     kind: Literal["resource", "stack"] = "resource"
     parameters: tuple[Parameter, ...] = ()
-    remediate: Optional[Remediation] = None
+    remediate: Remediation | None = None
     """Safe automatic fix: new props, or None when there is nothing unambiguous to do."""
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}
 
-    def config(self, given: Optional[Mapping[str, Any]]) -> dict[str, Any]:
+    def config(self, given: Mapping[str, Any] | None) -> dict[str, Any]:
         """Schema defaults under the given config (the engine applies defaults; tests may not)."""
         return {**self.defaults(), **dict(given or {})}
 
@@ -108,7 +112,7 @@ class StackView:
         urns = resource.property_dependencies.get(prop, ())
         return [self.by_urn[u] for u in urns if u in self.by_urn and self.by_urn[u].type in types]
 
-    def attached(self, target: StackResource, type_: str, prop: str, target_key: str) -> Optional[list[StackResource]]:
+    def attached(self, target: StackResource, type_: str, prop: str, target_key: str) -> list[StackResource] | None:
         """Resources of `type_` whose `prop` points at `target` (by dependency, or by equal value
         to `target.target_key`); None when an unknown value makes the join undecidable."""
         key = target.props.get(target_key)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Optional
+from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
 
@@ -50,7 +50,11 @@ class Props:
                     current = current[name]
                 else:
                     position = int(index)
-                    if isinstance(current, (str, bytes)) or not isinstance(current, Sequence) or position >= len(current):
+                    if (
+                        isinstance(current, (str, bytes))
+                        or not isinstance(current, Sequence)
+                        or position >= len(current)
+                    ):
                         return MISSING
                     current = current[position]
             except UnknownValueError as unknown:
@@ -71,7 +75,7 @@ class Props:
         return [self.get(f"{path}[{i}]") for i in range(len(value))]
 
 
-def count(props: "Props", path: str) -> Any:
+def count(props: Props, path: str) -> Any:
     """Length of the list at `path` without reading its elements (they may be unknown): 0 when
     absent or not a list, UNKNOWN when the list itself is unknown."""
     value = props.get(path)
@@ -82,14 +86,14 @@ def count(props: "Props", path: str) -> Any:
     return len(value)
 
 
-def number(value: Any) -> Optional[float]:
+def number(value: Any) -> float | None:
     """A real number, or None for anything else (booleans included)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value)
 
 
-def text(value: Any) -> Optional[str]:
+def text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 

@@ -42,13 +42,18 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation]:
     trails = [t for t in stack.of_type(TRAIL) if t.props.get("isMultiRegionTrail") in (True, UNKNOWN)]
     if not trails:
         if config["requireTrail"]:
-            yield Violation("The stack has no multi-region CloudTrail trail, so the CIS CloudWatch.1–14 alarms have nothing to watch.")
+            yield Violation(
+                "The stack has no multi-region CloudTrail trail, so the CIS CloudWatch.1–14 alarms have nothing to watch."
+            )
         return
     wanted = [BY_CONTROL[c] for c in config["controls"] if c in BY_CONTROL]
     for trail in trails:
         group = trail_log_group(stack, trail)
         if group is None:
-            yield Violation(f"Trail {trail.name!r} has no CloudWatch log group in this stack to hold the CIS metric filters.", trail.urn)
+            yield Violation(
+                f"Trail {trail.name!r} has no CloudWatch log group in this stack to hold the CIS metric filters.",
+                trail.urn,
+            )
             continue
         filters = filters_on(stack, group)
         if filters is None:
@@ -68,7 +73,10 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation]:
                     trail.urn,
                 )
             elif has_notifying_alarm(stack, metric_filter) is False:
-                yield Violation(f"{control.control} ({control.title}): metric filter {metric_filter.name!r} has no alarm with an action.", metric_filter.urn)
+                yield Violation(
+                    f"{control.control} ({control.title}): metric filter {metric_filter.name!r} has no alarm with an action.",
+                    metric_filter.urn,
+                )
 
 
 GUARDRAIL = Guardrail(
@@ -78,10 +86,22 @@ GUARDRAIL = Guardrail(
     kind="stack",
     resource_types=(TRAIL, LOG_GROUP, LOG_METRIC_FILTER, METRIC_ALARM),
     remediation_steps="On the trail's log group add each metric filter with the exact published pattern (value 1) and a Sum >= 1 alarm over 300 s whose action is the alerting topic.",
-    references=References(security_hub=tuple(c.control for c in CONTROLS), cis=("4.1-4.14 (v1.4.0)", "3.1-3.14 (v1.2.0)")),
+    references=References(
+        security_hub=tuple(c.control for c in CONTROLS), cis=("4.1-4.14 (v1.4.0)", "3.1-3.14 (v1.2.0)")
+    ),
     check=check,
     parameters=(
-        Parameter("controls", {"type": "array", "items": {"type": "string", "enum": [c.control for c in CONTROLS]}, "default": [c.control for c in CONTROLS]}, "Security Hub controls whose filter and alarm must exist."),
-        Parameter("requireTrail", {"type": "boolean", "default": True}, "Fail when the stack has no multi-region trail."),
+        Parameter(
+            "controls",
+            {
+                "type": "array",
+                "items": {"type": "string", "enum": [c.control for c in CONTROLS]},
+                "default": [c.control for c in CONTROLS],
+            },
+            "Security Hub controls whose filter and alarm must exist.",
+        ),
+        Parameter(
+            "requireTrail", {"type": "boolean", "default": True}, "Fail when the stack has no multi-region trail."
+        ),
     ),
 )

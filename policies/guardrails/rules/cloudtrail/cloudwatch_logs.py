@@ -10,6 +10,15 @@ GUARDRAIL = Guardrail(
     severity="medium",
     resource_types=(TRAIL,),
     remediation_steps="Set cloudWatchLogsGroupArn (the log group ARN ending in :*) and cloudWatchLogsRoleArn (a role CloudTrail can assume).",
-    references=References(config_rule=ConfigRule("CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED"), cis=("3.4",), security_hub=("CloudTrail.5",), checkov=("CKV2_AWS_10",)),
-    check=require_set("cloudWatchLogsGroupArn", "cloudWatchLogsRoleArn", message="Trail does not deliver to CloudWatch Logs: {paths} not set."),
+    references=References(
+        config_rule=ConfigRule("CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED"),
+        cis=("3.4",),
+        security_hub=("CloudTrail.5",),
+        checkov=("CKV2_AWS_10",),
+    ),
+    check=require_set(
+        "cloudWatchLogsGroupArn",
+        "cloudWatchLogsRoleArn",
+        message="Trail does not deliver to CloudWatch Logs: {paths} not set.",
+    ),
 )

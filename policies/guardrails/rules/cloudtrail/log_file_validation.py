@@ -11,7 +11,10 @@ GUARDRAIL = Guardrail(
     resource_types=(TRAIL,),
     remediation_steps="Set enableLogFileValidation = true.",
     references=References(
-        config_rule=ConfigRule("CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED"), cis=("3.2",), security_hub=("CloudTrail.4",), checkov=("CKV_AWS_36",)
+        config_rule=ConfigRule("CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED"),
+        cis=("3.2",),
+        security_hub=("CloudTrail.4",),
+        checkov=("CKV_AWS_36",),
     ),
     check=require_true("enableLogFileValidation", "Trail enableLogFileValidation is {value}; set it true."),
 )

@@ -10,6 +10,8 @@ GUARDRAIL = Guardrail(
     severity="high",
     resource_types=(TRAIL,),
     remediation_steps="Remove enableLogging = false (logging is on by default).",
-    references=References(config_rule=ConfigRule("CLOUD_TRAIL_ENABLED"), security_hub=("CloudTrail.3",), checkov=("CKV_AWS_251",)),
+    references=References(
+        config_rule=ConfigRule("CLOUD_TRAIL_ENABLED"), security_hub=("CloudTrail.3",), checkov=("CKV_AWS_251",)
+    ),
     check=forbid_false("enableLogging", "Trail has enableLogging false; it records nothing."),
 )

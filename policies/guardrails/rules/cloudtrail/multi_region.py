@@ -17,7 +17,11 @@ GUARDRAIL = Guardrail(
         checkov=("CKV_AWS_67",),
     ),
     check=all_of(
-        require_true("isMultiRegionTrail", "Trail isMultiRegionTrail is {value}; set it true so every region is recorded."),
-        forbid_false("includeGlobalServiceEvents", "Trail includeGlobalServiceEvents is false; IAM and STS events would be lost."),
+        require_true(
+            "isMultiRegionTrail", "Trail isMultiRegionTrail is {value}; set it true so every region is recorded."
+        ),
+        forbid_false(
+            "includeGlobalServiceEvents", "Trail includeGlobalServiceEvents is false; IAM and STS events would be lost."
+        ),
     ),
 )

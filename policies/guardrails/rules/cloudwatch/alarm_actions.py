@@ -35,5 +35,9 @@ GUARDRAIL = Guardrail(
         checkov=("CKV_AWS_319",),
     ),
     check=check,
-    parameters=(Parameter("requireOkActions", {"type": "boolean", "default": False}, "Also require an OK action on every alarm."),),
+    parameters=(
+        Parameter(
+            "requireOkActions", {"type": "boolean", "default": False}, "Also require an OK action on every alarm."
+        ),
+    ),
 )

@@ -40,16 +40,34 @@ GUARDRAIL = Guardrail(
     resource_types=(LOG_GROUP,),
     remediation_steps="Set retentionInDays on the log group (ops-baseline: the logRetentionDays setting) to a CloudWatch Logs value within the bounds.",
     references=References(
-        config_rule=ConfigRule("CW_LOGGROUP_RETENTION_PERIOD_CHECK", parameters_from={"MinRetentionTime": "minRetentionDays"}),
+        config_rule=ConfigRule(
+            "CW_LOGGROUP_RETENTION_PERIOD_CHECK", parameters_from={"MinRetentionTime": "minRetentionDays"}
+        ),
         security_hub=("CloudWatch.16",),
         checkov=("CKV_AWS_66", "CKV_AWS_338"),
     ),
     check=check,
     remediate=remediate,
     parameters=(
-        Parameter("minRetentionDays", {"type": "number", "default": 1, "enum": list(LOG_RETENTION_DAYS)}, "Shortest retention allowed, in days."),
-        Parameter("maxRetentionDays", {"type": "number", "default": 3653, "enum": list(LOG_RETENTION_DAYS)}, "Longest retention allowed, in days."),
-        Parameter("allowNeverExpire", {"type": "boolean", "default": False}, "Whether a log group may keep events forever (retention 0 or unset)."),
-        Parameter("defaultRetentionDays", {"type": "number", "default": 14, "enum": list(LOG_RETENTION_DAYS)}, "Retention set by the remediation when none is given."),
+        Parameter(
+            "minRetentionDays",
+            {"type": "number", "default": 1, "enum": list(LOG_RETENTION_DAYS)},
+            "Shortest retention allowed, in days.",
+        ),
+        Parameter(
+            "maxRetentionDays",
+            {"type": "number", "default": 3653, "enum": list(LOG_RETENTION_DAYS)},
+            "Longest retention allowed, in days.",
+        ),
+        Parameter(
+            "allowNeverExpire",
+            {"type": "boolean", "default": False},
+            "Whether a log group may keep events forever (retention 0 or unset).",
+        ),
+        Parameter(
+            "defaultRetentionDays",
+            {"type": "number", "default": 14, "enum": list(LOG_RETENTION_DAYS)},
+            "Retention set by the remediation when none is given.",
+        ),
     ),
 )

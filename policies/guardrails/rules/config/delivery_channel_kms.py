@@ -11,5 +11,7 @@ GUARDRAIL = Guardrail(
     resource_types=(CONFIG_DELIVERY_CHANNEL,),
     remediation_steps="Set s3KmsKeyArn to a customer-managed key whose policy lets config.amazonaws.com use it.",
     references=References(),
-    check=require_set("s3KmsKeyArn", message="Config delivery channel has no {paths}; encrypt deliveries with a customer-managed key."),
+    check=require_set(
+        "s3KmsKeyArn", message="Config delivery channel has no {paths}; encrypt deliveries with a customer-managed key."
+    ),
 )

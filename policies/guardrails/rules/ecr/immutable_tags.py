@@ -25,6 +25,8 @@ GUARDRAIL = Guardrail(
     severity="medium",
     resource_types=(ECR_REPOSITORY,),
     remediation_steps="Set imageTagMutability = IMMUTABLE (or IMMUTABLE_WITH_EXCLUSION for explicit exceptions).",
-    references=References(config_rule=ConfigRule("ECR_PRIVATE_TAG_IMMUTABILITY_ENABLED"), security_hub=("ECR.2",), checkov=("CKV_AWS_51",)),
+    references=References(
+        config_rule=ConfigRule("ECR_PRIVATE_TAG_IMMUTABILITY_ENABLED"), security_hub=("ECR.2",), checkov=("CKV_AWS_51",)
+    ),
     check=check,
 )

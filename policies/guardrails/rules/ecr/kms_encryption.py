@@ -28,5 +28,9 @@ GUARDRAIL = Guardrail(
     remediation_steps="Set encryptionConfigurations = [{encryptionType: KMS, kmsKey: <customer key ARN>}]; this replaces the repository.",
     references=References(config_rule=ConfigRule("ECR_REPOSITORY_CMK_ENCRYPTION_ENABLED"), checkov=("CKV_AWS_136",)),
     check=check,
-    parameters=(Parameter("requireCustomerManagedKey", {"type": "boolean", "default": True}, "Reject the AWS managed aws/ecr key."),),
+    parameters=(
+        Parameter(
+            "requireCustomerManagedKey", {"type": "boolean", "default": True}, "Reject the AWS managed aws/ecr key."
+        ),
+    ),
 )

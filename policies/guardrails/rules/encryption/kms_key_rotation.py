@@ -24,6 +24,8 @@ GUARDRAIL = Guardrail(
     severity="medium",
     resource_types=(KMS_KEY,),
     remediation_steps="Set enableKeyRotation = true (optionally rotationPeriodInDays).",
-    references=References(config_rule=ConfigRule("CMK_BACKING_KEY_ROTATION_ENABLED"), security_hub=("KMS.4",), checkov=("CKV_AWS_7",)),
+    references=References(
+        config_rule=ConfigRule("CMK_BACKING_KEY_ROTATION_ENABLED"), security_hub=("KMS.4",), checkov=("CKV_AWS_7",)
+    ),
     check=check,
 )

@@ -26,7 +26,13 @@ GUARDRAIL = Guardrail(
     severity="medium",
     resource_types=(SNS_TOPIC,),
     remediation_steps="Set kmsMasterKeyId to a customer-managed key whose policy lets sns.amazonaws.com and cloudwatch.amazonaws.com of this account use it.",
-    references=References(config_rule=ConfigRule("SNS_ENCRYPTED_KMS"), security_hub=("SNS.1",), checkov=("CKV_AWS_26",)),
+    references=References(
+        config_rule=ConfigRule("SNS_ENCRYPTED_KMS"), security_hub=("SNS.1",), checkov=("CKV_AWS_26",)
+    ),
     check=check,
-    parameters=(Parameter("allowAwsManagedKey", {"type": "boolean", "default": False}, "Accept the AWS managed alias/aws/sns key."),),
+    parameters=(
+        Parameter(
+            "allowAwsManagedKey", {"type": "boolean", "default": False}, "Accept the AWS managed alias/aws/sns key."
+        ),
+    ),
 )

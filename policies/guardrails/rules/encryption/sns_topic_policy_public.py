@@ -19,7 +19,9 @@ def open_statements(document: Any) -> list[str]:
     found = []
     for index, statement in enumerate(s for s in statements if isinstance(s, dict)):
         principal = statement.get("Principal")
-        wildcard = principal == "*" or (isinstance(principal, dict) and "*" in (principal.get("AWS"), principal.get("Service")))
+        wildcard = principal == "*" or (
+            isinstance(principal, dict) and "*" in (principal.get("AWS"), principal.get("Service"))
+        )
         if statement.get("Effect") == "Allow" and wildcard and not statement.get("Condition"):
             found.append(str(statement.get("Sid", f"#{index}")))
     return found

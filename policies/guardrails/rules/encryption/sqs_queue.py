@@ -32,7 +32,13 @@ GUARDRAIL = Guardrail(
     references=References(security_hub=("SQS.1",), checkov=("CKV_AWS_27", "CKV2_AWS_73")),
     check=check,
     parameters=(
-        Parameter("allowSqsManagedEncryption", {"type": "boolean", "default": False}, "Accept SQS-managed SSE (sqsManagedSseEnabled) instead of a KMS key."),
-        Parameter("allowAwsManagedKey", {"type": "boolean", "default": False}, "Accept the AWS managed alias/aws/sqs key."),
+        Parameter(
+            "allowSqsManagedEncryption",
+            {"type": "boolean", "default": False},
+            "Accept SQS-managed SSE (sqsManagedSseEnabled) instead of a KMS key.",
+        ),
+        Parameter(
+            "allowAwsManagedKey", {"type": "boolean", "default": False}, "Accept the AWS managed alias/aws/sqs key."
+        ),
     ),
 )

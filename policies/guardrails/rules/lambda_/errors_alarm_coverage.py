@@ -16,7 +16,14 @@ def watches_errors(alarm: StackResource, function: StackResource, function_name:
     queries = props.items("metricQueries")
     if queries is UNKNOWN:
         return None
-    metrics += [(f"metricQueries[{i}].metric.", props.get(f"metricQueries[{i}].metric.namespace"), props.get(f"metricQueries[{i}].metric.metricName")) for i in range(len(queries))]
+    metrics += [
+        (
+            f"metricQueries[{i}].metric.",
+            props.get(f"metricQueries[{i}].metric.namespace"),
+            props.get(f"metricQueries[{i}].metric.metricName"),
+        )
+        for i in range(len(queries))
+    ]
     for prefix, namespace, metric in metrics:
         if (namespace, metric) != ("AWS/Lambda", "Errors"):
             continue
@@ -40,7 +47,10 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation]:
         verdicts = [watches_errors(alarm, function, name) for alarm in alarms]
         if True in verdicts or None in verdicts:
             continue
-        yield Violation(f"Lambda function {function.name!r} has no Errors alarm; add one (AWS/Lambda Errors, FunctionName dimension) to the alerting topic.", function.urn)
+        yield Violation(
+            f"Lambda function {function.name!r} has no Errors alarm; add one (AWS/Lambda Errors, FunctionName dimension) to the alerting topic.",
+            function.urn,
+        )
 
 
 GUARDRAIL = Guardrail(
@@ -52,5 +62,11 @@ GUARDRAIL = Guardrail(
     remediation_steps="Add a MetricAlarm on AWS/Lambda Errors with the function's FunctionName dimension and the alerting topic as alarm action.",
     references=References(),
     check=check,
-    parameters=(Parameter("exemptFunctionPatterns", {"type": "array", "items": {"type": "string"}, "default": []}, "Function-name wildcards that need no alarm."),),
+    parameters=(
+        Parameter(
+            "exemptFunctionPatterns",
+            {"type": "array", "items": {"type": "string"}, "default": []},
+            "Function-name wildcards that need no alarm.",
+        ),
+    ),
 )

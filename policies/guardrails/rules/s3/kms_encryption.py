@@ -22,12 +22,18 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation]:
                 algorithms.append(UNKNOWN)
                 continue
             algorithms += [
-                configuration.props.get(f"rules[{i}].applyServerSideEncryptionByDefault.sseAlgorithm") for i in range(len(rules))
+                configuration.props.get(f"rules[{i}].applyServerSideEncryptionByDefault.sseAlgorithm")
+                for i in range(len(rules))
             ]
         if UNKNOWN in algorithms or any(a in KMS_ALGORITHMS for a in algorithms):
             continue
-        found = f"uses {', '.join(map(str, algorithms))}" if algorithms else "has no server-side encryption configuration"
-        yield Violation(f"S3 bucket {bucket.name!r} {found}; encrypt by default with aws:kms and a customer-managed key.", bucket.urn)
+        found = (
+            f"uses {', '.join(map(str, algorithms))}" if algorithms else "has no server-side encryption configuration"
+        )
+        yield Violation(
+            f"S3 bucket {bucket.name!r} {found}; encrypt by default with aws:kms and a customer-managed key.",
+            bucket.urn,
+        )
 
 
 GUARDRAIL = Guardrail(
@@ -37,6 +43,10 @@ GUARDRAIL = Guardrail(
     kind="stack",
     resource_types=(S3_BUCKET, S3_BUCKET_SSE),
     remediation_steps="Add aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms, kmsMasterKeyId and bucketKeyEnabled.",
-    references=References(config_rule=ConfigRule("S3_DEFAULT_ENCRYPTION_KMS"), security_hub=("S3.4",), checkov=("CKV_AWS_19", "CKV_AWS_145")),
+    references=References(
+        config_rule=ConfigRule("S3_DEFAULT_ENCRYPTION_KMS"),
+        security_hub=("S3.4",),
+        checkov=("CKV_AWS_19", "CKV_AWS_145"),
+    ),
     check=check,
 )

@@ -16,11 +16,16 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation]:
         if blocks is None:
             continue
         if not blocks:
-            yield Violation(f"S3 bucket {bucket.name!r} has no public access block; add one with all four flags true.", bucket.urn)
+            yield Violation(
+                f"S3 bucket {bucket.name!r} has no public access block; add one with all four flags true.", bucket.urn
+            )
             continue
         off = [flag for flag in FLAGS if all(b.props.get(flag) not in (True, UNKNOWN) for b in blocks)]
         if off:
-            yield Violation(f"S3 bucket {bucket.name!r} public access block leaves {', '.join(off)} off; set all four flags true.", bucket.urn)
+            yield Violation(
+                f"S3 bucket {bucket.name!r} public access block leaves {', '.join(off)} off; set all four flags true.",
+                bucket.urn,
+            )
 
 
 GUARDRAIL = Guardrail(

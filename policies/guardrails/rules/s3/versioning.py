@@ -16,7 +16,10 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation]:
         statuses = [v.props.get("versioningConfiguration.status") for v in versionings]
         if "Enabled" in statuses or UNKNOWN in statuses:
             continue
-        yield Violation(f"S3 bucket {bucket.name!r} does not have versioning Enabled; add a BucketVersioning with status Enabled.", bucket.urn)
+        yield Violation(
+            f"S3 bucket {bucket.name!r} does not have versioning Enabled; add a BucketVersioning with status Enabled.",
+            bucket.urn,
+        )
 
 
 GUARDRAIL = Guardrail(
@@ -26,6 +29,8 @@ GUARDRAIL = Guardrail(
     kind="stack",
     resource_types=(S3_BUCKET, S3_BUCKET_VERSIONING),
     remediation_steps="Add aws.s3.BucketVersioning(bucket=<bucket>.id, versioning_configuration={status: Enabled}).",
-    references=References(config_rule=ConfigRule("S3_BUCKET_VERSIONING_ENABLED"), security_hub=("S3.14",), checkov=("CKV_AWS_21",)),
+    references=References(
+        config_rule=ConfigRule("S3_BUCKET_VERSIONING_ENABLED"), security_hub=("S3.14",), checkov=("CKV_AWS_21",)
+    ),
     check=check,
 )
