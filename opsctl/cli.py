@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .engine import DEFAULT_ACCOUNT, EngineError, preflight_stack
+from .engine.policy_run import check_plan
 from .formats import OutputFormat
-from .report import PreflightReport
+from .report import PreflightReport, exit_code
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
 
@@ -54,6 +53,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="report format (default: text)",
     )
     preflight.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+    preflight.add_argument("--policy-pack", type=Path, help="policy pack directory (default: <project-dir>/policies)")
+    preflight.add_argument(
+        "--policy-config",
+        type=Path,
+        help="policy config file, as for `pulumi preview --policy-pack-config` (default: <pack>/config/<stack>.json when it exists)",
+    )
+    preflight.add_argument("--no-policies", action="store_true", help="only run the program; skip the policy pack")
+    preflight.add_argument(
+        "--fail-on",
+        choices=("mandatory", "low", "medium", "high", "critical", "never"),
+        default="mandatory",
+        help="exit 1 on any mandatory violation (default), on any violation at or above a severity, or never",
+    )
     return parser
 
 
@@ -77,12 +89,30 @@ def run_preflight(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     plan = preflight_stack(args.project_dir, args.stack, mode=args.mode, account=args.account)
     report = PreflightReport(plan)
+    if not args.no_policies:
+        pack_dir = args.policy_pack or args.project_dir / "policies"
+        config = args.policy_config or default_policy_config(pack_dir, args.stack)
+        print(f"preflight: policy pack {pack_dir}, config {config or 'pack defaults'}", file=sys.stderr)
+        report.policies = check_plan(plan, pack_dir, config)
     write_report(args.format.formatter().render(report), args.output)
     for level, text in plan.messages:
         print(f"{level}: {text}", file=sys.stderr)
     resources = sum(report.counts_by_type().values())
-    print(f"preflight: {resources} resources planned in {time.perf_counter() - started:.2f} s", file=sys.stderr)
-    return EXIT_OK
+    summary = f"preflight: {resources} resources planned in {time.perf_counter() - started:.2f} s"
+    if report.policies is not None:
+        kinds = [f.kind for f in report.findings]
+        mandatory = sum(1 for f in report.violations() if f.level in ("mandatory", "remediate"))
+        summary += (
+            f"; {kinds.count('violation')} violations ({mandatory} mandatory), "
+            f"{kinds.count('unchecked')} unchecked until deploy, {kinds.count('remediated')} remediated"
+        )
+    print(summary, file=sys.stderr)
+    return exit_code(report.findings, args.fail_on)
+
+
+def default_policy_config(pack_dir: Path, stack: str) -> Path | None:
+    candidate = pack_dir / "config" / f"{stack}.json"
+    return candidate if candidate.is_file() else None
 
 
 def write_report(text: str, output: Path | None) -> None:

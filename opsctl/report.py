@@ -9,14 +9,26 @@ from typing import Any
 from pulumi.runtime.rpc import UNKNOWN, _special_secret_sig, _special_sig_key
 
 from .engine import Plan, Registration
+from .engine.policy_run import Finding, PolicyResult
 
 SECRET_TEXT = "[secret]"
 UNKNOWN_TEXT = "(known after deploy)"
 
 
+SEVERITY_ORDER = ("low", "medium", "high", "critical")
+
+
 @dataclass
 class PreflightReport:
     plan: Plan
+    policies: PolicyResult | None = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.policies.findings if self.policies else []
+
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == "violation"]
 
     def counts_by_type(self) -> dict[str, int]:
         counts = Counter(r.type for r in self.plan.registrations if r.custom)
@@ -62,3 +74,19 @@ def redact(value: Any) -> Any:
     if value == UNKNOWN:
         return UNKNOWN_TEXT
     return value
+
+
+def exit_code(findings: list[Finding], fail_on: str) -> int:
+    """1 when a violation reaches the threshold, else 0.
+
+    `mandatory`: any violation enforced as mandatory (what blocks `pulumi up`);
+    a severity (`low` … `critical`): any violation at or above it, advisory ones included;
+    `never`: always 0.
+    """
+    violations = [f for f in findings if f.kind == "violation"]
+    if fail_on == "never":
+        return 0
+    if fail_on == "mandatory":
+        return int(any(f.level in ("mandatory", "remediate") for f in violations))
+    floor = SEVERITY_ORDER.index(fail_on)
+    return int(any(f.severity in SEVERITY_ORDER and SEVERITY_ORDER.index(f.severity) >= floor for f in violations))

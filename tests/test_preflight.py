@@ -21,6 +21,7 @@ def project(tmp_path) -> Path:
     """A copy of the project files (program, components, settings) in a scratch directory."""
     for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "__main__.py"):
         shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "policies", tmp_path / "policies", ignore=shutil.ignore_patterns("venv", "__pycache__"))
     return tmp_path
 
 

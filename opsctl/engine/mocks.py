@@ -28,6 +28,7 @@ class Registration:
     outputs: dict[str, Any] = field(default_factory=dict)
     id: str = ""
     dependencies: tuple[str, ...] = ()
+    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class OfflineMocks(pulumi.runtime.Mocks):
@@ -79,6 +80,7 @@ class RecordingMonitor(MockMonitor):
                     outputs=json_format.MessageToDict(response.object),
                     id=response.id,
                     dependencies=tuple(request.dependencies),
+                    property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
                 )
             )
         return response

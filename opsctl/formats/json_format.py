@@ -32,4 +32,8 @@ class JsonFormatter(Formatter):
             "outputs": report.rendered_outputs(),
             "messages": [{"level": level, "text": text} for level, text in plan.messages],
         }
+        if report.policies is not None:
+            document["policyPack"] = report.policies.pack
+            document["policies"] = [vars(p) for p in report.policies.policies]
+            document["findings"] = [vars(f) for f in report.findings]
         return json.dumps(document, indent=2, sort_keys=True) + "\n"

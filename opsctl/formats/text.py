@@ -26,4 +26,19 @@ class TextFormatter(Formatter):
         for name, value in report.rendered_outputs().items():
             shown = value if isinstance(value, str) else json.dumps(value)
             lines.append(f"  {name}: {shown}")
+        if report.policies is not None:
+            lines += ["", *policy_lines(report)]
         return "\n".join(lines) + "\n"
+
+
+def policy_lines(report: PreflightReport) -> list[str]:
+    result = report.policies
+    assert result is not None
+    lines = [f"Policies: {result.pack} ({len(result.policies)} policies)"]
+    if not report.findings:
+        return [*lines, "  no findings"]
+    for finding in sorted(report.findings, key=lambda f: (f.kind, f.level != "mandatory", f.policy)):
+        where = finding.urn.rsplit("::", 1)[-1] if finding.urn else "stack"
+        lines.append(f"  [{finding.kind} · {finding.level} · {finding.severity or '-'}] {finding.policy} @ {where}")
+        lines.append(f"      {finding.message}")
+    return lines

@@ -112,6 +112,10 @@ class StackView:
         urns = resource.property_dependencies.get(prop, ())
         return [self.by_urn[u] for u in urns if u in self.by_urn and self.by_urn[u].type in types]
 
+    @property
+    def unknowns(self) -> list[Any]:
+        return [u for r in self.resources for u in r.props.unknowns]
+
     def attached(self, target: StackResource, type_: str, prop: str, target_key: str) -> list[StackResource] | None:
         """Resources of `type_` whose `prop` points at `target` (by dependency, or by equal value
         to `target.target_key`); None when an unknown value makes the join undecidable."""

@@ -1,0 +1,205 @@
+"""Drive a CrossGuard policy pack over the analyzer gRPC protocol, the way the Pulumi engine does.
+
+The pack is started exactly as the CLI starts a Python pack
+(`python -u -m pulumi.policy <engine-address> <pack-dir>` with PULUMI_PROJECT, PULUMI_STACK and
+PULUMI_DRY_RUN set); it prints its port, then answers GetAnalyzerInfo, Configure, Remediate,
+Analyze (per resource) and AnalyzeStack (once).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import grpc
+from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from .errors import EngineError
+from .mocks import Registration
+
+LEVELS = {"advisory": 0, "mandatory": 1, "disabled": 2, "remediate": 3}
+LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
+SEVERITY_NAMES = {0: "", 1: "low", 2: "medium", 3: "high", 4: "critical"}
+START_TIMEOUT_S = 60.0
+"""A cold start imports grpc and pulumi; allow for a slow CI machine."""
+
+
+def _struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
+    message = struct_pb2.Struct()
+    json_format.ParseDict(dict(values), message)
+    return message
+
+
+class PolicyPack:
+    """A running pack process and its analyzer client; use as a context manager."""
+
+    def __init__(self, pack_dir: Path, *, project: str, stack: str, dry_run: bool, python: str = sys.executable):
+        self.pack_dir = pack_dir.resolve()
+        if not (self.pack_dir / "PulumiPolicy.yaml").is_file():
+            raise EngineError(f"{self.pack_dir} is not a policy pack (no PulumiPolicy.yaml)")
+        env = {
+            **os.environ,
+            "PULUMI_PROJECT": project,
+            "PULUMI_STACK": stack,
+            "PULUMI_DRY_RUN": "true" if dry_run else "false",
+        }
+        self.process = subprocess.Popen(
+            [python, "-u", "-m", "pulumi.policy", "127.0.0.1:0", str(self.pack_dir)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
+        port = self._read_port()
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+
+    def _read_port(self) -> int:
+        selector = selectors.DefaultSelector()
+        selector.register(self.process.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if selector.select(timeout=0.2):
+                line = self.process.stdout.readline().strip()
+                if line.isdigit():
+                    return int(line)
+                if not line and self.process.poll() is not None:
+                    break
+            elif self.process.poll() is not None:
+                break
+        self.close()
+        stderr = self.process.stderr.read() if self.process.stderr else ""
+        raise EngineError(f"the policy pack in {self.pack_dir} did not start:\n{stderr.strip()[-2000:]}")
+
+    def __enter__(self) -> PolicyPack:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if getattr(self, "channel", None) is not None:
+            self.channel.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream:
+                stream.close()
+
+    def info(self) -> analyzer_pb2.AnalyzerInfo:
+        return self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+
+    def configure(self, config: Mapping[str, tuple[str, Mapping[str, Any]]]) -> None:
+        """`config`: policy name → (enforcement level, properties with defaults applied)."""
+        request = analyzer_pb2.ConfigureAnalyzerRequest()
+        for name, (level, properties) in config.items():
+            request.policyConfig[name].CopyFrom(
+                analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level], properties=_struct(properties))
+            )
+        self.stub.Configure(request)
+
+    def remediate(self, registration: Registration, props: Mapping[str, Any]) -> analyzer_pb2.RemediateResponse:
+        return self.stub.Remediate(
+            analyzer_pb2.AnalyzeRequest(
+                type=registration.type, properties=_struct(props), urn=registration.urn, name=registration.name
+            )
+        )
+
+    def analyze(self, registration: Registration, props: Mapping[str, Any]) -> analyzer_pb2.AnalyzeResponse:
+        return self.stub.Analyze(
+            analyzer_pb2.AnalyzeRequest(
+                type=registration.type, properties=_struct(props), urn=registration.urn, name=registration.name
+            )
+        )
+
+    def analyze_stack(self, registrations: Iterable[Registration]) -> analyzer_pb2.AnalyzeResponse:
+        resources = [
+            analyzer_pb2.AnalyzerResource(
+                type=r.type,
+                properties=_struct(r.outputs),
+                urn=r.urn,
+                name=r.name,
+                parent=r.parent or "",
+                dependencies=list(r.dependencies),
+                propertyDependencies={
+                    k: analyzer_pb2.AnalyzerPropertyDependencies(urns=list(v))
+                    for k, v in r.property_dependencies.items()
+                },
+            )
+            for r in registrations
+        ]
+        return self.stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=resources))
+
+
+def load_pack_config(path: Path | None) -> dict[str, Any]:
+    """Read a `--policy-pack-config` file: {"all": level, "<policy>": level | {enforcementLevel, ...}}."""
+    if path is None:
+        return {}
+    try:
+        document = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise EngineError(f"policy config {path} not found") from None
+    except json.JSONDecodeError as error:
+        raise EngineError(f"policy config {path}: not valid JSON (line {error.lineno}: {error.msg})") from None
+    if not isinstance(document, dict):
+        raise EngineError(f"policy config {path}: expected a JSON object of policy names")
+    return document
+
+
+def resolve_config(
+    info: analyzer_pb2.AnalyzerInfo, given: Mapping[str, Any], source: str
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Per-policy (level, properties) the way the engine computes them: `all`, then the policy's
+    own entry; schema defaults under the given properties; every value checked against the schema."""
+    from jsonschema import Draft7Validator
+
+    problems: list[str] = []
+    policies = {p.name: p for p in info.policies}
+    for key in given:
+        if key != "all" and key not in policies:
+            problems.append(
+                f"{source}: unknown policy {key!r} (the pack has {len(policies)} policies; see `opsctl policies`)"
+            )
+    if "all" in given and given["all"] not in LEVELS:
+        problems.append(f"{source}: all: {json.dumps(given['all'])} is not one of {', '.join(LEVELS)}")
+    resolved: dict[str, tuple[str, dict[str, Any]]] = {}
+    for name, policy in policies.items():
+        entry = given.get(name, {})
+        if isinstance(entry, str):
+            entry = {"enforcementLevel": entry}
+        if not isinstance(entry, dict):
+            problems.append(f"{source}: {name}: expected a level or an object, got {json.dumps(entry)}")
+            continue
+        level = entry.get("enforcementLevel", given.get("all", LEVEL_NAMES[policy.enforcementLevel]))
+        if level not in LEVELS:
+            problems.append(f"{source}: {name}.enforcementLevel: {json.dumps(level)} is not one of {', '.join(LEVELS)}")
+            continue
+        schema = json_format.MessageToDict(policy.configSchema.properties) if policy.HasField("configSchema") else {}
+        properties = {k: v["default"] for k, v in schema.items() if "default" in v}
+        for key, value in entry.items():
+            if key == "enforcementLevel":
+                continue
+            if key not in schema:
+                allowed = ", ".join(sorted(schema)) or "none"
+                problems.append(f"{source}: {name}.{key}: unknown parameter (allowed: {allowed})")
+                continue
+            for error in Draft7Validator(schema[key]).iter_errors(value):
+                problems.append(f"{source}: {name}.{key}: {json.dumps(value)} — {error.message}")
+            properties[key] = value
+        resolved[name] = (level, properties)
+    if problems:
+        raise EngineError("invalid policy configuration:\n" + "\n".join(f"  - {p}" for p in problems))
+    return resolved
