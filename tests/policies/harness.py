@@ -1,0 +1,88 @@
+"""Runtime-faithful args for guardrail tests: props go through the SDK's unknown-checking proxy,
+as the analyzer does, and violations are collected like the SDK's own `run_policy` helper."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi_policy import PolicyCustomTimeouts, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, StackValidationArgs
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+
+from policies.guardrails.catalog import BY_NAME
+from policies.guardrails.pack import to_policy
+
+UNKNOWN = UNKNOWN_STRING_VALUE
+OPTIONS = PolicyResourceOptions(False, [], False, [], PolicyCustomTimeouts(0, 0, 0), [])
+
+
+@dataclass
+class Outcome:
+    violations: list[str] = field(default_factory=list)
+    urns: list[str | None] = field(default_factory=list)
+    unchecked: str | None = None
+    """The SDK's preview path: the UnknownValueError message, if the rule raised one."""
+
+
+def urn_of(type_: str, name: str) -> str:
+    return f"urn:pulumi:test::ops-baseline::{type_}::{name}"
+
+
+def run_resource(policy_name: str, type_: str, props: Mapping[str, Any], config: Mapping[str, Any] | None = None) -> Outcome:
+    from pulumi_policy.proxy import UnknownValueError
+
+    policy = to_policy(BY_NAME[policy_name])
+    outcome = Outcome()
+    args = ResourceValidationArgs(type_, unknown_checking_proxy(copy.deepcopy(dict(props))), urn_of(type_, "r"), "r", OPTIONS, None, dict(config or {}))
+    try:
+        policy.validate(args, lambda message, urn=None: outcome.violations.append(message))
+    except UnknownValueError as unknown:
+        outcome.unchecked = unknown.message
+    return outcome
+
+
+@dataclass(frozen=True)
+class Res:
+    type: str
+    name: str
+    props: Mapping[str, Any]
+    deps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """prop → names of the resources (in the same stack) its value came from."""
+
+
+def run_stack(policy_name: str, resources: list[Res], config: Mapping[str, Any] | None = None) -> Outcome:
+    from pulumi_policy.proxy import UnknownValueError
+
+    policy = to_policy(BY_NAME[policy_name])
+    by_name: dict[str, PolicyResource] = {}
+    for r in resources:
+        by_name[r.name] = PolicyResource(r.type, unknown_checking_proxy(copy.deepcopy(dict(r.props))), urn_of(r.type, r.name), r.name, OPTIONS, None, None, [], {})
+    for r in resources:
+        by_name[r.name].property_dependencies = {k: [by_name[n] for n in names] for k, names in r.deps.items()}
+    outcome = Outcome()
+
+    def report(message: str, urn: str | None = None) -> None:
+        outcome.violations.append(message)
+        outcome.urns.append(urn)
+
+    try:
+        policy.validate(StackValidationArgs(list(by_name.values()), dict(config or {})), report)
+    except UnknownValueError as unknown:
+        outcome.unchecked = unknown.message
+    return outcome
+
+
+def changed(base: Mapping[str, Any], **changes: Any) -> dict[str, Any]:
+    """A copy of `base` with top-level keys replaced; a value of DELETE removes the key."""
+    result = copy.deepcopy(dict(base))
+    for key, value in changes.items():
+        if value is DELETE:
+            result.pop(key, None)
+        else:
+            result[key] = value
+    return result
+
+
+DELETE = object()
