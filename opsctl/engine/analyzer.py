@@ -171,10 +171,12 @@ def resolve_config(
     for key in given:
         if key != "all" and key not in policies:
             problems.append(
-                f"{source}: unknown policy {key!r} (the pack has {len(policies)} policies; see `opsctl policies`)"
+                f"{source}: unknown policy {key!r} (the pack {info.name} has {len(policies)} policies)"
             )
-    if "all" in given and given["all"] not in LEVELS:
-        problems.append(f"{source}: all: {json.dumps(given['all'])} is not one of {', '.join(LEVELS)}")
+    all_level = given.get("all")
+    if all_level is not None and all_level not in LEVELS:
+        problems.append(f"{source}: all: {json.dumps(all_level)} is not one of {', '.join(LEVELS)}")
+        all_level = None
     resolved: dict[str, tuple[str, dict[str, Any]]] = {}
     for name, policy in policies.items():
         entry = given.get(name, {})
@@ -183,10 +185,9 @@ def resolve_config(
         if not isinstance(entry, dict):
             problems.append(f"{source}: {name}: expected a level or an object, got {json.dumps(entry)}")
             continue
-        level = entry.get("enforcementLevel", given.get("all", LEVEL_NAMES[policy.enforcementLevel]))
+        level = entry.get("enforcementLevel", all_level or LEVEL_NAMES[policy.enforcementLevel])
         if level not in LEVELS:
             problems.append(f"{source}: {name}.enforcementLevel: {json.dumps(level)} is not one of {', '.join(LEVELS)}")
-            continue
         schema = json_format.MessageToDict(policy.configSchema.properties) if policy.HasField("configSchema") else {}
         properties = {k: v["default"] for k, v in schema.items() if "default" in v}
         for key, value in entry.items():

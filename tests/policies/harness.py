@@ -8,7 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi_policy import PolicyCustomTimeouts, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, StackValidationArgs
+from pulumi_policy import (
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    StackValidationArgs,
+)
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from policies.guardrails.catalog import BY_NAME
@@ -30,12 +36,22 @@ def urn_of(type_: str, name: str) -> str:
     return f"urn:pulumi:test::ops-baseline::{type_}::{name}"
 
 
-def run_resource(policy_name: str, type_: str, props: Mapping[str, Any], config: Mapping[str, Any] | None = None) -> Outcome:
+def run_resource(
+    policy_name: str, type_: str, props: Mapping[str, Any], config: Mapping[str, Any] | None = None
+) -> Outcome:
     from pulumi_policy.proxy import UnknownValueError
 
     policy = to_policy(BY_NAME[policy_name])
     outcome = Outcome()
-    args = ResourceValidationArgs(type_, unknown_checking_proxy(copy.deepcopy(dict(props))), urn_of(type_, "r"), "r", OPTIONS, None, dict(config or {}))
+    args = ResourceValidationArgs(
+        type_,
+        unknown_checking_proxy(copy.deepcopy(dict(props))),
+        urn_of(type_, "r"),
+        "r",
+        OPTIONS,
+        None,
+        dict(config or {}),
+    )
     try:
         policy.validate(args, lambda message, urn=None: outcome.violations.append(message))
     except UnknownValueError as unknown:
@@ -58,7 +74,17 @@ def run_stack(policy_name: str, resources: list[Res], config: Mapping[str, Any] 
     policy = to_policy(BY_NAME[policy_name])
     by_name: dict[str, PolicyResource] = {}
     for r in resources:
-        by_name[r.name] = PolicyResource(r.type, unknown_checking_proxy(copy.deepcopy(dict(r.props))), urn_of(r.type, r.name), r.name, OPTIONS, None, None, [], {})
+        by_name[r.name] = PolicyResource(
+            r.type,
+            unknown_checking_proxy(copy.deepcopy(dict(r.props))),
+            urn_of(r.type, r.name),
+            r.name,
+            OPTIONS,
+            None,
+            None,
+            [],
+            {},
+        )
     for r in resources:
         by_name[r.name].property_dependencies = {k: [by_name[n] for n in names] for k, names in r.deps.items()}
     outcome = Outcome()

@@ -1,0 +1,155 @@
+"""The catalog's invariants, the pack as the CLI starts it, and random props against every rule."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+from opsctl.engine import EngineError
+from opsctl.engine.analyzer import PolicyPack, resolve_config
+from policies.guardrails.catalog import CATALOG
+from policies.guardrails.pack import build_policies
+from tests.conftest import ROOT
+from tests.policies import test_resource_rules, test_stack_rules
+from tests.policies.harness import Res, run_resource, run_stack
+
+NAME = re.compile(r"^aws-[a-z0-9]+-[a-z0-9]+-[a-z]+(-[a-z0-9]+)+$")
+
+
+def test_names_are_unique_and_follow_the_convention():
+    names = [g.name for g in CATALOG]
+    assert len(names) == len(set(names))
+    assert all(NAME.match(n) for n in names), [n for n in names if not NAME.match(n)]
+
+
+@pytest.mark.parametrize("guardrail", CATALOG, ids=lambda g: g.name)
+def test_metadata_is_complete(guardrail):
+    assert guardrail.description.endswith(".") and len(guardrail.description) > 30
+    assert guardrail.severity in ("low", "medium", "high", "critical")
+    assert guardrail.remediation_steps and guardrail.resource_types
+    assert all(t.startswith("aws:") and t.count(":") == 2 for t in guardrail.resource_types)
+    for parameter in guardrail.parameters:
+        assert "default" in parameter.schema and parameter.description
+
+
+@pytest.mark.parametrize("guardrail", CATALOG, ids=lambda g: g.name)
+def test_every_guardrail_has_tests(guardrail):
+    if guardrail.kind == "resource":
+        tested = {case[0] for case in test_resource_rules.CASES}
+    else:
+        tested = set(re.findall(r'"(aws-[a-z0-9-]+)"', Path(test_stack_rules.__file__).read_text()))
+    assert guardrail.name in tested
+
+
+def test_every_rule_becomes_a_policy_with_its_metadata():
+    policies = build_policies()
+    assert [p.name for p in policies] == [g.name for g in CATALOG]
+    assert all(p.severity is not None and p.remediation_steps for p in policies)
+
+
+values = st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=False) | st.text(max_size=8) | st.just(UNKNOWN_STRING_VALUE),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
+    max_leaves=10,
+)
+prop_names = st.sampled_from(
+    sorted(
+        {key for _, props in test_resource_rules.BASELINES.values() for key in props}
+        | {
+            "name",
+            "bucket",
+            "rules",
+            "pattern",
+            "metricTransformation",
+            "logGroupName",
+            "recordingGroup",
+            "isEnabled",
+            "dimensions",
+            "metricQueries",
+            "alarmActions",
+            "imageScanningConfiguration",
+        }
+    )
+)
+random_props = st.dictionaries(prop_names, values, max_size=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(props=random_props)
+def test_no_resource_rule_raises_on_random_props(props):
+    for guardrail in CATALOG:
+        if guardrail.kind == "resource":
+            for type_ in guardrail.resource_types:
+                run_resource(guardrail.name, type_, props)  # only UnknownValueError may escape; the harness catches it
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    resources=st.lists(
+        st.tuples(st.sampled_from(sorted({t for g in CATALOG for t in g.resource_types})), random_props), max_size=5
+    )
+)
+def test_no_stack_rule_raises_on_random_stacks(resources):
+    stack = [Res(type_, f"r{i}", props) for i, (type_, props) in enumerate(resources)]
+    for guardrail in CATALOG:
+        if guardrail.kind == "stack":
+            run_stack(guardrail.name, stack)
+
+
+def test_pack_config_errors_name_policy_key_value_and_allowed():
+    with PolicyPack(ROOT / "policies", project="ops-baseline", stack="dev", dry_run=True) as pack:
+        info = pack.info()
+    with pytest.raises(EngineError) as raised:
+        resolve_config(
+            info,
+            {
+                "all": "strict",
+                "aws-no-such-policy": "mandatory",
+                "aws-cloudwatch-loggroup-configure-retention": {"minRetentionDays": 13, "minRetention": 1},
+            },
+            "cfg.json",
+        )
+    message = str(raised.value)
+    assert 'cfg.json: all: "strict" is not one of advisory, mandatory, disabled, remediate' in message
+    assert "unknown policy 'aws-no-such-policy'" in message
+    assert "aws-cloudwatch-loggroup-configure-retention.minRetentionDays: 13 — 13 is not one of" in message
+    assert (
+        "aws-cloudwatch-loggroup-configure-retention.minRetention: unknown parameter (allowed: allowNeverExpire, defaultRetentionDays, maxRetentionDays, minRetentionDays)"
+        in message
+    )
+
+
+def test_pack_starts_with_only_its_own_requirements(tmp_path):
+    """Launched as the CLI launches it, from a virtualenv holding only policies/requirements.txt."""
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-c",
+            ROOT / "constraints.txt",
+            "-r",
+            ROOT / "policies" / "requirements.txt",
+        ],
+        check=True,
+        timeout=600,
+    )
+    with PolicyPack(ROOT / "policies", project="ops-baseline", stack="dev", dry_run=True, python=str(python)) as pack:
+        info = pack.info()
+    assert info.name == "ops-baseline-guardrails"
+    assert sorted(p.name for p in info.policies) == sorted(g.name for g in CATALOG)
+    assert sys.executable != str(python)
