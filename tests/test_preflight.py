@@ -13,6 +13,8 @@ import pytest
 
 from opsctl.cli import main
 from opsctl.engine import SECRET_PLACEHOLDER, load_project, load_stack_config
+from opsctl.engine.policy_run import Finding
+from opsctl.report import exit_code
 from tests.conftest import ROOT
 
 
@@ -167,3 +169,69 @@ def test_runs_as_module_and_as_installed_command(command):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["stack"] == "dev"
     assert "resources planned in" in result.stderr
+
+
+def finding(level: str, severity: str, kind: str = "violation") -> Finding:
+    return Finding(policy="p", level=level, severity=severity, message="m", urn="u", kind=kind)
+
+
+@pytest.mark.parametrize(
+    ("findings", "fail_on", "expected"),
+    [
+        ([], "mandatory", 0),
+        ([finding("advisory", "critical")], "mandatory", 0),
+        ([finding("mandatory", "low")], "mandatory", 1),
+        ([finding("remediate", "low")], "mandatory", 1),
+        ([finding("mandatory", "low", kind="unchecked")], "mandatory", 0),
+        ([finding("advisory", "high")], "high", 1),
+        ([finding("advisory", "medium")], "high", 0),
+        ([finding("mandatory", "critical")], "never", 0),
+    ],
+    ids=[
+        "clean",
+        "advisory-only",
+        "mandatory",
+        "remediate-counts-as-mandatory",
+        "unchecked-never-fails",
+        "severity-reached",
+        "severity-below",
+        "never",
+    ],
+)
+def test_exit_code_threshold(findings, fail_on, expected):
+    assert exit_code(findings, fail_on) == expected
+
+
+def test_malformed_policy_config_is_a_clear_error(capsys, tmp_path):
+    config = tmp_path / "bad.json"
+    config.write_text('{"all": "mandatory",}')
+    code, _, err = preflight(capsys, "--stack", "dev", "--project-dir", str(ROOT), "--policy-config", str(config))
+    assert code == 2
+    assert f"policy config {config}: not valid JSON (line 1:" in err and "Traceback" not in err
+
+
+def test_policy_violation_exits_1(capsys, tmp_path):
+    config = tmp_path / "strict.json"
+    config.write_text(
+        '{"all": "mandatory", "aws-sns-topic-configure-kms-key": {"allowAwsManagedKey": false}, "aws-cloudwatch-loggroup-configure-retention": {"minRetentionDays": 365}, "aws-cfg-recorder-record-all-resources": {"requireRecorder": true}}'
+    )
+    code, out, _ = preflight(
+        capsys,
+        "--stack",
+        "dev",
+        "--mode",
+        "up",
+        "--project-dir",
+        str(ROOT),
+        "--policy-config",
+        str(config),
+        "--format",
+        "json",
+    )
+    assert code == 1
+    violations = [f for f in json.loads(out)["findings"] if f["kind"] == "violation"]
+    # Without the dev config's relaxations, the missing recorder and trail are mandatory failures.
+    assert sorted(f["policy"] for f in violations) == [
+        "aws-cfg-recorder-record-all-resources",
+        "aws-cloudtrail-trail-configure-cis-metric-alarms",
+    ]

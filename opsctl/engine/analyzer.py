@@ -170,9 +170,7 @@ def resolve_config(
     policies = {p.name: p for p in info.policies}
     for key in given:
         if key != "all" and key not in policies:
-            problems.append(
-                f"{source}: unknown policy {key!r} (the pack {info.name} has {len(policies)} policies)"
-            )
+            problems.append(f"{source}: unknown policy {key!r} (the pack {info.name} has {len(policies)} policies)")
     all_level = given.get("all")
     if all_level is not None and all_level not in LEVELS:
         problems.append(f"{source}: all: {json.dumps(all_level)} is not one of {', '.join(LEVELS)}")

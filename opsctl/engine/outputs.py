@@ -28,7 +28,6 @@ class OutputSpec:
     id: str = "{name}"
     computed: Mapping[str, str] = field(default_factory=dict)
     """Other computed outputs, as templates."""
-    global_service: bool = False
 
 
 SPECS: dict[str, OutputSpec] = {
@@ -71,7 +70,6 @@ SPECS: dict[str, OutputSpec] = {
         name_input="name",
         arn="arn:{partition}:iam::{account}:role/{name}",
         computed={"uniqueId": "AROA{hex}"},
-        global_service=True,
     ),
     "aws:iam/rolePolicy:RolePolicy": OutputSpec(name_input="name", id="{role}:{name}"),
     "aws:lambda/function:Function": OutputSpec(
@@ -87,7 +85,6 @@ SPECS: dict[str, OutputSpec] = {
         name_input="bucket",
         arn="arn:{partition}:s3:::{name}",
         computed={"bucketDomainName": "{name}.s3.amazonaws.com"},
-        global_service=True,
     ),
     "aws:sqs/queue:Queue": OutputSpec(
         name_input="name",
