@@ -1,16 +1,38 @@
 """ops-baseline: the observability and governance layer of one AWS environment."""
 
+from dataclasses import replace
+
 import pulumi
 
 from components import (
     Alerting,
     AlertingArgs,
+    Canaries,
+    CanariesArgs,
     EncryptionKeys,
     EncryptionKeysArgs,
+    SampleWorkload,
+    SampleWorkloadArgs,
+    access_log_group_name,
     current_account,
     tag_every_resource,
 )
+from components.access_logs import ACCESS_LOG_FORMAT
+from components.monitoring import (
+    BILLING_REGION,
+    Monitoring,
+    MonitoringArgs,
+    billing_monitor,
+    canary_monitor,
+    custom_metric_monitor,
+    http_api_monitor,
+    lambda_monitor,
+)
+from components.monitoring.log_groups import LogGroups, LogGroupsArgs
 from settings import SettingsError, load_settings
+from settings.alarms import HTTP_API, monitor_policies
+from settings.model import SAMPLE_API_LABEL, SAMPLE_FUNCTION_LABEL
+from settings.monitoring import LambdaMonitor
 
 try:
     settings = load_settings()
@@ -20,24 +42,111 @@ except SettingsError as error:
 
 tag_every_resource(settings.default_tags)
 account = current_account(settings.region)
+prefix = settings.resource_prefix
+monitoring = settings.monitoring
 
 keys = EncryptionKeys(
     "keys",
-    EncryptionKeysArgs(
-        account=account,
-        alias=f"alias/{settings.resource_prefix}",
-        services=("logs", "sns", "cloudwatch", "events"),
-    ),
+    EncryptionKeysArgs(account=account, alias=f"alias/{prefix}", services=("logs", "sns", "cloudwatch", "events")),
 )
 alerting = Alerting(
     "alerting",
     AlertingArgs(
         account=account,
         kms_key_arn=keys.key_arn,
-        topic_name=f"{settings.resource_prefix}-alerts",
+        topic_name=f"{prefix}-alerts",
         emails=settings.alerting.emails,
         sms_numbers=settings.alerting.sms_numbers,
         https_endpoints=settings.alerting.https_endpoints,
+    ),
+)
+
+log_groups = LogGroups(
+    "logs",
+    LogGroupsArgs(
+        prefix=prefix,
+        kms_key_arn=keys.key_arn,
+        namespace=settings.metrics_namespace,
+        retention_days=settings.log_retention_days,
+        log_groups=settings.managed_log_groups,
+    ),
+)
+
+monitors = [
+    *log_groups.monitors,
+    *(lambda_monitor(fn.function_name, fn.policies(), composite=fn.composite) for fn in monitoring.lambda_functions),
+    *(
+        http_api_monitor(api.name, api.api_id, api.policies(), stage=api.stage, composite=api.composite)
+        for api in monitoring.http_apis
+    ),
+    *(custom_metric_monitor(custom) for custom in monitoring.custom_metrics),
+]
+
+if settings.sample_workload:
+    sample = SampleWorkload(
+        "sample",
+        SampleWorkloadArgs(
+            account=account,
+            prefix=prefix,
+            function_name=settings.sample_function_name,
+            api_label=SAMPLE_API_LABEL,
+            kms_key_arn=keys.key_arn,
+            function_log_group=log_groups.by_name[settings.sample_log_group_name],
+            access_log_group=log_groups.by_name[access_log_group_name(SAMPLE_API_LABEL)],
+        ),
+    )
+    sample_policies = LambdaMonitor(settings.sample_function_name, timeout_seconds=sample.timeout_seconds).policies()
+    monitors += [
+        lambda_monitor(settings.sample_function_name, sample_policies, label=SAMPLE_FUNCTION_LABEL),
+        http_api_monitor(SAMPLE_API_LABEL, sample.api_id, tuple(p for _, _, p in monitor_policies(HTTP_API, {}))),
+    ]
+    pulumi.export("sampleApiEndpoint", sample.api_endpoint)
+
+if monitoring.canaries:
+    canaries = Canaries(
+        "canaries", CanariesArgs(account=account, prefix=prefix, kms_key_arn=keys.key_arn, canaries=monitoring.canaries)
+    )
+    monitors += [canary_monitor(c, canaries.canary_names[c.name]) for c in monitoring.canaries]
+
+if monitoring.billing:
+    billing_topic_arn = alerting.topic_arn
+    if settings.region != BILLING_REGION:
+        # Alarms notify topics of their own region only, and topics use keys of their region.
+        billing_account = account.apply(lambda a: replace(a, region=BILLING_REGION))
+        billing_keys = EncryptionKeys(
+            "billing-keys",
+            EncryptionKeysArgs(
+                account=billing_account,
+                alias=f"alias/{prefix}-billing",
+                services=("sns", "cloudwatch"),
+                region=BILLING_REGION,
+            ),
+        )
+        billing_topic_arn = Alerting(
+            "billing-alerting",
+            AlertingArgs(
+                account=billing_account,
+                kms_key_arn=billing_keys.key_arn,
+                topic_name=f"{prefix}-billing-alerts",
+                emails=settings.alerting.emails,
+                sms_numbers=settings.alerting.sms_numbers,
+                https_endpoints=settings.alerting.https_endpoints,
+                region=BILLING_REGION,
+            ),
+        ).topic_arn
+    monitors.append(billing_monitor(monitoring.billing, billing_topic_arn))
+
+facade = Monitoring(
+    "monitoring",
+    MonitoringArgs(
+        prefix=prefix,
+        environment=settings.environment,
+        region=settings.region,
+        topic_arn=alerting.topic_arn,
+        queries=monitoring.queries,
+        query_log_groups=log_groups.names,
+        monitors=tuple(monitors),
+        dashboard=monitoring.dashboard,
     ),
 )
 
@@ -45,3 +154,7 @@ pulumi.export("environment", settings.environment)
 pulumi.export("kmsKeyArn", keys.key_arn)
 pulumi.export("kmsKeyAlias", keys.alias_name)
 pulumi.export("alertTopicArn", alerting.topic_arn)
+pulumi.export("logGroupNames", log_groups.names)
+pulumi.export("alarmNames", facade.alarm_names)
+pulumi.export("dashboardNames", facade.dashboard_names)
+pulumi.export("apiAccessLogFormat", ACCESS_LOG_FORMAT)

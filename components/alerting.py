@@ -20,6 +20,8 @@ class AlertingArgs:
     emails: tuple[str, ...] = ()
     sms_numbers: tuple[str, ...] = ()
     https_endpoints: tuple[str, ...] = ()
+    region: str | None = None
+    """Region of the topic when not the stack's; alarms can only notify a topic in their own region."""
 
 
 def endpoint_suffix(endpoint: str) -> str:
@@ -41,12 +43,14 @@ class Alerting(pulumi.ComponentResource):
             name=args.topic_name,
             display_name=args.topic_name,
             kms_master_key_id=args.kms_key_arn,
+            region=args.region,
             opts=child,
         )
         self.topic_policy = aws.sns.TopicPolicy(
             f"{name}-topic-policy",
             arn=self.topic.arn,
             policy=pulumi.Output.all(args.account, self.topic.arn).apply(lambda v: to_json(topic_policy(v[0], v[1]))),
+            region=args.region,
             opts=child,
         )
         endpoints = (
@@ -60,6 +64,7 @@ class Alerting(pulumi.ComponentResource):
                 topic=self.topic.arn,
                 protocol=protocol,
                 endpoint=endpoint,
+                region=args.region,
                 opts=child,
             )
             for protocol, endpoint in endpoints

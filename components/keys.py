@@ -21,6 +21,8 @@ class EncryptionKeysArgs:
     services: tuple[str, ...]
     """Services allowed to use the key (see policy_documents.KEY_USERS)."""
     description: str = "ops-baseline: logs, alerting and audit data"
+    region: str | None = None
+    """Region of the key when not the stack's (billing alarms live in us-east-1)."""
 
 
 class EncryptionKeys(pulumi.ComponentResource):
@@ -39,9 +41,12 @@ class EncryptionKeys(pulumi.ComponentResource):
             enable_key_rotation=True,
             deletion_window_in_days=DELETION_WINDOW_DAYS,
             policy=args.account.apply(lambda account: to_json(key_policy(account, args.services))),
+            region=args.region,
             opts=child,
         )
-        self.alias = aws.kms.Alias(f"{name}-alias", name=args.alias, target_key_id=self.key.key_id, opts=child)
+        self.alias = aws.kms.Alias(
+            f"{name}-alias", name=args.alias, target_key_id=self.key.key_id, region=args.region, opts=child
+        )
 
         self.key_arn = self.key.arn
         self.key_id = self.key.key_id

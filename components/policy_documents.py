@@ -154,3 +154,102 @@ def topic_policy(account: Account, topic_arn: str) -> dict[str, Any]:
 
 def to_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, sort_keys=False)
+
+
+def tls_only_bucket_policy(bucket_arn: str, statements: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+    """Bucket policy: the given grants plus a deny of every request not sent over TLS."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            *statements,
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+        ],
+    }
+
+
+def assume_role_policy(service: str, account: Account | None = None) -> dict[str, Any]:
+    """Trust policy for a service principal, scoped to this account when one is given (confused deputy)."""
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"Service": f"{service}.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+    }
+    if account is not None:
+        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": account.account_id}}
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+def canary_role_policy(account: Account, bucket_arn: str, key_arn: str) -> dict[str, Any]:
+    """What a Synthetics canary needs: write its artifacts and logs, publish its own metrics."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "WriteRunArtifacts",
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:GetObject"],
+                "Resource": f"{bucket_arn}/*",
+            },
+            {
+                "Sid": "LocateArtifactBucket",
+                "Effect": "Allow",
+                "Action": "s3:GetBucketLocation",
+                "Resource": bucket_arn,
+            },
+            {"Sid": "ListBucketsForConsole", "Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"},
+            {
+                "Sid": "WriteCanaryLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": account.arn("logs", "log-group:/aws/lambda/cwsyn-*"),
+            },
+            {
+                "Sid": "PublishSyntheticsMetrics",
+                "Effect": "Allow",
+                "Action": "cloudwatch:PutMetricData",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"cloudwatch:namespace": "CloudWatchSynthetics"}},
+            },
+            {
+                "Sid": "EncryptArtifacts",
+                "Effect": "Allow",
+                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                "Resource": key_arn,
+            },
+        ],
+    }
+
+
+def sample_function_policy(log_group_arn: str, secret_arn: str, key_arn: str) -> dict[str, Any]:
+    """Least privilege for the sample Lambda: its own log group, traces, its secret and the key."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "WriteOwnLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"{log_group_arn}:*",
+            },
+            {
+                "Sid": "SendTraces",
+                "Effect": "Allow",
+                "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                "Resource": "*",
+            },
+            {
+                "Sid": "ReadOwnSecret",
+                "Effect": "Allow",
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": secret_arn,
+            },
+            {"Sid": "DecryptSecretAndEnvironment", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key_arn},
+        ],
+    }

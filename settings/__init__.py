@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .alarms import AlarmSettings, kinds_table
 from .model import NAMESPACE, AlertingSettings, Settings, SlackSettings
 from .schema import Issue, Parser, SettingsError, describe, reference_table
 
@@ -84,5 +85,13 @@ def decode_runtime_value(value: Any) -> Any:
 
 
 def reference() -> str:
-    """Markdown configuration reference of every stack setting."""
-    return reference_table(Settings, f"{NAMESPACE}:")
+    """Markdown configuration reference: every stack setting, the alarm overrides and the alarm kinds."""
+    return "\n\n".join(
+        (
+            reference_table(Settings, f"{NAMESPACE}:"),
+            "#### Alarm overrides\n\nEvery `alarm` and `alarms.<key>` entry above takes these keys; "
+            "anything left out keeps the default of the alarm kind.\n\n" + reference_table(AlarmSettings),
+            "#### Alarm kinds and their defaults\n\nAlarms are named `<prefix>-<resource>-<what>-<severity>` "
+            "(e.g. `ops-prod-orders-errors-critical`) and send ALARM and OK to the alerting topic.\n\n" + kinds_table(),
+        )
+    )

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-
-from policies.guardrails.aws_limits import LOG_RETENTION_DAYS, NEVER_EXPIRE
+from typing import Any
 
 from . import checks
+from .access_logs import access_log_group_name
+from .alarms import alarm_name
+from .monitoring import LogGroupSettings, MetricFilterSettings, MonitoringSettings, retention_days
 from .schema import freeze, setting
 
 NAMESPACE = "ops-baseline"
+SAMPLE_API_LABEL = "sample-api"
+SAMPLE_FUNCTION_LABEL = "sample-fn"
 
 
 @dataclass(frozen=True)
@@ -76,16 +80,78 @@ class Settings:
     log_retention_days: int = setting(
         "Retention of the log groups the baseline creates, in days (0 = never expire).",
         default=14,
-        check=checks.one_of(
-            (NEVER_EXPIRE, *LOG_RETENTION_DAYS), " (CloudWatch Logs retention values; 0 = never expire)"
-        ),
+        check=retention_days,
     )
     alerting: AlertingSettings = setting("Who is told when an alarm fires.", default=AlertingSettings())
+    monitoring: MonitoringSettings = setting(
+        "Log groups, service monitors, dashboards, canaries and the billing alarm.", default=MonitoringSettings()
+    )
+    sample_workload: bool = setting(
+        "Deploy the seed's sample workload (Lambda, HTTP API, secret) with its monitors; meant for dev.",
+        default=False,
+    )
 
     @property
     def resource_prefix(self) -> str:
         """Prefix of physical names (aliases, alarm names): `ops-<environment>`."""
         return f"ops-{self.environment}"
+
+    @property
+    def metrics_namespace(self) -> str:
+        return self.monitoring.namespace or f"OpsBaseline/{self.environment}"
+
+    @property
+    def sample_function_name(self) -> str:
+        return f"{self.resource_prefix}-{SAMPLE_FUNCTION_LABEL}"
+
+    @property
+    def sample_log_group_name(self) -> str:
+        return f"/aws/lambda/{self.sample_function_name}"
+
+    @property
+    def managed_log_groups(self) -> tuple[LogGroupSettings, ...]:
+        """Configured log groups, plus the HTTP APIs' access-log groups and the sample workload's groups."""
+        access_logs = tuple(
+            LogGroupSettings(name=access_log_group_name(api.name))
+            for api in self.monitoring.http_apis
+            if api.access_log_group
+        )
+        sample = (
+            (
+                # The seed's "count ERROR lines" metric filter, on the sample function's own log group.
+                LogGroupSettings(
+                    name=self.sample_log_group_name,
+                    metric_filters=(
+                        MetricFilterSettings(
+                            name="sample-error-lines", pattern='{ $.level = "ERROR" }', metric_name="SampleErrorLines"
+                        ),
+                    ),
+                ),
+                LogGroupSettings(name=access_log_group_name(SAMPLE_API_LABEL)),
+            )
+            if self.sample_workload
+            else ()
+        )
+        return (*self.monitoring.log_groups, *access_logs, *sample)
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        """Log groups and alarm names must be unique; alarm names must fit CloudWatch's 255 characters."""
+        configured = {group.name for group in self.monitoring.log_groups}
+        for group in self.managed_log_groups[len(self.monitoring.log_groups) :]:
+            if group.name in configured:
+                yield (
+                    "monitoring.logGroups",
+                    group.name,
+                    "is created by the baseline already (access logs or sample workload); remove it here",
+                )
+        seen: dict[str, str] = {}
+        for key, resource, what, severity in self.monitoring.alarm_entries():
+            name = alarm_name(self.resource_prefix, resource, what, severity)
+            if name in seen:
+                yield f"monitoring.{key}", name, f"alarm name is already used by monitoring.{seen[name]}"
+            elif len(name) > 255:
+                yield f"monitoring.{key}", name, "alarm name is longer than CloudWatch's 255 characters"
+            seen.setdefault(name, key)
 
     @property
     def default_tags(self) -> Mapping[str, str]:

@@ -1,7 +1,8 @@
 """A small declarative parser: frozen dataclasses in, every problem reported at once.
 
-Each settings section is a frozen dataclass whose fields are declared with `setting(...)`.
-`parse_section` walks the type hints (str, int, bool, float, Literal, tuple[T, ...],
+Each settings section is a frozen dataclass whose fields are declared with `setting(...)`;
+rules that span fields go in an optional `problems()` method yielding (key, value, problem).
+`Parser.section` walks the type hints (str, int, bool, float, Literal, tuple[T, ...],
 Mapping[str, T], Optional[T], nested sections), applies per-field checks and collects
 `Issue`s instead of stopping at the first one. Config keys are the camelCase field names.
 """
@@ -171,7 +172,11 @@ class Parser:
             values[field.name] = self.value(hints[field.name], raw[key], child, field_root, field)
         if len(self.issues) > before:
             return None
-        return cls(**values)
+        parsed = cls(**values)
+        # Cross-field rules live on the section as `problems()` -> (relative key, value, problem).
+        for key, value, problem in getattr(parsed, "problems", tuple)():
+            self.report(join(path, key) if key else path, problem, value=value)
+        return None if len(self.issues) > before else parsed
 
     def value(self, hint: Any, raw: Any, path: str, root: str, field: dataclasses.Field | None = None) -> Any:
         secret = bool(field and field.metadata.get("secret"))
@@ -289,15 +294,22 @@ def describe(cls: type, prefix: str = "") -> list[tuple[str, str, str, str]]:
             shown = "required"
         elif dataclasses.is_dataclass(default):
             shown = "see below"
+        elif isinstance(default, tuple) and default and dataclasses.is_dataclass(default[0]):
+            shown = f"{len(default)} entry(ies), see meaning"
         else:
             shown = show(dict(default) if isinstance(default, Mapping) else default)
         rows.append((key, type_name(hint), shown, field.metadata.get("doc", "")))
-        if dataclasses.is_dataclass(inner[0]):
-            rows.extend(describe(inner[0], prefix=f"{key}."))
+        nested, nested_prefix = inner[0], f"{key}."
+        if typing.get_origin(nested) is tuple:
+            nested, nested_prefix = typing.get_args(nested)[0], f"{key}[]."
+        elif typing.get_origin(nested) in (Mapping, dict):
+            nested, nested_prefix = typing.get_args(nested)[1], f"{key}.<key>."
+        if dataclasses.is_dataclass(nested) and not getattr(nested, "DOCUMENTED_SEPARATELY", False):
+            rows.extend(describe(nested, prefix=nested_prefix))
     return rows
 
 
-def reference_table(cls: type, prefix: str) -> str:
+def reference_table(cls: type, prefix: str = "") -> str:
     """The configuration reference as a Markdown table (the README embeds it; a test keeps it current)."""
     lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
     for key, kind, default, doc in describe(cls):

@@ -40,8 +40,11 @@ def test_committed_stacks_run_clean(capsys, stack, mode):
     assert code == 0, err
     report = json.loads(out)
     assert report["stack"] == stack and report["mode"] == mode
-    assert report["countsByType"]["aws:kms/key:Key"] == 1
-    assert report["countsByType"]["aws:sns/topic:Topic"] == 1
+    # The stack's key and topic, plus the pair in us-east-1 that the billing alarm notifies.
+    assert report["countsByType"]["aws:kms/key:Key"] == 2
+    assert report["countsByType"]["aws:sns/topic:Topic"] == 2
+    assert report["countsByType"]["aws:cloudwatch/dashboard:Dashboard"] == 1
+    assert report["outputs"]["dashboardNames"] == [f"ops-{stack}"]
     topic_arn = report["outputs"]["alertTopicArn"]
     if mode == "up":
         assert topic_arn == f"arn:aws:sns:eu-west-1:123456789012:ops-{stack}-alerts"
@@ -55,7 +58,7 @@ def test_text_plan_shows_tree_counts_and_outputs(capsys):
     assert code == 0
     assert "keys  [ops-baseline:keys:EncryptionKeys]" in out
     assert "├─ keys-key  [aws:kms/key:Key]" in out
-    assert "aws:sns/topicSubscription:TopicSubscription  1" in out
+    assert "aws:sns/topicSubscription:TopicSubscription     2" in out
     assert "kmsKeyAlias: alias/ops-dev" in out
 
 
@@ -230,8 +233,10 @@ def test_policy_violation_exits_1(capsys, tmp_path):
     )
     assert code == 1
     violations = [f for f in json.loads(out)["findings"] if f["kind"] == "violation"]
-    # Without the dev config's relaxations, the missing recorder and trail are mandatory failures.
+    # Without the dev config's relaxations: the missing recorder and trail, and both 14-day log groups.
     assert sorted(f["policy"] for f in violations) == [
         "aws-cfg-recorder-record-all-resources",
         "aws-cloudtrail-trail-configure-cis-metric-alarms",
+        "aws-cloudwatch-loggroup-configure-retention",
+        "aws-cloudwatch-loggroup-configure-retention",
     ]

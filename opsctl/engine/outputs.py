@@ -59,6 +59,10 @@ SPECS: dict[str, OutputSpec] = {
         name_input="alarmName", arn="arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}"
     ),
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": OutputSpec(name_input="name"),
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": OutputSpec(name_input="name"),
+    "aws:cloudwatch/queryDefinition:QueryDefinition": OutputSpec(
+        name_input="name", id="{uuid}", computed={"queryDefinitionId": "{uuid}"}
+    ),
     "aws:cloudwatch/dashboard:Dashboard": OutputSpec(
         name_input="dashboardName", arn="arn:{partition}:cloudwatch::{account}:dashboard/{name}"
     ),
@@ -81,6 +85,9 @@ SPECS: dict[str, OutputSpec] = {
             "version": "$LATEST",
         },
     ),
+    "aws:s3/bucketObjectv2:BucketObjectv2": OutputSpec(
+        id="{key}", computed={"versionId": "{hex}", "etag": "{short}", "arn": "arn:{partition}:s3:::{bucket}/{key}"}
+    ),
     "aws:s3/bucket:Bucket": OutputSpec(
         name_input="bucket",
         arn="arn:{partition}:s3:::{name}",
@@ -91,6 +98,9 @@ SPECS: dict[str, OutputSpec] = {
         arn="arn:{partition}:sqs:{region}:{account}:{name}",
         id="https://sqs.{region}.amazonaws.com/{account}/{name}",
         computed={"url": "https://sqs.{region}.amazonaws.com/{account}/{name}"},
+    ),
+    "aws:secretsmanager/secretVersion:SecretVersion": OutputSpec(
+        id="{secretId}|{uuid}", computed={"versionId": "{uuid}", "arn": "{secretId}"}
     ),
     "aws:secretsmanager/secret:Secret": OutputSpec(
         name_input="name", arn="arn:{partition}:secretsmanager:{region}:{account}:secret:{name}-{short}", id="{arn}"
@@ -114,6 +124,8 @@ SPECS: dict[str, OutputSpec] = {
             "executionArn": "arn:{partition}:execute-api:{region}:{account}:{short}",
         },
     ),
+    "aws:apigatewayv2/integration:Integration": OutputSpec(id="{short}"),
+    "aws:apigatewayv2/route:Route": OutputSpec(id="{short}"),
     "aws:apigatewayv2/stage:Stage": OutputSpec(
         name_input="name", arn="arn:{partition}:apigateway:{region}::/apis/{apiId}/stages/{name}"
     ),
@@ -168,7 +180,8 @@ def synthesize(
     physical = logical_name
     if spec.name_input:
         if not inputs.get(spec.name_input):
-            outputs[spec.name_input] = f"{logical_name}-{digest[:7]}"
+            prefix = inputs.get("namePrefix") or inputs.get(f"{spec.name_input}Prefix")
+            outputs[spec.name_input] = f"{prefix}{digest[:26]}" if prefix else f"{logical_name}-{digest[:7]}"
         physical = str(outputs[spec.name_input])
     if preview:
         for key in (["arn"] if spec.arn else []) + list(spec.computed):
@@ -217,6 +230,9 @@ def invoke(token: str, args: Mapping[str, Any], *, account: str, region: str, pa
             "reverseDnsPrefix": ".".join(reversed(suffix.split("."))),
             "id": partition,
         }
+    if token == "aws:secretsmanager/getRandomPassword:getRandomPassword":
+        # Offline runs must never produce a usable secret: a fixed, obviously fake value.
+        return {"randomPassword": "offline-engine-not-a-secret", "id": "offline"}
     if token == "aws:index/getRegion:getRegion":
         name = args.get("region") or args.get("name") or region
         return {"name": name, "region": name, "endpoint": f"ec2.{name}.amazonaws.com", "description": name, "id": name}

@@ -23,10 +23,6 @@ BASELINES = {
         t.LOG_GROUP,
         {"name": "/aws/lambda/fn", "retentionInDays": 14.0, "kmsKeyId": KEY_ARN},
     ),
-    "aws-cloudwatch-alarm-configure-actions": (
-        t.METRIC_ALARM,
-        {"metricName": "Errors", "alarmActions": [TOPIC_ARN], "okActions": [TOPIC_ARN]},
-    ),
     "aws-ecr-repository-disallow-mutable-tags": (t.ECR_REPOSITORY, {"name": "app", "imageTagMutability": "IMMUTABLE"}),
     "aws-ecr-repository-configure-kms-encryption": (
         t.ECR_REPOSITORY,
@@ -137,37 +133,6 @@ CASES = [
     ("aws-cloudwatch-loggroup-configure-retention", "integer-still-fine", {"retentionInDays": 14}, {}, None),
     ("aws-cloudwatch-loggroup-configure-kms-key", "no-key", {"kmsKeyId": DELETE}, {}, "no kmsKeyId"),
     ("aws-cloudwatch-loggroup-configure-kms-key", "empty-key", {"kmsKeyId": ""}, {}, "no kmsKeyId"),
-    (
-        "aws-cloudwatch-alarm-configure-actions",
-        "actions-disabled",
-        {"actionsEnabled": False},
-        {},
-        "actionsEnabled false",
-    ),
-    ("aws-cloudwatch-alarm-configure-actions", "no-alarm-actions", {"alarmActions": []}, {}, "no alarmActions"),
-    (
-        "aws-cloudwatch-alarm-configure-actions",
-        "alarm-actions-missing",
-        {"alarmActions": DELETE},
-        {},
-        "no alarmActions",
-    ),
-    ("aws-cloudwatch-alarm-configure-actions", "unknown-topic-still-an-action", {"alarmActions": [UNKNOWN]}, {}, None),
-    (
-        "aws-cloudwatch-alarm-configure-actions",
-        "ok-actions-required",
-        {"okActions": DELETE},
-        {"requireOkActions": True},
-        "no okActions",
-    ),
-    ("aws-cloudwatch-alarm-configure-actions", "ok-actions-optional", {"okActions": DELETE}, {}, None),
-    (
-        "aws-cloudwatch-alarm-configure-actions",
-        "actions-wrong-type",
-        {"alarmActions": TOPIC_ARN},
-        {},
-        "no alarmActions",
-    ),
     (
         "aws-ecr-repository-disallow-mutable-tags",
         "mutable",
@@ -467,15 +432,6 @@ def test_unknown_values_take_the_sdk_preview_path(policy, changes):
     outcome = run_resource(policy, type_, changed(props, **changes))
     assert outcome.violations == []
     assert "can't be known during preview" in outcome.unchecked
-
-
-def test_known_wrong_value_fails_next_to_an_unknown_one():
-    outcome = run_resource(
-        "aws-cloudwatch-alarm-configure-actions",
-        t.METRIC_ALARM,
-        {"actionsEnabled": False, "alarmActions": UNKNOWN},
-    )
-    assert outcome.violations == ["Alarm has actionsEnabled false; nobody is notified when it fires."]
 
 
 def test_trail_unknown_multi_region_flag_is_unchecked_not_violated():

@@ -333,3 +333,79 @@ def test_lambda_exemptions():
 def test_ecr_image_scanning(resources, expected):
     outcome = run_stack("aws-ecr-repository-enable-image-scanning", resources)
     assert_outcome(outcome, expected)
+
+
+NOTIFYING = {"alarmActions": [TOPIC], "okActions": [TOPIC]}
+
+
+def alarm(name, **props):
+    return Res(t.METRIC_ALARM, name, {"name": name, "metricName": "Errors", **NOTIFYING, **props})
+
+
+def composite(rule, **props):
+    return Res(t.COMPOSITE_ALARM, "fn-composite", {"alarmName": "fn-composite", "alarmRule": rule, **NOTIFYING, **props})
+
+
+@pytest.mark.parametrize(
+    "resources, config, expected",
+    [
+        pytest.param([alarm("fn-errors")], {}, None, id="notifies"),
+        pytest.param([alarm("fn-errors", actionsEnabled=False)], {}, "actionsEnabled false", id="actions-disabled"),
+        pytest.param([alarm("fn-errors", alarmActions=[])], {}, "no alarmActions", id="no-alarm-actions"),
+        pytest.param([alarm("fn-errors", alarmActions=TOPIC)], {}, "no alarmActions", id="actions-wrong-type"),
+        pytest.param([alarm("fn-errors", alarmActions=[UNKNOWN])], {}, None, id="unknown-topic-still-an-action"),
+        pytest.param([alarm("fn-errors", okActions=[])], {}, None, id="ok-actions-optional"),
+        pytest.param(
+            [alarm("fn-errors", okActions=[])], {"requireOkActions": True}, "no okActions", id="ok-actions-required"
+        ),
+        pytest.param(
+            [alarm("fn-errors", alarmActions=[], okActions=[]), composite('ALARM("fn-errors")')],
+            {"requireOkActions": True},
+            None,
+            id="silent-child-of-notifying-composite",
+        ),
+        pytest.param(
+            [alarm("fn-errors", alarmActions=[]), composite('ALARM("fn-throttles")')],
+            {},
+            "no alarmActions",
+            id="composite-does-not-name-it",
+        ),
+        pytest.param(
+            [alarm("fn-errors", alarmActions=[]), composite('ALARM("fn-errors")', alarmActions=[])],
+            {},
+            "no alarmActions",
+            id="composite-itself-silent",
+        ),
+        pytest.param(
+            [alarm("fn-errors", alarmActions=[]), composite("ALARM(fn-errors) OR ALARM(fn-throttles)")],
+            {},
+            None,
+            id="unquoted-names-in-rule",
+        ),
+    ],
+)
+def test_alarm_actions(resources, config, expected):
+    outcome = run_stack("aws-cloudwatch-alarm-configure-actions", resources, {"requireOkActions": False, **config})
+    if expected is None:
+        assert outcome.violations == []
+    else:
+        assert any(expected in v for v in outcome.violations), outcome.violations
+
+
+def test_alarm_actions_known_wrong_value_fails_next_to_an_unknown_one():
+    outcome = run_stack(
+        "aws-cloudwatch-alarm-configure-actions",
+        [alarm("fn-errors", actionsEnabled=False, alarmActions=UNKNOWN)],
+        {"requireOkActions": False},
+    )
+    assert outcome.violations == ["fn-errors: Alarm has actionsEnabled false; nobody is notified when it fires."]
+
+
+def test_alarm_without_actions_is_unchecked_while_a_composite_rule_is_unknown():
+    outcome = run_stack(
+        "aws-cloudwatch-alarm-configure-actions",
+        [alarm("fn-errors", alarmActions=[]), composite(UNKNOWN)],
+        {"requireOkActions": False},
+    )
+    assert outcome.violations == []
+    assert outcome.unchecked

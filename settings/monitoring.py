@@ -1,0 +1,347 @@
+"""The `monitoring` section: log groups, saved queries, service monitors, custom metrics, canaries, billing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from policies.guardrails.aws_limits import LOG_RETENTION_DAYS, NEVER_EXPIRE
+
+from . import checks
+from .alarms import (
+    BILLING,
+    CANARY,
+    CUSTOM_METRIC,
+    HTTP_API,
+    LAMBDA,
+    LOG_MATCHES,
+    AlarmPolicy,
+    AlarmSettings,
+    Comparison,
+    monitor_policies,
+    monitor_problems,
+    policy_problems,
+    resolve,
+    statistic_problem,
+)
+from .schema import NO_VALUE, freeze, setting
+
+LABEL = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+LABEL_TEXT = "1-63 lowercase letters, digits and '-' (it becomes part of resource and alarm names)"
+LOG_GROUP_NAME = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
+FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+HTTP_API_ID = re.compile(r"^[a-z0-9]{10}$")
+NAMESPACE = re.compile(r"^(?!AWS/)[A-Za-z0-9._/#-][A-Za-z0-9._/#: -]{0,254}$")
+ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$")
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
+SCHEDULE = re.compile(r"^(rate\((1 minute|[1-9]\d* minutes|1 hour|[1-9]\d* hours)\)|cron\(.+\))$")
+
+SEED_ERROR_QUERY = (
+    "fields @timestamp, @message, correlation_id\n"
+    "| filter @message like /(?i)error/\n"
+    "| sort @timestamp desc\n"
+    "| limit 20"
+)
+"""The seed walkthrough's Logs Insights query, made case-insensitive so `ERROR` lines match too."""
+
+label = checks.matches(LABEL, LABEL_TEXT)
+retention_days = checks.one_of(
+    (NEVER_EXPIRE, *LOG_RETENTION_DAYS), " (CloudWatch Logs retention values; 0 = never expire)"
+)
+
+
+def alarm_problems(
+    policy: AlarmPolicy | None, override: AlarmSettings | None, key: str
+) -> Iterator[tuple[str, Any, str]]:
+    if policy is not None:
+        for sub, value, problem in policy_problems(policy, override):
+            yield f"{key}.{sub}", value, problem
+
+
+@dataclass(frozen=True)
+class MetricFilterSettings:
+    name: str = setting("Filter label, used in the metric filter and alarm names.", check=label)
+    pattern: str = setting(
+        'CloudWatch Logs filter pattern, e.g. `ERROR` or `{ $.level = "error" }`.',
+        check=lambda v: None if 0 < len(v) <= 1024 else "must be 1-1024 characters",
+    )
+    metric_name: str = setting("Metric the matches are counted into (in `monitoring.namespace`).")
+    value: str = setting("Value published per match (`1` counts lines; `$.field` publishes a field).", default="1")
+    default_value: float | None = setting(
+        "Value published when nothing matches (0 keeps graphs continuous).", default=0.0
+    )
+    alarm: AlarmSettings | None = setting(
+        "Alarm on the metric (default: Sum > 0 in 5 min, critical). Set `enabled: false` for a metric only.",
+        default=None,
+    )
+
+    def policy(self) -> AlarmPolicy | None:
+        return resolve(LOG_MATCHES, self.alarm, metric=self.metric_name)
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        yield from alarm_problems(self.policy(), self.alarm, "alarm")
+
+
+@dataclass(frozen=True)
+class SubscriptionSettings:
+    destination_arn: str = setting(
+        "Lambda function, Kinesis stream, Firehose stream or Logs destination receiving the events.",
+        check=checks.matches(ARN, "an ARN like arn:aws:lambda:eu-west-1:123456789012:function:ship-logs"),
+    )
+    filter_pattern: str = setting("Events to forward (empty forwards everything).", default="")
+    role_arn: str | None = setting(
+        "Role CloudWatch Logs assumes to put records (required for Kinesis and Firehose).",
+        default=None,
+        check=checks.matches(ROLE_ARN, "an IAM role ARN"),
+    )
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        service = self.destination_arn.split(":")[2]
+        if service in ("kinesis", "firehose") and not self.role_arn:
+            yield "roleArn", NO_VALUE, f"is required for a {service} destination (CloudWatch Logs assumes it to write)"
+
+
+@dataclass(frozen=True)
+class LogGroupSettings:
+    name: str = setting(
+        "Log group name, e.g. `/aws/lambda/orders`.",
+        check=checks.matches(LOG_GROUP_NAME, "1-512 letters, digits and . - _ / #"),
+    )
+    retention_days: int | None = setting(
+        "Retention in days; defaults to `logRetentionDays`.",
+        default=None,
+        check=lambda v: None if v is None else retention_days(v),
+    )
+    adopted: bool = setting(
+        "The group already exists (e.g. Lambda created it): keep it on `pulumi destroy`. Import it first, see README.",
+        default=False,
+    )
+    metric_filters: tuple[MetricFilterSettings, ...] = setting(
+        "Metric filters, each with an optional alarm.", default=()
+    )
+    subscription: SubscriptionSettings | None = setting("Subscription filter forwarding events.", default=None)
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        yield from _duplicates([f.name for f in self.metric_filters], "metricFilters", "name")
+
+
+def _duplicates(values: list[str], key: str, field: str) -> Iterator[tuple[str, Any, str]]:
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            yield f"{key}[{i}].{field}", value, "is used twice; each entry needs its own"
+        seen.add(value)
+
+
+@dataclass(frozen=True)
+class QuerySettings:
+    name: str = setting(
+        "Saved query name; `/` makes folders in the console.",
+        check=lambda v: None if 0 < len(v) <= 255 else "must be 1-255 characters",
+    )
+    query: str = setting(
+        "Logs Insights query text.", check=lambda v: None if 0 < len(v) <= 10_000 else "must be 1-10000 characters"
+    )
+    log_groups: tuple[str, ...] = setting(
+        "Log groups the query opens with; empty means every log group of the baseline.",
+        default=(),
+        item_check=checks.matches(LOG_GROUP_NAME, "a log group name"),
+    )
+
+
+@dataclass(frozen=True)
+class LambdaMonitor:
+    function_name: str = setting(
+        "Name of an existing Lambda function.",
+        check=checks.matches(FUNCTION_NAME, "a function name: 1-64 letters, digits, '-' and '_'"),
+    )
+    timeout_seconds: int | None = setting(
+        "The function's timeout; duration alarms default to 80% of it (3 s, Lambda's default, when unknown).",
+        default=None,
+        check=lambda v: None if v is None or 1 <= v <= 900 else "must be 1-900 seconds (Lambda's range)",
+    )
+    composite: bool = setting(
+        "Notify through one composite alarm (OR of this function's alarms) instead of each alarm.", default=False
+    )
+    alarms: Mapping[str, AlarmSettings] = setting(
+        "Per-alarm overrides keyed by alarm kind (see the alarm table).", default=freeze({})
+    )
+
+    @property
+    def label(self) -> str:
+        return self.function_name
+
+    def policies(self) -> tuple[AlarmPolicy, ...]:
+        return tuple(p for _, _, p in monitor_policies(LAMBDA, self.alarms, timeout_seconds=self.timeout_seconds))
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        yield from monitor_problems(LAMBDA, self.alarms, timeout_seconds=self.timeout_seconds)
+
+
+@dataclass(frozen=True)
+class HttpApiMonitor:
+    name: str = setting("Label of the API in alarm and dashboard names.", check=label)
+    api_id: str = setting("API Gateway HTTP API id.", check=checks.matches(HTTP_API_ID, "a 10-character API id"))
+    stage: str = setting("Stage the metrics are reported for.", default="$default")
+    access_log_group: bool = setting(
+        "Create `/aws/apigateway/<name>` for the stage's access logs (the README shows how to attach it).",
+        default=True,
+    )
+    composite: bool = setting(
+        "Notify through one composite alarm (OR of this API's alarms) instead of each alarm.", default=False
+    )
+    alarms: Mapping[str, AlarmSettings] = setting(
+        "Per-alarm overrides keyed by alarm kind (see the alarm table).", default=freeze({})
+    )
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+    def policies(self) -> tuple[AlarmPolicy, ...]:
+        return tuple(p for _, _, p in monitor_policies(HTTP_API, self.alarms))
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        yield from monitor_problems(HTTP_API, self.alarms)
+
+
+@dataclass(frozen=True)
+class CustomMetricMonitor:
+    name: str = setting("Label of the monitor in alarm names.", check=label)
+    namespace: str = setting(
+        "Namespace the application publishes to, e.g. `FastAPI/Products`.",
+        check=checks.matches(NAMESPACE, "a custom namespace (1-255 characters, not starting with AWS/ or ':')"),
+    )
+    metric_name: str = setting(
+        "Metric name, e.g. `ProductsCreated`.",
+        check=lambda v: None if 0 < len(v) <= 255 else "must be 1-255 characters",
+    )
+    dimensions: Mapping[str, str] = setting(
+        "Dimensions exactly as published.",
+        default=freeze({}),
+        check=lambda v: None if len(v) <= 30 else "must have at most 30 dimensions",
+    )
+    statistic: str = setting("Sum, Average, Minimum, Maximum, SampleCount or a percentile like p99.", default="Sum")
+    comparison: Comparison = setting(
+        "`greaterThan`, `greaterThanOrEqual`, `lessThan` or `lessThanOrEqual` the threshold.", default="greaterThan"
+    )
+    alarm: AlarmSettings = setting("Threshold (required) and window of the alarm.", default=AlarmSettings())
+
+    @property
+    def what(self) -> str:
+        return "high" if self.comparison.startswith("greater") else "low"
+
+    def policy(self) -> AlarmPolicy | None:
+        return resolve(
+            CUSTOM_METRIC,
+            self.alarm,
+            metric=self.metric_name,
+            statistic=self.statistic,
+            comparison=self.comparison,
+            what=self.what,
+        )
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        problem = statistic_problem(self.statistic)
+        if problem:
+            yield "statistic", self.statistic, problem
+        yield from alarm_problems(self.policy(), self.alarm, "alarm")
+
+
+@dataclass(frozen=True)
+class CanarySettings:
+    name: str = setting("Canary label; the canary is named `<prefix>-<name>`.", check=label)
+    urls: tuple[str, ...] = setting(
+        "URLs fetched on each run; any status >= 400, timeout or connection error fails the run.",
+        item_check=lambda v: None if v.startswith(("https://", "http://")) and len(v) > 8 else "must be an http(s) URL",
+        check=lambda v: None if 0 < len(v) <= 20 else "must list 1-20 URLs",
+    )
+    schedule: str = setting(
+        "How often it runs: `rate(5 minutes)`, `rate(1 hour)` or a `cron(...)` expression.",
+        default="rate(5 minutes)",
+        check=checks.matches(SCHEDULE, "rate(N minutes), rate(N hours) or cron(...)"),
+    )
+    runtime_version: str = setting(
+        "Synthetics runtime (Python).",
+        default="syn-python-selenium-8.0",
+        check=lambda v: None if v.startswith("syn-python-") else "must be a Python runtime (syn-python-...)",
+    )
+    alarm: AlarmSettings | None = setting("Overrides of the SuccessPercent alarm.", default=None)
+
+    def policy(self) -> AlarmPolicy | None:
+        return resolve(CANARY.kinds[0], self.alarm)
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        yield from alarm_problems(self.policy(), self.alarm, "alarm")
+
+
+@dataclass(frozen=True)
+class BillingSettings:
+    threshold_usd: float = setting(
+        "Alarm when month-to-date estimated charges exceed this many US dollars.",
+        check=lambda v: None if v > 0 else "must be above 0",
+    )
+
+    def policy(self) -> AlarmPolicy:
+        policy = resolve(BILLING, AlarmSettings(threshold=self.threshold_usd))
+        assert policy is not None  # BILLING is enabled and given a threshold
+        return policy
+
+
+@dataclass(frozen=True)
+class MonitoringSettings:
+    namespace: str | None = setting(
+        "Namespace of the baseline's own metrics (metric filters); default `OpsBaseline/<environment>`.",
+        default=None,
+        check=lambda v: None if v is None or NAMESPACE.match(v) else "must be a custom namespace, not AWS/...",
+    )
+    dashboard: bool = setting("Create the environment's CloudWatch dashboard.", default=True)
+    log_groups: tuple[LogGroupSettings, ...] = setting(
+        "Log groups managed with retention and the customer key.", default=()
+    )
+    queries: tuple[QuerySettings, ...] = setting(
+        "Logs Insights saved queries (default: the seed's error query with `correlation_id`).",
+        default=(QuerySettings(name="errors-with-correlation-id", query=SEED_ERROR_QUERY),),
+    )
+    lambda_functions: tuple[LambdaMonitor, ...] = setting("Lambda functions to monitor.", default=())
+    http_apis: tuple[HttpApiMonitor, ...] = setting("API Gateway HTTP APIs to monitor.", default=())
+    custom_metrics: tuple[CustomMetricMonitor, ...] = setting("Alarms on application metrics.", default=())
+    canaries: tuple[CanarySettings, ...] = setting("Synthetics heartbeat canaries.", default=())
+    billing: BillingSettings | None = setting(
+        "Billing alarm (created in us-east-1, where AWS publishes billing metrics).", default=None
+    )
+
+    def alarm_entries(self) -> Iterator[tuple[str, str, str, str]]:
+        """(settings key, resource, what, severity) of every alarm, composites included."""
+        for i, group in enumerate(self.log_groups):
+            for j, metric_filter in enumerate(group.metric_filters):
+                policy = metric_filter.policy()
+                if policy:
+                    yield f"logGroups[{i}].metricFilters[{j}]", metric_filter.name, policy.what, policy.severity
+        for key, monitors in (("lambdaFunctions", self.lambda_functions), ("httpApis", self.http_apis)):
+            for i, monitor in enumerate(monitors):
+                policies = monitor.policies()
+                for policy in policies:
+                    yield f"{key}[{i}]", monitor.label, policy.what, policy.severity
+                if monitor.composite and policies:
+                    yield f"{key}[{i}].composite", monitor.label, "composite", composite_severity(policies)
+        for i, custom in enumerate(self.custom_metrics):
+            policy = custom.policy()
+            if policy:
+                yield f"customMetrics[{i}]", custom.name, policy.what, policy.severity
+        for i, canary in enumerate(self.canaries):
+            policy = canary.policy()
+            if policy:
+                yield f"canaries[{i}]", canary.name, policy.what, policy.severity
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        yield from _duplicates([g.name for g in self.log_groups], "logGroups", "name")
+        yield from _duplicates([q.name for q in self.queries], "queries", "name")
+        yield from _duplicates([c.name for c in self.canaries], "canaries", "name")
+
+
+def composite_severity(policies: tuple[AlarmPolicy, ...]) -> str:
+    """A composite is as severe as its most severe child."""
+    return "critical" if any(p.severity == "critical" for p in policies) else "warning"
