@@ -343,7 +343,9 @@ def alarm(name, **props):
 
 
 def composite(rule, **props):
-    return Res(t.COMPOSITE_ALARM, "fn-composite", {"alarmName": "fn-composite", "alarmRule": rule, **NOTIFYING, **props})
+    return Res(
+        t.COMPOSITE_ALARM, "fn-composite", {"alarmName": "fn-composite", "alarmRule": rule, **NOTIFYING, **props}
+    )
 
 
 @pytest.mark.parametrize(
