@@ -25,6 +25,7 @@ test: lint
 
 bench: setup
 	$(BIN)/python benchmarks/preflight.py
+	$(BIN)/python benchmarks/scale.py
 
 docs: setup
 	$(BIN)/python -m settings.reference_doc README.md
