@@ -30,7 +30,7 @@ from components.monitoring import (
 )
 from components.monitoring.log_groups import LogGroups, LogGroupsArgs
 from settings import SettingsError, load_settings
-from settings.alarms import HTTP_API, monitor_policies
+from settings.alarms import HTTP_API, alarm_policies
 from settings.model import SAMPLE_API_LABEL, SAMPLE_FUNCTION_LABEL
 from settings.monitoring import LambdaMonitor
 
@@ -49,17 +49,15 @@ keys = EncryptionKeys(
     "keys",
     EncryptionKeysArgs(account=account, alias=f"alias/{prefix}", services=("logs", "sns", "cloudwatch", "events")),
 )
-alerting = Alerting(
-    "alerting",
-    AlertingArgs(
-        account=account,
-        kms_key_arn=keys.key_arn,
-        topic_name=f"{prefix}-alerts",
-        emails=settings.alerting.emails,
-        sms_numbers=settings.alerting.sms_numbers,
-        https_endpoints=settings.alerting.https_endpoints,
-    ),
+alerting_args = AlertingArgs(
+    account=account,
+    kms_key_arn=keys.key_arn,
+    topic_name=f"{prefix}-alerts",
+    emails=settings.alerting.emails,
+    sms_numbers=settings.alerting.sms_numbers,
+    https_endpoints=settings.alerting.https_endpoints,
 )
+alerting = Alerting("alerting", alerting_args)
 
 log_groups = LogGroups(
     "logs",
@@ -98,7 +96,7 @@ if settings.sample_workload:
     sample_policies = LambdaMonitor(settings.sample_function_name, timeout_seconds=sample.timeout_seconds).policies()
     monitors += [
         lambda_monitor(settings.sample_function_name, sample_policies, label=SAMPLE_FUNCTION_LABEL),
-        http_api_monitor(SAMPLE_API_LABEL, sample.api_id, tuple(p for _, _, p in monitor_policies(HTTP_API, {}))),
+        http_api_monitor(SAMPLE_API_LABEL, sample.api_id, alarm_policies(HTTP_API, {})),
     ]
     pulumi.export("sampleApiEndpoint", sample.api_endpoint)
 
@@ -124,13 +122,12 @@ if monitoring.billing:
         )
         billing_topic_arn = Alerting(
             "billing-alerting",
-            AlertingArgs(
+            # The same subscribers as the stack's topic.
+            replace(
+                alerting_args,
                 account=billing_account,
                 kms_key_arn=billing_keys.key_arn,
                 topic_name=f"{prefix}-billing-alerts",
-                emails=settings.alerting.emails,
-                sms_numbers=settings.alerting.sms_numbers,
-                https_endpoints=settings.alerting.https_endpoints,
                 region=BILLING_REGION,
             ),
         ).topic_arn

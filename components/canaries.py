@@ -11,7 +11,8 @@ import pulumi_aws as aws
 
 from settings.monitoring import CanarySettings
 
-from .policy_documents import Account, assume_role_policy, canary_role_policy, to_json
+from .policy_documents import Account, canary_role_policy
+from .roles import service_role
 from .secure_bucket import SecureBucket, SecureBucketArgs
 
 HEARTBEAT_SCRIPT = Path(__file__).resolve().parent.parent / "functions" / "heartbeat" / "heartbeat.py"
@@ -47,17 +48,13 @@ class Canaries(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        self.role = aws.iam.Role(
-            f"{name}-role",
-            name=f"{args.prefix}-canaries",
-            assume_role_policy=args.account.apply(lambda account: to_json(assume_role_policy("lambda", account))),
-            opts=child,
-        )
-        self.role_policy = aws.iam.RolePolicy(
-            f"{name}-role-policy",
-            role=self.role.id,
+        self.role, self.role_policy = service_role(
+            name,
+            role_name=f"{args.prefix}-canaries",
+            service="lambda",
+            account=args.account,
             policy=pulumi.Output.all(args.account, self.artifacts.bucket_arn, args.kms_key_arn).apply(
-                lambda v: to_json(canary_role_policy(v[0], v[1], v[2]))
+                lambda v: canary_role_policy(v[0], v[1], v[2])
             ),
             opts=child,
         )

@@ -13,7 +13,8 @@ import pulumi
 import pulumi_aws as aws
 
 from .access_logs import ACCESS_LOG_FORMAT
-from .policy_documents import Account, assume_role_policy, sample_function_policy, to_json
+from .policy_documents import Account, sample_function_policy
+from .roles import service_role
 
 APP_SOURCE = Path(__file__).resolve().parent.parent / "functions" / "sample_api" / "app.py"
 RUNTIME = "python3.13"
@@ -62,17 +63,13 @@ class SampleWorkload(pulumi.ComponentResource):
         )
 
         self.function_log_group = args.function_log_group
-        self.role = aws.iam.Role(
-            f"{name}-role",
-            name=f"{args.function_name}-role",
-            assume_role_policy=args.account.apply(lambda account: to_json(assume_role_policy("lambda", account))),
-            opts=child,
-        )
-        self.role_policy = aws.iam.RolePolicy(
-            f"{name}-role-policy",
-            role=self.role.id,
+        self.role, self.role_policy = service_role(
+            name,
+            role_name=f"{args.function_name}-role",
+            service="lambda",
+            account=args.account,
             policy=pulumi.Output.all(self.function_log_group.arn, self.secret.arn, args.kms_key_arn).apply(
-                lambda v: to_json(sample_function_policy(v[0], v[1], v[2]))
+                lambda v: sample_function_policy(v[0], v[1], v[2])
             ),
             opts=child,
         )

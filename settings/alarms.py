@@ -441,6 +441,13 @@ def monitor_policies(
     return tuple(resolved)
 
 
+def alarm_policies(
+    service: ServiceKind, alarms: Mapping[str, AlarmSettings], *, timeout_seconds: int | None = None
+) -> tuple[AlarmPolicy, ...]:
+    """The policies of every alarm a monitor creates (defaults plus the ones switched on)."""
+    return tuple(policy for _, _, policy in monitor_policies(service, alarms, timeout_seconds=timeout_seconds))
+
+
 def monitor_problems(
     service: ServiceKind, alarms: Mapping[str, AlarmSettings], *, timeout_seconds: int | None = None
 ) -> Iterator[tuple[str, Any, str]]:
@@ -492,6 +499,7 @@ __all__ = [
     "AlarmSettings",
     "ServiceKind",
     "alarm_name",
+    "alarm_policies",
     "monitor_policies",
     "monitor_problems",
     "period_problem",

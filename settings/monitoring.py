@@ -20,7 +20,7 @@ from .alarms import (
     AlarmPolicy,
     AlarmSettings,
     Comparison,
-    monitor_policies,
+    alarm_policies,
     monitor_problems,
     policy_problems,
     resolve,
@@ -174,7 +174,7 @@ class LambdaMonitor:
         return self.function_name
 
     def policies(self) -> tuple[AlarmPolicy, ...]:
-        return tuple(p for _, _, p in monitor_policies(LAMBDA, self.alarms, timeout_seconds=self.timeout_seconds))
+        return alarm_policies(LAMBDA, self.alarms, timeout_seconds=self.timeout_seconds)
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:
         yield from monitor_problems(LAMBDA, self.alarms, timeout_seconds=self.timeout_seconds)
@@ -201,7 +201,7 @@ class HttpApiMonitor:
         return self.name
 
     def policies(self) -> tuple[AlarmPolicy, ...]:
-        return tuple(p for _, _, p in monitor_policies(HTTP_API, self.alarms))
+        return alarm_policies(HTTP_API, self.alarms)
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:
         yield from monitor_problems(HTTP_API, self.alarms)

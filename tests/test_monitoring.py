@@ -458,6 +458,75 @@ def reject(monitoring, **extra):
             id="canary-name-not-lowercase",
         ),
         pytest.param({"billing": {"thresholdUsd": 0}}, "billing.thresholdUsd: 0 — must be above 0", id="zero-budget"),
+        pytest.param(
+            {"lambdaFunctions": [{"functionName": "orders:prod"}]},
+            'lambdaFunctions[0].functionName: "orders:prod" — must be a function name',
+            id="function-name-with-qualifier",
+        ),
+        pytest.param(
+            {"lambdaFunctions": [{"functionName": "f", "timeoutSeconds": 901}]},
+            "lambdaFunctions[0].timeoutSeconds: 901 — must be 1-900 seconds",
+            id="timeout-beyond-lambda-range",
+        ),
+        pytest.param(
+            {"lambdaFunctions": [{"functionName": "f", "alarms": {"errors": {"severity": "page"}}}]},
+            'alarms.errors.severity: "page" — expected one of "warning", "critical"',
+            id="unknown-severity",
+        ),
+        pytest.param(
+            {"lambdaFunctions": [{"functionName": "f", "alarms": {"errors": {"treatMissingData": "zero"}}}]},
+            'alarms.errors.treatMissingData: "zero" — expected one of "breaching"',
+            id="unknown-missing-data-treatment",
+        ),
+        pytest.param(
+            {"httpApis": [{"name": "shop", "apiId": "https://a1b2c3d4e5.execute-api"}]},
+            "httpApis[0].apiId",
+            id="api-url-instead-of-id",
+        ),
+        pytest.param(
+            {"logGroups": [{"name": "/aws/lambda/orders*"}]},
+            'logGroups[0].name: "/aws/lambda/orders*" — must be 1-512 letters',
+            id="log-group-name-with-wildcard",
+        ),
+        pytest.param(
+            {"logGroups": [{"name": "/x", "subscription": {"destinationArn": "ship-logs"}}]},
+            'logGroups[0].subscription.destinationArn: "ship-logs" — must be an ARN',
+            id="subscription-destination-not-an-arn",
+        ),
+        pytest.param(
+            {"canaries": [{"name": "shop", "urls": []}]},
+            "canaries[0].urls: [] — must list 1-20 URLs",
+            id="canary-without-urls",
+        ),
+        pytest.param(
+            {"canaries": [{"name": "shop", "urls": ["https://x.example.com"], "schedule": "every 5 minutes"}]},
+            'canaries[0].schedule: "every 5 minutes" — must be rate(N minutes)',
+            id="canary-schedule-not-rate-or-cron",
+        ),
+        pytest.param(
+            {
+                "canaries": [
+                    {"name": "shop", "urls": ["https://x.example.com"], "runtimeVersion": "syn-nodejs-puppeteer-9.0"}
+                ]
+            },
+            "canaries[0].runtimeVersion",
+            id="canary-runtime-not-python",
+        ),
+        pytest.param(
+            {
+                "customMetrics": [
+                    {
+                        "name": "c",
+                        "namespace": "App",
+                        "metricName": "M",
+                        "dimensions": {f"d{i}": "v" for i in range(31)},
+                        "alarm": {"threshold": 1},
+                    }
+                ]
+            },
+            "customMetrics[0].dimensions",
+            id="more-than-30-dimensions",
+        ),
     ],
 )
 def test_bad_monitoring_settings_are_rejected_with_key_value_and_rule(monitoring, expected):
