@@ -64,3 +64,28 @@ def is_taggable(type_: str) -> bool:
     module = importlib.import_module(f"pulumi_aws.{module_path.split('/')[0].replace('lambda', 'lambda_')}")
     resource_class = getattr(module, class_name)
     return "tags" in inspect.signature(resource_class._internal_init).parameters
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """A moto server on 127.0.0.1 for the whole session; tests point boto3 at it with AWS_ENDPOINT_URL_<SERVICE>."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def fake_aws_credentials(monkeypatch):
+    """Credentials and region for boto3 that can only ever reach the local moto server."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)

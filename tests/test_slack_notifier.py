@@ -1,0 +1,665 @@
+"""The Slack notifier Lambda: formatters on real-shaped SNS envelopes, delivery and retries, KMS end to end.
+
+End-to-end cases run the real handler: the webhook is encrypted by KMS on a local moto server with the
+`LambdaFunctionName` encryption context, and a local HTTPS server plays Slack and records every post.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import http.server
+import ipaddress
+import json
+import logging
+import ssl
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from functions.slack_notifier import handler as notifier_module
+from functions.slack_notifier.formatters import Origin, notice_for
+from functions.slack_notifier.handler import (
+    Config,
+    ConfigurationError,
+    DeliveryError,
+    Notifier,
+    Response,
+    deliver,
+    retry_delay,
+)
+from functions.slack_notifier.notice import Color, Notice, SlackTarget, to_slack
+
+EVENTS = Path(__file__).parent / "events" / "slack"
+FUNCTION_NAME = "ops-prod-slack-notifier"
+
+
+def record(fixture: str) -> dict[str, Any]:
+    return json.loads((EVENTS / fixture).read_text())["Records"][0]
+
+
+def fields(notice: Notice) -> dict[str, str]:
+    return dict(notice.fields)
+
+
+# --- formatters -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fixture, title, color, expected_fields, link",
+    [
+        pytest.param(
+            "metric_alarm.json",
+            ":red_circle: ALARM: ops-prod-orders-errors-critical",
+            Color.ALARM,
+            {
+                "State": "OK → ALARM",
+                "Metric": "AWS/Lambda Errors (Sum) for FunctionName=orders",
+                "Condition": "> 0 for 1 of 1 × 300 s",
+                "Region": "eu-west-1 (EU (Ireland))",
+                "Account": "111122223333",
+            },
+            "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/ops-prod-orders-errors-critical",
+            id="metric-alarm",
+        ),
+        pytest.param(
+            "metric_alarm_ok.json",
+            ":large_green_circle: OK: ops-prod-orders-errors-critical",
+            Color.OK,
+            {"State": "ALARM → OK"},
+            "#alarmsV2:alarm/ops-prod-orders-errors-critical",
+            id="back-to-ok",
+        ),
+        pytest.param(
+            "insufficient_data.json",
+            ":large_yellow_circle: INSUFFICIENT_DATA: ops-prod-shop-health-success-warning",
+            Color.WARNING,
+            {
+                "Condition": "< 90 for 1 of 1 × 300 s",
+                "Metric": "CloudWatchSynthetics SuccessPercent (Average) for CanaryName=ops-prod-shop-health",
+            },
+            "#alarmsV2:alarm/ops-prod-shop-health-success-warning",
+            id="insufficient-data",
+        ),
+        pytest.param(
+            "metric_math_alarm.json",
+            ":red_circle: ALARM: ops-prod-orders-error-rate-critical",
+            Color.ALARM,
+            {
+                "Metric math": "rate = IF(total > 0, 100 * part / total, 0)\n"
+                "part = Sum AWS/Lambda Errors for FunctionName=orders\n"
+                "total = Sum AWS/Lambda Invocations for FunctionName=orders",
+                "Condition": "> 5 for 3 of 3 × 300 s",
+            },
+            "#alarmsV2:alarm/ops-prod-orders-error-rate-critical",
+            id="metric-math-alarm-without-metric-name",
+        ),
+        pytest.param(
+            "composite_alarm.json",
+            ":red_circle: ALARM: ops-prod-orders-composite-critical",
+            Color.ALARM,
+            {
+                "Rule": 'ALARM("ops-prod-orders-errors-critical") OR ALARM("ops-prod-orders-throttles-warning")',
+                "Triggered by": "ops-prod-orders-errors-critical (ALARM)",
+            },
+            "#alarmsV2:alarm/ops-prod-orders-composite-critical",
+            id="composite-alarm-without-trigger",
+        ),
+        pytest.param(
+            "cloudtrail_security_group.json",
+            ":mag: ec2:AuthorizeSecurityGroupIngress by role PlatformAdmin (session jane.doe)",
+            Color.WARNING,
+            {"Who": "role PlatformAdmin (session jane.doe)", "Source IP": "203.0.113.24", "Account": "111122223333"},
+            "https://eu-west-1.console.aws.amazon.com/cloudtrail/home?region=eu-west-1#/events/a1b2c3d4-1111-2222-3333-444455556666",
+            id="cloudtrail-security-group-change",
+        ),
+        pytest.param(
+            "root_sign_in.json",
+            ":rotating_light: Root user console sign-in: Success",
+            Color.ALARM,
+            {"Who": "root user", "MFA used": "No", "Source IP": "198.51.100.7", "Region": "us-east-1"},
+            "https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/",
+            id="root-sign-in",
+        ),
+        pytest.param(
+            "config_compliance.json",
+            ":red_circle: NON_COMPLIANT: AWS::Logs::LogGroup /aws/lambda/orders under Config rule "
+            "ops-prod-cw-loggroup-retention-period-check",
+            Color.ALARM,
+            {"Compliance": "COMPLIANT → NON_COMPLIANT", "Resource": "AWS::Logs::LogGroup /aws/lambda/orders"},
+            "#/rules/details?configRuleName=ops-prod-cw-loggroup-retention-period-check",
+            id="config-compliance-change",
+        ),
+        pytest.param(
+            "health_issue.json",
+            ":hospital: AWS Health issue: AWS_EC2_OPERATIONAL_ISSUE",
+            Color.ALARM,
+            {"Service": "EC2", "Status": "open", "Affected": "i-0abc123def4567890"},
+            "https://health.aws.amazon.com/health/home#/account/event-log?eventID=arn%3Aaws%3Ahealth",
+            id="health-issue",
+        ),
+        pytest.param(
+            "unknown_event.json",
+            ":information_source: ECR Image Scan (aws.ecr)",
+            Color.INFO,
+            {"Resources": "arn:aws:ecr:eu-west-1:111122223333:repository/orders"},
+            None,
+            id="other-eventbridge-event",
+        ),
+        pytest.param(
+            "plain_text.json",
+            ":incoming_envelope: Notification from AWS Backup",
+            Color.NEUTRAL,
+            {},
+            None,
+            id="plain-text",
+        ),
+        pytest.param(
+            "malformed_json.json", ":incoming_envelope: ALARM: truncated", Color.NEUTRAL, {}, None, id="malformed-json"
+        ),
+    ],
+)
+def test_each_message_family_shows_what_a_responder_needs(fixture, title, color, expected_fields, link):
+    notice = notice_for(record(fixture), "eu-west-1")
+    assert notice.title == title
+    assert notice.color == color
+    assert expected_fields.items() <= fields(notice).items()
+    if link is None:
+        assert notice.link is None
+    else:
+        assert link in notice.link[1]
+    assert notice.context.startswith("SNS topic ops-prod-alerts")
+
+
+def test_alarm_summary_carries_description_and_reason():
+    notice = notice_for(record("metric_alarm.json"), "eu-west-1")
+    assert notice.summary.startswith("orders: Invocations ended in a function error.")
+    assert "Threshold Crossed: 1 out of the last 1 datapoints [3.0" in notice.summary
+
+
+@pytest.mark.parametrize(
+    "fixture, shown",
+    [
+        ("plain_text.json", "Backup job 42 for vault prod-daily finished with status COMPLETED."),
+        ("malformed_json.json", '{"AlarmName": "ops-prod-orders-errors-critical", "NewStateValue": "ALA'),
+        ("unknown_event.json", '"finding-severity-counts": {\n    "CRITICAL": 2,'),
+    ],
+)
+def test_unrecognised_messages_are_shown_whole_not_dropped(fixture, shown):
+    notice = notice_for(record(fixture), "eu-west-1")
+    assert shown in notice.code
+
+
+def test_malformed_json_says_so():
+    assert "does not parse" in notice_for(record("malformed_json.json"), "eu-west-1").summary
+
+
+@pytest.mark.parametrize(
+    "alarm_arn, console",
+    [
+        (
+            "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:a b/c",
+            "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/a%20b%2Fc",
+        ),
+        (
+            "arn:aws-us-gov:cloudwatch:us-gov-west-1:111122223333:alarm:a b/c",
+            "https://console.amazonaws-us-gov.com/cloudwatch/home?region=us-gov-west-1#alarmsV2:alarm/a%20b%2Fc",
+        ),
+        (
+            "arn:aws-cn:cloudwatch:cn-north-1:111122223333:alarm:a b/c",
+            "https://console.amazonaws.cn/cloudwatch/home?region=cn-north-1#alarmsV2:alarm/a%20b%2Fc",
+        ),
+    ],
+    ids=["aws", "aws-us-gov", "aws-cn"],
+)
+def test_console_link_follows_the_alarms_partition_and_region(alarm_arn, console):
+    message = {"AlarmName": "a b/c", "NewStateValue": "ALARM", "AlarmArn": alarm_arn}
+    notice = notice_for({"Sns": {"Message": json.dumps(message), "TopicArn": "arn:aws:sns:eu-west-1:1:t"}}, "eu-west-1")
+    assert notice.link[1] == console
+
+
+def test_a_formatter_that_trips_falls_back_with_a_note_instead_of_dropping(monkeypatch):
+    from functions.slack_notifier import formatters
+
+    def broken(message, origin):
+        raise KeyError("Trigger")
+
+    monkeypatch.setattr(formatters, "FORMATTERS", ((formatters.is_alarm, broken), *formatters.FORMATTERS[1:]))
+    notice = formatters.notice_for(record("metric_alarm.json"), "eu-west-1")
+    assert "broken could not read it (KeyError" in notice.summary
+    assert '"AlarmName": "ops-prod-orders-errors-critical"' in notice.code
+
+
+# --- Slack payload ----------------------------------------------------------------------------------
+
+
+def test_payload_is_block_kit_in_a_coloured_attachment_with_overrides():
+    payload = to_slack(
+        notice_for(record("metric_alarm.json"), "eu-west-1"),
+        SlackTarget(channel="#ops-alerts", username="ops-baseline", icon_emoji=":rotating_light:"),
+    )
+    assert payload["channel"] == "#ops-alerts" and payload["username"] == "ops-baseline"
+    assert payload["icon_emoji"] == ":rotating_light:"
+    assert payload["text"] == ":red_circle: ALARM: ops-prod-orders-errors-critical"
+    attachment = payload["attachments"][0]
+    assert attachment["color"] == Color.ALARM
+    headline = attachment["blocks"][0]["text"]["text"]
+    assert headline.startswith("*:red_circle: ALARM: ops-prod-orders-errors-critical*")
+    assert "|Open the alarm in CloudWatch>" in headline
+    field_texts = [f["text"] for f in attachment["blocks"][1]["fields"]]
+    assert "*Metric*\nAWS/Lambda Errors (Sum) for FunctionName=orders" in field_texts
+    assert "*Condition*\n&gt; 0 for 1 of 1 × 300 s" in field_texts
+
+
+def test_payload_leaves_unset_overrides_to_the_webhook():
+    payload = to_slack(Notice(title="t", color=Color.INFO), SlackTarget())
+    assert not {"channel", "username", "icon_emoji"} & payload.keys()
+
+
+def test_payload_escapes_control_characters_and_respects_slack_limits():
+    notice = Notice(
+        title="<!channel> & " + "x" * 500,
+        color=Color.INFO,
+        summary="<https://evil.example|click>",
+        fields=tuple((f"f{i}", "v" * 5000) for i in range(23)),
+        code="y" * 10_000,
+    )
+    payload = to_slack(notice, SlackTarget())
+    blocks = payload["attachments"][0]["blocks"]
+    assert "<!channel>" not in json.dumps(payload) and "&lt;!channel&gt; &amp;" in payload["text"]
+    assert "&lt;https://evil.example|click&gt;" in blocks[0]["text"]["text"]
+    assert len(payload["text"]) <= 300 * 5
+    sections = [b for b in blocks if "fields" in b]
+    assert [len(s["fields"]) for s in sections] == [10, 10, 3]
+    assert all(len(f["text"]) <= 2000 for s in sections for f in s["fields"])
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if "text" in b)
+    assert "more characters)" in blocks[-1]["text"]["text"]
+
+
+# --- delivery policy --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "response, attempt, delay",
+    [
+        (Response(429, "rate_limited", retry_after=7.0), 1, 7.0),
+        (Response(429, "rate_limited"), 2, 1.0 * 0.75),
+        (Response(500, "rollup_error"), 1, 0.5 * 0.75),
+        (Response(503, ""), 3, 2.0 * 0.75),
+        (Response(502, ""), 10, 8.0 * 0.75),
+        (Response(None, "no answer (timeout: timed out)"), 1, 0.5 * 0.75),
+        (Response(400, "invalid_payload"), 1, None),
+        (Response(403, "invalid_token"), 1, None),
+        (Response(404, "no_service"), 1, None),
+        (Response(410, "channel_is_archived"), 1, None),
+    ],
+    ids=lambda v: repr(v) if not isinstance(v, Response) else f"{v.status}",
+)
+def test_retry_delay(response, attempt, delay):
+    assert retry_delay(response, attempt, jitter=0.5) == delay
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def scripted(*responses: Response):
+    calls: list[float] = []
+
+    def send(url: str, body: bytes, timeout: float) -> Response:
+        calls.append(timeout)
+        return responses[min(len(calls), len(responses)) - 1]
+
+    send.calls = calls
+    return send
+
+
+def test_delivery_waits_what_slack_asks_then_succeeds():
+    clock = FakeClock()
+    send = scripted(Response(429, "rate_limited", retry_after=3.0), Response(200, "ok"))
+    assert (
+        deliver("https://hooks.example/T/B/secret", {"text": "x"}, 30.0, send=send, clock=clock, sleep=clock.sleep) == 2
+    )
+    assert clock.slept == [3.0]
+
+
+def test_delivery_gives_up_when_retry_after_exceeds_the_time_left():
+    clock = FakeClock()
+    send = scripted(Response(429, "rate_limited", retry_after=60.0))
+    with pytest.raises(DeliveryError, match="HTTP 429 rate_limited after 1 attempt"):
+        deliver("https://hooks.example/T/B/secret", {}, 30.0, send=send, clock=clock, sleep=clock.sleep)
+    assert clock.slept == []
+
+
+def test_server_errors_back_off_until_the_deadline_and_never_past_it():
+    clock = FakeClock()
+    send = scripted(Response(500, "rollup_error"))
+    with pytest.raises(DeliveryError, match=r"HTTP 500 rollup_error after \d+ attempt.*no time left"):
+        deliver("https://hooks.example/T/B/secret", {}, 20.0, send=send, clock=clock, sleep=clock.sleep)
+    assert len(send.calls) >= 4
+    assert clock.now <= 20.0
+    assert clock.slept == sorted(clock.slept)  # backoff grows
+    assert all(timeout <= 10.0 for timeout in send.calls)
+
+
+def test_errors_never_contain_the_webhook_even_if_the_server_echoes_it():
+    url = "https://hooks.example/services/T0/B0/very-secret-token"
+    send = scripted(Response(400, f"bad request to {url} (/services/T0/B0/very-secret-token)"))
+    with pytest.raises(DeliveryError) as raised:
+        deliver(url, {}, 30.0, send=send, clock=FakeClock(), sleep=lambda s: None)
+    assert "very-secret-token" not in str(raised.value) and "[webhook]" in str(raised.value)
+
+
+# --- the handler end to end: KMS on moto, Slack on a local HTTPS server ----------------------------
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1, trusted by the handler through SSL_CERT_FILE."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    directory = tmp_path_factory.mktemp("tls")
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_file, key_file
+
+
+class FakeSlack:
+    """Answers from a script (status, headers, body), repeating the last entry; records every post."""
+
+    def __init__(self) -> None:
+        self.script: list[tuple[int, dict[str, str], str]] = [(200, {}, "ok")]
+        self.posts: list[tuple[float, str, dict[str, Any]]] = []
+        self.url = ""
+
+    def answer(self, *script: tuple[int, dict[str, str], str]) -> None:
+        self.script = list(script)
+
+
+@pytest.fixture
+def slack(tls_files, monkeypatch):
+    fake = FakeSlack()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            fake.posts.append((time.monotonic(), self.path, body))
+            status, headers, text = fake.script[min(len(fake.posts), len(fake.script)) - 1]
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(text)))
+            self.end_headers()
+            self.wfile.write(text.encode())
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*tls_files)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_files[0]))
+    fake.url = f"https://127.0.0.1:{server.server_address[1]}/services/T0001/B0001/s3cr3tW3bh00kT0k3n"
+    yield fake
+    server.shutdown()
+
+
+class LambdaContext:
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int((self.deadline - time.monotonic()) * 1000)
+
+
+@pytest.fixture
+def deployed(moto_endpoint, fake_aws_credentials, slack, monkeypatch):
+    """The function's environment as the component sets it, with the webhook encrypted the way it does."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", moto_endpoint)
+    kms = boto3.client("kms", region_name="eu-west-1", endpoint_url=moto_endpoint)
+    key_id = kms.create_key(Description="notifier test")["KeyMetadata"]["KeyId"]
+
+    def encrypt(function_name: str = FUNCTION_NAME) -> str:
+        blob = kms.encrypt(
+            KeyId=key_id, Plaintext=slack.url.encode(), EncryptionContext={"LambdaFunctionName": function_name}
+        )["CiphertextBlob"]
+        return base64.b64encode(blob).decode()
+
+    for name, value in {
+        "SLACK_WEBHOOK_CIPHERTEXT": encrypt(),
+        "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME,
+        "AWS_REGION": "eu-west-1",
+        "SLACK_CHANNEL": "#ops-alerts",
+        "SLACK_USERNAME": "ops-baseline",
+    }.items():
+        monkeypatch.setenv(name, value)
+    notifier_module.notifier.cache_clear()
+    yield encrypt
+    notifier_module.notifier.cache_clear()
+
+
+def sns_event(*fixtures: str) -> dict[str, Any]:
+    return {"Records": [record(f) for f in fixtures]}
+
+
+def secret_parts(slack: FakeSlack) -> tuple[str, ...]:
+    return (slack.url, "s3cr3tW3bh00kT0k3n")
+
+
+def test_handler_decrypts_the_webhook_and_posts_each_record(deployed, slack, caplog):
+    caplog.set_level(logging.INFO)
+    result = notifier_module.handler(sns_event("metric_alarm.json", "root_sign_in.json"), LambdaContext(30))
+    assert result == {"delivered": 2}
+    assert [path for _, path, _ in slack.posts] == ["/services/T0001/B0001/s3cr3tW3bh00kT0k3n"] * 2
+    first = slack.posts[0][2]
+    assert first["channel"] == "#ops-alerts" and first["username"] == "ops-baseline"
+    assert first["text"] == ":red_circle: ALARM: ops-prod-orders-errors-critical"
+    assert slack.posts[1][2]["text"] == ":rotating_light: Root user console sign-in: Success"
+    assert "delivered in 1 attempt" in caplog.text
+    assert not any(secret in caplog.text for secret in secret_parts(slack))
+
+
+def test_webhook_is_decrypted_once_per_container(deployed, slack):
+    boto3.setup_default_session()
+    decrypt_calls = []
+    boto3.DEFAULT_SESSION.events.register("before-call.kms.Decrypt", lambda **kwargs: decrypt_calls.append(1))
+    for _ in range(3):
+        notifier_module.handler(sns_event("metric_alarm_ok.json"), LambdaContext(30))
+    assert len(decrypt_calls) == 1 and len(slack.posts) == 3
+
+
+def test_rate_limit_waits_for_retry_after(deployed, slack):
+    slack.answer((429, {"Retry-After": "1"}, "rate_limited"), (200, {}, "ok"))
+    notifier_module.handler(sns_event("metric_alarm.json"), LambdaContext(30))
+    (first, *_), (second, *_) = slack.posts
+    assert len(slack.posts) == 2 and second - first >= 0.95
+
+
+def test_server_error_then_success_is_delivered(deployed, slack):
+    slack.answer((500, {}, "rollup_error"), (200, {}, "ok"))
+    assert notifier_module.handler(sns_event("composite_alarm.json"), LambdaContext(30)) == {"delivered": 1}
+    assert len(slack.posts) == 2 and slack.posts[0][2] == slack.posts[1][2]
+
+
+def test_server_error_forever_fails_the_invocation_within_its_timeout(deployed, slack, caplog):
+    slack.answer((500, {}, "rollup_error"))
+    started = time.monotonic()
+    with pytest.raises(DeliveryError) as raised:
+        notifier_module.handler(sns_event("metric_alarm.json"), LambdaContext(4))
+    assert time.monotonic() - started < 4
+    assert "1 of 1 record(s) not delivered" in str(raised.value) and "HTTP 500 rollup_error" in str(raised.value)
+    assert len(slack.posts) >= 2
+    assert not any(secret in str(raised.value) + caplog.text for secret in secret_parts(slack))
+
+
+def test_wrong_encryption_context_is_a_clear_error_without_the_url(deployed, slack, monkeypatch):
+    monkeypatch.setenv("SLACK_WEBHOOK_CIPHERTEXT", deployed("some-other-function"))
+    with pytest.raises(ConfigurationError) as raised:
+        notifier_module.handler(sns_event("metric_alarm.json"), LambdaContext(30))
+    message = str(raised.value)
+    assert "InvalidCiphertextException" in message and f"LambdaFunctionName={FUNCTION_NAME}" in message
+    assert not any(secret in message for secret in secret_parts(slack)) and raised.value.__cause__ is None
+    assert slack.posts == []
+
+
+def test_ciphertext_that_is_not_base64_is_named(deployed, monkeypatch):
+    monkeypatch.setenv("SLACK_WEBHOOK_CIPHERTEXT", "not base64!")
+    with pytest.raises(ConfigurationError, match="SLACK_WEBHOOK_CIPHERTEXT is not base64"):
+        notifier_module.handler(sns_event("metric_alarm.json"), LambdaContext(30))
+
+
+def test_missing_environment_is_named(monkeypatch):
+    monkeypatch.delenv("SLACK_WEBHOOK_CIPHERTEXT", raising=False)
+    with pytest.raises(ConfigurationError, match="SLACK_WEBHOOK_CIPHERTEXT"):
+        Config.from_environment({"AWS_REGION": "eu-west-1", "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME})
+
+
+def test_batch_delivers_every_record_and_fails_for_the_one_that_did_not_arrive(deployed, slack):
+    slack.answer((200, {}, "ok"), (400, {}, "invalid_payload"), (200, {}, "ok"))
+    event = sns_event("metric_alarm.json", "config_compliance.json", "health_issue.json")
+    with pytest.raises(DeliveryError) as raised:
+        notifier_module.handler(event, LambdaContext(30))
+    assert len(slack.posts) == 3  # the third record is still delivered after the second fails
+    message = str(raised.value)
+    assert "1 of 3 record(s) not delivered" in message
+    assert "record 2 (95df01b4-ee98-5cb9-9903-4c221d41eb51): HTTP 400 invalid_payload" in message
+    assert "record 1" not in message and "record 3" not in message
+
+
+def test_direct_invocation_without_sns_records_is_still_posted(deployed, slack):
+    assert notifier_module.handler({"hello": "world"}, LambdaContext(30)) == {"delivered": 1}
+    blocks = slack.posts[0][2]["attachments"][0]["blocks"]
+    assert any('"hello": "world"' in block.get("text", {}).get("text", "") for block in blocks)
+
+
+# --- property: any message body, only the delivery failure path raises ------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "AlarmName",
+                    "NewStateValue",
+                    "OldStateValue",
+                    "Trigger",
+                    "Metrics",
+                    "AlarmRule",
+                    "TriggeringChildren",
+                    "AlarmArn",
+                    "detail-type",
+                    "source",
+                    "detail",
+                    "userIdentity",
+                    "eventTypeCategory",
+                    "affectedEntities",
+                    "Dimensions",
+                    "resources",
+                    "x",
+                ]
+            )
+            | st.text(max_size=8),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=25,
+)
+FAMILIES = st.sampled_from(
+    [
+        {"AlarmName": "a", "NewStateValue": "ALARM"},
+        {"detail-type": "AWS API Call via CloudTrail", "source": "aws.ec2"},
+        {"detail-type": "AWS Console Sign In via CloudTrail", "source": "aws.signin"},
+        {"detail-type": "Config Rules Compliance Change", "source": "aws.config"},
+        {"detail-type": "AWS Health Event", "source": "aws.health"},
+        {"detail-type": "Other", "source": "aws.other"},
+    ]
+)
+MESSAGES = (
+    st.builds(
+        lambda family, extra: json.dumps({**extra, **family} if isinstance(extra, dict) else family),
+        FAMILIES,
+        JSON_VALUES,
+    )
+    | JSON_VALUES.map(json.dumps)
+    | st.text(max_size=200)
+)
+SNS_RECORDS = st.builds(
+    lambda message, subject, topic: {
+        "EventSource": "aws:sns",
+        "Sns": {"Message": message, "Subject": subject, "TopicArn": topic},
+    },
+    MESSAGES,
+    st.none() | st.text(max_size=40),
+    st.none() | st.text(max_size=40) | st.just("arn:aws-cn:sns:cn-north-1:111122223333:alerts"),
+)
+FAKE_CONFIG = Config("ciphertext", FUNCTION_NAME, "eu-west-1", SlackTarget("#alerts", "ops-baseline"))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=st.lists(SNS_RECORDS, min_size=1, max_size=3), slack_accepts=st.booleans())
+def test_any_sns_message_is_posted_or_fails_only_as_undelivered(records, slack_accepts):
+    sent: list[dict[str, Any]] = []
+
+    def send(url: str, body: bytes, timeout: float) -> Response:
+        sent.append(json.loads(body))
+        return Response(200, "ok") if slack_accepts else Response(400, "invalid_payload")
+
+    notifier = Notifier(FAKE_CONFIG, decrypt=lambda config: "https://hooks.example/services/T/B/x", send=send)
+    if slack_accepts:
+        assert notifier.notify({"Records": records}, 30.0) == {"delivered": len(records)}
+    else:
+        with pytest.raises(DeliveryError):
+            notifier.notify({"Records": records}, 30.0)
+    assert len(sent) == len(records)
+    for payload in sent:
+        assert payload["text"] and payload["attachments"][0]["blocks"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(record=st.one_of(JSON_VALUES, st.dictionaries(st.sampled_from(["Sns", "Records"]), JSON_VALUES)))
+def test_records_of_any_shape_get_a_notice(record):
+    notice = notice_for(record, "eu-west-1")
+    assert notice.title
+    assert isinstance(Origin("aws", "eu-west-1").console("cloudwatch", "x"), str)
