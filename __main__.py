@@ -13,6 +13,8 @@ from components import (
     EncryptionKeysArgs,
     SampleWorkload,
     SampleWorkloadArgs,
+    SlackNotifier,
+    SlackNotifierArgs,
     access_log_group_name,
     current_account,
     tag_every_resource,
@@ -27,11 +29,12 @@ from components.monitoring import (
     custom_metric_monitor,
     http_api_monitor,
     lambda_monitor,
+    notifier_monitors,
 )
 from components.monitoring.log_groups import LogGroups, LogGroupsArgs
 from settings import SettingsError, load_settings
 from settings.alarms import HTTP_API, alarm_policies
-from settings.model import SAMPLE_API_LABEL, SAMPLE_FUNCTION_LABEL
+from settings.model import NOTIFIER_LABEL, SAMPLE_API_LABEL, SAMPLE_FUNCTION_LABEL
 from settings.monitoring import LambdaMonitor
 
 try:
@@ -79,6 +82,34 @@ monitors = [
     ),
     *(custom_metric_monitor(custom) for custom in monitoring.custom_metrics),
 ]
+
+slack = settings.alerting.slack
+if slack:
+    notifier = SlackNotifier(
+        "slack",
+        SlackNotifierArgs(
+            account=account,
+            function_name=settings.notifier_function_name,
+            kms_key_arn=keys.key_arn,
+            topic_arn=alerting.topic_arn,
+            log_group=log_groups.by_name[f"/aws/lambda/{settings.notifier_function_name}"],
+            webhook_url=pulumi.Output.secret(slack.webhook_url),
+            channel=slack.channel,
+            username=slack.username,
+            icon_emoji=slack.icon_emoji,
+            timeout_seconds=slack.timeout_seconds,
+            retry_attempts=slack.retry_attempts,
+            max_event_age_seconds=slack.max_event_age_seconds,
+        ),
+    )
+    # The notifier's own alarms must not depend on the notifier: a topic for email and SMS only.
+    notifier_alerting = Alerting(
+        "notifier-alerting", replace(alerting_args, topic_name=f"{prefix}-notifier-alerts", https_endpoints=())
+    )
+    monitors += notifier_monitors(
+        NOTIFIER_LABEL, notifier.function_name, notifier.queue_name, slack.timeout_seconds, notifier_alerting.topic_arn
+    )
+    pulumi.export("slackNotifierFunctionName", notifier.function_name)
 
 if settings.sample_workload:
     sample = SampleWorkload(

@@ -7,6 +7,7 @@ from .context import current_account
 from .keys import EncryptionKeys, EncryptionKeysArgs
 from .sample_workload import SampleWorkload, SampleWorkloadArgs
 from .secure_bucket import SecureBucket, SecureBucketArgs
+from .slack_notifier import SlackNotifier, SlackNotifierArgs
 from .tagging import tag_every_resource
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "SampleWorkloadArgs",
     "SecureBucket",
     "SecureBucketArgs",
+    "SlackNotifier",
+    "SlackNotifierArgs",
     "access_log_group_name",
     "current_account",
     "tag_every_resource",

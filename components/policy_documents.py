@@ -253,3 +253,58 @@ def sample_function_policy(log_group_arn: str, secret_arn: str, key_arn: str) ->
             {"Sid": "DecryptSecretAndEnvironment", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key_arn},
         ],
     }
+
+
+def notifier_policy(
+    account: Account, function_name: str, log_group_arn: str, key_arn: str, queue_arn: str
+) -> dict[str, Any]:
+    """Least privilege for the Slack notifier: its logs, traces, the webhook, its environment and its failure queue.
+
+    kms:Decrypt is allowed twice, each time only under one encryption context: the webhook ciphertext's
+    (`LambdaFunctionName`) and the one Lambda uses for the function's environment variables.
+    """
+    function_arn = account.arn("lambda", f"function:{function_name}")
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "WriteOwnLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"{log_group_arn}:*",
+            },
+            {
+                "Sid": "SendTraces",
+                "Effect": "Allow",
+                "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                "Resource": "*",
+            },
+            {
+                "Sid": "DecryptWebhook",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": key_arn,
+                "Condition": {"StringEquals": {"kms:EncryptionContext:LambdaFunctionName": function_name}},
+            },
+            {
+                "Sid": "DecryptEnvironment",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": key_arn,
+                "Condition": {"StringEquals": {"kms:EncryptionContext:aws:lambda:FunctionArn": function_arn}},
+            },
+            {
+                "Sid": "KeepUndeliveredNotifications",
+                "Effect": "Allow",
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+            },
+            {
+                "Sid": "EncryptForFailureQueue",
+                "Effect": "Allow",
+                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                "Resource": key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": f"sqs.{account.region}.amazonaws.com"}},
+            },
+        ],
+    }

@@ -296,6 +296,23 @@ BILLING = AlarmKind(
 )
 """AWS publishes EstimatedCharges (us-east-1 only) several times a day; a 6-hour period sees every update."""
 
+NOTIFIER_DESTINATION_FAILURES = AlarmKind(
+    "destinationFailures",
+    "destination-failures",
+    "DestinationDeliveryFailures",
+    "Sum",
+    "Failed notifications could not be handed to the failure queue and are lost.",
+    0.0,
+)
+NOTIFIER_UNDELIVERED = AlarmKind(
+    "undelivered",
+    "undelivered",
+    "ApproximateNumberOfMessagesVisible",
+    "Maximum",
+    "Notifications Slack never received wait in the failure queue; read them there.",
+    0.0,
+)
+
 SERVICES = (LAMBDA, HTTP_API, CANARY)
 
 

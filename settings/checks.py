@@ -16,6 +16,7 @@ E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 ENVIRONMENT = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
 SLACK_CHANNEL = re.compile(r"^(#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,})$")
+SLACK_EMOJI = re.compile(r"^:[a-z0-9_+'-]{1,100}:$")
 TAG_CHARS = re.compile(r"^[\w\s.:/=+\-@]*$", re.UNICODE)
 
 
@@ -26,6 +27,15 @@ def one_of(allowed: Iterable[Any], note: str = "") -> Check:
         if value in allowed:
             return None
         return f"must be one of {', '.join(show(a) for a in allowed)}{note}"
+
+    return check
+
+
+def between(low: float, high: float, unit: str = "") -> Check:
+    """Inclusive range; `unit` names what is counted (days, seconds) in the message."""
+
+    def check(value: float) -> str | None:
+        return None if low <= value <= high else f"must be between {low:g} and {high:g}{f' {unit}' if unit else ''}"
 
     return check
 

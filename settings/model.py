@@ -10,25 +10,47 @@ from . import checks
 from .access_logs import access_log_group_name
 from .alarms import alarm_name
 from .monitoring import LogGroupSettings, MetricFilterSettings, MonitoringSettings, retention_days
-from .schema import freeze, setting
+from .schema import NO_VALUE, freeze, setting
 
 NAMESPACE = "ops-baseline"
 SAMPLE_API_LABEL = "sample-api"
 SAMPLE_FUNCTION_LABEL = "sample-fn"
+NOTIFIER_LABEL = "slack-notifier"
 
 
 @dataclass(frozen=True)
 class SlackSettings:
     channel: str = setting(
-        "Slack channel the notifier posts to: `#name` or a channel id such as `C0123ABCD`.",
+        "Slack channel the notifier posts to: `#name` or a channel id such as `C0123ABCD`. Webhooks of "
+        "Slack apps post to the channel chosen when the webhook was created and ignore this.",
         check=checks.matches(checks.SLACK_CHANNEL, "#lowercase-name or a channel id like C0123ABCD"),
     )
-    username: str = setting("Name the messages are posted under.", default="ops-baseline")
-    webhook_url: str | None = setting(
-        "Incoming-webhook URL. Secret: `pulumi config set --secret --path alerting.slack.webhookUrl <url>`.",
-        default=None,
+    webhook_url: str = setting(
+        "Incoming-webhook URL. Secret: `pulumi config set --secret --path alerting.slack.webhookUrl <url>`. "
+        "Only its KMS ciphertext (encryption context `LambdaFunctionName`) reaches the function.",
         secret=True,
         check=checks.https_url,
+    )
+    username: str = setting("Name the messages are posted under.", default="ops-baseline")
+    icon_emoji: str | None = setting(
+        "Emoji shown as the sender's icon, e.g. `:rotating_light:`.",
+        default=None,
+        check=checks.matches(checks.SLACK_EMOJI, "an emoji code like :rotating_light:"),
+    )
+    timeout_seconds: int = setting(
+        "Lambda timeout of the notifier; Slack retries (Retry-After, backoff) happen within it.",
+        default=30,
+        check=checks.between(10, 900),
+    )
+    retry_attempts: int = setting(
+        "Times Lambda re-runs a failed notification (asynchronous retries) before it goes to the failure queue.",
+        default=2,
+        check=checks.between(0, 2),
+    )
+    max_event_age_seconds: int = setting(
+        "How long Lambda keeps retrying a notification before it goes to the failure queue.",
+        default=21_600,
+        check=checks.between(60, 21_600),
     )
 
 
@@ -52,7 +74,9 @@ class AlertingSettings:
         item_check=checks.https_url,
         check=checks.unique,
     )
-    slack: SlackSettings | None = setting("Slack notifications (channel, username, webhook).", default=None)
+    slack: SlackSettings | None = setting(
+        "Slack notifications: a Lambda subscribed to the alerting topic posts every alarm and event.", default=None
+    )
 
     @property
     def subscriber_count(self) -> int:
@@ -105,6 +129,10 @@ class Settings:
         return f"{self.resource_prefix}-{SAMPLE_FUNCTION_LABEL}"
 
     @property
+    def notifier_function_name(self) -> str:
+        return f"{self.resource_prefix}-{NOTIFIER_LABEL}"
+
+    @property
     def sample_log_group_name(self) -> str:
         return f"/aws/lambda/{self.sample_function_name}"
 
@@ -132,17 +160,25 @@ class Settings:
             if self.sample_workload
             else ()
         )
-        return (*self.monitoring.log_groups, *access_logs, *sample)
+        notifier = (LogGroupSettings(name=f"/aws/lambda/{self.notifier_function_name}"),) if self.alerting.slack else ()
+        return (*self.monitoring.log_groups, *access_logs, *sample, *notifier)
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:
         """Log groups and alarm names must be unique; alarm names must fit CloudWatch's 255 characters."""
+        if self.alerting.slack and not (self.alerting.emails or self.alerting.sms_numbers):
+            yield (
+                "alerting.slack",
+                NO_VALUE,
+                "needs at least one of alerting.emails or alerting.smsNumbers: the notifier's own alarms go "
+                "there, so a broken notifier is still noticed",
+            )
         configured = {group.name for group in self.monitoring.log_groups}
         for group in self.managed_log_groups[len(self.monitoring.log_groups) :]:
             if group.name in configured:
                 yield (
                     "monitoring.logGroups",
                     group.name,
-                    "is created by the baseline already (access logs or sample workload); remove it here",
+                    "is created by the baseline already (access logs, sample workload or Slack notifier); remove it here",
                 )
         seen: dict[str, str] = {}
         for key, resource, what, severity in self.monitoring.alarm_entries():

@@ -52,6 +52,7 @@ MONITORING = {
 
 def config_with(monitoring=None, **extra):
     config = copy.deepcopy(VALID_CONFIG)
+    del config["ops-baseline:alerting"]["slack"]  # the notifier's resources are tested on their own
     config["ops-baseline:monitoring"] = copy.deepcopy(MONITORING if monitoring is None else monitoring)
     config.update(extra)
     return config

@@ -129,6 +129,7 @@ def test_secure_values_become_secret_placeholders(capsys, project):
         "  aws:region: eu-west-1\n"
         "  ops-baseline:environment: dev\n"
         "  ops-baseline:alerting:\n"
+        "    emails: [oncall@example.com]\n"
         "    slack:\n"
         "      channel: '#alerts'\n"
         "      webhookUrl:\n"

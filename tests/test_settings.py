@@ -121,6 +121,36 @@ ALERTING_REJECTIONS = [
         "ops-baseline:alerting.slack.webhookUrl: [secret] — must be an https:// URL",
         id="slack-webhook-not-url",
     ),
+    pytest.param(
+        {"slack": {"channel": "#alerts"}},
+        "ops-baseline:alerting.slack.webhookUrl: is required",
+        id="slack-without-webhook",
+    ),
+    pytest.param(
+        {"slack": {"channel": "#alerts", "webhookUrl": WEBHOOK}},
+        "ops-baseline:alerting.slack: needs at least one of alerting.emails or alerting.smsNumbers",
+        id="slack-without-email-or-sms-for-its-own-alarms",
+    ),
+    pytest.param(
+        {"emails": ["a@example.com"], "slack": {"channel": "#alerts", "webhookUrl": WEBHOOK, "iconEmoji": "siren"}},
+        'ops-baseline:alerting.slack.iconEmoji: "siren" — must be an emoji code like :rotating_light:',
+        id="slack-icon-not-emoji",
+    ),
+    pytest.param(
+        {"emails": ["a@example.com"], "slack": {"channel": "#alerts", "webhookUrl": WEBHOOK, "timeoutSeconds": 5}},
+        "ops-baseline:alerting.slack.timeoutSeconds: 5 — must be between 10 and 900",
+        id="slack-timeout-too-short-for-retries",
+    ),
+    pytest.param(
+        {"emails": ["a@example.com"], "slack": {"channel": "#alerts", "webhookUrl": WEBHOOK, "retryAttempts": 3}},
+        "ops-baseline:alerting.slack.retryAttempts: 3 — must be between 0 and 2",
+        id="slack-async-retries-over-lambda-max",
+    ),
+    pytest.param(
+        {"emails": ["a@example.com"], "slack": {"channel": "#alerts", "webhookUrl": WEBHOOK, "maxEventAgeSeconds": 30}},
+        "ops-baseline:alerting.slack.maxEventAgeSeconds: 30 — must be between 60 and 21600",
+        id="slack-event-age-under-lambda-min",
+    ),
 ]
 
 

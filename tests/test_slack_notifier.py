@@ -353,7 +353,9 @@ def test_server_errors_back_off_until_the_deadline_and_never_past_it():
         deliver("https://hooks.example/T/B/secret", {}, 20.0, send=send, clock=clock, sleep=clock.sleep)
     assert len(send.calls) >= 4
     assert clock.now <= 20.0
-    assert clock.slept == sorted(clock.slept)  # backoff grows
+    for attempt, delay in enumerate(clock.slept):  # exponential, capped, jittered by at most half
+        nominal = min(8.0, 0.5 * 2**attempt)
+        assert nominal / 2 <= delay <= nominal
     assert all(timeout <= 10.0 for timeout in send.calls)
 
 

@@ -9,6 +9,7 @@ from .monitors import (
     custom_metric_monitor,
     http_api_monitor,
     lambda_monitor,
+    notifier_monitors,
 )
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "custom_metric_monitor",
     "http_api_monitor",
     "lambda_monitor",
+    "notifier_monitors",
 ]

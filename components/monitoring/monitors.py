@@ -8,12 +8,21 @@ speaks for it); `metric_alarm_args` applies the naming strategy and the action s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
 
-from settings.alarms import STATISTICS, AlarmPolicy, alarm_name
+from settings.alarms import (
+    LAMBDA,
+    NOTIFIER_DESTINATION_FAILURES,
+    NOTIFIER_UNDELIVERED,
+    STATISTICS,
+    AlarmPolicy,
+    alarm_name,
+    alarm_policies,
+    resolve,
+)
 from settings.monitoring import (
     BillingSettings,
     CanarySettings,
@@ -73,7 +82,11 @@ CANARY_WIDGETS = (
 
 
 def lambda_monitor(
-    function_name: str, policies: tuple[AlarmPolicy, ...], *, composite: bool = False, label: str | None = None
+    function_name: pulumi.Input[str],
+    policies: tuple[AlarmPolicy, ...],
+    *,
+    composite: bool = False,
+    label: str | None = None,
 ) -> Monitor:
     """`label` names the function in alarms when its name would repeat the prefix (the sample workload's)."""
     return Monitor(
@@ -218,3 +231,30 @@ def billing_monitor(settings: BillingSettings, topic_arn: pulumi.Input[str]) -> 
         topic_arn=topic_arn,
         widget_metrics=(("Estimated charges (USD, month to date)", (("EstimatedCharges", "Maximum"),)),),
     )
+
+
+def notifier_monitors(
+    label: str,
+    function_name: pulumi.Input[str],
+    queue_name: pulumi.Input[str],
+    timeout_seconds: int,
+    topic_arn: pulumi.Input[str],
+) -> tuple[Monitor, Monitor]:
+    """The Slack notifier watched like any function, plus its lost and parked notifications.
+
+    `topic_arn` must not be the topic the notifier reads: a broken notifier cannot report itself.
+    """
+    policies = (
+        *alarm_policies(LAMBDA, {}, timeout_seconds=timeout_seconds),
+        resolve(NOTIFIER_DESTINATION_FAILURES, None),
+    )
+    function = replace(lambda_monitor(function_name, policies, label=label), topic_arn=topic_arn)
+    queue = Monitor(
+        service="sqs",
+        label=f"{label}-queue",
+        namespace="AWS/SQS",
+        dimensions={"QueueName": queue_name},
+        policies=(resolve(NOTIFIER_UNDELIVERED, None),),
+        topic_arn=topic_arn,
+    )
+    return function, queue

@@ -34,6 +34,7 @@ SPECS: dict[str, OutputSpec] = {
     "aws:kms/key:Key": OutputSpec(
         arn="arn:{partition}:kms:{region}:{account}:key/{uuid}", id="{uuid}", computed={"keyId": "{uuid}"}
     ),
+    "aws:kms/ciphertext:Ciphertext": OutputSpec(id="{uuid}", computed={"ciphertextBlob": "AQICAH{hex}="}),
     "aws:kms/alias:Alias": OutputSpec(
         name_input="name",
         arn="arn:{partition}:kms:{region}:{account}:{name}",
@@ -85,6 +86,8 @@ SPECS: dict[str, OutputSpec] = {
             "version": "$LATEST",
         },
     ),
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": OutputSpec(id="{functionName}"),
+    "aws:lambda/permission:Permission": OutputSpec(id="{statementId}", computed={"statementId": "terraform-{short}"}),
     "aws:s3/bucketObjectv2:BucketObjectv2": OutputSpec(
         id="{key}", computed={"versionId": "{hex}", "etag": "{short}", "arn": "arn:{partition}:s3:::{bucket}/{key}"}
     ),

@@ -1,0 +1,148 @@
+"""SNS → Lambda → Slack: the notifier function with its encrypted webhook, retries and failure queue.
+
+The webhook URL goes to KMS at deploy time as a write-only input (`plaintext_wo`), so neither the
+state nor the function's environment holds it in plain text; the function gets the ciphertext and
+decrypts it with the encryption context `LambdaFunctionName=<function name>`. Notifications that
+still fail after the function's own retries and Lambda's asynchronous retries land in an encrypted
+SQS queue, which the baseline alarms on through a topic the notifier does not read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+
+from .policy_documents import Account, notifier_policy
+from .roles import service_role
+
+SOURCE = Path(__file__).resolve().parent.parent / "functions" / "slack_notifier"
+PACKAGE = "slack_notifier"
+RUNTIME = "python3.13"
+MEMORY_MB = 128
+QUEUE_RETENTION_SECONDS = 1_209_600
+"""14 days, SQS's maximum: time to notice the alarm and read what Slack missed."""
+ENCRYPTION_CONTEXT_KEY = "LambdaFunctionName"
+
+
+@dataclass(frozen=True)
+class SlackNotifierArgs:
+    account: pulumi.Output[Account]
+    function_name: str
+    kms_key_arn: pulumi.Input[str]
+    """Encrypts the webhook ciphertext, the environment, the failure queue."""
+    topic_arn: pulumi.Input[str]
+    """The alerting topic the function subscribes to."""
+    log_group: aws.cloudwatch.LogGroup
+    """`/aws/lambda/<function_name>`, with retention and the key, created before the function."""
+    webhook_url: pulumi.Input[str]
+    channel: str
+    username: str
+    icon_emoji: str | None
+    timeout_seconds: int
+    retry_attempts: int
+    max_event_age_seconds: int
+
+
+def package() -> pulumi.AssetArchive:
+    """The `slack_notifier` package as it sits in the repository, without caches."""
+    return pulumi.AssetArchive(
+        {f"{PACKAGE}/{path.name}": pulumi.FileAsset(str(path)) for path in sorted(SOURCE.glob("*.py"))}
+    )
+
+
+class SlackNotifier(pulumi.ComponentResource):
+    function_name: pulumi.Output[str]
+    queue_name: pulumi.Output[str]
+    """Failure queue: notifications Slack never received, kept 14 days."""
+
+    def __init__(self, name: str, args: SlackNotifierArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("ops-baseline:alerting:SlackNotifier", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        webhook = pulumi.Output.secret(args.webhook_url)
+        self.webhook = aws.kms.Ciphertext(
+            f"{name}-webhook",
+            key_id=args.kms_key_arn,
+            plaintext_wo=webhook,
+            # Write-only inputs are not diffed: a new URL is noticed through its digest.
+            plaintext_wo_version=webhook.apply(lambda url: hashlib.sha256(url.encode()).hexdigest()[:16]),
+            context={ENCRYPTION_CONTEXT_KEY: args.function_name},
+            opts=child,
+        )
+        self.queue = aws.sqs.Queue(
+            f"{name}-failures",
+            name=f"{args.function_name}-undelivered",
+            kms_master_key_id=args.kms_key_arn,
+            kms_data_key_reuse_period_seconds=300,
+            message_retention_seconds=QUEUE_RETENTION_SECONDS,
+            opts=child,
+        )
+        self.role, self.role_policy = service_role(
+            name,
+            role_name=f"{args.function_name}-role",
+            service="lambda",
+            account=args.account,
+            policy=pulumi.Output.all(args.account, args.log_group.arn, args.kms_key_arn, self.queue.arn).apply(
+                lambda v: notifier_policy(v[0], args.function_name, v[1], v[2], v[3])
+            ),
+            opts=child,
+        )
+        variables = {
+            "SLACK_WEBHOOK_CIPHERTEXT": self.webhook.ciphertext_blob,
+            "SLACK_CHANNEL": args.channel,
+            "SLACK_USERNAME": args.username,
+        }
+        if args.icon_emoji:
+            variables["SLACK_ICON_EMOJI"] = args.icon_emoji
+        self.function = aws.lambda_.Function(
+            f"{name}-function",
+            name=args.function_name,
+            description="Posts alarms and events from the alerting topic to Slack (ops-baseline).",
+            runtime=RUNTIME,
+            architectures=["arm64"],
+            handler=f"{PACKAGE}.handler.handler",
+            code=package(),
+            role=self.role.arn,
+            timeout=args.timeout_seconds,
+            memory_size=MEMORY_MB,
+            tracing_config={"mode": "Active"},
+            environment={"variables": variables},
+            kms_key_arn=args.kms_key_arn,
+            logging_config={"log_format": "Text", "log_group": args.log_group.name},
+            # Lambda would otherwise create the log group itself, without retention or key.
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(depends_on=[args.log_group, self.role_policy])
+            ),
+        )
+        self.invoke_config = aws.lambda_.FunctionEventInvokeConfig(
+            f"{name}-async",
+            function_name=self.function.name,
+            maximum_retry_attempts=args.retry_attempts,
+            maximum_event_age_in_seconds=args.max_event_age_seconds,
+            destination_config={"on_failure": {"destination": self.queue.arn}},
+            # Lambda checks that the role may send to the destination when the config is written.
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.role_policy])),
+        )
+        self.permission = aws.lambda_.Permission(
+            f"{name}-invoke-permission",
+            action="lambda:InvokeFunction",
+            function=self.function.name,
+            principal="sns.amazonaws.com",
+            source_arn=args.topic_arn,
+            opts=child,
+        )
+        self.subscription = aws.sns.TopicSubscription(
+            f"{name}-subscription",
+            topic=args.topic_arn,
+            protocol="lambda",
+            endpoint=self.function.arn,
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.permission])),
+        )
+
+        self.function_name = self.function.name
+        self.queue_name = self.queue.name
+        self.register_outputs({"function_name": self.function_name, "queue_name": self.queue_name})

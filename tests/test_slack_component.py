@@ -1,0 +1,218 @@
+"""The SlackNotifier component as the stack plans it: encrypted webhook, least privilege, no lost alerts."""
+
+from __future__ import annotations
+
+import copy
+import json
+import runpy
+
+import pytest
+from pulumi.runtime import rpc
+
+from opsctl.engine.policy_run import check_plan
+from tests.aws_model import problems
+from tests.conftest import ROOT, VALID_CONFIG, only, run_components
+
+FUNCTION = "ops-dev-slack-notifier"
+WEBHOOK = VALID_CONFIG["ops-baseline:alerting"]["slack"]["webhookUrl"]
+ALERTS = "arn:aws:sns:eu-west-1:123456789012:ops-dev-alerts"
+NOTIFIER_ALERTS = "arn:aws:sns:eu-west-1:123456789012:ops-dev-notifier-alerts"
+QUEUE_ARN = f"arn:aws:sns:eu-west-1:123456789012:{FUNCTION}-undelivered".replace(":sns:", ":sqs:")
+
+
+def run_stack(config=None, mode="up"):
+    return run_components(lambda: runpy.run_path(str(ROOT), run_name="__main__"), mode=mode, config=config)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return run_stack()
+
+
+def stack_key_arn(plan):
+    return next(k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key") if k.name == "keys-key")
+
+
+def test_webhook_reaches_kms_write_only_with_the_function_name_as_context(plan):
+    ciphertext = only(plan, "aws:kms/ciphertext:Ciphertext")
+    assert ciphertext.inputs["context"] == {"LambdaFunctionName": FUNCTION}
+    assert ciphertext.inputs["keyId"] == stack_key_arn(plan)
+    # Write-only (never stored in state) and, on the wire, a secret.
+    assert "plaintext" not in ciphertext.inputs
+    assert ciphertext.inputs["plaintextWo"] == {rpc._special_sig_key: rpc._special_secret_sig, "value": WEBHOOK}
+    version = ciphertext.inputs["plaintextWoVersion"]
+    assert version[rpc._special_sig_key] == rpc._special_secret_sig and len(version["value"]) == 16
+
+
+def test_webhook_url_appears_nowhere_but_the_write_only_input(plan):
+    for registration in plan.registrations:
+        inputs = dict(registration.inputs)
+        if registration.type == "aws:kms/ciphertext:Ciphertext":
+            inputs.pop("plaintextWo")
+        assert WEBHOOK not in json.dumps(inputs, default=str), registration.urn
+
+
+def test_function_is_traced_encrypted_and_logs_to_its_managed_group(plan):
+    function = next(f for f in plan.of_type("aws:lambda/function:Function") if f.inputs["name"] == FUNCTION)
+    inputs = function.inputs
+    assert inputs["runtime"] == "python3.13" and inputs["handler"] == "slack_notifier.handler.handler"
+    assert inputs["tracingConfig"] == {"mode": "Active"}
+    assert inputs["kmsKeyArn"] == stack_key_arn(plan)
+    assert inputs["timeout"] == 30
+    variables = inputs["environment"]["variables"]
+    assert (
+        variables["SLACK_WEBHOOK_CIPHERTEXT"] == only(plan, "aws:kms/ciphertext:Ciphertext").outputs["ciphertextBlob"]
+    )
+    assert variables["SLACK_CHANNEL"] == "#alerts" and variables["SLACK_USERNAME"] == "ops-baseline"
+    assert inputs["loggingConfig"]["logGroup"] == f"/aws/lambda/{FUNCTION}"
+    group = next(
+        g for g in plan.of_type("aws:cloudwatch/logGroup:LogGroup") if g.inputs["name"] == f"/aws/lambda/{FUNCTION}"
+    )
+    assert group.inputs["retentionInDays"] == 14 and group.inputs["kmsKeyId"] == stack_key_arn(plan)
+    assert group.urn in function.dependencies
+
+
+def test_function_package_is_the_notifier_source(plan):
+    function = next(f for f in plan.of_type("aws:lambda/function:Function") if f.inputs["name"] == FUNCTION)
+    assets = function.inputs["code"]["assets"]
+    assert {
+        "slack_notifier/__init__.py",
+        "slack_notifier/handler.py",
+        "slack_notifier/formatters.py",
+        "slack_notifier/notice.py",
+    } <= set(assets)
+
+
+def test_role_may_decrypt_only_under_its_contexts_and_send_only_to_its_queue(plan):
+    policy = json.loads(
+        next(p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy") if "slack" in p.name).inputs["policy"]
+    )
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    key = stack_key_arn(plan)
+    assert statements["DecryptWebhook"]["Resource"] == key
+    assert statements["DecryptWebhook"]["Condition"] == {
+        "StringEquals": {"kms:EncryptionContext:LambdaFunctionName": FUNCTION}
+    }
+    assert statements["DecryptEnvironment"]["Condition"]["StringEquals"] == {
+        "kms:EncryptionContext:aws:lambda:FunctionArn": f"arn:aws:lambda:eu-west-1:123456789012:function:{FUNCTION}"
+    }
+    assert statements["KeepUndeliveredNotifications"] == {
+        "Sid": "KeepUndeliveredNotifications",
+        "Effect": "Allow",
+        "Action": "sqs:SendMessage",
+        "Resource": QUEUE_ARN,
+    }
+    assert (
+        statements["WriteOwnLogs"]["Resource"]
+        == f"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/{FUNCTION}:*"
+    )
+    for statement in policy["Statement"]:
+        assert "*" not in json.dumps(statement["Action"])
+        assert statement["Resource"] != "*" or statement["Action"] == [
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+        ]
+    trust = json.loads(
+        next(r for r in plan.of_type("aws:iam/role:Role") if r.inputs["name"] == f"{FUNCTION}-role").inputs[
+            "assumeRolePolicy"
+        ]
+    )
+    assert trust["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
+
+
+def test_failed_notifications_are_retried_then_kept_in_an_encrypted_queue(plan):
+    queue = only(plan, "aws:sqs/queue:Queue").inputs
+    assert queue["name"] == f"{FUNCTION}-undelivered"
+    assert queue["kmsMasterKeyId"] == stack_key_arn(plan) and queue["messageRetentionSeconds"] == 1_209_600
+    config = only(plan, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").inputs
+    assert config["functionName"] == FUNCTION
+    assert (config["maximumRetryAttempts"], config["maximumEventAgeInSeconds"]) == (2, 21_600)
+    assert config["destinationConfig"] == {"onFailure": {"destination": QUEUE_ARN}}
+
+
+def test_only_the_alerting_topic_may_invoke_and_is_subscribed(plan):
+    permission = next(
+        p for p in plan.of_type("aws:lambda/permission:Permission") if p.inputs["principal"] == "sns.amazonaws.com"
+    )
+    assert permission.inputs["sourceArn"] == ALERTS and permission.inputs["function"] == FUNCTION
+    subscription = next(
+        s for s in plan.of_type("aws:sns/topicSubscription:TopicSubscription") if s.inputs["protocol"] == "lambda"
+    )
+    assert subscription.inputs["topic"] == ALERTS
+    assert subscription.inputs["endpoint"] == f"arn:aws:lambda:eu-west-1:123456789012:function:{FUNCTION}"
+    assert permission.urn in subscription.dependencies
+
+
+def test_notifier_alarms_go_to_a_topic_the_notifier_does_not_read(plan):
+    alarms = {a.inputs["name"]: a.inputs for a in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    own = {name: alarm for name, alarm in alarms.items() if name.startswith("ops-dev-slack-notifier-")}
+    assert set(own) == {
+        "ops-dev-slack-notifier-errors-critical",
+        "ops-dev-slack-notifier-throttles-warning",
+        "ops-dev-slack-notifier-duration-p99-warning",
+        "ops-dev-slack-notifier-destination-failures-critical",
+        "ops-dev-slack-notifier-queue-undelivered-critical",
+    }
+    for alarm in own.values():
+        assert alarm["alarmActions"] == alarm["okActions"] == [NOTIFIER_ALERTS]
+    errors = own["ops-dev-slack-notifier-errors-critical"]
+    assert errors["dimensions"] == {"FunctionName": FUNCTION} and errors["metricName"] == "Errors"
+    queue = own["ops-dev-slack-notifier-queue-undelivered-critical"]
+    assert (queue["namespace"], queue["metricName"], queue["dimensions"]) == (
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+        {"QueueName": f"{FUNCTION}-undelivered"},
+    )
+    subscriptions = [
+        s.inputs
+        for s in plan.of_type("aws:sns/topicSubscription:TopicSubscription")
+        if s.inputs["topic"] == NOTIFIER_ALERTS
+    ]
+    assert sorted(s["protocol"] for s in subscriptions) == ["email", "email", "sms"]
+
+
+def test_stack_with_the_notifier_passes_the_production_policy_pack():
+    config = copy.deepcopy(VALID_CONFIG)
+    config["ops-baseline:logRetentionDays"] = 365
+    result = check_plan(
+        run_stack(config, mode="preview"), ROOT / "policies", ROOT / "policies" / "config" / "prod.json"
+    )
+    mandatory = [f for f in result.findings if f.level == "mandatory"]
+    assert mandatory == []
+
+
+def test_without_slack_settings_nothing_of_the_notifier_is_planned():
+    config = copy.deepcopy(VALID_CONFIG)
+    del config["ops-baseline:alerting"]["slack"]
+    plan = run_stack(config)
+    assert plan.of_type("aws:kms/ciphertext:Ciphertext") == [] and plan.of_type("aws:sqs/queue:Queue") == []
+    assert not any("notifier" in r.name for r in plan.registrations)
+
+
+def test_queue_and_invoke_config_are_valid_aws_requests(plan):
+    queue = only(plan, "aws:sqs/queue:Queue").inputs
+    assert not problems(
+        "sqs",
+        "CreateQueue",
+        {
+            "QueueName": queue["name"],
+            "Attributes": {
+                "KmsMasterKeyId": queue["kmsMasterKeyId"],
+                "MessageRetentionPeriod": str(int(queue["messageRetentionSeconds"])),
+                "KmsDataKeyReusePeriodSeconds": str(int(queue["kmsDataKeyReusePeriodSeconds"])),
+            },
+        },
+    )
+    config = only(plan, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").inputs
+    assert not problems(
+        "lambda",
+        "PutFunctionEventInvokeConfig",
+        {
+            "FunctionName": config["functionName"],
+            "MaximumRetryAttempts": int(config["maximumRetryAttempts"]),
+            "MaximumEventAgeInSeconds": int(config["maximumEventAgeInSeconds"]),
+            "DestinationConfig": {
+                "OnFailure": {"Destination": config["destinationConfig"]["onFailure"]["destination"]}
+            },
+        },
+    )
