@@ -26,6 +26,7 @@ test: lint
 bench: setup
 	$(BIN)/python benchmarks/preflight.py
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/notifier.py
 
 docs: setup
 	$(BIN)/python -m settings.reference_doc README.md
