@@ -7,14 +7,26 @@ import pulumi
 from components import (
     Alerting,
     AlertingArgs,
+    AuditTrail,
+    AuditTrailArgs,
     Canaries,
     CanariesArgs,
+    Compliance,
+    ComplianceArgs,
     EncryptionKeys,
     EncryptionKeysArgs,
+    EventRules,
+    EventRulesArgs,
+    FlowLogs,
+    FlowLogsArgs,
+    Registries,
+    RegistriesArgs,
     SampleWorkload,
     SampleWorkloadArgs,
     SlackNotifier,
     SlackNotifierArgs,
+    Tracing,
+    TracingArgs,
     access_log_group_name,
     current_account,
     tag_every_resource,
@@ -34,7 +46,7 @@ from components.monitoring import (
 from components.monitoring.log_groups import LogGroups, LogGroupsArgs
 from settings import SettingsError, load_settings
 from settings.alarms import HTTP_API, alarm_policies
-from settings.model import NOTIFIER_LABEL, SAMPLE_API_LABEL, SAMPLE_FUNCTION_LABEL
+from settings.model import NOTIFIER_LABEL, SAMPLE_API_LABEL, SAMPLE_FUNCTION_LABEL, flow_log_group_name
 from settings.monitoring import LambdaMonitor
 
 try:
@@ -50,7 +62,11 @@ monitoring = settings.monitoring
 
 keys = EncryptionKeys(
     "keys",
-    EncryptionKeysArgs(account=account, alias=f"alias/{prefix}", services=("logs", "sns", "cloudwatch", "events")),
+    EncryptionKeysArgs(
+        account=account,
+        alias=f"alias/{prefix}",
+        services=("logs", "sns", "cloudwatch", "events", "cloudtrail", "config"),
+    ),
 )
 alerting_args = AlertingArgs(
     account=account,
@@ -163,6 +179,66 @@ if monitoring.billing:
             ),
         ).topic_arn
     monitors.append(billing_monitor(monitoring.billing, billing_topic_arn))
+
+trail_settings = settings.cloud_trail
+if trail_settings.enabled:
+    trail = AuditTrail(
+        "audit",
+        AuditTrailArgs(
+            account=account,
+            trail_name=settings.trail_name,
+            kms_key_arn=keys.key_arn,
+            log_group=log_groups.by_name[settings.trail_log_group_name],
+            settings=trail_settings,
+            namespace=settings.metrics_namespace,
+            dashboard_name=f"{prefix}-cis" if trail_settings.cis_dashboard else None,
+        ),
+    )
+    pulumi.export("trailArn", trail.trail_arn)
+    pulumi.export("trailBucketName", trail.bucket_name)
+if trail_settings.event_rules:
+    event_rules = EventRules(
+        "events", EventRulesArgs(prefix=prefix, topic_arn=alerting.topic_arn, rules=trail_settings.event_rules)
+    )
+    pulumi.export("eventRuleNames", event_rules.rule_names)
+
+if settings.aws_config.enabled:
+    compliance = Compliance(
+        "compliance",
+        ComplianceArgs(
+            account=account,
+            prefix=prefix,
+            kms_key_arn=keys.key_arn,
+            topic_arn=alerting.topic_arn,
+            settings=settings.aws_config,
+            parameter_overrides=settings.guardrail_parameters,
+        ),
+    )
+    pulumi.export("configRecorderName", compliance.recorder_name)
+    pulumi.export("configRuleNames", compliance.rule_names)
+
+if settings.xray.enabled:
+    traced = [fn.function_name for fn in monitoring.lambda_functions]
+    if settings.sample_workload:
+        traced.append(settings.sample_function_name)
+    tracing = Tracing(
+        "tracing", TracingArgs(kms_key_arn=keys.key_arn, settings=settings.xray, function_names=tuple(traced))
+    )
+    pulumi.export("xrayGroupNames", tracing.group_names)
+
+if settings.ecr.repositories or settings.ecr.registry_scanning != "off":
+    registries = Registries("ecr", RegistriesArgs(kms_key_arn=keys.key_arn, settings=settings.ecr))
+    pulumi.export("ecrRepositoryUrls", registries.repository_urls)
+
+if settings.flow_logs.vpc_ids:
+    FlowLogs(
+        "flow-logs",
+        FlowLogsArgs(
+            account=account,
+            prefix=prefix,
+            log_groups={vpc: log_groups.by_name[flow_log_group_name(vpc)] for vpc in settings.flow_logs.vpc_ids},
+        ),
+    )
 
 facade = Monitoring(
     "monitoring",

@@ -2,28 +2,45 @@
 
 from .access_logs import ACCESS_LOG_FORMAT, access_log_group_name
 from .alerting import Alerting, AlertingArgs
+from .audit_trail import AuditTrail, AuditTrailArgs, EventRules, EventRulesArgs
 from .canaries import Canaries, CanariesArgs
+from .compliance import Compliance, ComplianceArgs
 from .context import current_account
+from .flow_logs import FlowLogs, FlowLogsArgs
 from .keys import EncryptionKeys, EncryptionKeysArgs
+from .registries import Registries, RegistriesArgs
 from .sample_workload import SampleWorkload, SampleWorkloadArgs
 from .secure_bucket import SecureBucket, SecureBucketArgs
 from .slack_notifier import SlackNotifier, SlackNotifierArgs
 from .tagging import tag_every_resource
+from .tracing import Tracing, TracingArgs
 
 __all__ = [
     "ACCESS_LOG_FORMAT",
     "Alerting",
     "AlertingArgs",
+    "AuditTrail",
+    "AuditTrailArgs",
     "Canaries",
     "CanariesArgs",
+    "Compliance",
+    "ComplianceArgs",
     "EncryptionKeys",
     "EncryptionKeysArgs",
+    "EventRules",
+    "EventRulesArgs",
+    "FlowLogs",
+    "FlowLogsArgs",
+    "Registries",
+    "RegistriesArgs",
     "SampleWorkload",
     "SampleWorkloadArgs",
     "SecureBucket",
     "SecureBucketArgs",
     "SlackNotifier",
     "SlackNotifierArgs",
+    "Tracing",
+    "TracingArgs",
     "access_log_group_name",
     "current_account",
     "tag_every_resource",

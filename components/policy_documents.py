@@ -308,3 +308,121 @@ def notifier_policy(
             },
         ],
     }
+
+
+def cloudtrail_bucket_grants(
+    bucket_arn: str, trail_arn: str, account: Account, organization: bool
+) -> list[dict[str, Any]]:
+    """CloudTrail of this one trail may check the ACL and write log files, owned by the bucket owner."""
+    source = {"StringEquals": {"aws:SourceArn": trail_arn}}
+    # Organization trails also write under AWSLogs/<organization id>/...
+    prefix = f"{bucket_arn}/AWSLogs/*" if organization else f"{bucket_arn}/AWSLogs/{account.account_id}/*"
+    return [
+        {
+            "Sid": "CloudTrailChecksBucketAcl",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:GetBucketAcl",
+            "Resource": bucket_arn,
+            "Condition": source,
+        },
+        {
+            "Sid": "CloudTrailWritesLogFiles",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": prefix,
+            "Condition": {"StringEquals": {**source["StringEquals"], "s3:x-amz-acl": "bucket-owner-full-control"}},
+        },
+    ]
+
+
+def config_bucket_grants(bucket_arn: str, account: Account) -> list[dict[str, Any]]:
+    """AWS Config of this account may check the bucket and deliver snapshots and history files."""
+    source = {"StringEquals": {"aws:SourceAccount": account.account_id}}
+    return [
+        {
+            "Sid": "ConfigChecksBucket",
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+            "Resource": bucket_arn,
+            "Condition": source,
+        },
+        {
+            "Sid": "ConfigDeliversFiles",
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": f"{bucket_arn}/AWSLogs/{account.account_id}/Config/*",
+            "Condition": {"StringEquals": {**source["StringEquals"], "s3:x-amz-acl": "bucket-owner-full-control"}},
+        },
+    ]
+
+
+def log_delivery_policy(log_group_arns: Iterable[str], *, describe: bool = False) -> dict[str, Any]:
+    """A service role that writes to the given log groups only (CloudTrail, VPC flow logs)."""
+    groups = list(log_group_arns)
+    actions = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    if describe:  # VPC flow logs look their group and streams up before writing
+        actions += ["logs:DescribeLogGroups", "logs:DescribeLogStreams"]
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "WriteToOwnLogGroups",
+                "Effect": "Allow",
+                "Action": actions,
+                "Resource": [f"{arn}:*" for arn in groups] + [f"{arn}:log-stream:*" for arn in groups],
+            }
+        ],
+    }
+
+
+def config_delivery_policy(bucket_arn: str, key_arn: str, topic_arn: str, account: Account) -> dict[str, Any]:
+    """On top of the AWS managed AWS_ConfigRole: deliver to the bucket, encrypt with the key, notify the topic."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DeliverToBucket",
+                "Effect": "Allow",
+                "Action": "s3:PutObject",
+                "Resource": f"{bucket_arn}/AWSLogs/{account.account_id}/Config/*",
+                "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
+            },
+            {"Sid": "CheckBucket", "Effect": "Allow", "Action": "s3:GetBucketAcl", "Resource": bucket_arn},
+            {
+                "Sid": "EncryptDeliveries",
+                "Effect": "Allow",
+                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                "Resource": key_arn,
+            },
+            {"Sid": "NotifyTopic", "Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arn},
+        ],
+    }
+
+
+def ecr_lifecycle_policy(keep_last: int, untagged_expire_days: int) -> dict[str, Any]:
+    """Expire untagged images after N days; keep the last M images of any tag."""
+    return {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "description": f"Expire untagged images after {untagged_expire_days} days",
+                "selection": {
+                    "tagStatus": "untagged",
+                    "countType": "sinceImagePushed",
+                    "countUnit": "days",
+                    "countNumber": untagged_expire_days,
+                },
+                "action": {"type": "expire"},
+            },
+            {
+                "rulePriority": 2,
+                "description": f"Keep the last {keep_last} images",
+                "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": keep_last},
+                "action": {"type": "expire"},
+            },
+        ]
+    }

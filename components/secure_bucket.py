@@ -1,9 +1,12 @@
 """A private S3 bucket hardened the same way everywhere: SSE-KMS with a bucket key, all four
-public-access blocks, versioning, TLS-only access and a lifecycle that expires old data."""
+public-access blocks, versioning, TLS-only access, a lifecycle, and optional service grants
+(CloudTrail, AWS Config) in its policy."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -16,13 +19,34 @@ class SecureBucketArgs:
     bucket_prefix: str
     """Physical names get a random suffix (bucket names are global)."""
     kms_key_arn: pulumi.Input[str]
-    expiration_days: int
-    """Current objects are deleted after this many days."""
+    expiration_days: int | None
+    """Current objects are deleted after this many days; None keeps them."""
+    transition_days: int | None = None
+    """Current objects move to S3 Glacier Instant Retrieval after this many days."""
     noncurrent_expiration_days: int = 30
     """Overwritten or deleted versions are kept this long (recovery window)."""
     abort_multipart_days: int = 7
     force_destroy: bool = False
     """Let `pulumi destroy` empty the bucket (only for disposable data such as canary runs)."""
+    protect: bool = False
+    """Audit data: `pulumi destroy` refuses, and a removed bucket is left in the account."""
+    grants: Callable[[str], pulumi.Input[list[dict[str, Any]]]] | None = None
+    """Policy statements for services that write here, given the bucket ARN."""
+
+
+def lifecycle_rule(args: SecureBucketArgs) -> dict[str, Any]:
+    rule: dict[str, Any] = {
+        "id": "lifecycle",
+        "status": "Enabled",
+        "filter": {},
+        "noncurrent_version_expiration": {"noncurrent_days": args.noncurrent_expiration_days},
+        "abort_incomplete_multipart_upload": {"days_after_initiation": args.abort_multipart_days},
+    }
+    if args.transition_days:
+        rule["transitions"] = [{"days": args.transition_days, "storage_class": "GLACIER_IR"}]
+    if args.expiration_days:
+        rule["expiration"] = {"days": args.expiration_days}
+    return rule
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -34,7 +58,12 @@ class SecureBucket(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         self.bucket = aws.s3.Bucket(
-            f"{name}-bucket", bucket_prefix=args.bucket_prefix, force_destroy=args.force_destroy, opts=child
+            f"{name}-bucket",
+            bucket_prefix=args.bucket_prefix,
+            force_destroy=args.force_destroy,
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect, retain_on_delete=args.protect)
+            ),
         )
         self.public_access_block = aws.s3.BucketPublicAccessBlock(
             f"{name}-public-access-block",
@@ -65,23 +94,18 @@ class SecureBucket(pulumi.ComponentResource):
         self.lifecycle = aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=self.bucket.id,
-            rules=[
-                {
-                    "id": "expire-old-data",
-                    "status": "Enabled",
-                    "filter": {},
-                    "expiration": {"days": args.expiration_days},
-                    "noncurrent_version_expiration": {"noncurrent_days": args.noncurrent_expiration_days},
-                    "abort_incomplete_multipart_upload": {"days_after_initiation": args.abort_multipart_days},
-                }
-            ],
+            rules=[lifecycle_rule(args)],
             # Lifecycle rules on an unversioned bucket would be rewritten once versioning lands.
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.versioning])),
         )
         self.policy = aws.s3.BucketPolicy(
             f"{name}-policy",
             bucket=self.bucket.id,
-            policy=self.bucket.arn.apply(lambda arn: to_json(tls_only_bucket_policy(arn))),
+            policy=self.bucket.arn.apply(
+                lambda arn: pulumi.Output.from_input(args.grants(arn) if args.grants else []).apply(
+                    lambda grants: to_json(tls_only_bucket_policy(arn, grants))
+                )
+            ),
             # S3 rejects a policy while the public-access block is being applied.
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.public_access_block])),
         )

@@ -9,6 +9,7 @@ from typing import Any
 from . import checks
 from .access_logs import access_log_group_name
 from .alarms import alarm_name
+from .audit import AwsConfigSettings, EcrSettings, FlowLogSettings, TrailSettings, XRaySettings
 from .monitoring import LogGroupSettings, MetricFilterSettings, MonitoringSettings, retention_days
 from .schema import NO_VALUE, freeze, setting
 
@@ -16,6 +17,10 @@ NAMESPACE = "ops-baseline"
 SAMPLE_API_LABEL = "sample-api"
 SAMPLE_FUNCTION_LABEL = "sample-fn"
 NOTIFIER_LABEL = "slack-notifier"
+
+
+def flow_log_group_name(vpc_id: str) -> str:
+    return f"/aws/vpc/flow-logs/{vpc_id}"
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,17 @@ class Settings:
     monitoring: MonitoringSettings = setting(
         "Log groups, service monitors, dashboards, canaries and the billing alarm.", default=MonitoringSettings()
     )
+    cloud_trail: TrailSettings = setting(
+        "The multi-region CloudTrail trail, its bucket and log group, CIS alarms and EventBridge rules.",
+        default=TrailSettings(),
+    )
+    aws_config: AwsConfigSettings = setting(
+        "AWS Config recorder, delivery channel and the managed rules generated from the guardrails.",
+        default=AwsConfigSettings(),
+    )
+    xray: XRaySettings = setting("X-Ray encryption, sampling rules and groups.", default=XRaySettings())
+    ecr: EcrSettings = setting("ECR repositories and registry scanning.", default=EcrSettings())
+    flow_logs: FlowLogSettings = setting("VPC flow logs to CloudWatch Logs.", default=FlowLogSettings())
     sample_workload: bool = setting(
         "Deploy the seed's sample workload (Lambda, HTTP API, secret) with its monitors; meant for dev.",
         default=False,
@@ -127,6 +143,14 @@ class Settings:
     @property
     def sample_function_name(self) -> str:
         return f"{self.resource_prefix}-{SAMPLE_FUNCTION_LABEL}"
+
+    @property
+    def trail_name(self) -> str:
+        return f"{self.resource_prefix}-trail"
+
+    @property
+    def trail_log_group_name(self) -> str:
+        return f"/aws/cloudtrail/{self.trail_name}"
 
     @property
     def notifier_function_name(self) -> str:
@@ -161,7 +185,37 @@ class Settings:
             else ()
         )
         notifier = (LogGroupSettings(name=f"/aws/lambda/{self.notifier_function_name}"),) if self.alerting.slack else ()
-        return (*self.monitoring.log_groups, *access_logs, *sample, *notifier)
+        trail = (
+            (
+                LogGroupSettings(
+                    name=self.trail_log_group_name,
+                    retention_days=self.cloud_trail.log_retention_days,
+                    metric_filters=self.cloud_trail.cis_filters(),
+                ),
+            )
+            if self.cloud_trail.enabled
+            else ()
+        )
+        flow_logs = tuple(
+            LogGroupSettings(name=flow_log_group_name(vpc), retention_days=self.flow_logs.retention_days)
+            for vpc in self.flow_logs.vpc_ids
+        )
+        return (*self.monitoring.log_groups, *access_logs, *sample, *notifier, *trail, *flow_logs)
+
+    @property
+    def guardrail_parameters(self) -> Mapping[str, Mapping[str, Any]]:
+        """Guardrail parameters this stack decides, for the AWS Config rules generated from the catalog."""
+        retentions = [
+            days
+            for days in (
+                group.retention_days if group.retention_days is not None else self.log_retention_days
+                for group in self.managed_log_groups
+            )
+            if days != 0
+        ]
+        return freeze(
+            {"aws-cloudwatch-loggroup-configure-retention": {"minRetentionDays": min(retentions)}} if retentions else {}
+        )
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:
         """Log groups and alarm names must be unique; alarm names must fit CloudWatch's 255 characters."""
@@ -178,7 +232,8 @@ class Settings:
                 yield (
                     "monitoring.logGroups",
                     group.name,
-                    "is created by the baseline already (access logs, sample workload or Slack notifier); remove it here",
+                    "is created by the baseline already (access logs, sample workload, Slack notifier, trail or "
+                    "flow logs); remove it here",
                 )
         seen: dict[str, str] = {}
         for key, resource, what, severity in self.monitoring.alarm_entries():

@@ -1,0 +1,50 @@
+"""VPC flow logs (ALL traffic) into CloudWatch log groups, written through their own least-privilege role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from .policy_documents import Account, log_delivery_policy
+from .roles import service_role
+
+
+@dataclass(frozen=True)
+class FlowLogsArgs:
+    account: pulumi.Output[Account]
+    prefix: str
+    log_groups: dict[str, aws.cloudwatch.LogGroup]
+    """VPC id → its managed log group (retention and key come from LogGroups)."""
+
+
+class FlowLogs(pulumi.ComponentResource):
+    def __init__(self, name: str, args: FlowLogsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("ops-baseline:network:FlowLogs", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        self.role, self.role_policy = service_role(
+            name,
+            role_name=f"{args.prefix}-flow-logs-role",
+            service="vpc-flow-logs",
+            account=args.account,
+            policy=pulumi.Output.all(*[g.arn for g in args.log_groups.values()]).apply(
+                lambda arns: log_delivery_policy(arns, describe=True)
+            ),
+            opts=child,
+        )
+        self.flow_logs = [
+            aws.ec2.FlowLog(
+                f"{name}-{vpc_id}",
+                vpc_id=vpc_id,
+                traffic_type="ALL",
+                log_destination_type="cloud-watch-logs",
+                log_destination=group.arn,
+                iam_role_arn=self.role.arn,
+                max_aggregation_interval=60,
+                opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.role_policy])),
+            )
+            for vpc_id, group in args.log_groups.items()
+        ]
+        self.register_outputs({})

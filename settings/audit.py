@@ -1,0 +1,398 @@
+"""Audit and compliance sections: CloudTrail with CIS alarms and event rules, AWS Config, X-Ray, ECR, flow logs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar, Literal
+
+from policies.guardrails.catalog import CATALOG
+from policies.guardrails.cis import BY_CONTROL, CONTROLS
+
+from . import checks
+from .alarms import LOG_MATCHES, AlarmPolicy, AlarmSettings, resolve
+from .monitoring import MetricFilterSettings, retention_days
+from .schema import NO_VALUE, freeze, setting
+
+INSIGHT_TYPES = ("ApiCallRateInsight", "ApiErrorRateInsight")
+SNAPSHOT_FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
+CONFIG_RULE_GUARDRAILS = tuple(g.name for g in CATALOG if g.references.config_rule)
+"""Guardrails that AWS Config can check at runtime with a managed rule."""
+VPC_ID = re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")
+ECR_NAME = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+XRAY_GROUP = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+# --- event rules: high-signal API calls through CloudTrail, and Config compliance changes ----------
+
+
+@dataclass(frozen=True)
+class EventRule:
+    name: str
+    description: str
+    pattern: Mapping[str, Any]
+
+
+def _api_calls(source: str, *names: str) -> Mapping[str, Any]:
+    return {
+        "source": [source],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        "detail": {"eventName": list(names)},
+    }
+
+
+EVENT_RULES: tuple[EventRule, ...] = (
+    EventRule(
+        "security-group-changes",
+        "Security group created, deleted or its rules changed.",
+        _api_calls(
+            "aws.ec2",
+            "AuthorizeSecurityGroupIngress",
+            "AuthorizeSecurityGroupEgress",
+            "RevokeSecurityGroupIngress",
+            "RevokeSecurityGroupEgress",
+            "CreateSecurityGroup",
+            "DeleteSecurityGroup",
+        ),
+    ),
+    EventRule(
+        "root-sign-in",
+        "The root user signed in to the console.",
+        {
+            "detail-type": ["AWS Console Sign In via CloudTrail"],
+            "detail": {"userIdentity": {"type": ["Root"]}},
+        },
+    ),
+    EventRule(
+        "iam-policy-changes",
+        "IAM policies created, changed, attached or detached.",
+        _api_calls(
+            "aws.iam",
+            "CreatePolicy",
+            "DeletePolicy",
+            "CreatePolicyVersion",
+            "DeletePolicyVersion",
+            "PutRolePolicy",
+            "DeleteRolePolicy",
+            "PutUserPolicy",
+            "DeleteUserPolicy",
+            "PutGroupPolicy",
+            "DeleteGroupPolicy",
+            "AttachRolePolicy",
+            "DetachRolePolicy",
+            "AttachUserPolicy",
+            "DetachUserPolicy",
+            "AttachGroupPolicy",
+            "DetachGroupPolicy",
+        ),
+    ),
+    EventRule(
+        "trail-stopped",
+        "A trail was stopped, deleted or changed.",
+        _api_calls("aws.cloudtrail", "StopLogging", "DeleteTrail", "UpdateTrail"),
+    ),
+    EventRule(
+        "config-stopped",
+        "AWS Config recording or delivery was stopped or removed.",
+        _api_calls(
+            "aws.config",
+            "StopConfigurationRecorder",
+            "DeleteConfigurationRecorder",
+            "DeleteDeliveryChannel",
+        ),
+    ),
+    EventRule(
+        "kms-key-disabled-or-deleted",
+        "A KMS key was disabled or scheduled for deletion.",
+        _api_calls("aws.kms", "DisableKey", "ScheduleKeyDeletion"),
+    ),
+    EventRule(
+        "config-non-compliant",
+        "An AWS Config rule found a resource non-compliant.",
+        {
+            "source": ["aws.config"],
+            "detail-type": ["Config Rules Compliance Change"],
+            "detail": {"newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}},
+        },
+    ),
+)
+EVENT_RULE_NAMES = tuple(r.name for r in EVENT_RULES)
+
+
+# --- CloudTrail and its bucket --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BucketLifecycleSettings:
+    transition_days: int | None = setting(
+        "Days after which objects move to S3 Glacier Instant Retrieval (null: never).",
+        default=365,
+        check=lambda v: None if v is None else checks.between(1, 36_500, "days")(v),
+    )
+    expiration_days: int | None = setting(
+        "Days after which objects are deleted (null: kept until you delete them).",
+        default=None,
+        check=lambda v: None if v is None else checks.between(1, 36_500, "days")(v),
+    )
+    noncurrent_expiration_days: int = setting(
+        "Days overwritten or deleted object versions are kept.", default=90, check=checks.between(1, 36_500, "days")
+    )
+    protect: bool = setting(
+        "Audit data: `pulumi destroy` refuses to delete the bucket, and removing it from the program leaves it "
+        "in the account (Pulumi `protect` and `retainOnDelete`).",
+        default=False,
+    )
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        if self.transition_days and self.expiration_days and self.expiration_days <= self.transition_days:
+            yield (
+                "expirationDays",
+                self.expiration_days,
+                f"must be later than transitionDays ({self.transition_days}); objects would be deleted before they move",
+            )
+
+
+@dataclass(frozen=True)
+class CisControlSettings:
+    DOCUMENTED_SEPARATELY: ClassVar[bool] = True
+
+    enabled: bool = setting("Create this control's metric filter and alarm.", default=True)
+    threshold: float = setting("Matches in 5 minutes that raise the alarm.", default=1.0, check=checks.between(1, 1e9))
+
+
+CIS_MATCHES = replace(
+    LOG_MATCHES,
+    comparison="greaterThanOrEqual",
+    threshold=1.0,
+    description="CloudTrail events matched the CIS control's published pattern.",
+)
+"""CIS CloudWatch.1-14: Sum >= 1 over 300 s, missing data not breaching."""
+
+
+class CisFilterSettings(MetricFilterSettings):
+    """A CIS control's filter: alarm on Sum >= threshold in 300 s, missing data not breaching."""
+
+    def policy(self) -> AlarmPolicy | None:
+        return resolve(CIS_MATCHES, self.alarm, metric=self.metric_name)
+
+
+@dataclass(frozen=True)
+class TrailSettings:
+    enabled: bool = setting("Create the multi-region trail, its bucket, log group and CIS alarms.", default=True)
+    log_retention_days: int | None = setting(
+        "Retention of the trail's CloudWatch log group; defaults to `logRetentionDays`.",
+        default=None,
+        check=lambda v: None if v is None else retention_days(v),
+    )
+    s3_data_events: bool = setting(
+        "Record S3 object-level (data) events of all buckets (charged per event).", default=False
+    )
+    lambda_data_events: bool = setting("Record Lambda Invoke (data) events of all functions.", default=False)
+    insights: tuple[str, ...] = setting(
+        "CloudTrail Insights types: `ApiCallRateInsight`, `ApiErrorRateInsight`.",
+        default=(),
+        item_check=checks.one_of(INSIGHT_TYPES),
+        check=checks.unique,
+    )
+    organization: bool = setting(
+        "Make it an organization trail (deploy from the management or delegated admin account).", default=False
+    )
+    bucket: BucketLifecycleSettings = setting("Lifecycle of the trail's S3 bucket.", default=BucketLifecycleSettings())
+    cis_controls: Mapping[str, CisControlSettings] = setting(
+        "Per-control overrides of the CIS CloudWatch.1–14 filters and alarms, keyed `CloudWatch.<n>`.",
+        default=freeze({}),
+    )
+    cis_dashboard: bool = setting("A dashboard `<prefix>-cis` with the 14 CIS metrics.", default=False)
+    event_rules: tuple[str, ...] = setting(
+        f"EventBridge rules to the alerting topic; default all: {', '.join(EVENT_RULE_NAMES)}.",
+        default=EVENT_RULE_NAMES,
+        item_check=checks.one_of(EVENT_RULE_NAMES),
+        check=checks.unique,
+    )
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        needs_trail = [r for r in self.event_rules if r != "config-non-compliant"]
+        if not self.enabled and needs_trail:
+            yield (
+                "eventRules",
+                list(needs_trail),
+                "match CloudTrail events, which EventBridge only receives while a trail logs; keep "
+                "cloudTrail.enabled or set eventRules to [] or [config-non-compliant]",
+            )
+        for key in self.cis_controls:
+            if key not in BY_CONTROL:
+                yield (
+                    f"cisControls.{key}",
+                    NO_VALUE,
+                    f"unknown CIS control; allowed: {', '.join(BY_CONTROL)}",
+                )
+
+    def cis_filters(self) -> tuple[CisFilterSettings, ...]:
+        """Enabled controls as metric filters with their exact published patterns."""
+        filters = []
+        for control in CONTROLS:
+            override = self.cis_controls.get(control.control, CisControlSettings())
+            if override.enabled:
+                number = control.control.split(".")[1]
+                filters.append(
+                    CisFilterSettings(
+                        name=f"cis-{number}-{_kebab(control.name)}",
+                        pattern=control.pattern,
+                        metric_name=control.name,
+                        default_value=None,
+                        alarm=AlarmSettings(threshold=override.threshold),
+                    )
+                )
+        return tuple(filters)
+
+
+def _kebab(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
+# --- AWS Config -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwsConfigSettings:
+    enabled: bool = setting("Create the recorder, delivery channel and managed rules.", default=True)
+    home_region: str | None = setting(
+        "Region that records global resource types (IAM); defaults to this stack's region.",
+        default=None,
+        check=lambda v: None if v is None else checks.matches(checks.REGION, "an AWS region name")(v),
+    )
+    daily_recording: bool = setting(
+        "Record configuration changes once a day instead of continuously (cheaper, for dev).", default=False
+    )
+    snapshot_frequency: str = setting(
+        "How often a configuration snapshot goes to the bucket.",
+        default="TwentyFour_Hours",
+        check=checks.one_of(SNAPSHOT_FREQUENCIES),
+    )
+    rules: tuple[str, ...] = setting(
+        "Guardrails checked at runtime by their AWS Config managed rule; default all that have one.",
+        default=CONFIG_RULE_GUARDRAILS,
+        item_check=checks.one_of(CONFIG_RULE_GUARDRAILS, " (guardrails with an AWS Config rule)"),
+        check=checks.unique,
+    )
+    aggregator: Literal["none", "account", "organization"] = setting(
+        "Config aggregator: `account` (this account, all regions) or `organization` (needs an org role).",
+        default="none",
+    )
+    bucket: BucketLifecycleSettings = setting(
+        "Lifecycle of the Config delivery bucket.", default=BucketLifecycleSettings()
+    )
+
+
+# --- X-Ray ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SamplingRuleSettings:
+    name: str = setting(
+        "Rule name (1-32 letters, digits, '-' and '_').",
+        check=checks.matches(XRAY_GROUP, "1-32 letters, digits, '-' and '_'"),
+    )
+    priority: int = setting("Lower wins; 1-9999.", check=checks.between(1, 9999))
+    fixed_rate: float = setting("Share of requests sampled after the reservoir, 0-1.", check=checks.between(0, 1))
+    reservoir_size: int = setting(
+        "Requests per second sampled before fixedRate applies.", default=1, check=checks.between(0, 1e9)
+    )
+    service_name: str = setting("Service name to match (`*` any).", default="*")
+    service_type: str = setting("Service type, e.g. `AWS::Lambda::Function` (`*` any).", default="*")
+    host: str = setting("Host header to match.", default="*")
+    http_method: str = setting("HTTP method to match.", default="*")
+    url_path: str = setting("URL path to match, e.g. `/health*`.", default="*")
+    resource_arn: str = setting("Resource ARN to match.", default="*")
+
+
+@dataclass(frozen=True)
+class XRayGroupSettings:
+    name: str = setting(
+        "Group name (1-32 letters, digits, '-' and '_').",
+        check=checks.matches(XRAY_GROUP, "1-32 letters, digits, '-' and '_'"),
+    )
+    filter_expression: str = setting(
+        'Filter expression, e.g. `service("orders") AND responsetime > 1`.',
+        check=lambda v: None if 0 < len(v) <= 2000 else "must be 1-2000 characters",
+    )
+
+
+@dataclass(frozen=True)
+class XRaySettings:
+    enabled: bool = setting("Encrypt traces with the customer key and manage sampling rules and groups.", default=True)
+    sampling_rules: tuple[SamplingRuleSettings, ...] = setting(
+        "Sampling rules on top of X-Ray's default (1 request per second, then 5%).", default=()
+    )
+    groups: tuple[XRayGroupSettings, ...] = setting(
+        "Groups with Insights on; one per monitored Lambda function is added automatically.", default=()
+    )
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        for key, values in (
+            ("samplingRules", [r.name for r in self.sampling_rules]),
+            ("groups", [g.name for g in self.groups]),
+        ):
+            seen: set[str] = set()
+            for i, value in enumerate(values):
+                if value in seen:
+                    yield f"{key}[{i}].name", value, "is used twice; each entry needs its own"
+                seen.add(value)
+        priorities: dict[int, str] = {}
+        for i, rule in enumerate(self.sampling_rules):
+            if rule.priority in priorities:
+                yield (
+                    f"samplingRules[{i}].priority",
+                    rule.priority,
+                    f"is also the priority of {priorities[rule.priority]}; make the order explicit",
+                )
+            priorities.setdefault(rule.priority, rule.name)
+
+
+# --- ECR and flow logs ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepositorySettings:
+    name: str = setting(
+        "Repository name, e.g. `orders` or `team/orders`.",
+        check=checks.matches(ECR_NAME, "lowercase letters, digits, '.', '_', '-' and '/' (ECR naming)"),
+    )
+    keep_last: int = setting("Tagged images kept; older ones expire.", default=30, check=checks.between(1, 10_000))
+    untagged_expire_days: int = setting(
+        "Days after which untagged images expire.", default=7, check=checks.between(1, 3650)
+    )
+
+
+@dataclass(frozen=True)
+class EcrSettings:
+    repositories: tuple[RepositorySettings, ...] = setting(
+        "Repositories with scan on push, immutable tags, the customer key and a lifecycle policy.", default=()
+    )
+    registry_scanning: Literal["off", "basic", "enhanced"] = setting(
+        "Registry-wide scanning configuration: `basic` (scan on push) or `enhanced` (Amazon Inspector).",
+        default="off",
+    )
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        seen: set[str] = set()
+        for i, repository in enumerate(self.repositories):
+            if repository.name in seen:
+                yield f"repositories[{i}].name", repository.name, "is used twice; each entry needs its own"
+            seen.add(repository.name)
+
+
+@dataclass(frozen=True)
+class FlowLogSettings:
+    vpc_ids: tuple[str, ...] = setting(
+        "VPCs whose traffic (ALL: accepted and rejected) is logged to `/aws/vpc/flow-logs/<vpc id>`.",
+        default=(),
+        item_check=checks.matches(VPC_ID, "a VPC id like vpc-0a1b2c3d4e5f67890"),
+        check=checks.unique,
+    )
+    retention_days: int | None = setting(
+        "Retention of the flow-log groups; defaults to `logRetentionDays`.",
+        default=None,
+        check=lambda v: None if v is None else retention_days(v),
+    )
