@@ -1,0 +1,477 @@
+"""Audit and compliance as the stack plans them: CloudTrail and its bucket, CIS alarms, event rules,
+AWS Config with rules from the guardrail catalog, X-Ray, ECR and flow logs."""
+
+from __future__ import annotations
+
+import copy
+import json
+import runpy
+
+import boto3
+import pytest
+
+from opsctl.engine.policy_run import check_plan
+from policies.guardrails.cis import CONTROLS
+from settings import parse_settings
+from tests.conftest import ROOT, VALID_CONFIG, only, run_components, stack_values
+
+TOPIC = "arn:aws:sns:eu-west-1:123456789012:ops-dev-alerts"
+TRAIL_GROUP = "/aws/cloudtrail/ops-dev-trail"
+AUDIT = {
+    "ops-baseline:cloudTrail": {
+        "insights": ["ApiCallRateInsight"],
+        "s3DataEvents": True,
+        "cisDashboard": True,
+        "cisControls": {"CloudWatch.14": {"enabled": False}, "CloudWatch.2": {"threshold": 5}},
+        "bucket": {"transitionDays": 365, "expirationDays": 2557, "protect": True},
+    },
+    "ops-baseline:awsConfig": {"dailyRecording": True, "aggregator": "account"},
+    "ops-baseline:xray": {
+        "samplingRules": [
+            {"name": "health-checks", "priority": 100, "fixedRate": 0.0, "reservoirSize": 0, "urlPath": "/health*"}
+        ],
+        "groups": [{"name": "slow", "filterExpression": "responsetime > 2"}],
+    },
+    "ops-baseline:ecr": {"repositories": [{"name": "team/orders", "keepLast": 20}], "registryScanning": "basic"},
+    "ops-baseline:flowLogs": {"vpcIds": ["vpc-0a1b2c3d4e5f67890"]},
+    "ops-baseline:monitoring": {"lambdaFunctions": [{"functionName": "orders"}]},
+}
+
+
+def audit_config(**changes):
+    config = copy.deepcopy(VALID_CONFIG)
+    config.update(copy.deepcopy(AUDIT))
+    config.update(changes)
+    return config
+
+
+def run_stack(config, mode="up"):
+    return run_components(lambda: runpy.run_path(str(ROOT), run_name="__main__"), mode=mode, config=config)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return run_stack(audit_config())
+
+
+def key_arn(plan):
+    return next(k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key") if k.name == "keys-key")
+
+
+def by_name(plan, type_, field="name"):
+    return {r.inputs[field]: r for r in plan.of_type(type_)}
+
+
+# --- CloudTrail -------------------------------------------------------------------------------------
+
+
+def test_trail_is_multi_region_validated_encrypted_and_logs_to_cloudwatch(plan):
+    trail = only(plan, "aws:cloudtrail/trail:Trail")
+    inputs = trail.inputs
+    assert inputs["name"] == "ops-dev-trail"
+    assert inputs["isMultiRegionTrail"] and inputs["includeGlobalServiceEvents"] and inputs["enableLogFileValidation"]
+    assert inputs["enableLogging"] is True and inputs["kmsKeyId"] == key_arn(plan)
+    group = by_name(plan, "aws:cloudwatch/logGroup:LogGroup")[TRAIL_GROUP]
+    assert inputs["cloudWatchLogsGroupArn"] == f"{group.outputs['arn']}:*"
+    assert group.inputs["retentionInDays"] == 14 and group.inputs["kmsKeyId"] == key_arn(plan)
+    selectors = {s["name"]: s["fieldSelectors"] for s in inputs["advancedEventSelectors"]}
+    assert selectors["Management events"] == [{"field": "eventCategory", "equals": ["Management"]}]
+    assert {"field": "resources.type", "equals": ["AWS::S3::Object"]} in selectors["S3 object events"]
+    assert inputs["insightSelectors"] == [{"insightType": "ApiCallRateInsight"}]
+    role = by_name(plan, "aws:iam/role:Role")["ops-dev-trail-logs-role"]
+    assert role.outputs["arn"] == inputs["cloudWatchLogsRoleArn"]
+    policy = json.loads(
+        next(p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == "audit-role-policy").inputs["policy"]
+    )
+    assert policy["Statement"][0]["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert all(r.startswith(group.outputs["arn"]) for r in policy["Statement"][0]["Resource"])
+
+
+def test_trail_is_created_after_its_bucket_policy_and_role(plan):
+    trail = only(plan, "aws:cloudtrail/trail:Trail")
+    policy = next(p for p in plan.of_type("aws:s3/bucketPolicy:BucketPolicy") if p.name == "audit-store-policy")
+    assert policy.urn in trail.dependencies
+
+
+@pytest.mark.parametrize("store", ["audit-store", "compliance-store"])
+def test_audit_buckets_are_fully_hardened(plan, store):
+    bucket = next(b for b in plan.of_type("aws:s3/bucket:Bucket") if b.name == f"{store}-bucket")
+    name = bucket.outputs["bucket"]
+    pab = next(
+        r.inputs
+        for r in plan.of_type("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+        if r.inputs["bucket"] == name
+    )
+    assert all(
+        pab[flag] is True
+        for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    )
+    sse = next(
+        r.inputs
+        for r in plan.of_type("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+        if r.inputs["bucket"] == name
+    )
+    rule = sse["rules"][0]
+    assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key_arn(plan)}
+    assert rule["bucketKeyEnabled"] is True
+    versioning = next(
+        r.inputs for r in plan.of_type("aws:s3/bucketVersioning:BucketVersioning") if r.inputs["bucket"] == name
+    )
+    assert versioning["versioningConfiguration"] == {"status": "Enabled"}
+    lifecycle = next(
+        r.inputs
+        for r in plan.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+        if r.inputs["bucket"] == name
+    )
+    policy = json.loads(
+        next(r.inputs for r in plan.of_type("aws:s3/bucketPolicy:BucketPolicy") if r.inputs["bucket"] == name)["policy"]
+    )
+    deny = next(s for s in policy["Statement"] if s["Effect"] == "Deny")
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    grants = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert grants and all(s["Principal"] != "*" and "Condition" in s for s in grants)
+    if store == "audit-store":
+        assert lifecycle["rules"][0]["transitions"] == [{"days": 365, "storageClass": "GLACIER_IR"}]
+        assert lifecycle["rules"][0]["expiration"] == {"days": 2557}
+        trail_arn = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/ops-dev-trail"
+        assert all(s["Principal"] == {"Service": "cloudtrail.amazonaws.com"} for s in grants)
+        assert all(s["Condition"]["StringEquals"]["aws:SourceArn"] == trail_arn for s in grants)
+        write = next(s for s in grants if s["Action"] == "s3:PutObject")
+        assert write["Resource"] == f"{bucket.outputs['arn']}/AWSLogs/123456789012/*"
+        assert write["Condition"]["StringEquals"]["s3:x-amz-acl"] == "bucket-owner-full-control"
+
+
+# --- CIS CloudWatch.1-14 ------------------------------------------------------------------------------
+
+
+def test_cis_filters_carry_the_published_patterns_verbatim(plan):
+    filters = {
+        f.inputs["metricTransformation"]["name"]: f.inputs
+        for f in plan.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")
+    }
+    for control in CONTROLS:
+        if control.control == "CloudWatch.14":  # switched off in settings
+            assert control.name not in filters
+            continue
+        metric_filter = filters[control.name]
+        assert metric_filter["pattern"] == control.pattern, control.control
+        assert metric_filter["logGroupName"] == TRAIL_GROUP
+        assert metric_filter["metricTransformation"]["value"] == "1"
+        assert metric_filter["metricTransformation"]["namespace"] == "OpsBaseline/dev"
+
+
+def test_each_cis_filter_has_a_sum_over_300s_alarm_to_the_topic(plan):
+    alarms = {
+        a.inputs["metricName"]: a.inputs
+        for a in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        if a.inputs.get("namespace") == "OpsBaseline/dev"
+    }
+    for control in CONTROLS[:13]:
+        alarm = alarms[control.name]
+        assert (alarm["statistic"], alarm["period"], alarm["comparisonOperator"]) == (
+            "Sum",
+            300,
+            "GreaterThanOrEqualToThreshold",
+        )
+        assert alarm["treatMissingData"] == "notBreaching"
+        assert alarm["alarmActions"] == [TOPIC]
+        assert alarm["threshold"] == (5 if control.control == "CloudWatch.2" else 1)
+
+
+def test_every_alarm_in_the_stack_notifies_someone(plan):
+    for alarm in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
+        assert alarm.inputs["alarmActions"], alarm.inputs["name"]
+
+
+def test_cis_dashboard_charts_the_enabled_controls(plan):
+    dashboard = by_name(plan, "aws:cloudwatch/dashboard:Dashboard", "dashboardName")["ops-dev-cis"]
+    metrics = {w["properties"]["metrics"][0][1] for w in json.loads(dashboard.inputs["dashboardBody"])["widgets"]}
+    assert metrics == {c.name for c in CONTROLS[:13]}
+
+
+# --- EventBridge --------------------------------------------------------------------------------------
+
+
+def test_event_rules_send_high_signal_calls_to_the_alerting_topic(plan):
+    rules = by_name(plan, "aws:cloudwatch/eventRule:EventRule")
+    assert set(rules) == {
+        f"ops-dev-{n}"
+        for n in (
+            "security-group-changes",
+            "root-sign-in",
+            "iam-policy-changes",
+            "trail-stopped",
+            "config-stopped",
+            "kms-key-disabled-or-deleted",
+            "config-non-compliant",
+        )
+    }
+    targets = plan.of_type("aws:cloudwatch/eventTarget:EventTarget")
+    assert {t.inputs["rule"] for t in targets} == set(rules) and all(t.inputs["arn"] == TOPIC for t in targets)
+    root = json.loads(rules["ops-dev-root-sign-in"].inputs["eventPattern"])
+    assert root["detail"]["userIdentity"]["type"] == ["Root"]
+    policy = next(
+        json.loads(p.inputs["policy"])
+        for p in plan.of_type("aws:sns/topicPolicy:TopicPolicy")
+        if p.inputs["arn"] == TOPIC
+    )
+    events = next(s for s in policy["Statement"] if s["Principal"] == {"Service": "events.amazonaws.com"})
+    assert events["Condition"]["ArnLike"]["aws:SourceArn"] == "arn:aws:events:eu-west-1:123456789012:rule/*"
+
+
+def test_event_patterns_match_the_events_the_notifier_formats(plan):
+    """The rules and the Slack fixtures describe the same events (matched here by their own fields)."""
+    from tests.test_slack_notifier import record
+
+    rules = {
+        r.inputs["name"]: json.loads(r.inputs["eventPattern"])
+        for r in plan.of_type("aws:cloudwatch/eventRule:EventRule")
+    }
+    for rule, fixture in (
+        ("ops-dev-security-group-changes", "cloudtrail_security_group.json"),
+        ("ops-dev-root-sign-in", "root_sign_in.json"),
+        ("ops-dev-config-non-compliant", "config_compliance.json"),
+    ):
+        assert matches(rules[rule], json.loads(record(fixture)["Sns"]["Message"])), rule
+
+
+def matches(pattern, event):
+    """EventBridge's exact-value matching, enough for these patterns: every listed field holds one of its values."""
+    for key, wanted in pattern.items():
+        value = event.get(key) if isinstance(event, dict) else None
+        if isinstance(wanted, dict):
+            if not matches(wanted, value):
+                return False
+        elif value not in wanted:
+            return False
+    return True
+
+
+# --- AWS Config ---------------------------------------------------------------------------------------
+
+
+def test_recorder_records_everything_daily_in_dev_with_global_types_at_home(plan):
+    recorder = only(plan, "aws:cfg/recorder:Recorder").inputs
+    assert recorder["recordingGroup"] == {"allSupported": True, "includeGlobalResourceTypes": True}
+    assert recorder["recordingMode"] == {"recordingFrequency": "DAILY"}
+    channel = only(plan, "aws:cfg/deliveryChannel:DeliveryChannel").inputs
+    assert channel["s3KmsKeyArn"] == key_arn(plan) and channel["snsTopicArn"] == TOPIC
+    assert channel["snapshotDeliveryProperties"] == {"deliveryFrequency": "TwentyFour_Hours"}
+    attachment = only(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs
+    assert attachment["policyArn"] == "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"
+
+
+def test_global_types_are_recorded_only_in_the_home_region():
+    plan = run_stack(audit_config(**{"ops-baseline:awsConfig": {"homeRegion": "us-east-1"}}))
+    assert only(plan, "aws:cfg/recorder:Recorder").inputs["recordingGroup"]["includeGlobalResourceTypes"] is False
+
+
+def test_config_rules_start_after_the_recorder_and_take_the_stacks_parameters(plan):
+    status = only(plan, "aws:cfg/recorderStatus:RecorderStatus")
+    assert status.inputs["isEnabled"] is True
+    assert only(plan, "aws:cfg/deliveryChannel:DeliveryChannel").urn in status.dependencies
+    rules = by_name(plan, "aws:cfg/rule:Rule")
+    assert len(rules) == 18
+    for rule in rules.values():
+        assert status.urn in rule.dependencies, rule.inputs["name"]
+        assert rule.inputs["source"]["owner"] == "AWS"
+    retention = rules["ops-dev-aws-cloudwatch-loggroup-configure-retention"].inputs
+    assert retention["source"]["sourceIdentifier"] == "CW_LOGGROUP_RETENTION_PERIOD_CHECK"
+    assert json.loads(retention["inputParameters"]) == {"MinRetentionTime": "14"}
+
+
+def test_config_rules_are_accepted_by_aws_config(plan, moto_endpoint, fake_aws_credentials):
+    """moto checks managed-rule identifiers, required parameters and unknown parameters."""
+    client = boto3.client("config", region_name="eu-west-1", endpoint_url=moto_endpoint)
+    for rule in plan.of_type("aws:cfg/rule:Rule"):
+        request = {
+            "ConfigRuleName": rule.inputs["name"],
+            "Source": {"Owner": "AWS", "SourceIdentifier": rule.inputs["source"]["sourceIdentifier"]},
+        }
+        if rule.inputs.get("inputParameters"):
+            request["InputParameters"] = rule.inputs["inputParameters"]
+        client.put_config_rule(ConfigRule=request)
+
+
+def test_account_aggregator_covers_all_regions(plan):
+    aggregator = only(plan, "aws:cfg/configurationAggregator:ConfigurationAggregator").inputs
+    assert aggregator["accountAggregationSource"] == {"accountIds": ["123456789012"], "allRegions": True}
+
+
+# --- X-Ray, ECR, flow logs ----------------------------------------------------------------------------
+
+
+def test_xray_encrypts_with_the_key_and_has_rules_and_groups(plan):
+    encryption = only(plan, "aws:xray/encryptionConfig:EncryptionConfig").inputs
+    assert (encryption["type"], encryption["keyId"]) == ("KMS", key_arn(plan))
+    rule = only(plan, "aws:xray/samplingRule:SamplingRule").inputs
+    assert (rule["ruleName"], rule["priority"], rule["fixedRate"], rule["reservoirSize"], rule["urlPath"]) == (
+        "health-checks",
+        100,
+        0,
+        0,
+        "/health*",
+    )
+    groups = by_name(plan, "aws:xray/group:Group", "groupName")
+    assert set(groups) == {"slow", "orders"}
+    assert groups["orders"].inputs["filterExpression"] == 'service("orders")'
+    assert groups["orders"].inputs["insightsConfiguration"] == {"insightsEnabled": True, "notificationsEnabled": True}
+
+
+def test_ecr_repositories_scan_refuse_overwrites_use_the_key_and_expire_images(plan):
+    repository = only(plan, "aws:ecr/repository:Repository").inputs
+    assert repository["imageTagMutability"] == "IMMUTABLE" and repository["imageScanningConfiguration"] == {
+        "scanOnPush": True
+    }
+    assert repository["encryptionConfigurations"] == [{"encryptionType": "KMS", "kmsKey": key_arn(plan)}]
+    rules = json.loads(only(plan, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs["policy"])["rules"]
+    assert rules[0]["selection"] == {
+        "tagStatus": "untagged",
+        "countType": "sinceImagePushed",
+        "countUnit": "days",
+        "countNumber": 7,
+    }
+    assert rules[1]["selection"] == {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 20}
+    scanning = only(plan, "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration").inputs
+    assert scanning["scanType"] == "BASIC"
+
+
+def test_flow_logs_capture_all_traffic_into_a_managed_group(plan):
+    flow_log = only(plan, "aws:ec2/flowLog:FlowLog").inputs
+    group = by_name(plan, "aws:cloudwatch/logGroup:LogGroup")["/aws/vpc/flow-logs/vpc-0a1b2c3d4e5f67890"]
+    assert flow_log["trafficType"] == "ALL" and flow_log["logDestination"] == group.outputs["arn"]
+    assert group.inputs["retentionInDays"] == 14
+    trust = json.loads(by_name(plan, "aws:iam/role:Role")["ops-dev-flow-logs-role"].inputs["assumeRolePolicy"])
+    assert trust["Statement"][0]["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
+
+
+# --- policies as documents ----------------------------------------------------------------------------
+
+
+def test_resource_policies_are_json_without_open_principals(plan):
+    documents = [
+        *(p.inputs["policy"] for p in plan.of_type("aws:s3/bucketPolicy:BucketPolicy")),
+        *(p.inputs["policy"] for p in plan.of_type("aws:sns/topicPolicy:TopicPolicy")),
+        *(k.inputs["policy"] for k in plan.of_type("aws:kms/key:Key")),
+        *(r.inputs["policy"] for r in plan.of_type("aws:iam/rolePolicy:RolePolicy")),
+    ]
+    for document in documents:
+        policy = json.loads(document)
+        for statement in policy["Statement"]:
+            if statement.get("Principal") == "*" or statement.get("Principal") == {"AWS": "*"}:
+                assert statement["Effect"] == "Deny" or "Condition" in statement, statement
+            if statement["Effect"] == "Allow" and statement.get("Action") in ("*", ["*"]):
+                raise AssertionError(f"allows every action: {statement}")
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_recorder_required(stack):
+    values, _ = stack_values(stack)
+    config = {k: json.loads(v) if v[:1] in "[{" else v for k, v in values.items()}
+    plan = run_stack(config)
+    pack_config = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
+    assert pack_config["aws-cfg-recorder-record-all-resources"]["requireRecorder"] is True
+    assert pack_config["aws-cloudtrail-trail-configure-cis-metric-alarms"]["requireTrail"] is True
+    result = check_plan(plan, ROOT / "policies", ROOT / "policies" / "config" / f"{stack}.json")
+    assert [f for f in result.findings if f.level == "mandatory"] == []
+
+
+# --- bad input ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        (
+            {"ops-baseline:cloudTrail": {"cisControls": {"CloudWatch.15": {}}}},
+            "ops-baseline:cloudTrail.cisControls.CloudWatch.15: unknown CIS control; allowed: CloudWatch.1,",
+        ),
+        (
+            {"ops-baseline:cloudTrail": {"cisControls": {"CloudWatch.3": {"threshold": 0}}}},
+            "ops-baseline:cloudTrail.cisControls.CloudWatch.3.threshold: 0 — must be between 1 and",
+        ),
+        (
+            {"ops-baseline:cloudTrail": {"bucket": {"transitionDays": 365, "expirationDays": 90}}},
+            "ops-baseline:cloudTrail.bucket.expirationDays: 90 — must be later than transitionDays (365)",
+        ),
+        (
+            {"ops-baseline:cloudTrail": {"insights": ["ApiCallRate"]}},
+            'ops-baseline:cloudTrail.insights[0]: "ApiCallRate" — must be one of "ApiCallRateInsight", "ApiErrorRateInsight"',
+        ),
+        (
+            {"ops-baseline:cloudTrail": {"eventRules": ["root-signin"]}},
+            'ops-baseline:cloudTrail.eventRules[0]: "root-signin" — must be one of',
+        ),
+        ({"ops-baseline:cloudTrail": {"enabled": False}}, "ops-baseline:cloudTrail.eventRules: "),
+        (
+            {"ops-baseline:awsConfig": {"rules": ["aws-s3-bucket-enable-logging"]}},
+            'ops-baseline:awsConfig.rules[0]: "aws-s3-bucket-enable-logging" — must be one of',
+        ),
+        (
+            {"ops-baseline:awsConfig": {"snapshotFrequency": "Daily"}},
+            'ops-baseline:awsConfig.snapshotFrequency: "Daily" — must be one of "One_Hour"',
+        ),
+        ({"ops-baseline:awsConfig": {"aggregator": "everything"}}, 'ops-baseline:awsConfig.aggregator: "everything"'),
+        (
+            {"ops-baseline:xray": {"samplingRules": [{"name": "a", "priority": 0, "fixedRate": 0.1}]}},
+            "ops-baseline:xray.samplingRules[0].priority: 0 — must be between 1 and 9999",
+        ),
+        (
+            {"ops-baseline:xray": {"samplingRules": [{"name": "a", "priority": 10, "fixedRate": 1.5}]}},
+            "ops-baseline:xray.samplingRules[0].fixedRate: 1.5 — must be between 0 and 1",
+        ),
+        (
+            {
+                "ops-baseline:xray": {
+                    "samplingRules": [
+                        {"name": "a", "priority": 10, "fixedRate": 0.1},
+                        {"name": "b", "priority": 10, "fixedRate": 0.2},
+                    ]
+                }
+            },
+            "ops-baseline:xray.samplingRules[1].priority: 10 — is also the priority of a",
+        ),
+        (
+            {"ops-baseline:xray": {"groups": [{"name": "a group with spaces", "filterExpression": "ok"}]}},
+            'ops-baseline:xray.groups[0].name: "a group with spaces" — must be 1-32 letters',
+        ),
+        (
+            {"ops-baseline:ecr": {"repositories": [{"name": "Orders"}]}},
+            'ops-baseline:ecr.repositories[0].name: "Orders" — must be lowercase letters',
+        ),
+        (
+            {"ops-baseline:ecr": {"repositories": [{"name": "orders", "keepLast": 0}]}},
+            "ops-baseline:ecr.repositories[0].keepLast: 0 — must be between 1 and 10000",
+        ),
+        (
+            {"ops-baseline:flowLogs": {"vpcIds": ["vpc-123"]}},
+            'ops-baseline:flowLogs.vpcIds[0]: "vpc-123" — must be a VPC id like vpc-0a1b2c3d4e5f67890',
+        ),
+    ],
+    ids=[
+        "unknown-cis-control",
+        "cis-threshold-zero",
+        "lifecycle-days-in-wrong-order",
+        "unknown-insight-type",
+        "unknown-event-rule",
+        "event-rules-without-trail",
+        "unknown-config-rule",
+        "bad-snapshot-frequency",
+        "bad-aggregator",
+        "sampling-priority-zero",
+        "sampling-rate-over-one",
+        "sampling-priorities-tie",
+        "xray-group-name",
+        "ecr-uppercase-name",
+        "ecr-keep-none",
+        "bad-vpc-id",
+    ],
+)
+def test_bad_audit_settings_are_rejected_with_key_value_and_what_is_allowed(changes, expected):
+    from settings import SettingsError
+
+    config = copy.deepcopy(VALID_CONFIG)
+    config.update(changes)
+    with pytest.raises(SettingsError) as raised:
+        parse_settings(config)
+    assert expected in str(raised.value)
