@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.cis import BY_CONTROL, CONTROLS
@@ -155,8 +155,6 @@ class BucketLifecycleSettings:
 
 @dataclass(frozen=True)
 class CisControlSettings:
-    DOCUMENTED_SEPARATELY: ClassVar[bool] = True
-
     enabled: bool = setting("Create this control's metric filter and alarm.", default=True)
     threshold: float = setting("Matches in 5 minutes that raise the alarm.", default=1.0, check=checks.between(1, 1e9))
 
@@ -359,7 +357,9 @@ class RepositorySettings:
         "Repository name, e.g. `orders` or `team/orders`.",
         check=checks.matches(ECR_NAME, "lowercase letters, digits, '.', '_', '-' and '/' (ECR naming)"),
     )
-    keep_last: int = setting("Tagged images kept; older ones expire.", default=30, check=checks.between(1, 10_000))
+    keep_last: int = setting(
+        "Newest images kept (any tag); older ones expire.", default=30, check=checks.between(1, 10_000)
+    )
     untagged_expire_days: int = setting(
         "Days after which untagged images expire.", default=7, check=checks.between(1, 3650)
     )
