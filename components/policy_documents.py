@@ -227,23 +227,30 @@ def canary_role_policy(account: Account, bucket_arn: str, key_arn: str) -> dict[
     }
 
 
+def _function_basics(log_group_arn: str) -> list[dict[str, Any]]:
+    """What every baseline Lambda needs: write to its own log group, send its traces."""
+    return [
+        {
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{log_group_arn}:*",
+        },
+        {
+            "Sid": "SendTraces",
+            "Effect": "Allow",
+            "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+            "Resource": "*",
+        },
+    ]
+
+
 def sample_function_policy(log_group_arn: str, secret_arn: str, key_arn: str) -> dict[str, Any]:
     """Least privilege for the sample Lambda: its own log group, traces, its secret and the key."""
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Sid": "WriteOwnLogs",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": f"{log_group_arn}:*",
-            },
-            {
-                "Sid": "SendTraces",
-                "Effect": "Allow",
-                "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-                "Resource": "*",
-            },
+            *_function_basics(log_group_arn),
             {
                 "Sid": "ReadOwnSecret",
                 "Effect": "Allow",
@@ -267,18 +274,7 @@ def notifier_policy(
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Sid": "WriteOwnLogs",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": f"{log_group_arn}:*",
-            },
-            {
-                "Sid": "SendTraces",
-                "Effect": "Allow",
-                "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-                "Resource": "*",
-            },
+            *_function_basics(log_group_arn),
             {
                 "Sid": "DecryptWebhook",
                 "Effect": "Allow",

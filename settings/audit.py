@@ -12,7 +12,7 @@ from policies.guardrails.cis import BY_CONTROL, CONTROLS
 
 from . import checks
 from .alarms import LOG_MATCHES, AlarmPolicy, AlarmSettings, resolve
-from .monitoring import MetricFilterSettings, retention_days
+from .monitoring import MetricFilterSettings, duplicates, retention_days
 from .schema import NO_VALUE, freeze, setting
 
 INSIGHT_TYPES = ("ApiCallRateInsight", "ApiErrorRateInsight")
@@ -328,15 +328,8 @@ class XRaySettings:
     )
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:
-        for key, values in (
-            ("samplingRules", [r.name for r in self.sampling_rules]),
-            ("groups", [g.name for g in self.groups]),
-        ):
-            seen: set[str] = set()
-            for i, value in enumerate(values):
-                if value in seen:
-                    yield f"{key}[{i}].name", value, "is used twice; each entry needs its own"
-                seen.add(value)
+        yield from duplicates([r.name for r in self.sampling_rules], "samplingRules")
+        yield from duplicates([g.name for g in self.groups], "groups")
         priorities: dict[int, str] = {}
         for i, rule in enumerate(self.sampling_rules):
             if rule.priority in priorities:
@@ -376,11 +369,7 @@ class EcrSettings:
     )
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:
-        seen: set[str] = set()
-        for i, repository in enumerate(self.repositories):
-            if repository.name in seen:
-                yield f"repositories[{i}].name", repository.name, "is used twice; each entry needs its own"
-            seen.add(repository.name)
+        yield from duplicates([r.name for r in self.repositories], "repositories")
 
 
 @dataclass(frozen=True)

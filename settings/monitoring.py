@@ -124,10 +124,10 @@ class LogGroupSettings:
     subscription: SubscriptionSettings | None = setting("Subscription filter forwarding events.", default=None)
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:
-        yield from _duplicates([f.name for f in self.metric_filters], "metricFilters", "name")
+        yield from duplicates([f.name for f in self.metric_filters], "metricFilters", "name")
 
 
-def _duplicates(values: list[str], key: str, field: str) -> Iterator[tuple[str, Any, str]]:
+def duplicates(values: list[str], key: str, field: str = "name") -> Iterator[tuple[str, Any, str]]:
     seen: set[str] = set()
     for i, value in enumerate(values):
         if value in seen:
@@ -337,9 +337,9 @@ class MonitoringSettings:
                 yield f"canaries[{i}]", canary.name, policy.what, policy.severity
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:
-        yield from _duplicates([g.name for g in self.log_groups], "logGroups", "name")
-        yield from _duplicates([q.name for q in self.queries], "queries", "name")
-        yield from _duplicates([c.name for c in self.canaries], "canaries", "name")
+        yield from duplicates([g.name for g in self.log_groups], "logGroups", "name")
+        yield from duplicates([q.name for q in self.queries], "queries", "name")
+        yield from duplicates([c.name for c in self.canaries], "canaries", "name")
 
 
 def composite_severity(policies: tuple[AlarmPolicy, ...]) -> str:

@@ -6,6 +6,7 @@ import copy
 import importlib
 import inspect
 import json
+import runpy
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,16 @@ def stack_values(stack: str) -> tuple[dict[str, str], tuple[str, ...]]:
 def run_components(build, *, mode: str = "up", config: dict[str, Any] | None = None) -> Plan:
     """Run `build` (declares components) under the offline engine's mocks."""
     return run_program(build, mode=mode, config=runtime_config(config or VALID_CONFIG), secret_keys=SECRET_KEYS)
+
+
+def run_stack_program(config: dict[str, Any] | None = None, mode: str = "up") -> Plan:
+    """The real `__main__.py` under the offline engine, with `config` as the stack's configuration."""
+    return run_components(lambda: runpy.run_path(str(ROOT), run_name="__main__"), mode=mode, config=config)
+
+
+def stack_key_arn(plan: Plan) -> str:
+    """ARN of the stack's customer-managed key."""
+    return next(k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key") if k.name == "keys-key")
 
 
 def only(plan: Plan, type_: str) -> Registration:

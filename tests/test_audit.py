@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import runpy
 
 import boto3
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from opsctl.engine.policy_run import check_plan
 from policies.guardrails.cis import CONTROLS
 from settings import parse_settings
-from tests.conftest import ROOT, VALID_CONFIG, only, run_components, stack_values
+from tests.conftest import ROOT, VALID_CONFIG, only, run_stack_program, stack_key_arn, stack_values
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:ops-dev-alerts"
 TRAIL_GROUP = "/aws/cloudtrail/ops-dev-trail"
@@ -45,17 +44,9 @@ def audit_config(**changes):
     return config
 
 
-def run_stack(config, mode="up"):
-    return run_components(lambda: runpy.run_path(str(ROOT), run_name="__main__"), mode=mode, config=config)
-
-
 @pytest.fixture(scope="module")
 def plan():
-    return run_stack(audit_config())
-
-
-def key_arn(plan):
-    return next(k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key") if k.name == "keys-key")
+    return run_stack_program(audit_config())
 
 
 def by_name(plan, type_, field="name"):
@@ -70,10 +61,10 @@ def test_trail_is_multi_region_validated_encrypted_and_logs_to_cloudwatch(plan):
     inputs = trail.inputs
     assert inputs["name"] == "ops-dev-trail"
     assert inputs["isMultiRegionTrail"] and inputs["includeGlobalServiceEvents"] and inputs["enableLogFileValidation"]
-    assert inputs["enableLogging"] is True and inputs["kmsKeyId"] == key_arn(plan)
+    assert inputs["enableLogging"] is True and inputs["kmsKeyId"] == stack_key_arn(plan)
     group = by_name(plan, "aws:cloudwatch/logGroup:LogGroup")[TRAIL_GROUP]
     assert inputs["cloudWatchLogsGroupArn"] == f"{group.outputs['arn']}:*"
-    assert group.inputs["retentionInDays"] == 14 and group.inputs["kmsKeyId"] == key_arn(plan)
+    assert group.inputs["retentionInDays"] == 14 and group.inputs["kmsKeyId"] == stack_key_arn(plan)
     selectors = {s["name"]: s["fieldSelectors"] for s in inputs["advancedEventSelectors"]}
     assert selectors["Management events"] == [{"field": "eventCategory", "equals": ["Management"]}]
     assert {"field": "resources.type", "equals": ["AWS::S3::Object"]} in selectors["S3 object events"]
@@ -112,7 +103,10 @@ def test_audit_buckets_are_fully_hardened(plan, store):
         if r.inputs["bucket"] == name
     )
     rule = sse["rules"][0]
-    assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key_arn(plan)}
+    assert rule["applyServerSideEncryptionByDefault"] == {
+        "sseAlgorithm": "aws:kms",
+        "kmsMasterKeyId": stack_key_arn(plan),
+    }
     assert rule["bucketKeyEnabled"] is True
     versioning = next(
         r.inputs for r in plan.of_type("aws:s3/bucketVersioning:BucketVersioning") if r.inputs["bucket"] == name
@@ -255,14 +249,14 @@ def test_recorder_records_everything_daily_in_dev_with_global_types_at_home(plan
     assert recorder["recordingGroup"] == {"allSupported": True, "includeGlobalResourceTypes": True}
     assert recorder["recordingMode"] == {"recordingFrequency": "DAILY"}
     channel = only(plan, "aws:cfg/deliveryChannel:DeliveryChannel").inputs
-    assert channel["s3KmsKeyArn"] == key_arn(plan) and channel["snsTopicArn"] == TOPIC
+    assert channel["s3KmsKeyArn"] == stack_key_arn(plan) and channel["snsTopicArn"] == TOPIC
     assert channel["snapshotDeliveryProperties"] == {"deliveryFrequency": "TwentyFour_Hours"}
     attachment = only(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs
     assert attachment["policyArn"] == "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"
 
 
 def test_global_types_are_recorded_only_in_the_home_region():
-    plan = run_stack(audit_config(**{"ops-baseline:awsConfig": {"homeRegion": "us-east-1"}}))
+    plan = run_stack_program(audit_config(**{"ops-baseline:awsConfig": {"homeRegion": "us-east-1"}}))
     assert only(plan, "aws:cfg/recorder:Recorder").inputs["recordingGroup"]["includeGlobalResourceTypes"] is False
 
 
@@ -303,7 +297,7 @@ def test_account_aggregator_covers_all_regions(plan):
 
 def test_xray_encrypts_with_the_key_and_has_rules_and_groups(plan):
     encryption = only(plan, "aws:xray/encryptionConfig:EncryptionConfig").inputs
-    assert (encryption["type"], encryption["keyId"]) == ("KMS", key_arn(plan))
+    assert (encryption["type"], encryption["keyId"]) == ("KMS", stack_key_arn(plan))
     rule = only(plan, "aws:xray/samplingRule:SamplingRule").inputs
     assert (rule["ruleName"], rule["priority"], rule["fixedRate"], rule["reservoirSize"], rule["urlPath"]) == (
         "health-checks",
@@ -323,7 +317,7 @@ def test_ecr_repositories_scan_refuse_overwrites_use_the_key_and_expire_images(p
     assert repository["imageTagMutability"] == "IMMUTABLE" and repository["imageScanningConfiguration"] == {
         "scanOnPush": True
     }
-    assert repository["encryptionConfigurations"] == [{"encryptionType": "KMS", "kmsKey": key_arn(plan)}]
+    assert repository["encryptionConfigurations"] == [{"encryptionType": "KMS", "kmsKey": stack_key_arn(plan)}]
     rules = json.loads(only(plan, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs["policy"])["rules"]
     assert rules[0]["selection"] == {
         "tagStatus": "untagged",
@@ -368,7 +362,7 @@ def test_resource_policies_are_json_without_open_principals(plan):
 def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_recorder_required(stack):
     values, _ = stack_values(stack)
     config = {k: json.loads(v) if v[:1] in "[{" else v for k, v in values.items()}
-    plan = run_stack(config)
+    plan = run_stack_program(config)
     pack_config = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
     assert pack_config["aws-cfg-recorder-record-all-resources"]["requireRecorder"] is True
     assert pack_config["aws-cloudtrail-trail-configure-cis-metric-alarms"]["requireTrail"] is True
@@ -447,6 +441,51 @@ def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_recorde
             {"ops-baseline:flowLogs": {"vpcIds": ["vpc-123"]}},
             'ops-baseline:flowLogs.vpcIds[0]: "vpc-123" — must be a VPC id like vpc-0a1b2c3d4e5f67890',
         ),
+        (
+            {"ops-baseline:cloudTrail": {"logRetentionDays": 13}},
+            "ops-baseline:cloudTrail.logRetentionDays: 13 — must be one of 0, 1, 3, 5, 7, 14",
+        ),
+        (
+            {"ops-baseline:cloudTrail": {"bucket": {"noncurrentExpirationDays": 0}}},
+            "ops-baseline:cloudTrail.bucket.noncurrentExpirationDays: 0 — must be between 1 and 36500 days",
+        ),
+        (
+            {"ops-baseline:awsConfig": {"homeRegion": "Ireland"}},
+            'ops-baseline:awsConfig.homeRegion: "Ireland" — must be an AWS region name',
+        ),
+        (
+            {
+                "ops-baseline:xray": {
+                    "samplingRules": [{"name": "a", "priority": 1, "fixedRate": 0.1, "reservoirSize": -1}]
+                }
+            },
+            "ops-baseline:xray.samplingRules[0].reservoirSize: -1 — must be between 0 and",
+        ),
+        (
+            {"ops-baseline:xray": {"groups": [{"name": "a", "filterExpression": ""}]}},
+            'ops-baseline:xray.groups[0].filterExpression: "" — must be 1-2000 characters',
+        ),
+        (
+            {
+                "ops-baseline:xray": {
+                    "groups": [{"name": "a", "filterExpression": "x"}, {"name": "a", "filterExpression": "y"}]
+                }
+            },
+            'ops-baseline:xray.groups[1].name: "a" — is used twice',
+        ),
+        (
+            {"ops-baseline:ecr": {"repositories": [{"name": "orders"}, {"name": "orders"}]}},
+            'ops-baseline:ecr.repositories[1].name: "orders" — is used twice',
+        ),
+        (
+            {"ops-baseline:ecr": {"repositories": [{"name": "orders", "untaggedExpireDays": 0}]}},
+            "ops-baseline:ecr.repositories[0].untaggedExpireDays: 0 — must be between 1 and 3650",
+        ),
+        ({"ops-baseline:ecr": {"registryScanning": "deep"}}, 'ops-baseline:ecr.registryScanning: "deep"'),
+        (
+            {"ops-baseline:flowLogs": {"vpcIds": ["vpc-0a1b2c3d4e5f67890"], "retentionDays": 2}},
+            "ops-baseline:flowLogs.retentionDays: 2 — must be one of",
+        ),
     ],
     ids=[
         "unknown-cis-control",
@@ -465,6 +504,16 @@ def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_recorde
         "ecr-uppercase-name",
         "ecr-keep-none",
         "bad-vpc-id",
+        "trail-retention-not-a-cloudwatch-value",
+        "noncurrent-expiration-zero",
+        "home-region-not-a-region",
+        "sampling-reservoir-negative",
+        "xray-filter-empty",
+        "xray-group-twice",
+        "ecr-repository-twice",
+        "ecr-untagged-expiry-zero",
+        "ecr-unknown-scanning",
+        "flow-log-retention-not-a-cloudwatch-value",
     ],
 )
 def test_bad_audit_settings_are_rejected_with_key_value_and_what_is_allowed(changes, expected):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import http.server
 import json
-import runpy
 import threading
 
 import pytest
@@ -16,7 +15,7 @@ from functions.heartbeat import heartbeat
 from opsctl.engine import preflight_stack
 from settings import SettingsError, parse_settings
 from tests import aws_model
-from tests.conftest import ROOT, SECRET_KEYS, VALID_CONFIG, only, run_components
+from tests.conftest import ROOT, SECRET_KEYS, VALID_CONFIG, only, run_stack_program, stack_key_arn
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:ops-dev-alerts"
 BILLING_TOPIC = "arn:aws:sns:us-east-1:123456789012:ops-dev-billing-alerts"
@@ -61,17 +60,9 @@ def config_with(monitoring=None, **extra):
     return config
 
 
-def run_stack_program(config, mode="up"):
-    return run_components(lambda: runpy.run_path(str(ROOT), run_name="__main__"), mode=mode, config=config)
-
-
 @pytest.fixture(scope="module")
 def plan():
     return run_stack_program(config_with())
-
-
-def stack_key_arn(plan):
-    return next(k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key") if k.name == "keys-key")
 
 
 def alarms(plan):

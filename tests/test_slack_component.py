@@ -4,33 +4,24 @@ from __future__ import annotations
 
 import copy
 import json
-import runpy
 
 import pytest
 from pulumi.runtime import rpc
 
 from opsctl.engine.policy_run import check_plan
 from tests.aws_model import problems
-from tests.conftest import ROOT, VALID_CONFIG, only, run_components
+from tests.conftest import ROOT, VALID_CONFIG, only, run_stack_program, stack_key_arn
 
 FUNCTION = "ops-dev-slack-notifier"
 WEBHOOK = VALID_CONFIG["ops-baseline:alerting"]["slack"]["webhookUrl"]
 ALERTS = "arn:aws:sns:eu-west-1:123456789012:ops-dev-alerts"
 NOTIFIER_ALERTS = "arn:aws:sns:eu-west-1:123456789012:ops-dev-notifier-alerts"
-QUEUE_ARN = f"arn:aws:sns:eu-west-1:123456789012:{FUNCTION}-undelivered".replace(":sns:", ":sqs:")
-
-
-def run_stack(config=None, mode="up"):
-    return run_components(lambda: runpy.run_path(str(ROOT), run_name="__main__"), mode=mode, config=config)
+QUEUE_ARN = f"arn:aws:sqs:eu-west-1:123456789012:{FUNCTION}-undelivered"
 
 
 @pytest.fixture(scope="module")
 def plan():
-    return run_stack()
-
-
-def stack_key_arn(plan):
-    return next(k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key") if k.name == "keys-key")
+    return run_stack_program()
 
 
 def test_webhook_reaches_kms_write_only_with_the_function_name_as_context(plan):
@@ -175,7 +166,7 @@ def test_stack_with_the_notifier_passes_the_production_policy_pack():
     config = copy.deepcopy(VALID_CONFIG)
     config["ops-baseline:logRetentionDays"] = 365
     result = check_plan(
-        run_stack(config, mode="preview"), ROOT / "policies", ROOT / "policies" / "config" / "prod.json"
+        run_stack_program(config, mode="preview"), ROOT / "policies", ROOT / "policies" / "config" / "prod.json"
     )
     mandatory = [f for f in result.findings if f.level == "mandatory"]
     assert mandatory == []
@@ -184,7 +175,7 @@ def test_stack_with_the_notifier_passes_the_production_policy_pack():
 def test_without_slack_settings_nothing_of_the_notifier_is_planned():
     config = copy.deepcopy(VALID_CONFIG)
     del config["ops-baseline:alerting"]["slack"]
-    plan = run_stack(config)
+    plan = run_stack_program(config)
     assert plan.of_type("aws:kms/ciphertext:Ciphertext") == [] and plan.of_type("aws:sqs/queue:Queue") == []
     assert not any("notifier" in r.name for r in plan.registrations)
 
