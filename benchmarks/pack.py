@@ -1,0 +1,80 @@
+"""The policy pack's own cost, over the analyzer protocol: start-up, per-resource Analyze and AnalyzeStack.
+
+Start-up is the time from launching the pack process (as the Pulumi CLI does) until it answers
+GetAnalyzerInfo. The per-resource figure sends every resource of a committed stack's recorded plan
+through Analyze, one call at a time, and divides by the number of resources. Prints medians, min and
+max over N runs (a fresh pack process per run).
+
+Usage: python benchmarks/pack.py [--runs N] [--stack dev] [--mode preview] [--pack DIR ...]
+(several --pack directories are measured in turns, A B A B, for a side-by-side ratio)
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from opsctl.engine import preflight_stack
+from opsctl.engine.analyzer import PolicyPack, load_pack_config, resolve_config
+
+ROOT = Path(__file__).resolve().parent.parent
+PACK = ROOT / "policies"
+
+
+def one_run(pack_dir: Path, plan, config_path: Path) -> tuple[float, float, float]:
+    resources = [r for r in plan.registrations if r.custom]
+    started = time.perf_counter()
+    with PolicyPack(pack_dir, project=plan.project, stack=plan.stack, dry_run=plan.mode == "preview") as pack:
+        info = pack.info()
+        startup = time.perf_counter() - started
+        pack.configure(resolve_config(info, load_pack_config(config_path), str(config_path)))
+        started = time.perf_counter()
+        for resource in resources:
+            pack.analyze(resource, resource.inputs)
+        per_resource = (time.perf_counter() - started) / len(resources)
+        started = time.perf_counter()
+        pack.analyze_stack(resources)
+        stack = time.perf_counter() - started
+    return startup, per_resource, stack
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--stack", default="dev")
+    parser.add_argument("--mode", choices=("preview", "up"), default="preview")
+    parser.add_argument("--pack", type=Path, action="append", help=f"policy pack directory (default: {PACK})")
+    args = parser.parse_args()
+    packs = args.pack or [PACK]
+    plan = preflight_stack(ROOT, args.stack, mode=args.mode)
+    config = PACK / "config" / f"{args.stack}.json"
+    runs: dict[Path, list[tuple[float, float, float]]] = {pack: [] for pack in packs}
+    for _ in range(args.runs):
+        for pack in packs:
+            runs[pack].append(one_run(pack, plan, config))
+    resources = sum(1 for r in plan.registrations if r.custom)
+    print(f"stack {args.stack}, mode {args.mode}: {resources} resources, {args.runs} runs per pack (fresh process each)")
+    medians: dict[Path, list[float]] = {}
+    for pack, results in runs.items():
+        print(f"\npack {pack}")
+        print(f"  {'figure':28} {'median':>9} {'min':>9} {'max':>9}")
+        medians[pack] = []
+        for label, index in (
+            ("start-up to GetAnalyzerInfo", 0),
+            ("Analyze, per resource", 1),
+            ("AnalyzeStack, whole stack", 2),
+        ):
+            values = [run[index] * 1000 for run in results]
+            medians[pack].append(statistics.median(values))
+            print(f"  {label:28} {medians[pack][-1]:7.2f}ms {min(values):7.2f}ms {max(values):7.2f}ms")
+    if len(packs) > 1:
+        first, *others = packs
+        for other in others:
+            ratios = ", ".join(f"{b / a:.2f}x" for a, b in zip(medians[first], medians[other], strict=True))
+            print(f"\nratio {other} / {first} (start-up, per resource, stack): {ratios}")
+
+
+if __name__ == "__main__":
+    main()
