@@ -55,7 +55,9 @@ def main() -> None:
         for pack in packs:
             runs[pack].append(one_run(pack, plan, config))
     resources = sum(1 for r in plan.registrations if r.custom)
-    print(f"stack {args.stack}, mode {args.mode}: {resources} resources, {args.runs} runs per pack (fresh process each)")
+    print(
+        f"stack {args.stack}, mode {args.mode}: {resources} resources, {args.runs} runs per pack (fresh process each)"
+    )
     medians: dict[Path, list[float]] = {}
     for pack, results in runs.items():
         print(f"\npack {pack}")
