@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pulumi
 import pulumi_aws as aws
@@ -46,10 +46,13 @@ class Alerting(pulumi.ComponentResource):
             region=args.region,
             opts=child,
         )
+        # The policy names the topic by the ARN its name implies, not by the new topic's output:
+        # that keeps the document known at preview, so the policy pack can judge it there.
+        account = args.account.apply(lambda a: replace(a, region=args.region) if args.region else a)
         self.topic_policy = aws.sns.TopicPolicy(
             f"{name}-topic-policy",
             arn=self.topic.arn,
-            policy=pulumi.Output.all(args.account, self.topic.arn).apply(lambda v: to_json(topic_policy(v[0], v[1]))),
+            policy=account.apply(lambda a: to_json(topic_policy(a, a.arn("sns", args.topic_name)))),
             region=args.region,
             opts=child,
         )

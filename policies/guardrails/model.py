@@ -6,9 +6,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .props import MISSING, UNKNOWN, Props
+from .props import MISSING, UNKNOWN, Origin, Props
 
 Severity = Literal["low", "medium", "high", "critical"]
+
+
+@dataclass(frozen=True)
+class AwsDefault:
+    """What AWS's own check does for the same setting, shown beside the pack's default."""
+
+    value: Any
+    source: str
+    """The Security Hub control and/or AWS Config rule parameter it comes from."""
 
 
 @dataclass(frozen=True)
@@ -18,6 +27,8 @@ class Parameter:
     schema: Mapping[str, Any]
     """JSON schema of the value, including its `default`."""
     description: str
+    aws: AwsDefault | None = None
+    """AWS's default for the same setting, where AWS has one."""
 
     @property
     def default(self) -> Any:
@@ -32,6 +43,8 @@ class ConfigRule:
     static_parameters: Mapping[str, str] = field(default_factory=dict)
     parameters_from: Mapping[str, str] = field(default_factory=dict)
     """Config rule input name → guardrail parameter whose value it takes."""
+    covers: tuple[str, ...] = ()
+    """Type tokens the managed rule evaluates, when only some of the guardrail's (default: all)."""
 
     def input_parameters(self, values: Mapping[str, Any]) -> dict[str, str]:
         params = dict(self.static_parameters)
@@ -69,8 +82,16 @@ class Violation:
     urn: str | None = None
 
 
+@dataclass(frozen=True)
+class Undecided:
+    """A verdict that depends on a value unknown until deploy; the pack reports it as such."""
+
+    reason: str
+    urn: str | None = None
+
+
 ResourceCheck = Callable[[Props, Mapping[str, Any]], Iterable[str]]
-StackCheck = Callable[["StackView", Mapping[str, Any]], Iterable[Violation]]
+StackCheck = Callable[["StackView", Mapping[str, Any]], Iterable[Violation | Undecided]]
 Remediation = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any] | None]
 
 
@@ -88,6 +109,10 @@ class Guardrail:
     parameters: tuple[Parameter, ...] = ()
     remediate: Remediation | None = None
     """Safe automatic fix: new props, or None when there is nothing unambiguous to do."""
+    resolves_references: bool = False
+    """A resource check that reads references to other resources (key and log group ARNs, role
+    ARNs). The pack runs it in AnalyzeStack, where property dependencies say what an unknown
+    reference points at, so a first preview can decide it; still one verdict per resource."""
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}
@@ -100,9 +125,29 @@ class Guardrail:
 class StackView:
     """Every resource of the stack, by type, for stack guardrails."""
 
-    def __init__(self, resources: Iterable[StackResource]):
-        self.resources = list(resources)
+    def __init__(
+        self,
+        resources: Iterable[tuple[str, str, str, Any, Mapping[str, tuple[str, ...]]]],
+        everything: Mapping[str, tuple[str, str]] | None = None,
+    ):
+        """`resources`: (type, name, urn, raw props, property dependencies) of the types a check
+        reads; `everything`: urn → (type, name) of every resource of the stack, which references
+        may point at (default: the given resources)."""
+        entries = list(resources)
+        self.types_by_urn = dict(everything or {urn: (type_, name) for type_, name, urn, _, _ in entries})
+        self.resources = [
+            StackResource(type_, name, urn, Props(props, self._origins_of(dependencies)), dict(dependencies))
+            for type_, name, urn, props, dependencies in entries
+        ]
         self.by_urn = {r.urn: r for r in self.resources}
+
+    def _origins_of(self, dependencies: Mapping[str, tuple[str, ...]]):
+        def origins(prop: str) -> tuple[Origin, ...]:
+            return tuple(
+                Origin(*self.types_by_urn[urn], urn) for urn in dependencies.get(prop, ()) if urn in self.types_by_urn
+            )
+
+        return origins
 
     def of_type(self, *types: str) -> list[StackResource]:
         return [r for r in self.resources if r.type in types]
@@ -112,22 +157,35 @@ class StackView:
         urns = resource.property_dependencies.get(prop, ())
         return [self.by_urn[u] for u in urns if u in self.by_urn and self.by_urn[u].type in types]
 
-    @property
-    def unknowns(self) -> list[Any]:
-        return [u for r in self.resources for u in r.props.unknowns]
+    def attached(
+        self,
+        target: StackResource,
+        types: tuple[str, ...],
+        prop: str,
+        target_key: str,
+        target_kinds: tuple[str, ...] = (),
+    ) -> list[StackResource] | None:
+        """Resources of `types` whose `prop` points at `target`: by dependency, or by a value equal
+        to `target.target_key`. None when an unknown value could point at it.
 
-    def attached(self, target: StackResource, type_: str, prop: str, target_key: str) -> list[StackResource] | None:
-        """Resources of `type_` whose `prop` points at `target` (by dependency, or by equal value
-        to `target.target_key`); None when an unknown value makes the join undecidable."""
-        key = target.props.get(target_key)
-        found = []
-        for candidate in self.of_type(type_):
-            if target.urn in candidate.property_dependencies.get(prop, ()):
+        A value unknown during preview but computed from another resource of the target's kind
+        (`target_kinds`, default the target's own type) points at that one, not at `target`.
+        """
+        kinds = target_kinds or (target.type,)
+        key = target.props.peek(target_key)
+        found: list[StackResource] = []
+        undecidable = False
+        for candidate in self.of_type(*types):
+            sources = candidate.property_dependencies.get(prop, ())
+            if target.urn in sources:
                 found.append(candidate)
                 continue
-            value = candidate.props.get(prop)
-            if value is UNKNOWN or key is UNKNOWN:
-                return None
-            if value is not MISSING and value == key:
+            value = candidate.props.peek(prop)
+            if value is UNKNOWN:
+                points_elsewhere = any(self.types_by_urn.get(urn, ("", ""))[0] in kinds for urn in sources)
+                undecidable = undecidable or not points_elsewhere
+            elif key is UNKNOWN:
+                undecidable = undecidable or value is not MISSING
+            elif value is not MISSING and value == key:
                 found.append(candidate)
-        return found
+        return None if undecidable else found

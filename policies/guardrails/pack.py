@@ -1,4 +1,11 @@
-"""Turn catalog guardrails into pulumi-policy policies (the pack's __main__ only instantiates them)."""
+"""Turn catalog guardrails into pulumi-policy policies (the pack's __main__ only instantiates them).
+
+A resource guardrail becomes a resource policy, judged in Analyze; one that resolves references
+is judged per resource in AnalyzeStack instead, where property dependencies are known. A stack
+guardrail becomes a stack policy. Whatever stays undecided is raised as UnknownValueError after
+every decided violation has been reported, so the SDK adds its "can't run policy ... during
+preview" advisory naming what was unknown, and nothing known is lost.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +20,25 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from .catalog import CATALOG
-from .model import Guardrail, StackResource, StackView
+from .model import Guardrail, StackView, Undecided, Violation
 from .props import Props
 
 SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
+
+
+class UndecidedError(UnknownValueError):
+    """What could not be decided during preview, for the SDK's preview diagnostic."""
+
+    def __init__(self, reasons: Iterable[str]):
+        super().__init__(UNKNOWN_STRING_VALUE, [])
+        self.message = "; ".join(reasons)
+
+
+def unknown_reason(paths: Iterable[str]) -> str:
+    return f"{', '.join(dict.fromkeys(paths))} can't be known during preview"
 
 
 def resource_validation(guardrail: Guardrail):
@@ -26,35 +46,57 @@ def resource_validation(guardrail: Guardrail):
         if args.resource_type not in guardrail.resource_types:
             return
         props = Props(args.props)
-        messages = list(guardrail.check(props, guardrail.config(args.get_config())))
-        for message in messages:
+        for message in guardrail.check(props, guardrail.config(args.get_config())):
             report_violation(message)
-        if not messages and props.unknowns:
-            # Nothing known is wrong, but something could not be read yet: the SDK turns this
-            # into its advisory "can't run policy ... during preview" diagnostic.
-            raise props.unknowns[0]
+        if props.unknown_paths:
+            raise UndecidedError([unknown_reason(props.unknown_paths)])
 
     return validate
 
 
-def stack_validation(guardrail: Guardrail):
-    def validate(args: StackValidationArgs, report_violation) -> None:
-        view = StackView(
-            StackResource(
-                type=r.resource_type,
-                name=r.name,
-                urn=r.urn,
-                props=Props(r.props),
-                property_dependencies={k: tuple(d.urn for d in v) for k, v in (r.property_dependencies or {}).items()},
+def stack_view(args: StackValidationArgs, types: tuple[str, ...]) -> StackView:
+    """The resources of `types`, and the type and name of every resource references may point at."""
+    return StackView(
+        (
+            (
+                r.resource_type,
+                r.name,
+                r.urn,
+                r.props,
+                {k: tuple(d.urn for d in v) for k, v in (r.property_dependencies or {}).items()},
             )
             for r in args.resources
-            if r.resource_type in guardrail.resource_types
-        )
-        violations = list(guardrail.check(view, guardrail.config(args.get_config())))
-        for violation in violations:
-            report_violation(violation.message, violation.urn)
-        if not violations and view.unknowns:
-            raise view.unknowns[0]
+            if r.resource_type in types
+        ),
+        {r.urn: (r.resource_type, r.name) for r in args.resources},
+    )
+
+
+def each_resource_in_stack(guardrail: Guardrail, stack: StackView, config: Mapping[str, Any]):
+    """A resource check run on every resource of its types, with property dependencies at hand."""
+    for resource in stack.of_type(*guardrail.resource_types):
+        for message in guardrail.check(resource.props, config):
+            yield Violation(message, resource.urn)
+        if resource.props.unknown_paths:
+            yield Undecided(f"{resource.name}: {unknown_reason(resource.props.unknown_paths)}", resource.urn)
+
+
+def stack_validation(guardrail: Guardrail):
+    def validate(args: StackValidationArgs, report_violation) -> None:
+        config = guardrail.config(args.get_config())
+        stack = stack_view(args, guardrail.resource_types)
+        if guardrail.kind == "stack":
+            findings = guardrail.check(stack, config)
+        else:
+            findings = each_resource_in_stack(guardrail, stack, config)
+        undecided = []
+        for finding in findings:
+            if isinstance(finding, Undecided):
+                undecided.append(finding.reason)
+            else:
+                report_violation(finding.message, finding.urn)
+        if undecided:
+            raise UndecidedError(undecided)
 
     return validate
 
@@ -78,7 +120,7 @@ def to_policy(guardrail: Guardrail) -> ResourceValidationPolicy | StackValidatio
     }
     if guardrail.parameters:
         common["config_schema"] = PolicyConfigSchema({p.name: dict(p.schema) for p in guardrail.parameters})
-    if guardrail.kind == "stack":
+    if guardrail.kind == "stack" or guardrail.resolves_references:
         return StackValidationPolicy(validate=stack_validation(guardrail), **common)
     remediation = resource_remediation(guardrail) if guardrail.remediate else None
     return ResourceValidationPolicy(validate=resource_validation(guardrail), remediate=remediation, **common)

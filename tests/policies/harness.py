@@ -14,6 +14,7 @@ from pulumi_policy import (
     PolicyResourceOptions,
     ResourceValidationArgs,
     StackValidationArgs,
+    StackValidationPolicy,
 )
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
@@ -39,9 +40,13 @@ def urn_of(type_: str, name: str) -> str:
 def run_resource(
     policy_name: str, type_: str, props: Mapping[str, Any], config: Mapping[str, Any] | None = None
 ) -> Outcome:
+    """Judge one resource the way the pack does: in Analyze, or, for a guardrail that resolves
+    references, in AnalyzeStack with the resource alone (no dependencies to follow)."""
     from pulumi_policy.proxy import UnknownValueError
 
     policy = to_policy(BY_NAME[policy_name])
+    if isinstance(policy, StackValidationPolicy):
+        return run_stack(policy_name, [Res(type_, "r", props)], config)
     outcome = Outcome()
     args = ResourceValidationArgs(
         type_,

@@ -17,7 +17,7 @@ TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:ops-dev-alerts"
 BASELINES = {
     "aws-cloudwatch-loggroup-configure-retention": (
         t.LOG_GROUP,
-        {"name": "/aws/lambda/fn", "retentionInDays": 14.0, "kmsKeyId": KEY_ARN},
+        {"name": "/aws/lambda/fn", "retentionInDays": 365.0, "kmsKeyId": KEY_ARN},
     ),
     "aws-cloudwatch-loggroup-configure-kms-key": (
         t.LOG_GROUP,
@@ -33,7 +33,7 @@ BASELINES = {
         t.SNS_TOPIC_POLICY,
         {
             "arn": TOPIC_ARN,
-            "policy": '{"Statement": [{"Sid": "Alarms", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish", "Resource": "*"}]}',
+            "policy": '{"Statement": [{"Sid": "Alarms", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}]}',
         },
     ),
     "aws-sqs-queue-configure-encryption": (t.SQS_QUEUE, {"name": "dlq", "kmsMasterKeyId": KEY_ARN}),
@@ -85,21 +85,28 @@ CASES = [
         "aws-cloudwatch-loggroup-configure-retention",
         "thirteen-days-not-a-cloudwatch-value",
         {"retentionInDays": 13.0},
-        {},
+        {"minRetentionDays": 1},
         "13 is not a value CloudWatch Logs accepts",
     ),
     (
         "aws-cloudwatch-loggroup-configure-retention",
-        "below-minimum",
-        {"retentionInDays": 7.0},
-        {"minRetentionDays": 365},
-        "7 is outside the allowed 365–3653 days",
+        "below-the-aws-default-minimum",
+        {"retentionInDays": 14.0},
+        {},
+        "14 is outside the allowed 365–3653 days",
+    ),
+    (
+        "aws-cloudwatch-loggroup-configure-retention",
+        "dev-lower-bound",
+        {"retentionInDays": 14.0},
+        {"minRetentionDays": 1, "maxRetentionDays": 365},
+        None,
     ),
     (
         "aws-cloudwatch-loggroup-configure-retention",
         "above-maximum",
         {"retentionInDays": 731.0},
-        {"maxRetentionDays": 365},
+        {"minRetentionDays": 1, "maxRetentionDays": 365},
         "731 is outside the allowed 1–365 days",
     ),
     (
@@ -114,7 +121,7 @@ CASES = [
         "zero-is-never-expire",
         {"retentionInDays": 0.0},
         {},
-        "never expire",
+        "0 (never expire)",
     ),
     (
         "aws-cloudwatch-loggroup-configure-retention",
@@ -125,14 +132,75 @@ CASES = [
     ),
     (
         "aws-cloudwatch-loggroup-configure-retention",
-        "string-type",
+        "string-coerced-like-the-provider",
+        {"retentionInDays": "365"},
+        {},
+        None,
+    ),
+    (
+        "aws-cloudwatch-loggroup-configure-retention",
+        "string-coerced-then-judged",
         {"retentionInDays": "14"},
         {},
-        "'14' is not a value",
+        "14 is outside the allowed 365–3653 days",
     ),
-    ("aws-cloudwatch-loggroup-configure-retention", "integer-still-fine", {"retentionInDays": 14}, {}, None),
-    ("aws-cloudwatch-loggroup-configure-kms-key", "no-key", {"kmsKeyId": DELETE}, {}, "no kmsKeyId"),
-    ("aws-cloudwatch-loggroup-configure-kms-key", "empty-key", {"kmsKeyId": ""}, {}, "no kmsKeyId"),
+    (
+        "aws-cloudwatch-loggroup-configure-retention",
+        "leading-zero-string",
+        {"retentionInDays": "0365"},
+        {},
+        "'0365', which the provider cannot read as a whole number",
+    ),
+    (
+        "aws-cloudwatch-loggroup-configure-retention",
+        "words",
+        {"retentionInDays": "a year"},
+        {},
+        "'a year', which the provider cannot read as a whole number",
+    ),
+    (
+        "aws-cloudwatch-loggroup-configure-retention",
+        "fraction",
+        {"retentionInDays": 365.5},
+        {},
+        "365.5, which the provider cannot read as a whole number",
+    ),
+    (
+        "aws-cloudwatch-loggroup-configure-retention",
+        "boolean",
+        {"retentionInDays": True},
+        {},
+        "True, which the provider cannot read as a whole number",
+    ),
+    ("aws-cloudwatch-loggroup-configure-retention", "integer-still-fine", {"retentionInDays": 365}, {}, None),
+    (
+        "aws-cloudwatch-loggroup-configure-kms-key",
+        "no-key",
+        {"kmsKeyId": DELETE},
+        {},
+        "not encrypted with KMS (kmsKeyId not set)",
+    ),
+    (
+        "aws-cloudwatch-loggroup-configure-kms-key",
+        "empty-key",
+        {"kmsKeyId": ""},
+        {},
+        "not encrypted with KMS (kmsKeyId empty)",
+    ),
+    (
+        "aws-cloudwatch-loggroup-configure-kms-key",
+        "aws-managed-spelling",
+        {"kmsKeyId": "alias/aws/logs"},
+        {},
+        "uses the AWS-managed key alias/aws/logs",
+    ),
+    (
+        "aws-cloudwatch-loggroup-configure-kms-key",
+        "not-a-key-reference",
+        {"kmsKeyId": 42.0},
+        {},
+        "kmsKeyId is 42.0, which the provider cannot read as a KMS key id, key ARN or alias",
+    ),
     (
         "aws-ecr-repository-disallow-mutable-tags",
         "mutable",
@@ -170,25 +238,45 @@ CASES = [
     ),
     (
         "aws-ecr-repository-configure-kms-encryption",
-        "aws-managed-key",
+        "kms-without-key-is-aws-managed",
         {"encryptionConfigurations": [{"encryptionType": "KMS"}]},
         {},
-        "AWS managed key",
+        "uses the AWS-managed key aws/ecr (encryptionConfigurations[0].kmsKey not set)",
+    ),
+    (
+        "aws-ecr-repository-configure-kms-encryption",
+        "empty-key-is-aws-managed",
+        {"encryptionConfigurations": [{"encryptionType": "KMS", "kmsKey": ""}]},
+        {},
+        "uses the AWS-managed key aws/ecr (encryptionConfigurations[0].kmsKey empty)",
     ),
     (
         "aws-ecr-repository-configure-kms-encryption",
         "aws-managed-key-allowed",
         {"encryptionConfigurations": [{"encryptionType": "KMS"}]},
-        {"requireCustomerManagedKey": False},
+        {"allowAwsManagedKey": True},
         None,
     ),
-    ("aws-sns-topic-configure-kms-key", "unencrypted", {"kmsMasterKeyId": DELETE}, {}, "no kmsMasterKeyId"),
+    (
+        "aws-sns-topic-configure-kms-key",
+        "unencrypted",
+        {"kmsMasterKeyId": DELETE},
+        {},
+        "SNS topic is not encrypted with KMS (kmsMasterKeyId not set); set kmsMasterKeyId to a customer-managed KMS key.",
+    ),
+    (
+        "aws-sns-topic-configure-kms-key",
+        "unencrypted-message-follows-the-parameter",
+        {"kmsMasterKeyId": DELETE},
+        {"allowAwsManagedKey": True},
+        "set kmsMasterKeyId to a KMS key.",
+    ),
     (
         "aws-sns-topic-configure-kms-key",
         "aws-managed",
         {"kmsMasterKeyId": "alias/aws/sns"},
         {},
-        "AWS managed key alias/aws/sns",
+        "uses the AWS-managed key alias/aws/sns",
     ),
     (
         "aws-sns-topic-configure-kms-key",
@@ -202,14 +290,14 @@ CASES = [
         "wildcard-principal",
         {"policy": '{"Statement": [{"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "sns:Publish"}]}'},
         {},
-        "statement Open allows any principal",
+        "statement Open lets any principal ('*') use the topic",
     ),
     (
         "aws-sns-topicpolicy-disallow-public-access",
         "wildcard-aws-principal",
         {"policy": '{"Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Subscribe"}}'},
         {},
-        "statement #0 allows any principal",
+        "statement #0 lets any principal ('*')",
     ),
     (
         "aws-sns-topicpolicy-disallow-public-access",
@@ -220,19 +308,58 @@ CASES = [
         {},
         None,
     ),
-    ("aws-sns-topicpolicy-disallow-public-access", "not-json", {"policy": "{oops"}, {}, "not valid JSON"),
-    ("aws-sqs-queue-configure-encryption", "unencrypted", {"kmsMasterKeyId": DELETE}, {}, "no kmsMasterKeyId"),
+    (
+        "aws-sns-topicpolicy-disallow-public-access",
+        "service-without-condition-is-a-confused-deputy",
+        {
+            "policy": '{"Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish"}]}'
+        },
+        {},
+        "lets any account's events.amazonaws.com use the topic",
+    ),
+    (
+        "aws-sns-topicpolicy-disallow-public-access",
+        "service-without-condition-allowed",
+        {
+            "policy": '{"Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish"}]}'
+        },
+        {"allowUnscopedServicePrincipals": True},
+        None,
+    ),
+    (
+        "aws-sns-topicpolicy-disallow-public-access",
+        "policy-as-an-object",
+        {"policy": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sns:Publish"}]}},
+        {},
+        "statement #0 lets any principal ('*')",
+    ),
+    ("aws-sns-topicpolicy-disallow-public-access", "not-json", {"policy": "{oops"}, {}, "is not valid JSON"),
+    ("aws-sns-topicpolicy-disallow-public-access", "not-an-object", {"policy": "[]"}, {}, "is a JSON list"),
     (
         "aws-sqs-queue-configure-encryption",
         "sqs-managed-not-allowed",
-        {"kmsMasterKeyId": DELETE, "sqsManagedSseEnabled": True},
+        {"kmsMasterKeyId": DELETE},
         {},
-        "no kmsMasterKeyId",
+        "uses SQS-managed encryption (no kmsMasterKeyId)",
+    ),
+    (
+        "aws-sqs-queue-configure-encryption",
+        "unencrypted",
+        {"kmsMasterKeyId": DELETE, "sqsManagedSseEnabled": False},
+        {"allowSqsManagedEncryption": True},
+        "is not encrypted at rest",
     ),
     (
         "aws-sqs-queue-configure-encryption",
         "sqs-managed-allowed",
         {"kmsMasterKeyId": DELETE, "sqsManagedSseEnabled": True},
+        {"allowSqsManagedEncryption": True},
+        None,
+    ),
+    (
+        "aws-sqs-queue-configure-encryption",
+        "sqs-managed-by-default-allowed",
+        {"kmsMasterKeyId": DELETE},
         {"allowSqsManagedEncryption": True},
         None,
     ),
@@ -242,17 +369,45 @@ CASES = [
         "default-key",
         {"kmsKeyId": DELETE},
         {},
-        "aws/secretsmanager",
+        "uses the AWS-managed key aws/secretsmanager (kmsKeyId not set)",
     ),
     (
         "aws-secretsmanager-secret-configure-customer-managed-key",
         "aws-alias",
         {"kmsKeyId": "alias/aws/secretsmanager"},
         {},
-        "AWS managed key alias/aws/secretsmanager",
+        "uses the AWS-managed key alias/aws/secretsmanager",
     ),
-    ("aws-kms-key-enable-key-rotation", "no-rotation", {"enableKeyRotation": False}, {}, "does not rotate"),
-    ("aws-kms-key-enable-key-rotation", "rotation-unset", {"enableKeyRotation": DELETE}, {}, "does not rotate"),
+    (
+        "aws-secretsmanager-secret-configure-customer-managed-key",
+        "aws-managed-allowed",
+        {"kmsKeyId": DELETE},
+        {"allowAwsManagedKey": True},
+        None,
+    ),
+    ("aws-kms-key-enable-key-rotation", "no-rotation", {"enableKeyRotation": False}, {}, "enableKeyRotation is False"),
+    (
+        "aws-kms-key-enable-key-rotation",
+        "rotation-unset",
+        {"enableKeyRotation": DELETE},
+        {},
+        "enableKeyRotation is not set",
+    ),
+    ("aws-kms-key-enable-key-rotation", "string-true", {"enableKeyRotation": "true"}, {}, None),
+    (
+        "aws-kms-key-enable-key-rotation",
+        "string-false",
+        {"enableKeyRotation": "false"},
+        {},
+        "enableKeyRotation is False",
+    ),
+    (
+        "aws-kms-key-enable-key-rotation",
+        "yes-is-not-a-boolean",
+        {"enableKeyRotation": "yes"},
+        {},
+        "'yes', which the provider cannot read as a boolean",
+    ),
     (
         "aws-kms-key-enable-key-rotation",
         "asymmetric-cannot-rotate",
@@ -261,11 +416,25 @@ CASES = [
         None,
     ),
     (
+        "aws-kms-key-enable-key-rotation",
+        "custom-key-store-cannot-rotate",
+        {"enableKeyRotation": DELETE, "customKeyStoreId": "cks-1234567890abcdef0"},
+        {},
+        None,
+    ),
+    (
         "aws-kms-key-disallow-bypass-policy-lockout-safety-check",
         "bypass",
         {"bypassPolicyLockoutSafetyCheck": True},
         {},
-        "bypassPolicyLockoutSafetyCheck",
+        "bypassPolicyLockoutSafetyCheck is true",
+    ),
+    (
+        "aws-kms-key-disallow-bypass-policy-lockout-safety-check",
+        "bypass-as-string",
+        {"bypassPolicyLockoutSafetyCheck": "true"},
+        {},
+        "bypassPolicyLockoutSafetyCheck is true",
     ),
     (
         "aws-kms-key-disallow-bypass-policy-lockout-safety-check",
@@ -281,8 +450,27 @@ CASES = [
         {},
         "type is 'NONE'",
     ),
-    ("aws-xray-encryptionconfig-configure-kms-key", "kms-without-key", {"keyId": DELETE}, {}, "keyId is not set"),
-    ("aws-cfg-deliverychannel-configure-kms-key", "no-key", {"s3KmsKeyArn": DELETE}, {}, "no s3KmsKeyArn"),
+    (
+        "aws-xray-encryptionconfig-configure-kms-key",
+        "kms-without-key-is-aws-managed",
+        {"keyId": DELETE},
+        {},
+        "uses the AWS-managed key aws/xray (keyId not set)",
+    ),
+    (
+        "aws-xray-encryptionconfig-configure-kms-key",
+        "aws-managed-alias",
+        {"keyId": "alias/aws/xray"},
+        {},
+        "uses the AWS-managed key alias/aws/xray",
+    ),
+    (
+        "aws-cfg-deliverychannel-configure-kms-key",
+        "no-key",
+        {"s3KmsKeyArn": DELETE},
+        {},
+        "not encrypted with KMS (s3KmsKeyArn not set)",
+    ),
     (
         "aws-cloudtrail-trail-enable-multi-region",
         "single-region",
@@ -302,7 +490,14 @@ CASES = [
         "no-global-events",
         {"includeGlobalServiceEvents": False},
         {},
-        "includeGlobalServiceEvents is false",
+        "includeGlobalServiceEvents is False",
+    ),
+    (
+        "aws-cloudtrail-trail-enable-multi-region",
+        "no-global-events-as-string",
+        {"includeGlobalServiceEvents": "false"},
+        {},
+        "includeGlobalServiceEvents is False",
     ),
     (
         "aws-cloudtrail-trail-enable-log-file-validation",
@@ -313,12 +508,25 @@ CASES = [
     ),
     (
         "aws-cloudtrail-trail-enable-log-file-validation",
-        "string-true-is-not-true",
+        "string-true-is-true",
         {"enableLogFileValidation": "true"},
         {},
-        "enableLogFileValidation is 'true'",
+        None,
     ),
-    ("aws-cloudtrail-trail-configure-kms-key", "no-key", {"kmsKeyId": DELETE}, {}, "no kmsKeyId"),
+    (
+        "aws-cloudtrail-trail-enable-log-file-validation",
+        "capitalised-string",
+        {"enableLogFileValidation": "True"},
+        {},
+        "'True', which the provider cannot read as a boolean (true or false)",
+    ),
+    (
+        "aws-cloudtrail-trail-configure-kms-key",
+        "no-key",
+        {"kmsKeyId": DELETE},
+        {},
+        "not encrypted with KMS (kmsKeyId not set)",
+    ),
     (
         "aws-cloudtrail-trail-enable-cloudwatch-logs",
         "no-role",
@@ -333,7 +541,21 @@ CASES = [
         {},
         "cloudWatchLogsGroupArn, cloudWatchLogsRoleArn not set",
     ),
-    ("aws-cloudtrail-trail-enable-logging", "stopped", {"enableLogging": False}, {}, "enableLogging false"),
+    ("aws-cloudtrail-trail-enable-logging", "stopped", {"enableLogging": False}, {}, "enableLogging is False"),
+    (
+        "aws-cloudtrail-trail-enable-logging",
+        "stopped-as-string",
+        {"enableLogging": "false"},
+        {},
+        "enableLogging is False",
+    ),
+    (
+        "aws-cloudtrail-trail-enable-logging",
+        "not-a-boolean",
+        {"enableLogging": "off"},
+        {},
+        "enableLogging is 'off', which the provider cannot read as a boolean",
+    ),
     ("aws-cloudtrail-trail-enable-logging", "default-on", {"enableLogging": DELETE}, {}, None),
     (
         "aws-lambda-function-enable-active-tracing",
@@ -354,7 +576,7 @@ CASES = [
         "variables-without-key",
         {"kmsKeyArn": DELETE},
         {},
-        "no kmsKeyArn",
+        "uses the AWS-managed key aws/lambda (kmsKeyArn not set)",
     ),
     (
         "aws-lambda-function-configure-environment-kms-key",
@@ -413,25 +635,42 @@ def test_other_resource_types_are_ignored(policy):
 
 
 UNKNOWN_CASES = [
-    ("aws-cloudwatch-loggroup-configure-kms-key", {"kmsKeyId": UNKNOWN}),
-    ("aws-cloudwatch-loggroup-configure-retention", {"retentionInDays": UNKNOWN}),
-    ("aws-sns-topic-configure-kms-key", {"kmsMasterKeyId": UNKNOWN}),
-    ("aws-sns-topicpolicy-disallow-public-access", {"policy": UNKNOWN}),
-    ("aws-cloudtrail-trail-configure-kms-key", {"kmsKeyId": UNKNOWN}),
-    ("aws-lambda-function-configure-environment-kms-key", {"kmsKeyArn": UNKNOWN}),
+    ("aws-cloudwatch-loggroup-configure-kms-key", {"kmsKeyId": UNKNOWN}, "kmsKeyId"),
+    ("aws-cloudwatch-loggroup-configure-retention", {"retentionInDays": UNKNOWN}, "retentionInDays"),
+    ("aws-sns-topic-configure-kms-key", {"kmsMasterKeyId": UNKNOWN}, "kmsMasterKeyId"),
+    ("aws-sns-topicpolicy-disallow-public-access", {"policy": UNKNOWN}, "policy"),
+    ("aws-cloudtrail-trail-configure-kms-key", {"kmsKeyId": UNKNOWN}, "kmsKeyId"),
+    ("aws-lambda-function-configure-environment-kms-key", {"kmsKeyArn": UNKNOWN}, "kmsKeyArn"),
     (
         "aws-ecr-repository-configure-kms-encryption",
         {"encryptionConfigurations": [{"encryptionType": "KMS", "kmsKey": UNKNOWN}]},
+        "encryptionConfigurations[0].kmsKey",
     ),
+    ("aws-kms-key-enable-key-rotation", {"enableKeyRotation": UNKNOWN}, "enableKeyRotation"),
+    ("aws-cloudtrail-trail-enable-logging", {"enableLogging": UNKNOWN}, "enableLogging"),
 ]
 
 
-@pytest.mark.parametrize(("policy", "changes"), [pytest.param(p, c, id=p) for p, c in UNKNOWN_CASES])
-def test_unknown_values_take_the_sdk_preview_path(policy, changes):
+@pytest.mark.parametrize(
+    ("policy", "changes", "path"), [pytest.param(p, c, path, id=p) for p, c, path in UNKNOWN_CASES]
+)
+def test_unknown_values_without_dependencies_stay_undecided(policy, changes, path):
+    """Without property dependencies (per-resource Analyze, or a value computed from nothing in
+    the stack) an unknown value can only be reported as undecided, naming the prop."""
     type_, props = BASELINES[policy]
     outcome = run_resource(policy, type_, changed(props, **changes))
     assert outcome.violations == []
-    assert "can't be known during preview" in outcome.unchecked
+    assert f"{path} can't be known during preview" in outcome.unchecked
+
+
+def test_a_known_violation_is_reported_next_to_an_undecided_value():
+    outcome = run_resource(
+        "aws-cloudtrail-trail-enable-cloudwatch-logs",
+        t.TRAIL,
+        {"cloudWatchLogsGroupArn": UNKNOWN},
+    )
+    assert outcome.violations == ["Trail does not deliver to CloudWatch Logs: cloudWatchLogsRoleArn not set."]
+    assert "cloudWatchLogsGroupArn can't be known during preview" in outcome.unchecked
 
 
 def test_trail_unknown_multi_region_flag_is_unchecked_not_violated():
@@ -440,10 +679,50 @@ def test_trail_unknown_multi_region_flag_is_unchecked_not_violated():
     assert "isMultiRegionTrail can't be known during preview" in outcome.unchecked
 
 
-def test_retention_remediation_fills_only_a_missing_value():
+RETENTION = "aws-cloudwatch-loggroup-configure-retention"
+
+
+@pytest.mark.parametrize(
+    ("props", "config", "written"),
+    [
+        ({}, {}, 365),
+        ({"retentionInDays": 0.0}, {}, 365),
+        ({}, {"minRetentionDays": 1, "maxRetentionDays": 365, "defaultRetentionDays": 14}, 14),
+        ({}, {"minRetentionDays": 365, "defaultRetentionDays": 14}, 365),
+        ({}, {"minRetentionDays": 400, "maxRetentionDays": 731, "defaultRetentionDays": 30}, 400),
+        ({"retentionInDays": 7.0}, {}, 365),
+        ({"retentionInDays": "7"}, {"minRetentionDays": 30, "maxRetentionDays": 90}, 30),
+        ({"retentionInDays": 13.0}, {"minRetentionDays": 14, "maxRetentionDays": 90}, 14),
+        ({"retentionInDays": 731.0}, {"minRetentionDays": 1, "maxRetentionDays": 365}, None),
+        ({"retentionInDays": 0.0}, {"allowNeverExpire": True}, None),
+        ({"retentionInDays": 400.0}, {}, None),
+        ({"retentionInDays": "a year"}, {}, None),
+        ({}, {"minRetentionDays": 400, "maxRetentionDays": 365}, None),
+    ],
+    ids=[
+        "missing-gets-the-aws-default",
+        "never-expire-gets-the-default",
+        "dev-default",
+        "default-below-minimum-is-raised",
+        "default-outside-bounds-takes-the-shortest-allowed",
+        "too-short-is-raised-to-the-minimum",
+        "string-too-short",
+        "not-accepted-and-too-short",
+        "too-long-is-never-shortened",
+        "never-expire-allowed",
+        "compliant-untouched",
+        "uncoercible-untouched",
+        "empty-bounds",
+    ],
+)
+def test_retention_remediation_writes_only_values_that_pass(props, config, written):
     from policies.guardrails.catalog import BY_NAME
 
-    guardrail = BY_NAME["aws-cloudwatch-loggroup-configure-retention"]
-    config = guardrail.config({"defaultRetentionDays": 30})
-    assert guardrail.remediate({"name": "/aws/lambda/fn"}, config) == {"name": "/aws/lambda/fn", "retentionInDays": 30}
-    assert guardrail.remediate({"name": "/aws/lambda/fn", "retentionInDays": 13.0}, config) is None
+    guardrail = BY_NAME[RETENTION]
+    resolved = guardrail.config(config)
+    fixed = guardrail.remediate({"name": "/aws/lambda/fn", **props}, resolved)
+    if written is None:
+        assert fixed is None
+        return
+    assert fixed == {"name": "/aws/lambda/fn", **props, "retentionInDays": written}
+    assert run_resource(RETENTION, t.LOG_GROUP, fixed, config).violations == []

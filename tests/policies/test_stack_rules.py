@@ -65,10 +65,10 @@ S3_CASES = [
     ("aws-s3-bucket-enable-public-access-block", dict(pab=False), "has no public access block"),
     ("aws-s3-bucket-enable-public-access-block", dict(pab="partial"), "leaves restrictPublicBuckets off"),
     ("aws-s3-bucket-enable-public-access-block", dict(bucket_ref="another-bucket"), "has no public access block"),
-    ("aws-s3-bucket-configure-kms-encryption", dict(sse=None), "has no server-side encryption configuration"),
-    ("aws-s3-bucket-configure-kms-encryption", dict(sse="AES256"), "uses AES256"),
-    ("aws-s3-bucket-enable-versioning", dict(versioning=None), "does not have versioning Enabled"),
-    ("aws-s3-bucket-enable-versioning", dict(versioning="Suspended"), "does not have versioning Enabled"),
+    ("aws-s3-bucket-configure-kms-encryption", dict(sse=None), "has no default encryption configuration"),
+    ("aws-s3-bucket-configure-kms-encryption", dict(sse="AES256"), "encrypts with 'AES256' (logs-sse)"),
+    ("aws-s3-bucket-enable-versioning", dict(versioning=None), "has no versioning configuration"),
+    ("aws-s3-bucket-enable-versioning", dict(versioning="Suspended"), "has logs-versioning 'Suspended'"),
 ]
 
 
@@ -118,8 +118,8 @@ def recorder_stack(*, all_supported=True, global_types=True, enabled=True, chann
     ("change", "config", "expected"),
     [
         ({}, {}, None),
-        (dict(all_supported=False), {}, "does not record all supported resource types"),
-        (dict(global_types=False), {}, "does not record global resource types"),
+        (dict(all_supported=False), {}, "recordingGroup.allSupported is False"),
+        (dict(global_types=False), {}, "recordingGroup.includeGlobalResourceTypes is False"),
         (dict(global_types=False), {"isHomeRegion": False}, None),
         (dict(enabled=False), {}, "is stopped"),
         (dict(status=False), {}, "has no recorder status"),
@@ -352,7 +352,7 @@ def composite(rule, **props):
     "resources, config, expected",
     [
         pytest.param([alarm("fn-errors")], {}, None, id="notifies"),
-        pytest.param([alarm("fn-errors", actionsEnabled=False)], {}, "actionsEnabled false", id="actions-disabled"),
+        pytest.param([alarm("fn-errors", actionsEnabled=False)], {}, "actionsEnabled is False", id="actions-disabled"),
         pytest.param([alarm("fn-errors", alarmActions=[])], {}, "no alarmActions", id="no-alarm-actions"),
         pytest.param([alarm("fn-errors", alarmActions=TOPIC)], {}, "no alarmActions", id="actions-wrong-type"),
         pytest.param([alarm("fn-errors", alarmActions=[UNKNOWN])], {}, None, id="unknown-topic-still-an-action"),
@@ -400,7 +400,7 @@ def test_alarm_actions_known_wrong_value_fails_next_to_an_unknown_one():
         [alarm("fn-errors", actionsEnabled=False, alarmActions=UNKNOWN)],
         {"requireOkActions": False},
     )
-    assert outcome.violations == ["fn-errors: Alarm has actionsEnabled false; nobody is notified when it fires."]
+    assert outcome.violations == ["fn-errors: Alarm actionsEnabled is False; nobody is notified when it fires."]
 
 
 def test_alarm_without_actions_is_unchecked_while_a_composite_rule_is_unknown():

@@ -2,7 +2,7 @@
 
 from ...checks import require_set
 from ...model import ConfigRule, Guardrail, References
-from ...tokens import APIGATEWAY_STAGE, APIGATEWAYV2_STAGE
+from ...tokens import APIGATEWAY_STAGE, APIGATEWAYV2_STAGE, FIREHOSE_STREAM, LOG_GROUP
 
 GUARDRAIL = Guardrail(
     name="aws-apigateway-stage-enable-access-logging",
@@ -10,10 +10,16 @@ GUARDRAIL = Guardrail(
     severity="medium",
     resource_types=(APIGATEWAY_STAGE, APIGATEWAYV2_STAGE),
     remediation_steps="Set accessLogSettings.destinationArn to a log group ARN and accessLogSettings.format to a JSON access-log format.",
-    references=References(config_rule=ConfigRule("API_GWV2_ACCESS_LOGS_ENABLED"), checkov=("CKV_AWS_76",)),
+    references=References(
+        # The managed rule and APIGateway.9 judge HTTP and WebSocket (v2) stages only; REST stages
+        # have no AWS-managed access-log check, so the pack is their only one.
+        config_rule=ConfigRule("API_GWV2_ACCESS_LOGS_ENABLED", covers=(APIGATEWAYV2_STAGE,)),
+        security_hub=("APIGateway.9",),
+        checkov=("CKV_AWS_76",),
+    ),
     check=require_set(
-        "accessLogSettings.destinationArn",
-        "accessLogSettings.format",
+        {"accessLogSettings.destinationArn": (LOG_GROUP, FIREHOSE_STREAM), "accessLogSettings.format": ()},
         message="API stage access logging is incomplete: {paths} not set.",
     ),
+    resolves_references=True,
 )

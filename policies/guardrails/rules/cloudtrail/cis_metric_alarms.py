@@ -1,78 +1,113 @@
 """The CIS CloudWatch.1–14 metric filters sit on the multi-region trail's log group, each with an alarm that notifies."""
 
+from __future__ import annotations
+
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...cis import BY_CONTROL, CONTROLS, normalize
-from ...model import Guardrail, Parameter, References, StackResource, StackView, Violation
-from ...props import UNKNOWN, count, text
+from ...model import AwsDefault, Guardrail, Parameter, References, StackResource, StackView, Undecided, Violation
+from ...props import MISSING, UNKNOWN, text
 from ...tokens import LOG_GROUP, LOG_METRIC_FILTER, METRIC_ALARM, TRAIL
 
+_LOG_GROUP_ARN = re.compile(r"^arn:[^:]+:logs:[^:]*:[^:]*:log-group:(.+?)(?::\*)?$")
 
-def trail_log_group(stack: StackView, trail: StackResource) -> StackResource | None:
+
+def trail_log_group(stack: StackView, trail: StackResource) -> Any:
+    """The log group of this stack the trail delivers to: a resource, None, or UNKNOWN."""
     groups = stack.referenced(trail, "cloudWatchLogsGroupArn", LOG_GROUP)
     if groups:
         return groups[0]
-    arn = text(trail.props.get("cloudWatchLogsGroupArn"))
+    arn = trail.props.peek("cloudWatchLogsGroupArn")
+    if arn is UNKNOWN:
+        return UNKNOWN
+    match = _LOG_GROUP_ARN.match(arn) if text(arn) else None
+    if match is None:
+        return None
     for group in stack.of_type(LOG_GROUP):
-        group_arn = text(group.props.get("arn"))
-        if arn and group_arn and arn.removesuffix(":*") == group_arn.removesuffix(":*"):
+        if group.props.peek("name") == match.group(1):
             return group
     return None
 
 
-def filters_on(stack: StackView, group: StackResource) -> list[StackResource] | None:
-    return stack.attached(group, LOG_METRIC_FILTER, "logGroupName", "name")
-
-
-def has_notifying_alarm(stack: StackView, metric_filter: StackResource) -> bool | None:
-    name = metric_filter.props.get("metricTransformation.name")
-    namespace = metric_filter.props.get("metricTransformation.namespace")
+def notifying_alarm(stack: StackView, metric_filter: StackResource) -> Any:
+    """Whether an alarm with an action watches the filter's metric: True, False or UNKNOWN."""
+    name = metric_filter.props.peek("metricTransformation.name")
+    namespace = metric_filter.props.peek("metricTransformation.namespace")
     if UNKNOWN in (name, namespace):
-        return None
+        return UNKNOWN
+    verdict: Any = False
     for alarm in stack.of_type(METRIC_ALARM):
-        if (alarm.props.get("metricName"), alarm.props.get("namespace")) == (name, namespace):
-            actions = count(alarm.props, "alarmActions")
-            if actions is UNKNOWN or (actions > 0 and alarm.props.get("actionsEnabled") is not False):
-                return True
-    return False
+        watched = (alarm.props.peek("metricName"), alarm.props.peek("namespace"))
+        if UNKNOWN in watched:
+            verdict = UNKNOWN
+            continue
+        if watched != (name, namespace):
+            continue
+        actions, enabled = alarm.props.count("alarmActions"), alarm.props.flag("actionsEnabled")
+        if actions is UNKNOWN or enabled is UNKNOWN:
+            verdict = UNKNOWN
+        elif actions > 0 and (enabled is True or enabled is MISSING):
+            return True
+    return verdict
 
 
-def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation]:
-    trails = [t for t in stack.of_type(TRAIL) if t.props.get("isMultiRegionTrail") in (True, UNKNOWN)]
-    if not trails:
-        if config["requireTrail"]:
-            yield Violation(
-                "The stack has no multi-region CloudTrail trail, so the CIS CloudWatch.1–14 alarms have nothing to watch."
-            )
-        return
+def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
+    trails = stack.of_type(TRAIL)
+    multi_region = [t for t in trails if t.props.flag("isMultiRegionTrail") is True]
+    maybe = [t for t in trails if t.props.flag("isMultiRegionTrail") is UNKNOWN]
+    for trail in maybe:
+        yield Undecided(f"{trail.name}: whether it is multi-region is unknown until deploy", trail.urn)
+    if not multi_region and not maybe and config["requireTrail"]:
+        yield Violation(
+            "The stack has no multi-region CloudTrail trail, so the CIS CloudWatch.1–14 alarms have nothing to watch."
+        )
     wanted = [BY_CONTROL[c] for c in config["controls"] if c in BY_CONTROL]
-    for trail in trails:
+    for trail in multi_region:
         group = trail_log_group(stack, trail)
+        if group is UNKNOWN:
+            yield Undecided(f"{trail.name}: its CloudWatch log group is unknown until deploy", trail.urn)
+            continue
         if group is None:
             yield Violation(
                 f"Trail {trail.name!r} has no CloudWatch log group in this stack to hold the CIS metric filters.",
                 trail.urn,
             )
             continue
-        filters = filters_on(stack, group)
+        filters = stack.attached(group, (LOG_METRIC_FILTER,), "logGroupName", "name")
         if filters is None:
+            yield Undecided(
+                f"{trail.name}: which metric filters sit on {group.name!r} is unknown until deploy", trail.urn
+            )
             continue
-        patterns = {}
+        patterns: dict[str, StackResource] = {}
+        unknown_patterns = False
         for metric_filter in filters:
-            pattern = metric_filter.props.get("pattern")
-            if pattern is UNKNOWN:
-                return
+            pattern = metric_filter.props.peek("pattern")
+            unknown_patterns = unknown_patterns or pattern is UNKNOWN
             if text(pattern):
                 patterns.setdefault(normalize(pattern), metric_filter)
         for control in wanted:
             metric_filter = patterns.get(normalize(control.pattern))
             if metric_filter is None:
-                yield Violation(
-                    f"{control.control} ({control.title}): no metric filter on log group {group.name!r} has the exact published pattern {control.pattern}",
-                    trail.urn,
+                if unknown_patterns:
+                    yield Undecided(
+                        f"{control.control}: a metric filter pattern on {group.name!r} is unknown until deploy",
+                        trail.urn,
+                    )
+                else:
+                    yield Violation(
+                        f"{control.control} ({control.title}): no metric filter on log group {group.name!r} has the exact published pattern {control.pattern}",
+                        trail.urn,
+                    )
+                continue
+            alarmed = notifying_alarm(stack, metric_filter)
+            if alarmed is UNKNOWN:
+                yield Undecided(
+                    f"{control.control}: the alarm on {metric_filter.name!r} is unknown until deploy", metric_filter.urn
                 )
-            elif has_notifying_alarm(stack, metric_filter) is False:
+            elif alarmed is False:
                 yield Violation(
                     f"{control.control} ({control.title}): metric filter {metric_filter.name!r} has no alarm with an action.",
                     metric_filter.urn,
@@ -87,7 +122,7 @@ GUARDRAIL = Guardrail(
     resource_types=(TRAIL, LOG_GROUP, LOG_METRIC_FILTER, METRIC_ALARM),
     remediation_steps="On the trail's log group add each metric filter with the exact published pattern (value 1) and a Sum >= 1 alarm over 300 s whose action is the alerting topic.",
     references=References(
-        security_hub=tuple(c.control for c in CONTROLS), cis=("4.1-4.14 (v1.4.0)", "3.1-3.14 (v1.2.0)")
+        security_hub=tuple(c.control for c in CONTROLS), cis=("3.1-3.14 (v1.2.0)", "1.7, 4.3-4.14 (v1.4.0)")
     ),
     check=check,
     parameters=(
@@ -99,9 +134,13 @@ GUARDRAIL = Guardrail(
                 "default": [c.control for c in CONTROLS],
             },
             "Security Hub controls whose filter and alarm must exist.",
+            AwsDefault([c.control for c in CONTROLS], "CloudWatch.1–14, each enabled in the CIS standards"),
         ),
         Parameter(
-            "requireTrail", {"type": "boolean", "default": True}, "Fail when the stack has no multi-region trail."
+            "requireTrail",
+            {"type": "boolean", "default": True},
+            "Fail when the stack has no multi-region trail.",
+            AwsDefault(True, "CloudTrail.1 fails without a multi-region trail"),
         ),
     ),
 )

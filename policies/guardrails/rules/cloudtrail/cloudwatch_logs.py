@@ -2,7 +2,7 @@
 
 from ...checks import require_set
 from ...model import ConfigRule, Guardrail, References
-from ...tokens import TRAIL
+from ...tokens import IAM_ROLE, LOG_GROUP, TRAIL
 
 GUARDRAIL = Guardrail(
     name="aws-cloudtrail-trail-enable-cloudwatch-logs",
@@ -17,8 +17,8 @@ GUARDRAIL = Guardrail(
         checkov=("CKV2_AWS_10",),
     ),
     check=require_set(
-        "cloudWatchLogsGroupArn",
-        "cloudWatchLogsRoleArn",
+        {"cloudWatchLogsGroupArn": (LOG_GROUP,), "cloudWatchLogsRoleArn": (IAM_ROLE,)},
         message="Trail does not deliver to CloudWatch Logs: {paths} not set.",
     ),
+    resolves_references=True,
 )

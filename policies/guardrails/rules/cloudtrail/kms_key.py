@@ -1,8 +1,21 @@
 """Trail log files are encrypted with a customer-managed key."""
 
-from ...checks import require_set
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ...keys import key_in_use, key_problem
 from ...model import ConfigRule, Guardrail, References
+from ...props import Props
 from ...tokens import TRAIL
+
+
+def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
+    # CloudTrail encrypts with SSE-S3 unless kmsKeyId names a customer-managed key; it takes no AWS-managed one.
+    key = key_in_use(props, "kmsKeyId", service="cloudtrail", absent="none")
+    problem = key_problem("Trail", "kmsKeyId", key)
+    if problem:
+        yield problem
+
 
 GUARDRAIL = Guardrail(
     name="aws-cloudtrail-trail-configure-kms-key",
@@ -16,5 +29,6 @@ GUARDRAIL = Guardrail(
         security_hub=("CloudTrail.2",),
         checkov=("CKV_AWS_35",),
     ),
-    check=require_set("kmsKeyId", message="Trail has no {paths}; encrypt its logs with a customer-managed key."),
+    check=check,
+    resolves_references=True,
 )

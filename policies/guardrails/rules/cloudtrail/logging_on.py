@@ -13,5 +13,5 @@ GUARDRAIL = Guardrail(
     references=References(
         config_rule=ConfigRule("CLOUD_TRAIL_ENABLED"), security_hub=("CloudTrail.3",), checkov=("CKV_AWS_251",)
     ),
-    check=forbid_false("enableLogging", "Trail has enableLogging false; it records nothing."),
+    check=forbid_false("enableLogging", "Trail enableLogging is {value}; it records nothing."),
 )

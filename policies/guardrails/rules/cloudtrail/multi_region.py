@@ -21,7 +21,8 @@ GUARDRAIL = Guardrail(
             "isMultiRegionTrail", "Trail isMultiRegionTrail is {value}; set it true so every region is recorded."
         ),
         forbid_false(
-            "includeGlobalServiceEvents", "Trail includeGlobalServiceEvents is false; IAM and STS events would be lost."
+            "includeGlobalServiceEvents",
+            "Trail includeGlobalServiceEvents is {value}; IAM and STS events would be lost.",
         ),
     ),
 )

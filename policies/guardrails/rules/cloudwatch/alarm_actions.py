@@ -1,64 +1,137 @@
 """Alarms notify someone: actions enabled and at least one ALARM action (OK actions where required).
 
-A metric alarm without actions is fine when a composite alarm that notifies names it in its rule:
-that is how composites cut noise (the children stay silent, the composite pages once).
+An alarm without actions is fine when its entering ALARM can raise a composite alarm that notifies
+(directly, or through silent composites that can raise a notifying one): that is how composites
+cut noise. Naming it is not enough: under `NOT ALARM(x)` or `ALARM(x) AND FALSE` it raises nothing.
 """
 
 from __future__ import annotations
 
-import re
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...model import ConfigRule, Guardrail, Parameter, References, StackView, Violation
-from ...props import UNKNOWN, Props, count, text
+from ...alarm_rule import AlarmRuleError, alarm_name, drives, parse, references
+from ...model import (
+    AwsDefault,
+    ConfigRule,
+    Guardrail,
+    Parameter,
+    References,
+    StackResource,
+    StackView,
+    Undecided,
+    Violation,
+)
+from ...props import UNKNOWN, Invalid, Props, shown, text
 from ...tokens import COMPOSITE_ALARM, METRIC_ALARM
 
-ALARM_IN_RULE = re.compile(r'ALARM\(\s*"?([^")]+?)"?\s*\)')
+NAME_PROP = {METRIC_ALARM: "name", COMPOSITE_ALARM: "alarmName"}
 
 
-def action_problems(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
-    if props.get("actionsEnabled") is False:
-        yield "Alarm has actionsEnabled false; nobody is notified when it fires."
-    if count(props, "alarmActions") == 0:
-        yield "Alarm has no alarmActions; add the alerting topic so the ALARM state notifies someone."
-    if config["requireOkActions"] and count(props, "okActions") == 0:
-        yield "Alarm has no okActions; this environment requires recovery (OK) notifications too."
+def action_problems(props: Props, config: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """What keeps the alarm itself from notifying, and whether an unknown value could."""
+    problems: list[str] = []
+    enabled = props.flag("actionsEnabled")
+    if enabled is False or isinstance(enabled, Invalid):
+        problems.append(f"Alarm actionsEnabled is {shown(enabled)}; nobody is notified when it fires.")
+    required = [("alarmActions", "add the alerting topic so the ALARM state notifies someone")]
+    if config["requireOkActions"]:
+        required.append(("okActions", "this environment requires recovery (OK) notifications too"))
+    counts = [props.count(prop) for prop, _ in required]
+    problems += [
+        f"Alarm has no {prop}; {why}." for (prop, why), count in zip(required, counts, strict=True) if count == 0
+    ]
+    return problems, UNKNOWN in (enabled, *counts)
 
 
-def silenced_by_composites(stack: StackView, config: Mapping[str, Any]) -> set[str] | None:
-    """Names of metric alarms that a notifying composite alarm watches; None if a rule is unknown."""
-    names: set[str] = set()
-    for composite in stack.of_type(COMPOSITE_ALARM):
-        rule = composite.props.get("alarmRule")
-        if rule is UNKNOWN:
-            return None
-        if text(rule) and not list(action_problems(composite.props, config)):
-            names.update(ALARM_IN_RULE.findall(rule))
-    return names
+class Coverage:
+    """Which alarms can raise a notifying composite alarm, from every composite's rule."""
 
-
-def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation]:
-    covered = silenced_by_composites(stack, config)
-    for alarm in stack.of_type(METRIC_ALARM, COMPOSITE_ALARM):
-        problems = list(action_problems(alarm.props, config))
-        if not problems:
-            continue
-        if alarm.type == METRIC_ALARM:
-            name = alarm.props.get("name")
-            if covered is None or name is UNKNOWN or (text(name) and name in covered):
+    def __init__(self, stack: StackView, config: Mapping[str, Any]):
+        self.config = config
+        self.drivers: dict[str, list[StackResource]] = defaultdict(list)
+        self.notes: dict[str, list[str]] = defaultdict(list)
+        self.rule_errors: list[Violation] = []
+        self.maybe_urns: set[str] = set()
+        """Alarms a composite whose rule is unknown may name (from its property dependencies)."""
+        self.anything_maybe = False
+        for composite in stack.of_type(COMPOSITE_ALARM):
+            rule = composite.props.peek("alarmRule")
+            dependencies = composite.property_dependencies.get("alarmRule", ())
+            if rule is UNKNOWN:
+                self.maybe_urns.update(dependencies)
+                self.anything_maybe = self.anything_maybe or not dependencies
                 continue
+            if not text(rule):
+                continue
+            try:
+                node = parse(rule)
+            except AlarmRuleError as error:
+                self.rule_errors.append(
+                    Violation(
+                        f"{composite.name}: alarmRule is not valid AlarmRule syntax ({error}), so it raises on none of its alarms.",
+                        composite.urn,
+                    )
+                )
+                continue
+            for name in dict.fromkeys(alarm_name(r.alarm) for r in references(node)):
+                if drives(node, name):
+                    self.drivers[name].append(composite)
+                else:
+                    self.notes[name].append(f"composite {composite.name!r} names it, but its rule cannot raise on it")
+
+    def raises_notification(self, name: Any, seen: frozenset[str] = frozenset()) -> Any:
+        """True when the named alarm can raise a notifying composite, UNKNOWN when that depends on
+        unknown values, else False."""
+        if not text(name):
+            return False
+        verdict: Any = False
+        for composite in self.drivers.get(name, ()):
+            problems, undecided = action_problems(composite.props, self.config)
+            own = True if not problems and not undecided else (UNKNOWN if not problems else False)
+            if own is not True:
+                parent = composite.props.peek(NAME_PROP[COMPOSITE_ALARM])
+                if text(parent) and parent not in seen:
+                    up = self.raises_notification(parent, seen | {name})
+                    own = True if up is True else (UNKNOWN if UNKNOWN in (own, up) else False)
+            if own is True:
+                return True
+            verdict = UNKNOWN if own is UNKNOWN else verdict
+        return verdict
+
+
+def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
+    coverage = Coverage(stack, config)
+    yield from coverage.rule_errors
+    for alarm in stack.of_type(METRIC_ALARM, COMPOSITE_ALARM):
+        problems, undecided = action_problems(alarm.props, config)
+        if not problems:
+            if undecided:
+                yield Undecided(f"{alarm.name}: its actions are unknown until deploy", alarm.urn)
+            continue
+        name = alarm.props.peek(NAME_PROP[alarm.type])
+        covered = coverage.raises_notification(name)
+        if covered is True:
+            continue
+        if covered is UNKNOWN or coverage.anything_maybe or alarm.urn in coverage.maybe_urns:
+            yield Undecided(
+                f"{alarm.name}: whether a notifying composite alarm covers it is unknown until deploy", alarm.urn
+            )
+            continue
+        notes = coverage.notes.get(name, []) if text(name) else []
+        suffix = f" (No notifying composite covers it: {'; '.join(notes)}.)" if notes else ""
         for problem in problems:
-            yield Violation(f"{alarm.name}: {problem}", alarm.urn)
+            yield Violation(f"{alarm.name}: {problem}{suffix}", alarm.urn)
 
 
 GUARDRAIL = Guardrail(
     name="aws-cloudwatch-alarm-configure-actions",
-    description="CloudWatch alarms notify on ALARM (and on OK where required), directly or through a composite alarm that names them.",
+    description="CloudWatch alarms notify on ALARM (and on OK where required), directly or by raising a composite alarm that does.",
     severity="high",
     kind="stack",
     resource_types=(METRIC_ALARM, COMPOSITE_ALARM),
-    remediation_steps="Set alarmActions (and okActions) to the alerting topic ARN and leave actionsEnabled true, or name the alarm in a composite alarm that does.",
+    remediation_steps="Set alarmActions (and okActions) to the alerting topic ARN and leave actionsEnabled true, or put the alarm under ALARM(...) in a composite alarm that does.",
     references=References(
         # Config evaluates alarms one by one: it also flags the silent children of a composite.
         config_rule=ConfigRule(
@@ -72,7 +145,10 @@ GUARDRAIL = Guardrail(
     check=check,
     parameters=(
         Parameter(
-            "requireOkActions", {"type": "boolean", "default": False}, "Also require an OK action on every alarm."
+            "requireOkActions",
+            {"type": "boolean", "default": False},
+            "Also require an OK action on every alarm.",
+            AwsDefault(False, "CloudWatch.15; CLOUDWATCH_ALARM_ACTION_CHECK okActionRequired"),
         ),
     ),
 )

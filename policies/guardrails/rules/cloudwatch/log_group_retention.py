@@ -6,36 +6,57 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_limits import LOG_RETENTION_DAYS, NEVER_EXPIRE
-from ...model import ConfigRule, Guardrail, Parameter, References
-from ...props import MISSING, UNKNOWN, Props, number, shown
+from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
+from ...props import MISSING, UNKNOWN, Invalid, Props, shown
 from ...tokens import LOG_GROUP
+
+ACCEPTED = ", ".join(map(str, LOG_RETENTION_DAYS))
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
-    days = props.get("retentionInDays")
+    days = props.whole_number("retentionInDays")
     if days is UNKNOWN:
         return
-    if days is MISSING or number(days) == NEVER_EXPIRE:
+    low, high = config["minRetentionDays"], config["maxRetentionDays"]
+    if isinstance(days, Invalid):
+        yield f"Log group retentionInDays is {days}; set a number of days between {shown(low)} and {shown(high)}."
+    elif days is MISSING or days == NEVER_EXPIRE:
         if not config["allowNeverExpire"]:
-            yield f"Log group retention is {'never expire' if days is not MISSING else 'not set (never expire)'}; set retentionInDays between {config['minRetentionDays']} and {config['maxRetentionDays']} days."
-        return
-    value = number(days)
-    if value is None or value not in LOG_RETENTION_DAYS:
-        yield f"Log group retentionInDays {shown(days)} is not a value CloudWatch Logs accepts ({', '.join(map(str, LOG_RETENTION_DAYS))})."
-    elif not config["minRetentionDays"] <= value <= config["maxRetentionDays"]:
-        yield f"Log group retentionInDays {shown(days)} is outside the allowed {config['minRetentionDays']}–{config['maxRetentionDays']} days."
+            current = "not set (never expire)" if days is MISSING else "0 (never expire)"
+            yield f"Log group retention is {current}; set retentionInDays between {shown(low)} and {shown(high)} days."
+    elif days not in LOG_RETENTION_DAYS:
+        yield f"Log group retentionInDays {shown(days)} is not a value CloudWatch Logs accepts ({ACCEPTED})."
+    elif not low <= days <= high:
+        yield f"Log group retentionInDays {shown(days)} is outside the allowed {shown(low)}–{shown(high)} days."
+
+
+def allowed_days(config: Mapping[str, Any]) -> list[int]:
+    """Accepted CloudWatch Logs values within the configured bounds, shortest first."""
+    return [d for d in LOG_RETENTION_DAYS if config["minRetentionDays"] <= d <= config["maxRetentionDays"]]
 
 
 def remediate(props: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any] | None:
-    """Only the unambiguous case: retention missing entirely gets the configured default."""
-    if props.get("retentionInDays") is None:
-        return {**props, "retentionInDays": config["defaultRetentionDays"]}
+    """Only safe fixes, and only to values that pass this rule: a missing retention (or never-expire
+    where it is not allowed) gets `defaultRetentionDays`, or the shortest allowed value when that
+    default is out of bounds; a retention shorter than the minimum is raised to the shortest
+    allowed value. Retention is never shortened."""
+    days = Props(props).whole_number("retentionInDays")
+    allowed = allowed_days(config)
+    if days is UNKNOWN or isinstance(days, Invalid) or not allowed:
+        return None
+    if days is MISSING or days == NEVER_EXPIRE:
+        if config["allowNeverExpire"]:
+            return None
+        default = config["defaultRetentionDays"]
+        return {**props, "retentionInDays": default if default in allowed else allowed[0]}
+    if days < config["minRetentionDays"]:
+        return {**props, "retentionInDays": allowed[0]}
     return None
 
 
 GUARDRAIL = Guardrail(
     name="aws-cloudwatch-loggroup-configure-retention",
-    description="CloudWatch log groups set a retention within the environment's bounds.",
+    description="CloudWatch log groups set a retention within the environment's bounds (at least a year by default, as AWS checks it).",
     severity="medium",
     resource_types=(LOG_GROUP,),
     remediation_steps="Set retentionInDays on the log group (ops-baseline: the logRetentionDays setting) to a CloudWatch Logs value within the bounds.",
@@ -51,8 +72,9 @@ GUARDRAIL = Guardrail(
     parameters=(
         Parameter(
             "minRetentionDays",
-            {"type": "number", "default": 1, "enum": list(LOG_RETENTION_DAYS)},
+            {"type": "number", "default": 365, "enum": list(LOG_RETENTION_DAYS)},
             "Shortest retention allowed, in days.",
+            AwsDefault(365, "CloudWatch.16; CW_LOGGROUP_RETENTION_PERIOD_CHECK MinRetentionTime"),
         ),
         Parameter(
             "maxRetentionDays",
@@ -63,11 +85,12 @@ GUARDRAIL = Guardrail(
             "allowNeverExpire",
             {"type": "boolean", "default": False},
             "Whether a log group may keep events forever (retention 0 or unset).",
+            AwsDefault(True, "CW_LOGGROUP_RETENTION_PERIOD_CHECK counts never-expire as compliant"),
         ),
         Parameter(
             "defaultRetentionDays",
-            {"type": "number", "default": 14, "enum": list(LOG_RETENTION_DAYS)},
-            "Retention set by the remediation when none is given.",
+            {"type": "number", "default": 365, "enum": list(LOG_RETENTION_DAYS)},
+            "Retention the remediation writes where none is set; when outside the bounds, the shortest accepted value within them.",
         ),
     ),
 )

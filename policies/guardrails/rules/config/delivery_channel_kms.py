@@ -1,8 +1,21 @@
 """AWS Config deliveries (snapshots, history) are encrypted with a customer-managed key."""
 
-from ...checks import require_set
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ...keys import key_in_use, key_problem
 from ...model import Guardrail, References
+from ...props import Props
 from ...tokens import CONFIG_DELIVERY_CHANNEL
+
+
+def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
+    # Without s3KmsKeyArn the bucket's own default encryption applies; AWS Config takes only a customer key here.
+    key = key_in_use(props, "s3KmsKeyArn", service="config", absent="none")
+    problem = key_problem("Config delivery channel", "s3KmsKeyArn", key)
+    if problem:
+        yield problem
+
 
 GUARDRAIL = Guardrail(
     name="aws-cfg-deliverychannel-configure-kms-key",
@@ -11,7 +24,6 @@ GUARDRAIL = Guardrail(
     resource_types=(CONFIG_DELIVERY_CHANNEL,),
     remediation_steps="Set s3KmsKeyArn to a customer-managed key whose policy lets config.amazonaws.com use it.",
     references=References(),
-    check=require_set(
-        "s3KmsKeyArn", message="Config delivery channel has no {paths}; encrypt deliveries with a customer-managed key."
-    ),
+    check=check,
+    resolves_references=True,
 )

@@ -3,12 +3,12 @@
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...model import Guardrail, Parameter, References, StackView, Violation
-from ...props import UNKNOWN
+from ...model import AwsDefault, Guardrail, Parameter, References, StackView, Undecided, Violation
+from ...props import UNKNOWN, Invalid, shown
 from ...tokens import CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER, CONFIG_RECORDER_STATUS
 
 
-def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation]:
+def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
     recorders = stack.of_type(CONFIG_RECORDER)
     if not recorders:
         if config["requireRecorder"]:
@@ -18,31 +18,41 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation]:
         return
     for recorder in recorders:
         where = f"AWS Config recorder {recorder.name!r}"
-        if recorder.props.get("recordingGroup.allSupported") is False:
+        undecided = []
+        all_supported = recorder.props.flag("recordingGroup.allSupported")
+        if all_supported is False or isinstance(all_supported, Invalid):
             yield Violation(
-                f"{where} does not record all supported resource types; set recordingGroup.allSupported true.",
+                f"{where} recordingGroup.allSupported is {shown(all_supported)}; set it true to record every supported resource type.",
                 recorder.urn,
             )
-        if config["isHomeRegion"] and recorder.props.get("recordingGroup.includeGlobalResourceTypes") not in (
-            True,
-            UNKNOWN,
-        ):
-            yield Violation(
-                f"{where} does not record global resource types (IAM) in the home region; set recordingGroup.includeGlobalResourceTypes true.",
-                recorder.urn,
-            )
-        name = recorder.props.get("name")
-        statuses = stack.attached(recorder, CONFIG_RECORDER_STATUS, "name", "name")
-        if statuses is not None:
-            if not statuses:
+        undecided += ["recordingGroup.allSupported"] if all_supported is UNKNOWN else []
+        if config["isHomeRegion"]:
+            global_types = recorder.props.flag("recordingGroup.includeGlobalResourceTypes")
+            if global_types is UNKNOWN:
+                undecided.append("recordingGroup.includeGlobalResourceTypes")
+            elif global_types is not True:
                 yield Violation(
-                    f"{where} has no recorder status, so it never starts; add a RecorderStatus with isEnabled true.",
+                    f"{where} recordingGroup.includeGlobalResourceTypes is {shown(global_types)}; set it true so the home region records global types (IAM).",
                     recorder.urn,
                 )
-            elif not any(s.props.get("isEnabled") in (True, UNKNOWN) for s in statuses):
+        statuses = stack.attached(recorder, (CONFIG_RECORDER_STATUS,), "name", "name")
+        if statuses is None:
+            undecided.append("its recorder status")
+        elif not statuses:
+            yield Violation(
+                f"{where} has no recorder status, so it never starts; add a RecorderStatus with isEnabled true.",
+                recorder.urn,
+            )
+        else:
+            enabled = [s.props.flag("isEnabled") for s in statuses]
+            if True not in enabled and UNKNOWN in enabled:
+                undecided.append("isEnabled of its recorder status")
+            elif True not in enabled:
                 yield Violation(f"{where} is stopped; set isEnabled true on its RecorderStatus.", recorder.urn)
-        if name is not UNKNOWN and not stack.of_type(CONFIG_DELIVERY_CHANNEL):
+        if not stack.of_type(CONFIG_DELIVERY_CHANNEL):
             yield Violation(f"{where} has no delivery channel; add one to an encrypted S3 bucket.", recorder.urn)
+        if undecided:
+            yield Undecided(f"{recorder.name}: {', '.join(undecided)} unknown until deploy", recorder.urn)
 
 
 GUARDRAIL = Guardrail(
@@ -59,6 +69,7 @@ GUARDRAIL = Guardrail(
             "requireRecorder",
             {"type": "boolean", "default": True},
             "Fail when the stack has no Config recorder at all.",
+            AwsDefault(True, "Config.1 fails when AWS Config is not recording"),
         ),
         Parameter(
             "isHomeRegion",

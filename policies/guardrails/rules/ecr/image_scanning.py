@@ -4,51 +4,67 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from ...model import ConfigRule, Guardrail, References, StackView, Violation
-from ...props import UNKNOWN, text
+from ...model import ConfigRule, Guardrail, References, StackView, Undecided, Violation
+from ...props import UNKNOWN, Invalid, contains_unknown, shown, text
 from ...tokens import ECR_REGISTRY_SCANNING, ECR_REPOSITORY
 
 COVERING_FREQUENCIES = ("SCAN_ON_PUSH", "CONTINUOUS_SCAN")
 
 
-def registry_filters(stack: StackView) -> list[str] | None:
-    """Wildcard filters of registry rules that scan on push or continuously; None if unknown."""
-    filters: list[str] = []
+@dataclass
+class RegistryRules:
+    filters: list[str] = field(default_factory=list)
+    """Repository-name wildcards of rules that scan on push or continuously."""
+    maybe_urns: set[str] = field(default_factory=set)
+    """Repositories a rule that is unknown until deploy was computed from (and so may cover)."""
+    maybe_all: bool = False
+    """A rule is unknown and was computed from nothing in the stack: it may cover anything."""
+
+
+def registry_rules(stack: StackView) -> RegistryRules:
+    found = RegistryRules()
     for registry in stack.of_type(ECR_REGISTRY_SCANNING):
-        rules = registry.props.items("rules")
-        if rules is UNKNOWN:
-            return None
-        for index in range(len(rules)):
-            frequency = registry.props.get(f"rules[{index}].scanFrequency")
-            repository_filters = registry.props.items(f"rules[{index}].repositoryFilters")
-            if UNKNOWN in (frequency, repository_filters):
-                return None
-            if frequency not in COVERING_FREQUENCIES:
+        rules = registry.props.plain("rules")
+        if contains_unknown(rules):
+            dependencies = registry.property_dependencies.get("rules", ())
+            found.maybe_urns.update(dependencies)
+            found.maybe_all = found.maybe_all or not dependencies
+            continue
+        for rule in rules if isinstance(rules, list) else ():
+            if not isinstance(rule, Mapping) or rule.get("scanFrequency") not in COVERING_FREQUENCIES:
                 continue
-            for position in range(len(repository_filters)):
-                pattern = registry.props.get(f"rules[{index}].repositoryFilters[{position}].filter")
-                if pattern is UNKNOWN:
-                    return None
+            for repository_filter in rule.get("repositoryFilters") or ():
+                pattern = repository_filter.get("filter") if isinstance(repository_filter, Mapping) else None
                 if text(pattern):
-                    filters.append(pattern)
-    return filters
+                    found.filters.append(pattern)
+    return found
 
 
-def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation]:
-    filters = registry_filters(stack)
+def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
+    registry = registry_rules(stack)
     for repository in stack.of_type(ECR_REPOSITORY):
-        scan_on_push = repository.props.get("imageScanningConfiguration.scanOnPush")
-        if scan_on_push is True or scan_on_push is UNKNOWN:
+        scan_on_push = repository.props.flag("imageScanningConfiguration.scanOnPush")
+        if scan_on_push is True:
             continue
-        name = repository.props.get("name")
-        if filters is None or name is UNKNOWN:
+        if scan_on_push is UNKNOWN:
+            yield Undecided(
+                f"{repository.name}: imageScanningConfiguration.scanOnPush is unknown until deploy", repository.urn
+            )
             continue
-        if text(name) and any(fnmatch.fnmatchcase(name, f) for f in filters):
+        name = repository.props.peek("name")
+        if text(name) and any(fnmatch.fnmatchcase(name, f) for f in registry.filters):
             continue
+        if registry.maybe_all or repository.urn in registry.maybe_urns or (name is UNKNOWN and registry.filters):
+            yield Undecided(
+                f"{repository.name}: whether a registry scanning rule covers it is unknown until deploy", repository.urn
+            )
+            continue
+        current = f" (scanOnPush is {shown(scan_on_push)})" if isinstance(scan_on_push, Invalid) else ""
         yield Violation(
-            f"ECR repository {repository.name!r} does not scan images on push and no registry scanning rule covers it; "
+            f"ECR repository {repository.name!r} does not scan images on push{current} and no registry scanning rule covers it; "
             "set imageScanningConfiguration.scanOnPush true.",
             repository.urn,
         )

@@ -5,32 +5,45 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...model import ConfigRule, Guardrail, Parameter, References
+from ...keys import key_in_use, key_problem
+from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
 from ...props import MISSING, UNKNOWN, Props, shown
 from ...tokens import ECR_REPOSITORY
 
+SETTING = "encryptionConfigurations[0]"
+
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
-    kind = props.get("encryptionConfigurations[0].encryptionType")
+    kind = props.get(f"{SETTING}.encryptionType")
+    wanted = "a KMS key" if config["allowAwsManagedKey"] else "a customer-managed KMS key"
     if kind is UNKNOWN:
         return
     if kind != "KMS":
-        yield f"ECR repository encryption is {'AES256 (the default)' if kind is MISSING else shown(kind)}; set encryptionConfigurations[0].encryptionType to KMS."
-    elif config["requireCustomerManagedKey"] and props.get("encryptionConfigurations[0].kmsKey") is MISSING:
-        yield "ECR repository uses the AWS managed key; set encryptionConfigurations[0].kmsKey to a customer-managed key."
+        current = "AES256 (the default)" if kind is MISSING else shown(kind)
+        yield f"ECR repository encryption is {current}; set {SETTING}.encryptionType to KMS with kmsKey {wanted} (this replaces the repository)."
+        return
+    # KMS without kmsKey (or with an empty one) encrypts with the AWS-managed aws/ecr key.
+    key = key_in_use(props, f"{SETTING}.kmsKey", service="ecr", absent="aws-managed")
+    problem = key_problem("ECR repository", f"{SETTING}.kmsKey", key, allow_aws_managed=config["allowAwsManagedKey"])
+    if problem:
+        yield problem
 
 
 GUARDRAIL = Guardrail(
     name="aws-ecr-repository-configure-kms-encryption",
-    description="ECR repositories encrypt images with KMS (a customer-managed key where required).",
+    description="ECR repositories encrypt images with a customer-managed KMS key (the AWS-managed aws/ecr key only where allowed).",
     severity="medium",
     resource_types=(ECR_REPOSITORY,),
     remediation_steps="Set encryptionConfigurations = [{encryptionType: KMS, kmsKey: <customer key ARN>}]; this replaces the repository.",
     references=References(config_rule=ConfigRule("ECR_REPOSITORY_CMK_ENCRYPTION_ENABLED"), checkov=("CKV_AWS_136",)),
     check=check,
+    resolves_references=True,
     parameters=(
         Parameter(
-            "requireCustomerManagedKey", {"type": "boolean", "default": True}, "Reject the AWS managed aws/ecr key."
+            "allowAwsManagedKey",
+            {"type": "boolean", "default": False},
+            "Accept the AWS-managed aws/ecr key (encryptionType KMS without kmsKey).",
+            AwsDefault(False, "ECR_REPOSITORY_CMK_ENCRYPTION_ENABLED"),
         ),
     ),
 )

@@ -1,4 +1,4 @@
-"""No key skips the policy lockout safety check."""
+"""No key or key policy skips the policy lockout safety check."""
 
 from __future__ import annotations
 
@@ -6,20 +6,21 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...model import Guardrail, References
-from ...props import Props
-from ...tokens import KMS_KEY
+from ...props import Invalid, Props
+from ...tokens import KMS_EXTERNAL_KEY, KMS_KEY, KMS_KEY_POLICY, KMS_REPLICA_EXTERNAL_KEY, KMS_REPLICA_KEY
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
-    if props.get("bypassPolicyLockoutSafetyCheck") is True:
-        yield "KMS key sets bypassPolicyLockoutSafetyCheck; a bad key policy could make the key unmanageable. Remove it."
+    bypass = props.flag("bypassPolicyLockoutSafetyCheck")
+    if bypass is True or isinstance(bypass, Invalid):
+        yield f"bypassPolicyLockoutSafetyCheck is {'true' if bypass is True else bypass}; a bad key policy could make the key unmanageable. Remove it."
 
 
 GUARDRAIL = Guardrail(
     name="aws-kms-key-disallow-bypass-policy-lockout-safety-check",
-    description="KMS keys never bypass the key policy lockout safety check.",
+    description="KMS keys and key policies never bypass the key policy lockout safety check.",
     severity="critical",
-    resource_types=(KMS_KEY,),
+    resource_types=(KMS_KEY, KMS_KEY_POLICY, KMS_REPLICA_KEY, KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY),
     remediation_steps="Remove bypassPolicyLockoutSafetyCheck and keep a statement that lets the account administer the key.",
     references=References(),
     check=check,

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...model import ConfigRule, Guardrail, References
-from ...props import MISSING, UNKNOWN, Props
+from ...props import MISSING, UNKNOWN, Props, shown
 from ...tokens import KMS_KEY
 
 
@@ -14,8 +14,12 @@ def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
     spec = props.get("customerMasterKeySpec")
     if spec is UNKNOWN or spec not in (MISSING, "SYMMETRIC_DEFAULT"):
         return  # AWS rotates only symmetric encryption keys
-    if props.get("enableKeyRotation") not in (True, UNKNOWN):
-        yield "KMS key does not rotate; set enableKeyRotation true."
+    custom_store = props.get("customKeyStoreId")
+    if custom_store is UNKNOWN or custom_store not in (MISSING, ""):
+        return  # nor keys in a custom (CloudHSM or external) key store
+    rotation = props.flag("enableKeyRotation")
+    if rotation is not True and rotation is not UNKNOWN:
+        yield f"KMS key enableKeyRotation is {shown(rotation)}; set it true."
 
 
 GUARDRAIL = Guardrail(
@@ -25,7 +29,10 @@ GUARDRAIL = Guardrail(
     resource_types=(KMS_KEY,),
     remediation_steps="Set enableKeyRotation = true (optionally rotationPeriodInDays).",
     references=References(
-        config_rule=ConfigRule("CMK_BACKING_KEY_ROTATION_ENABLED"), security_hub=("KMS.4",), checkov=("CKV_AWS_7",)
+        config_rule=ConfigRule("CMK_BACKING_KEY_ROTATION_ENABLED"),
+        cis=("3.8",),
+        security_hub=("KMS.4",),
+        checkov=("CKV_AWS_7",),
     ),
     check=check,
 )

@@ -5,24 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...model import ConfigRule, Guardrail, Parameter, References
-from ...props import MISSING, Props, text
+from ...keys import key_in_use, key_problem
+from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
+from ...props import Props
 from ...tokens import SNS_TOPIC
-
-AWS_MANAGED = "alias/aws/sns"
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
-    key = props.get("kmsMasterKeyId")
-    if key is MISSING or key == "":
-        yield "SNS topic has no kmsMasterKeyId; encrypt it with a customer-managed KMS key."
-    elif text(key) and key.endswith(AWS_MANAGED) and not config["allowAwsManagedKey"]:
-        yield f"SNS topic uses the AWS managed key {AWS_MANAGED}; use a customer-managed key (CloudWatch alarms cannot publish to topics encrypted with it)."
+    key = key_in_use(props, "kmsMasterKeyId", service="sns", absent="none")
+    problem = key_problem(
+        "SNS topic",
+        "kmsMasterKeyId",
+        key,
+        allow_aws_managed=config["allowAwsManagedKey"],
+        note=" CloudWatch alarms cannot publish to a topic encrypted with aws/sns.",
+    )
+    if problem:
+        yield problem
 
 
 GUARDRAIL = Guardrail(
     name="aws-sns-topic-configure-kms-key",
-    description="SNS topics are encrypted with a customer-managed KMS key (alias/aws/sns only where allowed).",
+    description="SNS topics are encrypted with a customer-managed KMS key (the AWS-managed aws/sns key only where allowed).",
     severity="medium",
     resource_types=(SNS_TOPIC,),
     remediation_steps="Set kmsMasterKeyId to a customer-managed key whose policy lets sns.amazonaws.com and cloudwatch.amazonaws.com of this account use it.",
@@ -30,9 +34,13 @@ GUARDRAIL = Guardrail(
         config_rule=ConfigRule("SNS_ENCRYPTED_KMS"), security_hub=("SNS.1",), checkov=("CKV_AWS_26",)
     ),
     check=check,
+    resolves_references=True,
     parameters=(
         Parameter(
-            "allowAwsManagedKey", {"type": "boolean", "default": False}, "Accept the AWS managed alias/aws/sns key."
+            "allowAwsManagedKey",
+            {"type": "boolean", "default": False},
+            "Accept the AWS-managed aws/sns key.",
+            AwsDefault(True, "SNS.1 / SNS_ENCRYPTED_KMS pass with any KMS key"),
         ),
     ),
 )

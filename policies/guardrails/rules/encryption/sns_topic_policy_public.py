@@ -2,50 +2,47 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...model import Guardrail, References
-from ...props import Props, text
+from ...documents import DocumentError, exposure, read_document
+from ...model import Guardrail, Parameter, References
+from ...props import MISSING, UNKNOWN, Props
 from ...tokens import SNS_TOPIC, SNS_TOPIC_POLICY
 
 
-def open_statements(document: Any) -> list[str]:
-    """Sids of Allow statements with a `*` principal and no condition."""
-    statements = document.get("Statement", []) if isinstance(document, dict) else []
-    if isinstance(statements, dict):
-        statements = [statements]
-    found = []
-    for index, statement in enumerate(s for s in statements if isinstance(s, dict)):
-        principal = statement.get("Principal")
-        wildcard = principal == "*" or (
-            isinstance(principal, dict) and "*" in (principal.get("AWS"), principal.get("Service"))
-        )
-        if statement.get("Effect") == "Allow" and wildcard and not statement.get("Condition"):
-            found.append(str(statement.get("Sid", f"#{index}")))
-    return found
-
-
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
-    policy = text(props.get("policy"))
-    if not policy:
+    policy = props.plain("policy")
+    if policy in (MISSING, UNKNOWN, ""):
         return
     try:
-        document = json.loads(policy)
-    except ValueError:
-        yield "Topic policy is not valid JSON."
+        document = read_document(policy)
+    except DocumentError as error:
+        yield f"Topic policy {error}."
         return
-    for sid in open_statements(document):
-        yield f"Topic policy statement {sid} allows any principal ('*') without a condition; scope it with aws:SourceAccount or aws:SourceArn."
+    found = exposure(document, scope_services=not config["allowUnscopedServicePrincipals"])
+    for grant in found.grants:
+        yield (
+            f"Topic policy statement {grant.statement} lets {grant.who} use the topic without a condition on who calls; "
+            "scope it with aws:SourceAccount, aws:SourceArn or aws:PrincipalOrgID."
+        )
+    if found.undecided:
+        props.undecided(f"policy statements {', '.join(found.undecided)}")
 
 
 GUARDRAIL = Guardrail(
     name="aws-sns-topicpolicy-disallow-public-access",
-    description="SNS topic policies do not allow any principal without a condition.",
+    description="SNS topic policies let in only named principals, or callers pinned by a condition on their account, organization or source.",
     severity="critical",
     resource_types=(SNS_TOPIC, SNS_TOPIC_POLICY),
     remediation_steps="Name the principals (account root, service principals) and add aws:SourceAccount / aws:SourceArn conditions.",
     references=References(checkov=("CKV_AWS_169",)),
     check=check,
+    parameters=(
+        Parameter(
+            "allowUnscopedServicePrincipals",
+            {"type": "boolean", "default": False},
+            "Accept a service principal (e.g. events.amazonaws.com) without aws:SourceAccount or aws:SourceArn, which lets that service act for any account.",
+        ),
+    ),
 )

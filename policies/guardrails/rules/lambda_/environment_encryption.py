@@ -3,7 +3,8 @@
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...model import Guardrail, References
+from ...keys import key_in_use, key_problem
+from ...model import Guardrail, Parameter, References
 from ...props import MISSING, UNKNOWN, Props
 from ...tokens import LAMBDA_FUNCTION
 
@@ -12,8 +13,13 @@ def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
     variables = props.get("environment.variables")
     if variables in (MISSING, UNKNOWN) or (isinstance(variables, Mapping) and not variables):
         return
-    if props.get("kmsKeyArn") in (MISSING, ""):
-        yield "Lambda function has environment variables but no kmsKeyArn; encrypt them with a customer-managed key."
+    # Without kmsKeyArn, Lambda encrypts environment variables with the AWS-managed aws/lambda key.
+    key = key_in_use(props, "kmsKeyArn", service="lambda", absent="aws-managed")
+    problem = key_problem(
+        "Lambda function environment", "kmsKeyArn", key, allow_aws_managed=config["allowAwsManagedKey"]
+    )
+    if problem:
+        yield problem
 
 
 GUARDRAIL = Guardrail(
@@ -24,4 +30,12 @@ GUARDRAIL = Guardrail(
     remediation_steps="Set kmsKeyArn on the function and allow kms:Decrypt on that key in its role.",
     references=References(checkov=("CKV_AWS_173",)),
     check=check,
+    resolves_references=True,
+    parameters=(
+        Parameter(
+            "allowAwsManagedKey",
+            {"type": "boolean", "default": False},
+            "Accept the AWS-managed aws/lambda key (what a function without kmsKeyArn uses).",
+        ),
+    ),
 )

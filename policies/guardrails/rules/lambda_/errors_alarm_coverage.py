@@ -4,48 +4,65 @@ import fnmatch
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...model import Guardrail, Parameter, References, StackResource, StackView, Violation
+from ...model import Guardrail, Parameter, References, StackResource, StackView, Undecided, Violation
 from ...props import UNKNOWN, text
 from ...tokens import LAMBDA_FUNCTION, METRIC_ALARM
 
 
-def watches_errors(alarm: StackResource, function: StackResource, function_name: Any) -> bool | None:
-    """Whether the alarm watches the function's Errors metric (plain or inside metric math)."""
+def _points_at(stack: StackView, alarm: StackResource, prop: str, function: StackResource) -> Any:
+    """For a value unknown until deploy: True when computed from this function, False when
+    computed from other functions only, else UNKNOWN."""
+    sources = alarm.property_dependencies.get(prop, ())
+    if function.urn in sources:
+        return True
+    others = [urn for urn in sources if stack.types_by_urn.get(urn, ("", ""))[0] == LAMBDA_FUNCTION]
+    return False if others else UNKNOWN
+
+
+def watches_errors(stack: StackView, alarm: StackResource, function: StackResource, function_name: Any) -> Any:
+    """Whether the alarm watches the function's Errors metric (plain or inside metric math):
+    True, False or UNKNOWN."""
     props = alarm.props
-    metrics = [("", props.get("namespace"), props.get("metricName"))]
-    queries = props.items("metricQueries")
+    queries = props.count("metricQueries")
     if queries is UNKNOWN:
-        return None
-    metrics += [
-        (
-            f"metricQueries[{i}].metric.",
-            props.get(f"metricQueries[{i}].metric.namespace"),
-            props.get(f"metricQueries[{i}].metric.metricName"),
-        )
-        for i in range(len(queries))
-    ]
-    for prefix, namespace, metric in metrics:
+        return _points_at(stack, alarm, "metricQueries", function)
+    metrics = [("", "dimensions")] + [(f"metricQueries[{i}].metric.", "metricQueries") for i in range(queries)]
+    verdict: Any = False
+    for prefix, top_level_prop in metrics:
+        namespace, metric = props.peek(f"{prefix}namespace"), props.peek(f"{prefix}metricName")
+        if UNKNOWN in (namespace, metric):
+            verdict = UNKNOWN
+            continue
         if (namespace, metric) != ("AWS/Lambda", "Errors"):
             continue
-        dimension = props.get(f"{prefix}dimensions.FunctionName")
-        top_level_prop = "metricQueries" if prefix else "dimensions"
         if function.urn in alarm.property_dependencies.get(top_level_prop, ()):
             return True
-        if dimension is UNKNOWN or function_name is UNKNOWN:
-            return None
-        if dimension == function_name:
+        dimension = props.peek(f"{prefix}dimensions.FunctionName")
+        if dimension is UNKNOWN:
+            found = _points_at(stack, alarm, top_level_prop, function)
+        elif function_name is UNKNOWN:
+            found = UNKNOWN
+        else:
+            found = dimension == function_name
+        if found is True:
             return True
-    return False
+        verdict = UNKNOWN if found is UNKNOWN else verdict
+    return verdict
 
 
-def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation]:
+def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
     alarms = stack.of_type(METRIC_ALARM)
     for function in stack.of_type(LAMBDA_FUNCTION):
-        name = function.props.get("name")
+        name = function.props.peek("name")
         if text(name) and any(fnmatch.fnmatchcase(name, p) for p in config["exemptFunctionPatterns"]):
             continue
-        verdicts = [watches_errors(alarm, function, name) for alarm in alarms]
-        if True in verdicts or None in verdicts:
+        verdicts = [watches_errors(stack, alarm, function, name) for alarm in alarms]
+        if True in verdicts:
+            continue
+        if UNKNOWN in verdicts:
+            yield Undecided(
+                f"{function.name}: whether an alarm watches its Errors is unknown until deploy", function.urn
+            )
             continue
         yield Violation(
             f"Lambda function {function.name!r} has no Errors alarm; add one (AWS/Lambda Errors, FunctionName dimension) to the alerting topic.",

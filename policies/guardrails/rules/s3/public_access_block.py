@@ -3,29 +3,34 @@
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...model import ConfigRule, Guardrail, References, StackView, Violation
+from ...model import ConfigRule, Guardrail, References, StackView, Undecided, Violation
 from ...props import UNKNOWN
-from ...tokens import S3_BUCKET, S3_BUCKET_PAB
+from .buckets import BUCKETS, PUBLIC_ACCESS_BLOCKS, settings_of, undecided_reason
 
 FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 
 
-def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation]:
-    for bucket in stack.of_type(S3_BUCKET):
-        blocks = stack.attached(bucket, S3_BUCKET_PAB, "bucket", "bucket")
+def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
+    for bucket in stack.of_type(*BUCKETS):
+        blocks = settings_of(stack, bucket, PUBLIC_ACCESS_BLOCKS)
         if blocks is None:
+            yield Undecided(undecided_reason(bucket, "public access block"), bucket.urn)
             continue
         if not blocks:
             yield Violation(
                 f"S3 bucket {bucket.name!r} has no public access block; add one with all four flags true.", bucket.urn
             )
             continue
-        off = [flag for flag in FLAGS if all(b.props.get(flag) not in (True, UNKNOWN) for b in blocks)]
+        # A flag counts only when every block of the bucket sets it (the last one applied wins).
+        values = {flag: [b.props.flag(flag) for b in blocks] for flag in FLAGS}
+        off = [flag for flag, found in values.items() if any(v is not True and v is not UNKNOWN for v in found)]
         if off:
             yield Violation(
                 f"S3 bucket {bucket.name!r} public access block leaves {', '.join(off)} off; set all four flags true.",
                 bucket.urn,
             )
+        elif any(UNKNOWN in found for found in values.values()):
+            yield Undecided(f"{bucket.name}: a public access block flag is unknown until deploy", bucket.urn)
 
 
 GUARDRAIL = Guardrail(
@@ -33,7 +38,7 @@ GUARDRAIL = Guardrail(
     description="Every S3 bucket has a public access block with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets.",
     severity="critical",
     kind="stack",
-    resource_types=(S3_BUCKET, S3_BUCKET_PAB),
+    resource_types=(*BUCKETS, *PUBLIC_ACCESS_BLOCKS),
     remediation_steps="Add aws.s3.BucketPublicAccessBlock(bucket=<bucket>.id) with all four flags true.",
     references=References(
         config_rule=ConfigRule("S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED"),

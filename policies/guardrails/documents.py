@@ -1,0 +1,274 @@
+"""Resource policies (topic, bucket, queue, key, repository) judged as AWS evaluates who they let in.
+
+A statement opens a resource when it is an Allow whose principal reaches beyond named principals:
+`*` in any form (`"*"`, `{"AWS": "*"}`, a `*` among account ARNs), a `NotPrincipal`, an identity
+provider's users, or (where the rule asks) a service principal, which any account's use of that
+service matches. It stays closed when one of its conditions pins the caller with a concrete value:
+the calling or source account, organization, ARN, VPC or VPC endpoint, a narrow IP range, or a user
+id. A condition that can be met without those keys (`...IfExists`, `ForAllValues:`, the negated
+operators) or with any value (`*` in a pattern, a policy variable) pins nothing, and neither does a
+key the caller controls, such as `aws:SecureTransport`. Deny statements grant nothing.
+
+Element names, condition operators and keys are read case-insensitively: AWS rejects spellings it
+does not accept, so reading them leniently can only make a verdict stricter.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .props import MISSING, UNKNOWN
+
+_WILDCARD = re.compile(r"[*?]")
+
+_CALLER_KEYS = {
+    "aws:sourceaccount": "account",
+    "aws:sourceowner": "account",
+    "aws:principalaccount": "account",
+    "kms:calleraccount": "account",
+    "s3:dataaccesspointaccount": "account",
+    "aws:sourcearn": "arn",
+    "aws:principalarn": "arn",
+    "s3:dataaccesspointarn": "arn",
+    "aws:principalorgid": "exact",
+    "aws:sourceorgid": "exact",
+    "aws:sourcevpc": "exact",
+    "aws:sourcevpce": "exact",
+    "aws:principalorgpaths": "org-path",
+    "aws:sourceorgpaths": "org-path",
+    "aws:sourceip": "ip",
+    "aws:userid": "user-id",
+}
+"""Condition keys that say who is calling, and how a value of each must look to pin the caller."""
+
+_EXACT_OPERATORS = ("stringequals", "stringequalsignorecase")
+_PATTERN_OPERATORS = ("stringlike", "arnlike", "arnequals")
+_IP_OPERATORS = ("ipaddress",)
+_NARROWEST_OPEN_PREFIX = {4: 8, 6: 32}
+"""An IP condition pins the caller only with ranges at least this narrow (/8 for IPv4, /32 for IPv6)."""
+
+
+class DocumentError(ValueError):
+    """The policy is not a JSON object with statements."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """An Allow statement that lets in more than named principals, without pinning the caller."""
+
+    statement: str
+    """The statement's Sid, or `#<index>`."""
+    who: str
+
+
+@dataclass(frozen=True)
+class Exposure:
+    grants: tuple[Grant, ...]
+    undecided: tuple[str, ...]
+    """Statements whose verdict depends on a value unknown until deploy."""
+
+
+def read_document(value: Any) -> Mapping[str, Any]:
+    """A policy given as a JSON string or as an object; DocumentError for anything else."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as error:
+            raise DocumentError(f"is not valid JSON ({error})") from None
+    if not isinstance(value, Mapping):
+        raise DocumentError(f"is a JSON {type(value).__name__}, not an object with a Statement list")
+    return value
+
+
+def exposure(document: Mapping[str, Any], *, scope_services: bool) -> Exposure:
+    """Which Allow statements let in more than named principals without pinning the caller.
+
+    `scope_services`: a service principal counts as open unless a condition pins the source
+    account or resource (the confused-deputy rule for resources that services write to).
+    """
+    grants: list[Grant] = []
+    undecided: list[str] = []
+    statements = _get(document, "Statement")
+    if statements is UNKNOWN:
+        return Exposure((), ("Statement",))
+    if isinstance(statements, Mapping):
+        statements = [statements]
+    if not isinstance(statements, list):
+        return Exposure((), ())
+    for index, statement in enumerate(statements):
+        label = f"#{index}"
+        if statement is UNKNOWN:
+            undecided.append(label)
+            continue
+        if not isinstance(statement, Mapping):
+            continue
+        sid = _get(statement, "Sid")
+        label = str(sid) if isinstance(sid, str) and sid else label
+        verdict = _statement_exposure(statement, scope_services)
+        if verdict is UNKNOWN:
+            undecided.append(label)
+        elif verdict:
+            grants.append(Grant(label, verdict))
+    return Exposure(tuple(grants), tuple(undecided))
+
+
+def _statement_exposure(statement: Mapping[str, Any], scope_services: bool) -> Any:
+    """Who the statement opens the resource to ('' when nobody beyond named principals), or UNKNOWN."""
+    effect = _get(statement, "Effect")
+    if effect is UNKNOWN:
+        return UNKNOWN
+    if not isinstance(effect, str) or effect.lower() != "allow":
+        return ""
+    audience = _audience(statement, scope_services)
+    if not audience:
+        return audience
+    scope = caller_scope(_get(statement, "Condition"))
+    if scope is True:
+        return ""
+    if scope is UNKNOWN or audience is UNKNOWN:
+        return UNKNOWN
+    return audience
+
+
+def _audience(statement: Mapping[str, Any], scope_services: bool) -> Any:
+    not_principal = _get(statement, "NotPrincipal")
+    if not_principal is UNKNOWN:
+        return UNKNOWN
+    if not_principal is not MISSING:
+        return "everyone except its NotPrincipal"
+    principal = _get(statement, "Principal")
+    if principal is UNKNOWN:
+        return UNKNOWN
+    found = []
+    unknown = False
+    for kind, name in _principals(principal):
+        if name is UNKNOWN:
+            unknown = True
+        elif not isinstance(name, str) or "*" in name or "?" in name:
+            return "any principal ('*')"
+        elif kind == "federated":
+            found.append(f"any user of the identity provider {name}")
+        elif kind == "service" and scope_services:
+            found.append(f"any account's {name}")
+    if found:
+        return "; ".join(found)
+    return UNKNOWN if unknown else ""
+
+
+def _principals(principal: Any) -> Iterator[tuple[str, Any]]:
+    """(kind, value) for every principal named: kind is aws, service, federated or canonicaluser."""
+    if principal is MISSING:
+        return
+    if isinstance(principal, str):
+        yield "aws", principal
+    elif isinstance(principal, Mapping):
+        for key, values in principal.items():
+            kind = str(key).lower()
+            for value in values if isinstance(values, list) else [values]:
+                yield kind, value
+    elif isinstance(principal, list):
+        for value in principal:
+            yield "aws", value
+    else:
+        yield "aws", principal
+
+
+def caller_scope(conditions: Any) -> Any:
+    """True when some condition pins the caller with concrete values, UNKNOWN when that depends on
+    an unknown value, else False. Conditions of one statement must all hold, so one suffices."""
+    if conditions is UNKNOWN:
+        return UNKNOWN
+    if not isinstance(conditions, Mapping):
+        return False
+    undecided = False
+    for operator, entries in conditions.items():
+        if entries is UNKNOWN:
+            undecided = True
+            continue
+        if not isinstance(entries, Mapping):
+            continue
+        for key, values in entries.items():
+            pinned = _pins_caller(str(operator), str(key), values)
+            if pinned is True:
+                return True
+            undecided = undecided or pinned is UNKNOWN
+    return UNKNOWN if undecided else False
+
+
+def _pins_caller(operator: str, key: str, values: Any) -> Any:
+    operator = operator.lower()
+    if operator.startswith("forallvalues:") or operator.endswith("ifexists"):
+        return False  # both hold for a request without the key, e.g. a direct call
+    operator = operator.removeprefix("foranyvalue:")
+    kind = _CALLER_KEYS.get(key.lower()) or ("claim" if _is_provider_claim(key) else None)
+    if kind is None or operator not in (*_EXACT_OPERATORS, *_PATTERN_OPERATORS, *_IP_OPERATORS):
+        return False
+    if values is UNKNOWN:
+        return UNKNOWN
+    unknown = False
+    for value in values if isinstance(values, list) else [values]:
+        if value is UNKNOWN:
+            unknown = True
+        elif not _concrete(operator, kind, _as_text(value)):
+            return False  # values are alternatives: one open value opens the statement
+    return UNKNOWN if unknown else True
+
+
+def _concrete(operator: str, kind: str, value: str | None) -> bool:
+    if value is None or "${" in value:
+        return False  # a policy variable matches whatever the request carries
+    if kind == "ip":
+        return operator in _IP_OPERATORS and _narrow_network(value)
+    if operator in _IP_OPERATORS:
+        return False
+    if operator in _EXACT_OPERATORS:
+        return True  # exact match: '*' is a literal character here
+    if not _WILDCARD.search(value):
+        return True
+    if kind == "arn":
+        parts = value.split(":", 5)
+        return len(parts) == 6 and re.fullmatch(r"\d{12}", parts[4]) is not None
+    if kind == "org-path":
+        return re.fullmatch(r"o-[a-z0-9]+/[^*?]*.*", value) is not None
+    if kind == "user-id":
+        return re.fullmatch(r"[A-Za-z0-9]+:\*", value) is not None
+    if kind == "claim":
+        first = _WILDCARD.search(value)
+        return first is not None and "/" in value[: first.start()]
+    return False
+
+
+def _narrow_network(value: str) -> bool:
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return False
+    return network.prefixlen >= _NARROWEST_OPEN_PREFIX[network.version]
+
+
+def _is_provider_claim(key: str) -> bool:
+    """`accounts.google.com:aud`, `token.actions.githubusercontent.com:sub`: a web identity claim."""
+    provider, _, claim = key.partition(":")
+    return bool(claim) and "." in provider
+
+
+def _as_text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return value if isinstance(value, str) else None
+
+
+def _get(element: Mapping[str, Any], name: str) -> Any:
+    """A policy element by name, case-insensitively; MISSING when absent."""
+    wanted = name.lower()
+    for key, value in element.items():
+        if str(key).lower() == wanted:
+            return MISSING if value is None else value
+    return MISSING
