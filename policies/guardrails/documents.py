@@ -125,8 +125,8 @@ def _statement_exposure(statement: Mapping[str, Any], scope_services: bool) -> A
     if not isinstance(effect, str) or effect.lower() != "allow":
         return ""
     audience = _audience(statement, scope_services)
-    if not audience:
-        return audience
+    if audience == "":
+        return ""
     scope = caller_scope(_get(statement, "Condition"))
     if scope is True:
         return ""
@@ -232,7 +232,7 @@ def _concrete(operator: str, kind: str, value: str | None) -> bool:
         return True
     if kind == "arn":
         parts = value.split(":", 5)
-        return len(parts) == 6 and re.fullmatch(r"\d{12}", parts[4]) is not None
+        return len(parts) == 6 and bool(parts[4]) and not _WILDCARD.search(parts[4])
     if kind == "org-path":
         return re.fullmatch(r"o-[a-z0-9]+/[^*?]*.*", value) is not None
     if kind == "user-id":
