@@ -207,7 +207,4 @@ def test_cis_filters_on_a_new_log_group_named_by_a_literal_arn():
     outcome = run_stack(
         "aws-cloudtrail-trail-configure-cis-metric-alarms", [trail, GROUP], {"controls": ["CloudWatch.1"]}
     )
-    assert (
-        outcome.violations[0].startswith("CloudWatch.1 (")
-        and "log group 'group'" in outcome.violations[0]
-    )
+    assert outcome.violations[0].startswith("CloudWatch.1 (") and "log group 'group'" in outcome.violations[0]

@@ -726,3 +726,45 @@ def test_retention_remediation_writes_only_values_that_pass(props, config, writt
         return
     assert fixed == {"name": "/aws/lambda/fn", **props, "retentionInDays": written}
     assert run_resource(RETENTION, t.LOG_GROUP, fixed, config).violations == []
+
+
+def as_provider_string(value):
+    """The string a program in another language (or the offline engine's raw inputs) may send."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+TYPED_CASES = [
+    (policy, case_id, changes, config)
+    for policy, case_id, changes, config, expected in CASES
+    if changes
+    and "cannot read" not in (expected or "")
+    and all(isinstance(v, (bool, float, int)) for v in changes.values())
+    and all(not isinstance(v, float) or v.is_integer() for v in changes.values())
+]
+
+
+@pytest.mark.parametrize(
+    ("policy", "changes", "config"), [pytest.param(p, ch, cfg, id=f"{p}:{cid}") for p, cid, ch, cfg in TYPED_CASES]
+)
+def test_strings_are_judged_like_the_values_the_provider_coerces_them_to(policy, changes, config):
+    type_, props = BASELINES[policy]
+    typed = run_resource(policy, type_, changed(props, **changes), config)
+    stringly = run_resource(
+        policy, type_, changed(props, **{k: as_provider_string(v) for k, v in changes.items()}), config
+    )
+    assert stringly.violations == typed.violations
+
+
+LOCKOUT = "aws-kms-key-disallow-bypass-policy-lockout-safety-check"
+
+
+@pytest.mark.parametrize(
+    "type_", [t.KMS_KEY, t.KMS_KEY_POLICY, t.KMS_REPLICA_KEY, t.KMS_EXTERNAL_KEY, t.KMS_REPLICA_EXTERNAL_KEY]
+)
+def test_no_spelling_of_a_key_policy_bypasses_the_lockout_check(type_):
+    outcome = run_resource(LOCKOUT, type_, {"policy": "{}", "bypassPolicyLockoutSafetyCheck": True})
+    assert outcome.violations == [
+        "bypassPolicyLockoutSafetyCheck is true; a bad key policy could make the key unmanageable. Remove it."
+    ]

@@ -411,3 +411,248 @@ def test_alarm_without_actions_is_unchecked_while_a_composite_rule_is_unknown():
     )
     assert outcome.violations == []
     assert outcome.unchecked
+
+
+def named_composite(name, rule, **props):
+    return Res(t.COMPOSITE_ALARM, name, {"alarmName": name, "alarmRule": rule, **NOTIFYING, **props})
+
+
+SILENT = {"alarmActions": [], "okActions": []}
+
+
+@pytest.mark.parametrize(
+    ("resources", "expected"),
+    [
+        pytest.param(
+            [alarm("fn-errors", **SILENT), named_composite("c", 'NOT ALARM("fn-errors")')],
+            "composite 'c' names it, but its rule cannot raise on it",
+            id="only-under-not",
+        ),
+        pytest.param(
+            [alarm("fn-errors", **SILENT), named_composite("c", "ALARM(fn-errors) AND FALSE")],
+            "composite 'c' names it, but its rule cannot raise on it",
+            id="and-false",
+        ),
+        pytest.param(
+            [alarm("fn-errors", **SILENT), named_composite("c", "ALARM(fn-errors) OR TRUE")],
+            "cannot raise on it",
+            id="or-true-is-always-in-alarm",
+        ),
+        pytest.param(
+            [alarm("fn-errors", **SILENT), named_composite("c", "OK(fn-errors)")],
+            "cannot raise on it",
+            id="ok-state",
+        ),
+        pytest.param(
+            [alarm("fn-errors", **SILENT), named_composite("c", "NOT OK(fn-errors)")],
+            None,
+            id="leaving-ok-raises",
+        ),
+        pytest.param(
+            [
+                alarm("fn-errors", **SILENT),
+                named_composite("c", 'ALARM("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:fn-errors")'),
+            ],
+            None,
+            id="named-by-arn",
+        ),
+        pytest.param(
+            [
+                alarm("fn-errors", **SILENT),
+                named_composite("inner", "ALARM(fn-errors)", **SILENT),
+                named_composite("outer", "ALARM(inner) OR ALARM(other)"),
+            ],
+            None,
+            id="through-a-silent-composite",
+        ),
+        pytest.param(
+            [
+                alarm("fn-errors", **SILENT),
+                named_composite("inner", "ALARM(fn-errors)", **SILENT),
+                named_composite("outer", "NOT ALARM(inner)"),
+            ],
+            "no alarmActions",
+            id="silent-composite-under-not",
+        ),
+        pytest.param(
+            [alarm("fn-errors", **SILENT), named_composite("c", "ALARM(fn-errors) AND ALARM(fn-throttles)")],
+            None,
+            id="and-of-two-children",
+        ),
+        pytest.param(
+            [alarm("fn-errors", **SILENT), named_composite("c", "ALARM(fn-errors")],
+            "alarmRule is not valid AlarmRule syntax",
+            id="invalid-rule",
+        ),
+        pytest.param(
+            [
+                alarm("fn-errors", **SILENT),
+                named_composite("a", "ALARM(b)", **SILENT),
+                named_composite("b", "ALARM(a)", **SILENT),
+            ],
+            "no alarmActions",
+            id="cycle-of-silent-composites",
+        ),
+    ],
+)
+def test_composite_coverage_follows_the_alarm_rule(resources, expected):
+    outcome = run_stack("aws-cloudwatch-alarm-configure-actions", resources)
+    if expected is None:
+        assert outcome.violations == [] and outcome.unchecked is None
+    else:
+        assert any(expected in v for v in outcome.violations), outcome.violations
+
+
+def test_an_unknown_rule_leaves_undecided_only_the_alarms_it_was_computed_from():
+    resources = [
+        alarm("fn-errors", **SILENT),
+        alarm("fn-throttles", **SILENT),
+        Res(
+            t.COMPOSITE_ALARM, "c", {"alarmName": "c", "alarmRule": UNKNOWN, **NOTIFYING}, {"alarmRule": ("fn-errors",)}
+        ),
+    ]
+    outcome = run_stack("aws-cloudwatch-alarm-configure-actions", resources)
+    assert outcome.violations == [
+        "fn-throttles: Alarm has no alarmActions; add the alerting topic so the ALARM state notifies someone."
+    ]
+    assert outcome.unchecked == "fn-errors: whether a notifying composite alarm covers it is unknown until deploy"
+
+
+def test_with_no_composite_an_unknown_alarm_name_does_not_matter():
+    unnamed = Res(t.METRIC_ALARM, "fn-errors", {"name": UNKNOWN, "metricName": "Errors", **SILENT})
+    outcome = run_stack("aws-cloudwatch-alarm-configure-actions", [unnamed])
+    assert len(outcome.violations) == 1 and outcome.unchecked is None
+
+
+def test_an_unknown_action_list_is_undecided():
+    outcome = run_stack("aws-cloudwatch-alarm-configure-actions", [alarm("fn-errors", alarmActions=UNKNOWN)])
+    assert outcome.violations == []
+    assert outcome.unchecked == "fn-errors: its actions are unknown until deploy"
+
+
+def test_actions_enabled_is_read_like_the_provider():
+    assert run_stack("aws-cloudwatch-alarm-configure-actions", [alarm("fn", actionsEnabled="true")]).violations == []
+    outcome = run_stack("aws-cloudwatch-alarm-configure-actions", [alarm("fn", actionsEnabled="no")])
+    assert outcome.violations == [
+        "fn: Alarm actionsEnabled is 'no', which the provider cannot read as a boolean (true or false); nobody is notified when it fires."
+    ]
+
+
+KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+INLINE_SSE = {
+    "serverSideEncryptionConfiguration": {
+        "rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY_ARN}}
+    }
+}
+
+
+def v7_bucket(type_=t.S3_BUCKET, **inline):
+    return Res(type_, "logs", {"bucket": "logs-bucket", **inline})
+
+
+def split_settings(sse_type=t.S3_BUCKET_SSE, versioning_type=t.S3_BUCKET_VERSIONING, algorithm="aws:kms", key=KEY_ARN):
+    default = {"sseAlgorithm": algorithm, **({"kmsMasterKeyId": key} if key is not None else {})}
+    return [
+        Res(
+            sse_type, "logs-sse", {"bucket": "logs-bucket", "rules": [{"applyServerSideEncryptionByDefault": default}]}
+        ),
+        Res(
+            versioning_type,
+            "logs-versioning",
+            {"bucket": "logs-bucket", "versioningConfiguration": {"status": "Enabled"}},
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("policy", "resources", "expected"),
+    [
+        pytest.param(
+            "aws-s3-bucket-configure-kms-encryption",
+            [v7_bucket(t.S3_BUCKET_V2), *split_settings()],
+            None,
+            id="bucket-v2",
+        ),
+        pytest.param(
+            "aws-s3-bucket-configure-kms-encryption",
+            [v7_bucket(), *split_settings(t.S3_BUCKET_SSE_V2, t.S3_BUCKET_VERSIONING_V2)],
+            None,
+            id="sse-v2",
+        ),
+        pytest.param("aws-s3-bucket-configure-kms-encryption", [v7_bucket(**INLINE_SSE)], None, id="inline-sse"),
+        pytest.param(
+            "aws-s3-bucket-configure-kms-encryption",
+            [
+                v7_bucket(
+                    serverSideEncryptionConfiguration={
+                        "rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}
+                    }
+                )
+            ],
+            "encrypts with 'AES256' (serverSideEncryptionConfiguration)",
+            id="inline-aes",
+        ),
+        pytest.param(
+            "aws-s3-bucket-configure-kms-encryption",
+            [v7_bucket(**INLINE_SSE), *split_settings(algorithm="AES256")],
+            "encrypts with 'AES256' (logs-sse)",
+            id="split-contradicts-inline",
+        ),
+        pytest.param(
+            "aws-s3-bucket-configure-kms-encryption",
+            [v7_bucket(), *split_settings(key=None)],
+            "uses the AWS-managed key aws/s3 (rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId not set)",
+            id="aws-managed-s3-key",
+        ),
+        pytest.param(
+            "aws-s3-bucket-configure-kms-encryption",
+            [v7_bucket(), *split_settings(key="alias/aws/s3")],
+            "uses the AWS-managed key alias/aws/s3",
+            id="aws-managed-s3-alias",
+        ),
+        pytest.param(
+            "aws-s3-bucket-enable-versioning", [v7_bucket(versioning={"enabled": True})], None, id="inline-versioning"
+        ),
+        pytest.param(
+            "aws-s3-bucket-enable-versioning",
+            [v7_bucket(versioning={"enabled": "true"})],
+            None,
+            id="inline-versioning-as-string",
+        ),
+        pytest.param(
+            "aws-s3-bucket-enable-versioning",
+            [v7_bucket(versioning={"enabled": False})],
+            "has versioning.enabled False",
+            id="inline-versioning-off",
+        ),
+        pytest.param(
+            "aws-s3-bucket-enable-versioning",
+            [v7_bucket(t.S3_BUCKET_V2), *split_settings(versioning_type=t.S3_BUCKET_VERSIONING_V2)],
+            None,
+            id="versioning-v2",
+        ),
+        pytest.param(
+            "aws-s3-bucket-enable-public-access-block",
+            [v7_bucket(t.S3_BUCKET_V2)],
+            "has no public access block",
+            id="bucket-v2-without-block",
+        ),
+    ],
+)
+def test_every_v7_spelling_of_a_bucket(policy, resources, expected):
+    outcome = run_stack(policy, resources)
+    if expected is None:
+        assert outcome.violations == [] and outcome.unchecked is None
+    else:
+        assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations
+
+
+def test_aws_managed_s3_key_can_be_allowed():
+    outcome = run_stack(
+        "aws-s3-bucket-configure-kms-encryption", [v7_bucket(), *split_settings(key=None)], {"allowAwsManagedKey": True}
+    )
+    assert outcome.violations == []
+    outcome = run_stack("aws-s3-bucket-configure-kms-encryption", [v7_bucket()], {"allowAwsManagedKey": True})
+    assert outcome.violations == [
+        "S3 bucket 'logs' has no default encryption configuration (S3 then uses SSE-S3); encrypt by default with aws:kms and a KMS key."
+    ]
