@@ -53,6 +53,9 @@ def test_committed_stacks_run_clean(capsys, stack, mode):
     else:
         assert topic_arn == "(known after deploy)"
     assert "Traceback" not in err
+    # A first preview decides every check: unknown ARNs resolve to the stack's own keys, log
+    # groups and roles through property dependencies.
+    assert [f for f in report["findings"] if f["kind"] == "unchecked"] == []
 
 
 def test_text_plan_shows_tree_counts_and_outputs(capsys):
