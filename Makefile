@@ -29,7 +29,7 @@ bench: setup
 	$(BIN)/python benchmarks/notifier.py
 
 docs: setup
-	$(BIN)/python -m settings.reference_doc README.md
+	$(BIN)/python -m opsctl.docs README.md
 
 lock: setup
 	{ echo "# Full pin set (pip freeze of requirements-dev.txt on Python 3.11); regenerate with: make lock"; \

@@ -1,13 +1,13 @@
-"""The README is the front door: its configuration reference must match the settings model."""
+"""The README is the front door: its generated sections must match their sources."""
 
-import re
+import pytest
 
-import settings
+from opsctl import docs
 from tests.conftest import ROOT
 
 
-def test_readme_configuration_reference_is_current():
-    readme = (ROOT / "README.md").read_text()
-    embedded = re.search(r"<!-- config-reference:start -->\n(.*?)\n<!-- config-reference:end -->", readme, re.S)
-    assert embedded, "README lost its config-reference markers"
-    assert embedded.group(1) == settings.reference(), "README is stale: run `make docs`"
+@pytest.mark.parametrize("section", sorted(docs.SECTIONS))
+def test_readme_generated_section_is_current(section):
+    found = docs.embedded((ROOT / "README.md").read_text(), section)
+    assert found is not None, f"README lost its {section} markers"
+    assert found == docs.SECTIONS[section](), "README is stale: run `make docs`"

@@ -49,6 +49,25 @@ def test_every_guardrail_has_tests(guardrail):
     assert guardrail.name in tested
 
 
+def test_defaults_are_at_least_as_strict_as_aws():
+    """With no config file, a parameter that mirrors an AWS check takes AWS's default, or a
+    stricter one: an `allow...` that AWS grants and the pack does not."""
+    mirrored = [(g.name, p) for g in CATALOG for p in g.parameters if p.aws is not None]
+    assert len(mirrored) >= 10
+    for name, parameter in mirrored:
+        if parameter.default != parameter.aws.value:
+            assert parameter.name.startswith("allow") and parameter.default is False, (name, parameter.name)
+            assert parameter.aws.value is True and parameter.aws.source
+
+
+def test_log_retention_defaults_to_the_aws_year():
+    from policies.guardrails.catalog import BY_NAME
+
+    defaults = BY_NAME["aws-cloudwatch-loggroup-configure-retention"].defaults()
+    assert defaults["minRetentionDays"] == 365 and defaults["defaultRetentionDays"] == 365
+    assert defaults["allowNeverExpire"] is False
+
+
 def test_every_rule_becomes_a_policy_with_its_metadata():
     policies = build_policies()
     assert [p.name for p in policies] == [g.name for g in CATALOG]

@@ -1,0 +1,45 @@
+"""Rewrite the README's generated sections from their sources: python -m opsctl.docs README.md
+
+Each section sits between `<!-- NAME:start -->` and `<!-- NAME:end -->`; a test fails when one is stale.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import settings
+from policies.guardrails import reference as policy_reference
+
+SECTIONS: dict[str, Callable[[], str]] = {
+    "config-reference": settings.reference,
+    "policy-reference": policy_reference.reference,
+}
+
+
+def markers(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(<!-- {name}:start -->\n)(.*?)(\n<!-- {name}:end -->)", re.S)
+
+
+def embedded(text: str, name: str) -> str | None:
+    match = markers(name).search(text)
+    return match.group(2) if match else None
+
+
+def rewrite(text: str) -> str:
+    for name, generate in SECTIONS.items():
+        if embedded(text, name) is None:
+            sys.exit(f"README has no <!-- {name}:start/end --> markers")
+        text = markers(name).sub(lambda m, g=generate: m.group(1) + g() + m.group(3), text)
+    return text
+
+
+def main(path: str) -> None:
+    readme = Path(path)
+    readme.write_text(rewrite(readme.read_text()))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,65 @@
+"""The catalog as Markdown for the README: every guardrail with its references, and every parameter
+with the pack's default beside AWS's own."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .catalog import CATALOG
+from .model import Guardrail
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, list) and len(value) > 3:
+        return f"all {len(value)}"
+    return f"`{json.dumps(value)}`"
+
+
+def _judged_in(guardrail: Guardrail) -> str:
+    if guardrail.kind == "stack":
+        return "stack"
+    return "resource, in AnalyzeStack" if guardrail.resolves_references else "resource"
+
+
+def _config_rule(guardrail: Guardrail) -> str:
+    rule = guardrail.references.config_rule
+    if rule is None:
+        return "—"
+    covers = f" (judges {', '.join(f'`{t}`' for t in rule.covers)} only)" if rule.covers else ""
+    return f"`{rule.identifier}`{covers}"
+
+
+def catalog_table() -> str:
+    rows = [
+        "| guardrail | severity | judged per | AWS Config rule | Security Hub | CIS | checkov |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for g in CATALOG:
+        refs = g.references
+        rows.append(
+            f"| `{g.name}` | {g.severity} | {_judged_in(g)} | {_config_rule(g)} | "
+            f"{', '.join(refs.security_hub) or '—'} | {', '.join(refs.cis) or '—'} | {', '.join(refs.checkov) or '—'} |"
+        )
+    return "\n".join(rows)
+
+
+def parameters_table() -> str:
+    rows = ["| guardrail | parameter | pack default | AWS default | source |", "|---|---|---|---|---|"]
+    for g in CATALOG:
+        for p in g.parameters:
+            aws = (_value(p.aws.value), p.aws.source) if p.aws else ("—", "—")
+            rows.append(f"| `{g.name}` | `{p.name}` — {p.description} | {_value(p.default)} | {aws[0]} | {aws[1]} |")
+    return "\n".join(rows)
+
+
+def reference() -> str:
+    return "\n\n".join(
+        (
+            "#### Guardrails\n\n" + catalog_table(),
+            "#### Parameters and defaults\n\nWith no config file every parameter takes the pack default. Where AWS "
+            "checks the same setting, the pack default is AWS's or stricter.\n\n" + parameters_table(),
+        )
+    )
