@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .model import AwsDefault, Parameter
 from .props import MISSING, UNKNOWN, Invalid, Props
 from .tokens import KMS_ALIAS, KMS_EXTERNAL_KEY, KMS_KEY, KMS_REPLICA_EXTERNAL_KEY, KMS_REPLICA_KEY
 
@@ -55,6 +56,22 @@ def key_in_use(props: Props, path: str, *, service: str, absent: Literal["aws-ma
     return KeyUse("customer", value)
 
 
+def wanted_key(allow_aws_managed: bool) -> str:
+    """What a message asks for: exactly what the rule accepts."""
+    return "a KMS key" if allow_aws_managed else "a customer-managed KMS key"
+
+
+def allow_aws_managed_key(service: str, what: str, aws: AwsDefault | None = None) -> Parameter:
+    """The `allowAwsManagedKey` parameter of a rule for a service that has an AWS-managed key.
+    `what` says when the service uses it, e.g. "a secret without kmsKeyId"."""
+    return Parameter(
+        "allowAwsManagedKey",
+        {"type": "boolean", "default": False},
+        f"Accept the AWS-managed aws/{service} key ({what}).",
+        aws,
+    )
+
+
 def key_problem(
     what: str, path: str, key: KeyUse | object, *, allow_aws_managed: bool = False, note: str = ""
 ) -> str | None:
@@ -63,7 +80,7 @@ def key_problem(
     `allow_aws_managed` is the rule's parameter; services without AWS-managed keys pass False.
     Messages ask for exactly what the rule accepts.
     """
-    wanted = "a KMS key" if allow_aws_managed else "a customer-managed KMS key"
+    wanted = wanted_key(allow_aws_managed)
     if isinstance(key, Invalid):
         return f"{what} {path} is {key}; set it to {wanted}."
     if not isinstance(key, KeyUse) or key.kind == "customer":

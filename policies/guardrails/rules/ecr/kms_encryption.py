@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...keys import key_in_use, key_problem
-from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
+from ...keys import allow_aws_managed_key, key_in_use, key_problem, wanted_key
+from ...model import AwsDefault, ConfigRule, Guardrail, References
 from ...props import MISSING, UNKNOWN, Props, shown
 from ...tokens import ECR_REPOSITORY
 
@@ -15,7 +15,7 @@ SETTING = "encryptionConfigurations[0]"
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
     kind = props.get(f"{SETTING}.encryptionType")
-    wanted = "a KMS key" if config["allowAwsManagedKey"] else "a customer-managed KMS key"
+    wanted = wanted_key(config["allowAwsManagedKey"])
     if kind is UNKNOWN:
         return
     if kind != "KMS":
@@ -39,11 +39,8 @@ GUARDRAIL = Guardrail(
     check=check,
     resolves_references=True,
     parameters=(
-        Parameter(
-            "allowAwsManagedKey",
-            {"type": "boolean", "default": False},
-            "Accept the AWS-managed aws/ecr key (encryptionType KMS without kmsKey).",
-            AwsDefault(False, "ECR_REPOSITORY_CMK_ENCRYPTION_ENABLED"),
+        allow_aws_managed_key(
+            "ecr", "encryptionType KMS without kmsKey", AwsDefault(False, "ECR_REPOSITORY_CMK_ENCRYPTION_ENABLED")
         ),
     ),
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...keys import key_in_use, key_problem
-from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
+from ...keys import allow_aws_managed_key, key_in_use, key_problem
+from ...model import AwsDefault, ConfigRule, Guardrail, References
 from ...props import Props
 from ...tokens import SECRET
 
@@ -28,11 +28,8 @@ GUARDRAIL = Guardrail(
     check=check,
     resolves_references=True,
     parameters=(
-        Parameter(
-            "allowAwsManagedKey",
-            {"type": "boolean", "default": False},
-            "Accept the AWS-managed aws/secretsmanager key (what a secret without kmsKeyId uses).",
-            AwsDefault(False, "SECRETSMANAGER_USING_CMK"),
+        allow_aws_managed_key(
+            "secretsmanager", "what a secret without kmsKeyId uses", AwsDefault(False, "SECRETSMANAGER_USING_CMK")
         ),
     ),
 )

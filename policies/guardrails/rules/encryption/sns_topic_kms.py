@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...keys import key_in_use, key_problem
-from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
+from ...keys import allow_aws_managed_key, key_in_use, key_problem
+from ...model import AwsDefault, ConfigRule, Guardrail, References
 from ...props import Props
 from ...tokens import SNS_TOPIC
 
@@ -36,10 +36,9 @@ GUARDRAIL = Guardrail(
     check=check,
     resolves_references=True,
     parameters=(
-        Parameter(
-            "allowAwsManagedKey",
-            {"type": "boolean", "default": False},
-            "Accept the AWS-managed aws/sns key.",
+        allow_aws_managed_key(
+            "sns",
+            "CloudWatch alarms cannot publish to a topic encrypted with it",
             AwsDefault(True, "SNS.1 / SNS_ENCRYPTED_KMS pass with any KMS key"),
         ),
     ),

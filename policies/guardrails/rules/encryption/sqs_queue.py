@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...keys import KeyUse, key_in_use, key_problem
+from ...keys import KeyUse, allow_aws_managed_key, key_in_use, key_problem, wanted_key
 from ...model import AwsDefault, Guardrail, Parameter, References
 from ...props import UNKNOWN, Invalid, Props, shown
 from ...tokens import SQS_QUEUE
@@ -20,7 +20,7 @@ def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
         return
     # Without a KMS key, SQS encrypts with its own keys unless sqsManagedSseEnabled is false.
     managed = props.flag("sqsManagedSseEnabled")
-    wanted = "a KMS key" if config["allowAwsManagedKey"] else "a customer-managed KMS key"
+    wanted = wanted_key(config["allowAwsManagedKey"])
     if managed is UNKNOWN:
         return
     if isinstance(managed, Invalid):
@@ -47,11 +47,6 @@ GUARDRAIL = Guardrail(
             "Accept SQS-managed SSE (sqsManagedSseEnabled, on by default for new queues) instead of a KMS key.",
             AwsDefault(True, "SQS.1 passes with SSE-SQS"),
         ),
-        Parameter(
-            "allowAwsManagedKey",
-            {"type": "boolean", "default": False},
-            "Accept the AWS-managed aws/sqs key.",
-            AwsDefault(True, "SQS.1 passes with any KMS key"),
-        ),
+        allow_aws_managed_key("sqs", "kmsMasterKeyId alias/aws/sqs", AwsDefault(True, "SQS.1 passes with any KMS key")),
     ),
 )

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...keys import key_in_use, key_problem
-from ...model import Guardrail, Parameter, References
+from ...keys import allow_aws_managed_key, key_in_use, key_problem, wanted_key
+from ...model import Guardrail, References
 from ...props import UNKNOWN, Props, shown
 from ...tokens import XRAY_ENCRYPTION
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
     kind = props.get("type")
-    wanted = "a KMS key" if config["allowAwsManagedKey"] else "a customer-managed KMS key"
+    wanted = wanted_key(config["allowAwsManagedKey"])
     if kind is UNKNOWN:
         return
     if kind != "KMS":
@@ -35,11 +35,5 @@ GUARDRAIL = Guardrail(
     references=References(),
     check=check,
     resolves_references=True,
-    parameters=(
-        Parameter(
-            "allowAwsManagedKey",
-            {"type": "boolean", "default": False},
-            "Accept the AWS-managed aws/xray key (type KMS without keyId).",
-        ),
-    ),
+    parameters=(allow_aws_managed_key("xray", "type KMS without keyId"),),
 )

@@ -3,8 +3,8 @@
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...keys import key_in_use, key_problem
-from ...model import Guardrail, Parameter, References
+from ...keys import allow_aws_managed_key, key_in_use, key_problem
+from ...model import Guardrail, References
 from ...props import MISSING, UNKNOWN, Props
 from ...tokens import LAMBDA_FUNCTION
 
@@ -31,11 +31,5 @@ GUARDRAIL = Guardrail(
     references=References(checkov=("CKV_AWS_173",)),
     check=check,
     resolves_references=True,
-    parameters=(
-        Parameter(
-            "allowAwsManagedKey",
-            {"type": "boolean", "default": False},
-            "Accept the AWS-managed aws/lambda key (what a function without kmsKeyArn uses).",
-        ),
-    ),
+    parameters=(allow_aws_managed_key("lambda", "what a function without kmsKeyArn uses"),),
 )

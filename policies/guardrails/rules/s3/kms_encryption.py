@@ -3,8 +3,8 @@
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...keys import key_in_use, key_problem
-from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References, StackView, Undecided, Violation
+from ...keys import allow_aws_managed_key, key_in_use, key_problem, wanted_key
+from ...model import AwsDefault, ConfigRule, Guardrail, References, StackView, Undecided, Violation
 from ...props import MISSING, UNKNOWN, Props, shown
 from .buckets import BUCKETS, ENCRYPTION_SETTINGS, settings_of, undecided_reason
 
@@ -36,7 +36,7 @@ def encryption_rules(stack: StackView, bucket) -> list[tuple[str, Props, str | N
 
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
     allow_aws_managed = config["allowAwsManagedKey"]
-    wanted = "a KMS key" if allow_aws_managed else "a customer-managed KMS key"
+    wanted = wanted_key(allow_aws_managed)
     for bucket in stack.of_type(*BUCKETS):
         rules = encryption_rules(stack, bucket)
         if rules is None:
@@ -85,10 +85,9 @@ GUARDRAIL = Guardrail(
     ),
     check=check,
     parameters=(
-        Parameter(
-            "allowAwsManagedKey",
-            {"type": "boolean", "default": False},
-            "Accept the AWS-managed aws/s3 key (sseAlgorithm aws:kms without kmsMasterKeyId).",
+        allow_aws_managed_key(
+            "s3",
+            "sseAlgorithm aws:kms without kmsMasterKeyId",
             AwsDefault(True, "S3.17 / S3_DEFAULT_ENCRYPTION_KMS pass with any KMS key"),
         ),
     ),
