@@ -177,8 +177,7 @@ class Props:
         origins = self.origins(path) or ()
         if not origins or any(o.type not in types for o in origins):
             return ()
-        if path in self.unknown_paths:
-            self.unknown_paths.remove(path)
+        self.unknown_paths = [p for p in self.unknown_paths if p != path]
         return origins
 
 
