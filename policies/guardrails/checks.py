@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from .documents import DocumentError, Exposure, Grant, exposure, read_document
+from .model import Parameter
 from .props import MISSING, UNKNOWN, Invalid, Props, shown
 
 Check = Callable[[Props, Mapping[str, Any]], Iterator[str]]
@@ -64,3 +66,59 @@ def all_of(*checks: Check) -> Check:
             yield from each(props, config)
 
     return check
+
+
+def document_paths(props: Props) -> list[str]:
+    """Where a resource holds policy documents: `policy`, and each of a role's `inlinePolicies`."""
+    inline = props.count("inlinePolicies")
+    return ["policy"] + [f"inlinePolicies[{i}].policy" for i in range(inline if isinstance(inline, int) else 0)]
+
+
+def document_check(what: str, judge: Callable[[Mapping[str, Any], Mapping[str, Any], bool], Exposure], ask: str) -> Check:
+    """Judge every policy document of the resource with `judge(document, config, unknown_pins)`.
+
+    Each grant it finds is a violation (`what`, statement, what it grants, then `ask`); statements that wait
+    on unknown values leave the verdict undecided. A document given as text must be JSON.
+    `unknown_pins` is true where the engine says the document was computed from resources of the
+    stack (AnalyzeStack): their ARNs and ids are concrete values, never wildcards.
+    """
+
+    def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
+        for path in document_paths(props):
+            value = props.plain(path)
+            if value in (MISSING, UNKNOWN, ""):
+                continue
+            where = what if path == "policy" else f"{what} ({path.removesuffix('.policy')})"
+            try:
+                document = read_document(value)
+            except DocumentError as error:
+                yield f"{where} {error}."
+                continue
+            found = judge(document, config, bool(props.origins(path)))
+            for grant in found.grants:
+                yield f"{where} statement {grant.statement} {grant.who}; {ask}"
+            if found.undecided:
+                props.undecided(f"{path} statements {', '.join(found.undecided)}")
+
+    return check
+
+
+SERVICE_PRINCIPALS = Parameter(
+    "allowUnscopedServicePrincipals",
+    {"type": "boolean", "default": False},
+    "Accept a service principal (e.g. events.amazonaws.com) without aws:SourceAccount or aws:SourceArn, which lets that service act for any account.",
+)
+"""The parameter of every public-access rule on a resource policy."""
+
+PIN_THE_CALLER = "name the principals, or pin the caller with aws:SourceAccount, aws:SourceArn or aws:PrincipalOrgID."
+
+
+def public_access(document: Mapping[str, Any], config: Mapping[str, Any], unknown_pins: bool) -> Exposure:
+    """Statements of a resource policy that let in more than named principals (see `documents`)."""
+    found = exposure(
+        document, scope_services=not config["allowUnscopedServicePrincipals"], unknown_pins=unknown_pins
+    )
+    return Exposure(
+        tuple(Grant(g.statement, f"lets in {g.who} without a condition that pins the caller") for g in found.grants),
+        found.undecided,
+    )

@@ -85,12 +85,20 @@ def read_document(value: Any) -> Mapping[str, Any]:
     return value
 
 
-def exposure(document: Mapping[str, Any], *, scope_services: bool) -> Exposure:
+def exposure(document: Mapping[str, Any], *, scope_services: bool, unknown_pins: bool = False) -> Exposure:
     """Which Allow statements let in more than named principals without pinning the caller.
 
     `scope_services`: a service principal counts as open unless a condition pins the source
     account or resource (the confused-deputy rule for resources that services write to).
+    `unknown_pins`: a condition value unknown until deploy pins the caller. True where the engine
+    says the document was computed from resources of the stack, whose ARNs and ids are concrete.
     """
+    return judge_statements(document, lambda statement: _statement_exposure(statement, scope_services, unknown_pins))
+
+
+def judge_statements(document: Mapping[str, Any], judge) -> Exposure:
+    """`judge(statement)` for every statement: a description of what it grants that the caller
+    objects to, '' for nothing, or UNKNOWN."""
     grants: list[Grant] = []
     undecided: list[str] = []
     statements = _get(document, "Statement")
@@ -109,7 +117,7 @@ def exposure(document: Mapping[str, Any], *, scope_services: bool) -> Exposure:
             continue
         sid = _get(statement, "Sid")
         label = str(sid) if isinstance(sid, str) and sid else label
-        verdict = _statement_exposure(statement, scope_services)
+        verdict = judge(statement)
         if verdict is UNKNOWN:
             undecided.append(label)
         elif verdict:
@@ -117,22 +125,129 @@ def exposure(document: Mapping[str, Any], *, scope_services: bool) -> Exposure:
     return Exposure(tuple(grants), tuple(undecided))
 
 
-def _statement_exposure(statement: Mapping[str, Any], scope_services: bool) -> Any:
-    """Who the statement opens the resource to ('' when nobody beyond named principals), or UNKNOWN."""
+def _allows(statement: Mapping[str, Any]) -> Any:
     effect = _get(statement, "Effect")
     if effect is UNKNOWN:
         return UNKNOWN
-    if not isinstance(effect, str) or effect.lower() != "allow":
-        return ""
+    return isinstance(effect, str) and effect.lower() == "allow"
+
+
+def _statement_exposure(statement: Mapping[str, Any], scope_services: bool, unknown_pins: bool) -> Any:
+    """Who the statement opens the resource to ('' when nobody beyond named principals), or UNKNOWN."""
+    allows = _allows(statement)
+    if allows is not True:
+        return UNKNOWN if allows is UNKNOWN else ""
     audience = _audience(statement, scope_services)
     if audience == "":
         return ""
-    scope = caller_scope(_get(statement, "Condition"))
+    scope = caller_scope(_get(statement, "Condition"), unknown_pins=unknown_pins)
     if scope is True:
         return ""
     if scope is UNKNOWN or audience is UNKNOWN:
         return UNKNOWN
     return audience
+
+
+def _listed(statement: Mapping[str, Any], name: str) -> Any:
+    """An Action/Resource-style element as a list (MISSING when absent, UNKNOWN when unknown)."""
+    value = _get(statement, name)
+    if value in (MISSING, UNKNOWN):
+        return value
+    return value if isinstance(value, list) else [value]
+
+
+def _any_of(values: Any, test) -> Any:
+    """True if a known value passes `test`, UNKNOWN if only an unknown one could, else False."""
+    if values is UNKNOWN:
+        return UNKNOWN
+    if values is MISSING:
+        return False
+    if any(v is not UNKNOWN and test(v) for v in values):
+        return True
+    return UNKNOWN if UNKNOWN in values else False
+
+
+def _every_action(action: Any) -> bool:
+    return isinstance(action, str) and "*" in action and re.fullmatch(r"[*?]*(:[*?]*)?", action.strip()) is not None
+
+
+def _every_resource(resource: Any) -> bool:
+    if not isinstance(resource, str):
+        return False
+    if re.fullmatch(r"[*?]*\*[*?]*", resource):
+        return True
+    parts = resource.split(":", 5)
+    return (
+        len(parts) == 6
+        and parts[0] == "arn"
+        and parts[2] == "*"
+        and parts[5] == "*"
+        and parts[3] in ("*", "")
+        and parts[4] in ("*", "")
+    )
+
+
+def _service_wide(action: Any) -> str | None:
+    match = re.fullmatch(r"([A-Za-z0-9-]+):\*+", action.strip()) if isinstance(action, str) else None
+    return match.group(1).lower() if match else None
+
+
+def _three_way_and(*values: Any) -> Any:
+    if any(v is False for v in values):
+        return False
+    return UNKNOWN if UNKNOWN in values else True
+
+
+def _covers_all(statement: Mapping[str, Any], element: str, test) -> Any:
+    """Whether `element` (Action or Resource) covers everything: a `Not...` list does (all but
+    some), and so does a value passing `test`."""
+    negated = _get(statement, f"Not{element}")
+    if negated is UNKNOWN:
+        return UNKNOWN
+    if negated is not MISSING:
+        return True
+    return _any_of(_listed(statement, element), test)
+
+
+def administrator_access(document: Mapping[str, Any]) -> Exposure:
+    """Allow statements that grant every action (`*`, `*:*`, or all but a NotAction list) on every
+    resource (`*`, or all but a NotResource list): administrator access, whatever the conditions."""
+
+    def judge(statement: Mapping[str, Any]) -> Any:
+        verdict = _three_way_and(
+            _allows(statement),
+            _covers_all(statement, "Action", _every_action),
+            _covers_all(statement, "Resource", _every_resource),
+        )
+        if verdict is not True:
+            return verdict
+        what = "every action but its NotAction list" if _get(statement, "NotAction") is not MISSING else "every action"
+        where = (
+            "every resource but its NotResource list"
+            if _get(statement, "NotResource") is not MISSING
+            else "every resource"
+        )
+        return f"{what} on {where}"
+
+    return judge_statements(document, judge)
+
+
+def service_wide_actions(document: Mapping[str, Any]) -> Exposure:
+    """Allow statements that grant every action of a service (`kms:*`), on any resource."""
+
+    def judge(statement: Mapping[str, Any]) -> Any:
+        allows = _allows(statement)
+        actions = _listed(statement, "Action")
+        if allows is not True or actions is MISSING:
+            return UNKNOWN if allows is UNKNOWN else ""
+        if actions is UNKNOWN:
+            return UNKNOWN
+        services = sorted({s for a in actions if (s := _service_wide(a))})
+        if services:
+            return ", ".join(f"every {s} action ({s}:*)" for s in services)
+        return UNKNOWN if UNKNOWN in actions else ""
+
+    return judge_statements(document, judge)
 
 
 def _audience(statement: Mapping[str, Any], scope_services: bool) -> Any:
@@ -178,9 +293,10 @@ def _principals(principal: Any) -> Iterator[tuple[str, Any]]:
         yield "aws", principal
 
 
-def caller_scope(conditions: Any) -> Any:
+def caller_scope(conditions: Any, *, unknown_pins: bool = False) -> Any:
     """True when some condition pins the caller with concrete values, UNKNOWN when that depends on
-    an unknown value, else False. Conditions of one statement must all hold, so one suffices."""
+    an unknown value, else False. Conditions of one statement must all hold, so one suffices.
+    With `unknown_pins`, a value unknown until deploy counts as concrete."""
     if conditions is UNKNOWN:
         return UNKNOWN
     if not isinstance(conditions, Mapping):
@@ -194,6 +310,8 @@ def caller_scope(conditions: Any) -> Any:
             continue
         for key, values in entries.items():
             pinned = _pins_caller(str(operator), str(key), values)
+            if pinned is UNKNOWN and unknown_pins:
+                return True
             if pinned is True:
                 return True
             undecided = undecided or pinned is UNKNOWN
@@ -205,7 +323,7 @@ def _pins_caller(operator: str, key: str, values: Any) -> Any:
     if operator.startswith("forallvalues:") or operator.endswith("ifexists"):
         return False  # both hold for a request without the key, e.g. a direct call
     operator = operator.removeprefix("foranyvalue:")
-    kind = _CALLER_KEYS.get(key.lower()) or ("claim" if _is_provider_claim(key) else None)
+    kind = _CALLER_KEYS.get(key.lower()) or _context_kind(key)
     if kind is None or operator not in (*_EXACT_OPERATORS, *_PATTERN_OPERATORS, *_IP_OPERATORS):
         return False
     if values is UNKNOWN:
@@ -251,10 +369,15 @@ def _narrow_network(value: str) -> bool:
     return network.prefixlen >= _NARROWEST_OPEN_PREFIX[network.version]
 
 
-def _is_provider_claim(key: str) -> bool:
-    """`accounts.google.com:aud`, `token.actions.githubusercontent.com:sub`: a web identity claim."""
+def _context_kind(key: str) -> str | None:
+    """Keys a service or identity provider sets, which a caller cannot choose:
+    `kms:EncryptionContext:aws:logs:arn` (the ARN of the calling service's resource), and web
+    identity claims such as `accounts.google.com:aud`."""
+    lowered = key.lower()
+    if re.fullmatch(r"kms:encryptioncontext:aws:[a-z0-9-]+:arn", lowered):
+        return "arn"
     provider, _, claim = key.partition(":")
-    return bool(claim) and "." in provider
+    return "claim" if claim and "." in provider else None
 
 
 def _as_text(value: Any) -> str | None:

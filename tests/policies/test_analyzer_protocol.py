@@ -103,8 +103,8 @@ def test_a_public_topic_policy_is_a_mandatory_violation(pack):
         (
             "aws-sns-topicpolicy-disallow-public-access",
             "mandatory",
-            "Topic policy statement Anyone lets any principal ('*') use the topic without a condition on who calls; "
-            "scope it with aws:SourceAccount, aws:SourceArn or aws:PrincipalOrgID.",
+            "Topic policy statement Anyone lets in any principal ('*') without a condition that pins the caller; "
+            "name the principals, or pin the caller with aws:SourceAccount, aws:SourceArn or aws:PrincipalOrgID.",
             "topic-policy",
         )
     ]

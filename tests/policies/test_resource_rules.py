@@ -290,14 +290,14 @@ CASES = [
         "wildcard-principal",
         {"policy": '{"Statement": [{"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "sns:Publish"}]}'},
         {},
-        "statement Open lets any principal ('*') use the topic",
+        "statement Open lets in any principal ('*') without a condition that pins the caller",
     ),
     (
         "aws-sns-topicpolicy-disallow-public-access",
         "wildcard-aws-principal",
         {"policy": '{"Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Subscribe"}}'},
         {},
-        "statement #0 lets any principal ('*')",
+        "statement #0 lets in any principal ('*')",
     ),
     (
         "aws-sns-topicpolicy-disallow-public-access",
@@ -315,7 +315,7 @@ CASES = [
             "policy": '{"Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish"}]}'
         },
         {},
-        "lets any account's events.amazonaws.com use the topic",
+        "lets in any account's events.amazonaws.com",
     ),
     (
         "aws-sns-topicpolicy-disallow-public-access",
@@ -331,7 +331,7 @@ CASES = [
         "policy-as-an-object",
         {"policy": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sns:Publish"}]}},
         {},
-        "statement #0 lets any principal ('*')",
+        "statement #0 lets in any principal ('*')",
     ),
     ("aws-sns-topicpolicy-disallow-public-access", "not-json", {"policy": "{oops"}, {}, "is not valid JSON"),
     ("aws-sns-topicpolicy-disallow-public-access", "not-an-object", {"policy": "[]"}, {}, "is a JSON list"),
