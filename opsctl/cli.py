@@ -104,7 +104,8 @@ def run_preflight(args: argparse.Namespace) -> int:
         mandatory = sum(1 for f in report.violations() if f.level in ("mandatory", "remediate"))
         summary += (
             f"; {kinds.count('violation')} violations ({mandatory} mandatory), "
-            f"{kinds.count('unchecked')} unchecked until deploy, {kinds.count('remediated')} remediated"
+            f"{kinds.count('unchecked')} unchecked until deploy, {kinds.count('exempted')} exempted, "
+            f"{kinds.count('remediated')} remediated"
         )
     print(summary, file=sys.stderr)
     return exit_code(report.findings, args.fail_on)

@@ -2,16 +2,15 @@
 
     pulumi preview --policy-pack policies --policy-pack-config policies/config/<env>.json
 
-Everything lives in the importable `guardrails` package; this file only starts the pack
-(PolicyPack's constructor serves the analyzer protocol and never returns).
+Everything lives in the importable `guardrails` package; this file only serves the pack over the
+analyzer protocol (it never returns).
 """
 
 from guardrails.pack import build_policies
-from pulumi_policy import EnforcementLevel, PolicyPack
+from guardrails.serve import serve
 
-PolicyPack(
+serve(
     name="ops-baseline-guardrails",
-    description="ops-baseline guardrails: log retention, alarm actions, ECR scanning, encryption, CloudTrail, Config and CIS alarms.",
-    enforcement_level=EnforcementLevel.ADVISORY,
+    description="ops-baseline guardrails: log retention, alarm actions, ECR scanning, encryption, public access, IAM, CloudTrail, Config and CIS alarms.",
     policies=build_policies(),
 )

@@ -28,6 +28,14 @@ def project(tmp_path) -> Path:
     return tmp_path
 
 
+DOCUMENTS_OF_NEW_RESOURCES = {
+    "aws-iam-policy-disallow-administrator-access",
+    "aws-iam-policy-disallow-service-wildcards",
+    "aws-s3-bucketpolicy-disallow-public-access",
+    "aws-s3-bucket-require-tls-requests",
+}
+
+
 def preflight(capsys, *args: str) -> tuple[int, str, str]:
     code = main(["preflight", *args])
     captured = capsys.readouterr()
@@ -53,9 +61,13 @@ def test_committed_stacks_run_clean(capsys, stack, mode):
     else:
         assert topic_arn == "(known after deploy)"
     assert "Traceback" not in err
-    # A first preview decides every check: unknown ARNs resolve to the stack's own keys, log
-    # groups and roles through property dependencies.
-    assert [f for f in report["findings"] if f["kind"] == "unchecked"] == []
+    # A first preview decides every check but those on policy documents that embed the ARNs of
+    # resources created in the same run (the engine sees such a JSON string as unknown as a whole):
+    # references resolve to the stack's own keys, log groups, roles and buckets.
+    unchecked = {f["policy"] for f in report["findings"] if f["kind"] == "unchecked"}
+    assert unchecked == (DOCUMENTS_OF_NEW_RESOURCES if mode == "preview" else set())
+    exempted = [(f["policy"], f["urn"].rsplit("::", 1)[-1]) for f in report["findings"] if f["kind"] == "exempted"]
+    assert exempted == ([("aws-secretsmanager-secret-enable-rotation", "sample-secret")] if stack == "dev" else [])
 
 
 def test_text_plan_shows_tree_counts_and_outputs(capsys):
@@ -239,5 +251,8 @@ def test_policy_violation_exits_1(capsys, tmp_path):
     )
     assert code == 1
     violations = [f for f in json.loads(out)["findings"] if f["kind"] == "violation"]
-    # Without the dev config's relaxations: the three 14-day log groups (sample function, access logs, trail).
-    assert sorted(f["policy"] for f in violations) == ["aws-cloudwatch-loggroup-configure-retention"] * 3
+    # Without the dev config's relaxations: the three 14-day log groups (sample function, access logs,
+    # trail), and the sample secret that dev exempts from rotation.
+    assert sorted(f["policy"] for f in violations) == ["aws-cloudwatch-loggroup-configure-retention"] * 3 + [
+        "aws-secretsmanager-secret-enable-rotation"
+    ]

@@ -165,6 +165,7 @@ def test_notifier_alarms_go_to_a_topic_the_notifier_does_not_read(plan):
 def test_stack_with_the_notifier_passes_the_production_policy_pack():
     config = copy.deepcopy(VALID_CONFIG)
     config["ops-baseline:logRetentionDays"] = 365
+    config["ops-baseline:environment"] = "prod"  # prod.json requires environment=prod tags
     result = check_plan(
         run_stack_program(config, mode="preview"), ROOT / "policies", ROOT / "policies" / "config" / "prod.json"
     )

@@ -15,12 +15,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from policies.guardrails.catalog import BY_NAME
+from policies.guardrails.scope import SELECTION, exemption_problems, selected
 
 from .errors import EngineError
 from .mocks import Registration
@@ -198,7 +202,25 @@ def resolve_config(
             for error in Draft7Validator(schema[key]).iter_errors(value):
                 problems.append(f"{source}: {name}.{key}: {json.dumps(value)} — {error.message}")
             properties[key] = value
+        problems += [f"{source}: {p}" for p in exemption_problems(name, properties.get("exemptions") or [], today())]
         resolved[name] = (level, properties)
     if problems:
         raise EngineError("invalid policy configuration:\n" + "\n".join(f"  - {p}" for p in problems))
-    return resolved
+    return apply_selection(resolved)
+
+
+def apply_selection(resolved: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Levels as the ops-baseline pack applies its selection: guardrails outside it are disabled."""
+    if SELECTION not in resolved:
+        return resolved
+    selection = resolved[SELECTION][1]
+    return {
+        name: ("disabled", properties)
+        if name in BY_NAME and not selected(BY_NAME[name], selection)
+        else (level, properties)
+        for name, (level, properties) in resolved.items()
+    }
+
+
+def today() -> date:
+    return datetime.now(UTC).date()

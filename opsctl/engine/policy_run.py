@@ -9,6 +9,8 @@ from typing import Literal
 import grpc
 from google.protobuf import json_format
 
+from policies.guardrails.scope import EXEMPTED_LINE
+
 from .analyzer import LEVEL_NAMES, SEVERITY_NAMES, PolicyPack, load_pack_config, resolve_config
 from .errors import EngineError
 from .runner import Plan
@@ -24,8 +26,11 @@ class Finding:
     severity: str
     message: str
     urn: str
-    kind: Literal["violation", "unchecked", "remediated"] = "violation"
-    """violation: the rule failed; unchecked: a value was unknown during preview; remediated: fixed by the pack."""
+    kind: Literal["violation", "unchecked", "remediated", "exempted"] = "violation"
+    """violation: the rule failed; unchecked: a value was unknown during preview; remediated: fixed by
+    the pack; exempted: the rule failed on a resource the policy config exempts (with its reason)."""
+    exemption: str = ""
+    """For an exempted finding: the reason, and the date the exemption expires if it does."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,10 @@ def _check_plan(plan: Plan, pack_dir: Path, config_path: Path | None) -> PolicyR
         )
 
         def collect(response, urn: str) -> None:
-            result.not_applicable += len(response.not_applicable)
+            for entry in response.not_applicable:
+                exempted = exempted_findings(entry.policy_name, entry.reason)
+                result.not_applicable += not exempted
+                result.findings += exempted
             for diagnostic in response.diagnostics:
                 policy = descriptions.get(diagnostic.policyName)
                 unchecked = diagnostic.message.startswith(PREVIEW_SKIP)
@@ -85,6 +93,29 @@ def _check_plan(plan: Plan, pack_dir: Path, config_path: Path | None) -> PolicyR
                         kind="unchecked" if unchecked else "violation",
                     )
                 )
+
+        def exempted_findings(policy_name: str, reason: str) -> list[Finding]:
+            found = []
+            for line in reason.splitlines():
+                match = EXEMPTED_LINE.match(line)
+                if match:
+                    where, message, why, until = match.groups()
+                    found.append(
+                        Finding(
+                            policy=policy_name,
+                            level=levels.get(policy_name, "advisory"),
+                            severity=SEVERITY_NAMES.get(descriptions[policy_name].severity, ""),
+                            message=message,
+                            urn="" if where == "stack" else where,
+                            kind="exempted",
+                            exemption=f"{why} (until {until})" if until else why,
+                        )
+                    )
+                elif line.startswith("undecided: "):
+                    found.append(
+                        Finding(policy_name, "advisory", "", line.removeprefix("undecided: "), "", kind="unchecked")
+                    )
+            return found
 
         remediating = any(level == "remediate" for level in levels.values())
         for resource in resources:

@@ -41,4 +41,6 @@ def policy_lines(report: PreflightReport) -> list[str]:
         where = finding.urn.rsplit("::", 1)[-1] if finding.urn else "stack"
         lines.append(f"  [{finding.kind} · {finding.level} · {finding.severity or '-'}] {finding.policy} @ {where}")
         lines.append(f"      {finding.message}")
+        if finding.exemption:
+            lines.append(f"      exempted: {finding.exemption}")
     return lines

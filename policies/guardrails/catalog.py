@@ -8,19 +8,24 @@ from .rules.apigateway import stage_access_logging
 from .rules.cloudtrail import cis_metric_alarms, cloudwatch_logs, kms_key, log_file_validation, logging_on, multi_region
 from .rules.cloudwatch import alarm_actions, log_group_kms, log_group_retention
 from .rules.config import delivery_channel_kms, recorder_all_resources
-from .rules.ecr import image_scanning, immutable_tags, kms_encryption
+from .rules.ecr import image_scanning, immutable_tags, kms_encryption, repository_policy_public
 from .rules.encryption import (
     kms_key_lockout,
     kms_key_rotation,
     secret_cmk,
+    secret_rotation,
     sns_topic_kms,
     sns_topic_policy_public,
     sqs_queue,
     xray_encryption,
 )
-from .rules.lambda_ import active_tracing, environment_encryption, errors_alarm_coverage
+from .rules.iam import admin_access, service_wildcards
+from .rules.kms import key_policy_public
+from .rules.lambda_ import active_tracing, environment_encryption, errors_alarm_coverage, permission_public
+from .rules.s3 import bucket_policy_public, public_access_block, tls_requests_only, versioning
 from .rules.s3 import kms_encryption as s3_kms_encryption
-from .rules.s3 import public_access_block, versioning
+from .rules.sqs import queue_policy_public
+from .rules.tagging import required_tags
 
 CATALOG: tuple[Guardrail, ...] = (
     log_group_retention.GUARDRAIL,
@@ -51,6 +56,16 @@ CATALOG: tuple[Guardrail, ...] = (
     recorder_all_resources.GUARDRAIL,
     cis_metric_alarms.GUARDRAIL,
     errors_alarm_coverage.GUARDRAIL,
+    admin_access.GUARDRAIL,
+    service_wildcards.GUARDRAIL,
+    bucket_policy_public.GUARDRAIL,
+    tls_requests_only.GUARDRAIL,
+    queue_policy_public.GUARDRAIL,
+    key_policy_public.GUARDRAIL,
+    repository_policy_public.GUARDRAIL,
+    permission_public.GUARDRAIL,
+    secret_rotation.GUARDRAIL,
+    required_tags.GUARDRAIL,
 )
 
 BY_NAME: dict[str, Guardrail] = {g.name: g for g in CATALOG}

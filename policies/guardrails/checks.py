@@ -74,7 +74,9 @@ def document_paths(props: Props) -> list[str]:
     return ["policy"] + [f"inlinePolicies[{i}].policy" for i in range(inline if isinstance(inline, int) else 0)]
 
 
-def document_check(what: str, judge: Callable[[Mapping[str, Any], Mapping[str, Any], bool], Exposure], ask: str) -> Check:
+def document_check(
+    what: str, judge: Callable[[Mapping[str, Any], Mapping[str, Any], bool], Exposure], ask: str
+) -> Check:
     """Judge every policy document of the resource with `judge(document, config, unknown_pins)`.
 
     Each grant it finds is a violation (`what`, statement, what it grants, then `ask`); statements that wait
@@ -115,9 +117,7 @@ PIN_THE_CALLER = "name the principals, or pin the caller with aws:SourceAccount,
 
 def public_access(document: Mapping[str, Any], config: Mapping[str, Any], unknown_pins: bool) -> Exposure:
     """Statements of a resource policy that let in more than named principals (see `documents`)."""
-    found = exposure(
-        document, scope_services=not config["allowUnscopedServicePrincipals"], unknown_pins=unknown_pins
-    )
+    found = exposure(document, scope_services=not config["allowUnscopedServicePrincipals"], unknown_pins=unknown_pins)
     return Exposure(
         tuple(Grant(g.statement, f"lets in {g.who} without a condition that pins the caller") for g in found.grants),
         found.undecided,

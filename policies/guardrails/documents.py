@@ -227,7 +227,7 @@ def administrator_access(document: Mapping[str, Any]) -> Exposure:
             if _get(statement, "NotResource") is not MISSING
             else "every resource"
         )
-        return f"{what} on {where}"
+        return f"grants {what} on {where}"
 
     return judge_statements(document, judge)
 
@@ -244,7 +244,7 @@ def service_wide_actions(document: Mapping[str, Any]) -> Exposure:
             return UNKNOWN
         services = sorted({s for a in actions if (s := _service_wide(a))})
         if services:
-            return ", ".join(f"every {s} action ({s}:*)" for s in services)
+            return "grants " + ", ".join(f"every {s} action ({s}:*)" for s in services)
         return UNKNOWN if UNKNOWN in actions else ""
 
     return judge_statements(document, judge)
@@ -395,3 +395,71 @@ def _get(element: Mapping[str, Any], name: str) -> Any:
         if str(key).lower() == wanted:
             return MISSING if value is None else value
     return MISSING
+
+
+def denies_insecure_transport(document: Mapping[str, Any], *, unknown_names_the_bucket: bool) -> Any:
+    """Whether a Deny statement refuses every S3 request made without TLS (`aws:SecureTransport`
+    false), for everyone, on the bucket and its objects: True, False or UNKNOWN.
+
+    `unknown_names_the_bucket`: resource values unknown until deploy were computed from the
+    bucket itself (the engine's property dependencies say so), so they name it and its objects.
+    """
+    verdicts = [_tls_deny(s, unknown_names_the_bucket) for s in _statements(document)]
+    if True in verdicts:
+        return True
+    return UNKNOWN if UNKNOWN in verdicts else False
+
+
+def _statements(document: Mapping[str, Any]) -> list[Any]:
+    statements = _get(document, "Statement")
+    if statements is UNKNOWN:
+        return [UNKNOWN]
+    if isinstance(statements, Mapping):
+        return [statements]
+    return statements if isinstance(statements, list) else []
+
+
+def _tls_deny(statement: Any, unknown_names_the_bucket: bool) -> Any:
+    if statement is UNKNOWN:
+        return UNKNOWN
+    if not isinstance(statement, Mapping):
+        return False
+    effect = _get(statement, "Effect")
+    everyone = _any_of([p for _, p in _principals(_get(statement, "Principal"))], lambda p: p == "*")
+    every_s3_action = _any_of(
+        _listed(statement, "Action"), lambda a: isinstance(a, str) and a.strip().lower() in ("*", "s3:*", "*:*")
+    )
+    resources = _listed(statement, "Resource")
+    if resources is UNKNOWN or (isinstance(resources, list) and UNKNOWN in resources):
+        covers: Any = True if unknown_names_the_bucket else UNKNOWN
+    else:
+        known = [r for r in resources if isinstance(r, str)] if isinstance(resources, list) else []
+        covers = any(r == "*" for r in known) or (
+            any(r.endswith("/*") for r in known) and any(r.startswith("arn:") and "/" not in r for r in known)
+        )
+    insecure = _insecure_transport_condition(_get(statement, "Condition"))
+    return _three_way_and(
+        UNKNOWN if effect is UNKNOWN else (isinstance(effect, str) and effect.lower() == "deny"),
+        everyone,
+        every_s3_action,
+        covers,
+        insecure,
+    )
+
+
+def _insecure_transport_condition(conditions: Any) -> Any:
+    if conditions is UNKNOWN:
+        return UNKNOWN
+    if not isinstance(conditions, Mapping):
+        return False
+    for operator, entries in conditions.items():
+        if str(operator).lower() not in ("bool", "boolifexists") or not isinstance(entries, Mapping):
+            continue
+        for key, values in entries.items():
+            if str(key).lower() == "aws:securetransport":
+                values = values if isinstance(values, list) else [values]
+                if any(_as_text(v) == "false" for v in values):
+                    return True
+                if UNKNOWN in values:
+                    return UNKNOWN
+    return False

@@ -162,17 +162,20 @@ class StackView:
         target: StackResource,
         types: tuple[str, ...],
         prop: str,
-        target_key: str,
+        target_key: str | tuple[str, ...],
         target_kinds: tuple[str, ...] = (),
     ) -> list[StackResource] | None:
         """Resources of `types` whose `prop` points at `target`: by dependency, or by a value equal
-        to `target.target_key`. None when an unknown value could point at it.
+        to `target.target_key` (any of several keys, e.g. a secret's ARN or name). None when an
+        unknown value could point at it.
 
         A value unknown during preview but computed from another resource of the target's kind
         (`target_kinds`, default the target's own type) points at that one, not at `target`.
         """
         kinds = target_kinds or (target.type,)
-        key = target.props.peek(target_key)
+        keys = [target.props.peek(k) for k in ((target_key,) if isinstance(target_key, str) else target_key)]
+        known_keys = [k for k in keys if k not in (MISSING, UNKNOWN)]
+        key = UNKNOWN if UNKNOWN in keys else None
         found: list[StackResource] = []
         undecidable = False
         for candidate in self.of_type(*types):
@@ -184,8 +187,8 @@ class StackView:
             if value is UNKNOWN:
                 points_elsewhere = any(self.types_by_urn.get(urn, ("", ""))[0] in kinds for urn in sources)
                 undecidable = undecidable or not points_elsewhere
+            elif value is not MISSING and value in known_keys:
+                found.append(candidate)
             elif key is UNKNOWN:
                 undecidable = undecidable or value is not MISSING
-            elif value is not MISSING and value == key:
-                found.append(candidate)
         return None if undecidable else found

@@ -1,15 +1,17 @@
-"""Turn catalog guardrails into pulumi-policy policies (the pack's __main__ only instantiates them).
+"""Turn catalog guardrails into pulumi-policy policies (the pack's __main__ only serves them).
 
 A resource guardrail becomes a resource policy, judged in Analyze; one that resolves references
 is judged per resource in AnalyzeStack instead, where property dependencies are known. A stack
-guardrail becomes a stack policy. Whatever stays undecided is raised as UnknownValueError after
-every decided violation has been reported, so the SDK adds its "can't run policy ... during
-preview" advisory naming what was unknown, and nothing known is lost.
+guardrail becomes a stack policy. Violations on exempted resources are not reported as violations
+but as the policy's not-applicable reason, one `exempted ...` line each. Whatever stays undecided
+is raised as UnknownValueError after every decided violation has been reported, so the SDK adds
+its "can't run policy ... during preview" advisory naming what was unknown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from pulumi_policy import (
@@ -25,6 +27,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 from .catalog import CATALOG
 from .model import Guardrail, StackView, Undecided, Violation
 from .props import Props
+from .scope import EXEMPTIONS_SCHEMA, SELECTION, SELECTION_SCHEMA, Exemption, exempted_line, exemption_for, expired_note
 
 SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
 
@@ -41,21 +44,47 @@ def unknown_reason(paths: Iterable[str]) -> str:
     return f"{', '.join(dict.fromkeys(paths))} can't be known during preview"
 
 
+def report(args, report_violation, findings: Iterable[Violation | Undecided], config: Mapping[str, Any]) -> None:
+    """Report decided violations (exempted ones as the not-applicable reason), then what is undecided."""
+    today = datetime.now(UTC).date()
+    exemptions = [Exemption.read(e) for e in config.get("exemptions", ())]
+    exempted, undecided = [], []
+    for finding in findings:
+        if isinstance(finding, Undecided):
+            undecided.append(finding.reason)
+            continue
+        exemption = exemption_for(finding.urn, exemptions)
+        if exemption is None:
+            report_violation(finding.message, finding.urn)
+        elif exemption.active(today):
+            exempted.append(exempted_line(finding.urn, finding.message, exemption))
+        else:
+            report_violation(finding.message + expired_note(exemption), finding.urn)
+    if exempted:
+        args.not_applicable("\n".join([*exempted, *(f"undecided: {u}" for u in undecided)]))
+    if undecided:
+        raise UndecidedError(undecided)
+
+
 def resource_validation(guardrail: Guardrail):
+    types = frozenset(guardrail.resource_types)
+
     def validate(args: ResourceValidationArgs, report_violation) -> None:
-        if args.resource_type not in guardrail.resource_types:
+        if args.resource_type not in types:
             return
-        props = Props(args.props)
-        for message in guardrail.check(props, guardrail.config(args.get_config())):
-            report_violation(message)
+        props = Props(args.props, provider=args.provider.props if args.provider else None)
+        config = guardrail.config(args.get_config())
+        findings: list[Violation | Undecided] = [Violation(m, args.urn) for m in guardrail.check(props, config)]
         if props.unknown_paths:
-            raise UndecidedError([unknown_reason(props.unknown_paths)])
+            findings.append(Undecided(unknown_reason(props.unknown_paths), args.urn))
+        report(args, lambda message, urn=None: report_violation(message), findings, config)
 
     return validate
 
 
 def stack_view(args: StackValidationArgs, types: tuple[str, ...]) -> StackView:
     """The resources of `types`, and the type and name of every resource references may point at."""
+    wanted = frozenset(types)
     return StackView(
         (
             (
@@ -66,7 +95,7 @@ def stack_view(args: StackValidationArgs, types: tuple[str, ...]) -> StackView:
                 {k: tuple(d.urn for d in v) for k, v in (r.property_dependencies or {}).items()},
             )
             for r in args.resources
-            if r.resource_type in types
+            if r.resource_type in wanted
         ),
         {r.urn: (r.resource_type, r.name) for r in args.resources},
     )
@@ -89,14 +118,7 @@ def stack_validation(guardrail: Guardrail):
             findings = guardrail.check(stack, config)
         else:
             findings = each_resource_in_stack(guardrail, stack, config)
-        undecided = []
-        for finding in findings:
-            if isinstance(finding, Undecided):
-                undecided.append(finding.reason)
-            else:
-                report_violation(finding.message, finding.urn)
-        if undecided:
-            raise UndecidedError(undecided)
+        report(args, report_violation, list(findings), config)
 
     return validate
 
@@ -110,21 +132,41 @@ def resource_remediation(guardrail: Guardrail):
     return remediate
 
 
+def services_of(guardrail: Guardrail) -> list[str]:
+    """The policy's tags: the services it looks at, or `all` for a rule on every taggable type."""
+    services = sorted({t.split(":")[1].split("/")[0] for t in guardrail.resource_types})
+    return services if len(services) <= 12 else ["all"]
+
+
 def to_policy(guardrail: Guardrail) -> ResourceValidationPolicy | StackValidationPolicy:
     common: dict[str, Any] = {
         "name": guardrail.name,
         "description": guardrail.description,
         "severity": SEVERITIES[guardrail.severity],
         "remediation_steps": guardrail.remediation_steps,
-        "tags": sorted({t.split(":")[1].split("/")[0] for t in guardrail.resource_types}),
+        "tags": services_of(guardrail),
+        "config_schema": PolicyConfigSchema(
+            {**{p.name: dict(p.schema) for p in guardrail.parameters}, "exemptions": EXEMPTIONS_SCHEMA}
+        ),
     }
-    if guardrail.parameters:
-        common["config_schema"] = PolicyConfigSchema({p.name: dict(p.schema) for p in guardrail.parameters})
     if guardrail.kind == "stack" or guardrail.resolves_references:
         return StackValidationPolicy(validate=stack_validation(guardrail), **common)
     remediation = resource_remediation(guardrail) if guardrail.remediate else None
     return ResourceValidationPolicy(validate=resource_validation(guardrail), remediate=remediation, **common)
 
 
+def selection_policy() -> StackValidationPolicy:
+    """The pack-wide selection's place in the policy config; it validates nothing itself."""
+    return StackValidationPolicy(
+        name=SELECTION,
+        description="Selects the guardrails that run, by severity, framework or name; the others are disabled.",
+        validate=lambda args, report_violation: None,
+        config_schema=PolicyConfigSchema(SELECTION_SCHEMA),
+        severity=Severity.LOW,
+        remediation_steps="List severities, frameworks (cis, security-hub, aws-config, checkov) or guardrail names under ops-baseline-selection in the policy config.",
+        tags=["selection"],
+    )
+
+
 def build_policies(catalog: Iterable[Guardrail] = CATALOG) -> list[ResourceValidationPolicy | StackValidationPolicy]:
-    return [to_policy(g) for g in catalog]
+    return [*(to_policy(g) for g in catalog), selection_policy()]

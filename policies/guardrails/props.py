@@ -77,9 +77,10 @@ def top_level(path: str) -> str:
 class Props:
     """A view of one resource's props that records which paths were read while unknown."""
 
-    def __init__(self, props: Any, origins: Origins | None = None):
+    def __init__(self, props: Any, origins: Origins | None = None, provider: Any = None):
         self._props = props
         self._origins = origins
+        self._provider = provider
         self.unknown_paths: list[str] = []
 
     def peek(self, path: str) -> Any:
@@ -137,10 +138,11 @@ class Props:
             return 0
         return len(value)
 
-    def plain(self, path: str) -> Any:
+    def plain(self, path: str, *, record: bool = True) -> Any:
         """The value at `path` as plain dicts and lists, with UNKNOWN where a part is unknown
-        (for documents that are judged as a whole, like a policy given as an object)."""
-        value = self.get(path)
+        (for documents that are judged as a whole, like a policy given as an object). With
+        `record` false, a wholly unknown value is left for the caller to account for."""
+        value = self.get(path) if record else self.peek(path)
         return value if value in (MISSING, UNKNOWN) else _plain(value)
 
     def flag(self, path: str) -> Any:
@@ -163,6 +165,14 @@ class Props:
             return float(int(value))
         return Invalid(value, "a whole number")
 
+    def provider_default_tags(self) -> dict[str, Any]:
+        """Tags the resource's provider adds to every resource (`defaultTags.tags`), where the
+        engine sent the provider; unknown values stay UNKNOWN."""
+        if self._provider is None:
+            return {}
+        tags = Props(self._provider).plain("defaultTags.tags")
+        return tags if isinstance(tags, dict) else {}
+
     def origins(self, path: str) -> tuple[Origin, ...] | None:
         """Resources of the stack the value at `path` was computed from; None where the engine sent
         no dependencies (per-resource Analyze)."""
@@ -171,11 +181,11 @@ class Props:
         return self._origins(top_level(path))
 
     def resolved(self, path: str, *types: str) -> tuple[Origin, ...]:
-        """For a value read as UNKNOWN: the resources of `types` it points at, when every resource
-        it was computed from is one of them. The read is then decided, so it is no longer counted
-        as unknown; () leaves it undecided."""
+        """For a value read as UNKNOWN: the resources of `types` (any type when none is given) it
+        points at, when every resource it was computed from is one of them. The read is then
+        decided, so it is no longer counted as unknown; () leaves it undecided."""
         origins = self.origins(path) or ()
-        if not origins or any(o.type not in types for o in origins):
+        if not origins or (types and any(o.type not in types for o in origins)):
             return ()
         self.unknown_paths = [p for p in self.unknown_paths if p != path]
         return origins

@@ -16,6 +16,7 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from policies.guardrails.catalog import BY_NAME
@@ -31,6 +32,8 @@ class Outcome:
     urns: list[str | None] = field(default_factory=list)
     unchecked: str | None = None
     """The SDK's preview path: the UnknownValueError message, if the rule raised one."""
+    not_applicable: str | None = None
+    """The not-applicable reason, if the rule gave one (how the pack reports exempted findings)."""
 
 
 def urn_of(type_: str, name: str) -> str:
@@ -61,6 +64,8 @@ def run_resource(
         policy.validate(args, lambda message, urn=None: outcome.violations.append(message))
     except UnknownValueError as unknown:
         outcome.unchecked = unknown.message
+    except _NotApplicableError as not_applicable:
+        outcome.not_applicable = not_applicable.reason
     return outcome
 
 
@@ -102,6 +107,8 @@ def run_stack(policy_name: str, resources: list[Res], config: Mapping[str, Any] 
         policy.validate(StackValidationArgs(list(by_name.values()), dict(config or {})), report)
     except UnknownValueError as unknown:
         outcome.unchecked = unknown.message
+    except _NotApplicableError as not_applicable:
+        outcome.not_applicable = not_applicable.reason
     return outcome
 
 

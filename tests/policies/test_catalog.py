@@ -17,6 +17,7 @@ from opsctl.engine import EngineError
 from opsctl.engine.analyzer import PolicyPack, resolve_config
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.pack import build_policies
+from policies.guardrails.scope import SELECTION
 from tests.conftest import ROOT
 from tests.policies import test_resource_rules, test_stack_rules
 from tests.policies.harness import Res, run_resource, run_stack
@@ -40,13 +41,16 @@ def test_metadata_is_complete(guardrail):
         assert "default" in parameter.schema and parameter.description
 
 
+TESTED = {
+    name
+    for module in Path(test_stack_rules.__file__).parent.glob("test_*.py")
+    for name in re.findall(r'"(aws-[a-z0-9-]+)"', module.read_text())
+}
+
+
 @pytest.mark.parametrize("guardrail", CATALOG, ids=lambda g: g.name)
 def test_every_guardrail_has_tests(guardrail):
-    if guardrail.kind == "resource":
-        tested = {case[0] for case in test_resource_rules.CASES}
-    else:
-        tested = set(re.findall(r'"(aws-[a-z0-9-]+)"', Path(test_stack_rules.__file__).read_text()))
-    assert guardrail.name in tested
+    assert guardrail.name in TESTED
 
 
 def test_defaults_are_at_least_as_strict_as_aws():
@@ -70,7 +74,7 @@ def test_log_retention_defaults_to_the_aws_year():
 
 def test_every_rule_becomes_a_policy_with_its_metadata():
     policies = build_policies()
-    assert [p.name for p in policies] == [g.name for g in CATALOG]
+    assert [p.name for p in policies] == [g.name for g in CATALOG] + [SELECTION]
     assert all(p.severity is not None and p.remediation_steps for p in policies)
 
 
@@ -141,7 +145,7 @@ def test_pack_config_errors_name_policy_key_value_and_allowed():
     assert "unknown policy 'aws-no-such-policy'" in message
     assert "aws-cloudwatch-loggroup-configure-retention.minRetentionDays: 13 — 13 is not one of" in message
     assert (
-        "aws-cloudwatch-loggroup-configure-retention.minRetention: unknown parameter (allowed: allowNeverExpire, defaultRetentionDays, maxRetentionDays, minRetentionDays)"
+        "aws-cloudwatch-loggroup-configure-retention.minRetention: unknown parameter (allowed: allowNeverExpire, defaultRetentionDays, exemptions, maxRetentionDays, minRetentionDays)"
         in message
     )
 
@@ -170,5 +174,5 @@ def test_pack_starts_with_only_its_own_requirements(tmp_path):
     with PolicyPack(ROOT / "policies", project="ops-baseline", stack="dev", dry_run=True, python=str(python)) as pack:
         info = pack.info()
     assert info.name == "ops-baseline-guardrails"
-    assert sorted(p.name for p in info.policies) == sorted(g.name for g in CATALOG)
+    assert sorted(p.name for p in info.policies) == sorted([*(g.name for g in CATALOG), SELECTION])
     assert sys.executable != str(python)

@@ -1,0 +1,62 @@
+"""Every taggable resource carries the tags the organization requires, with allowed values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ...model import Guardrail, Parameter, References
+from ...props import MISSING, UNKNOWN, Props, shown
+from ...taggable import load
+
+TAGGABLE = load()
+
+
+def effective_tags(props: Props) -> Any:
+    """The provider's default tags under the resource's own (its own keys win), as AWS applies
+    them; UNKNOWN when the resource's tags are unknown as a whole."""
+    own = props.plain("tags")
+    if own is UNKNOWN:
+        return UNKNOWN
+    defaults = props.provider_default_tags()
+    return {**defaults, **(own if isinstance(own, Mapping) else {})}
+
+
+def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
+    required: Mapping[str, list[str]] = config["requiredTags"]
+    if not required:
+        return
+    tags = effective_tags(props)
+    if tags is UNKNOWN:
+        return
+    missing = [key for key in required if tags.get(key) in (None, MISSING, "")]
+    if missing:
+        yield f"Resource has no {', '.join(missing)} tag{'s' if len(missing) > 1 else ''}; required: {', '.join(required)}."
+    for key, allowed in required.items():
+        value = tags.get(key)
+        if value is UNKNOWN:
+            props.undecided(f"tags.{key}")
+        elif allowed and value not in (None, MISSING, "") and value not in allowed:
+            yield f"Resource tag {key} is {shown(value)}; allowed: {', '.join(allowed)}."
+
+
+GUARDRAIL = Guardrail(
+    name="aws-tagging-resource-require-tags",
+    description="Every taggable resource carries the required tag keys (with an allowed value where the config lists values), counting the provider's default tags.",
+    severity="low",
+    resource_types=TAGGABLE,
+    remediation_steps="Set the tags on the resource, or once for the stack in the provider's defaultTags (ops-baseline: the `tags` setting).",
+    references=References(),
+    check=check,
+    parameters=(
+        Parameter(
+            "requiredTags",
+            {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                "default": {},
+            },
+            "Tag key → allowed values ([] for any value). Empty: no tag is required.",
+        ),
+    ),
+)
