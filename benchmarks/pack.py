@@ -23,8 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "policies"
 
 
-def one_run(pack_dir: Path, plan, config_path: Path) -> tuple[float, float, float]:
+def one_run(pack_dir: Path, plan) -> tuple[float, float, float]:
+    """One fresh pack process, configured with its own config file for the stack."""
     resources = [r for r in plan.registrations if r.custom]
+    config_path = pack_dir / "config" / f"{plan.stack}.json"
     started = time.perf_counter()
     with PolicyPack(pack_dir, project=plan.project, stack=plan.stack, dry_run=plan.mode == "preview") as pack:
         info = pack.info()
@@ -49,11 +51,10 @@ def main() -> None:
     args = parser.parse_args()
     packs = args.pack or [PACK]
     plan = preflight_stack(ROOT, args.stack, mode=args.mode)
-    config = PACK / "config" / f"{args.stack}.json"
     runs: dict[Path, list[tuple[float, float, float]]] = {pack: [] for pack in packs}
     for _ in range(args.runs):
         for pack in packs:
-            runs[pack].append(one_run(pack, plan, config))
+            runs[pack].append(one_run(pack, plan))
     resources = sum(1 for r in plan.registrations if r.custom)
     print(
         f"stack {args.stack}, mode {args.mode}: {resources} resources, {args.runs} runs per pack (fresh process each)"
