@@ -29,6 +29,7 @@ bench: setup
 	$(BIN)/python benchmarks/notifier.py
 
 docs: setup
+	$(BIN)/python -m policies.guardrails.taggable
 	$(BIN)/python -m opsctl.docs README.md
 
 lock: setup
