@@ -45,6 +45,9 @@ class ConfigRule:
     """Config rule input name → guardrail parameter whose value it takes."""
     covers: tuple[str, ...] = ()
     """Type tokens the managed rule evaluates, when only some of the guardrail's (default: all)."""
+    periodic: bool = False
+    """Evaluated on a schedule (every 24 hours unless the rule sets a maximumExecutionFrequency)
+    instead of on each configuration change: it decides what the rule costs."""
 
     def input_parameters(self, values: Mapping[str, Any]) -> dict[str, str]:
         params = dict(self.static_parameters)
@@ -64,6 +67,28 @@ class References:
     cis: tuple[str, ...] = ()
     security_hub: tuple[str, ...] = ()
     checkov: tuple[str, ...] = ()
+
+    def labels(self) -> list[str]:
+        """Every reference as `framework:id`, the framework named as the policy config's selection names it."""
+        config = (f"aws-config:{self.config_rule.identifier}",) if self.config_rule else ()
+        return [
+            *config,
+            *(f"security-hub:{c}" for c in self.security_hub),
+            *(f"cis:{c}" for c in self.cis),
+            *(f"checkov:{c}" for c in self.checkov),
+        ]
+
+    def help_url(self) -> str | None:
+        """AWS's page for the same check: the Config managed rule, else the first Security Hub control."""
+        if self.config_rule:
+            slug = self.config_rule.identifier.lower().replace("_", "-")
+            return f"https://docs.aws.amazon.com/config/latest/developerguide/{slug}.html"
+        if self.security_hub:
+            service, number = self.security_hub[0].lower().split(".")
+            return (
+                f"https://docs.aws.amazon.com/securityhub/latest/userguide/{service}-controls.html#{service}-{number}"
+            )
+        return None
 
 
 @dataclass(frozen=True)

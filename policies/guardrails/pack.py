@@ -133,7 +133,7 @@ def resource_remediation(guardrail: Guardrail):
 
 
 def services_of(guardrail: Guardrail) -> list[str]:
-    """The policy's tags: the services it looks at, or `all` for a rule on every taggable type."""
+    """The services a policy looks at, or `all` for a rule on every taggable type."""
     services = sorted({t.split(":")[1].split("/")[0] for t in guardrail.resource_types})
     return services if len(services) <= 12 else ["all"]
 
@@ -144,7 +144,8 @@ def to_policy(guardrail: Guardrail) -> ResourceValidationPolicy | StackValidatio
         "description": guardrail.description,
         "severity": SEVERITIES[guardrail.severity],
         "remediation_steps": guardrail.remediation_steps,
-        "tags": services_of(guardrail),
+        "tags": [*services_of(guardrail), *guardrail.references.labels()],
+        "url": guardrail.references.help_url(),
         "config_schema": PolicyConfigSchema(
             {**{p.name: dict(p.schema) for p in guardrail.parameters}, "exemptions": EXEMPTIONS_SCHEMA}
         ),

@@ -7,7 +7,7 @@ import pytest
 from policies.guardrails import tokens as t
 from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.props import Props
-from policies.guardrails.rules.encryption.secret_rotation import cron_gap_days
+from policies.guardrails.schedules import cron_gap_days
 from policies.guardrails.taggable import installed_package, load, scan
 from tests.policies.harness import UNKNOWN, Res, run_resource, run_stack
 

@@ -11,7 +11,7 @@ GUARDRAIL = Guardrail(
     resource_types=(TRAIL,),
     remediation_steps="Set cloudWatchLogsGroupArn (the log group ARN ending in :*) and cloudWatchLogsRoleArn (a role CloudTrail can assume).",
     references=References(
-        config_rule=ConfigRule("CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED"),
+        config_rule=ConfigRule("CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED", periodic=True),
         cis=("3.4",),
         security_hub=("CloudTrail.5",),
         checkov=("CKV2_AWS_10",),

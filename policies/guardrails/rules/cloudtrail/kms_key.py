@@ -24,7 +24,7 @@ GUARDRAIL = Guardrail(
     resource_types=(TRAIL,),
     remediation_steps="Set kmsKeyId to a customer-managed key whose policy lets cloudtrail.amazonaws.com encrypt with the aws:cloudtrail:arn context.",
     references=References(
-        config_rule=ConfigRule("CLOUD_TRAIL_ENCRYPTION_ENABLED"),
+        config_rule=ConfigRule("CLOUD_TRAIL_ENCRYPTION_ENABLED", periodic=True),
         cis=("3.7",),
         security_hub=("CloudTrail.2",),
         checkov=("CKV_AWS_35",),

@@ -11,7 +11,7 @@ GUARDRAIL = Guardrail(
     resource_types=(TRAIL,),
     remediation_steps="Set enableLogFileValidation = true.",
     references=References(
-        config_rule=ConfigRule("CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED"),
+        config_rule=ConfigRule("CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED", periodic=True),
         cis=("3.2",),
         security_hub=("CloudTrail.4",),
         checkov=("CKV_AWS_36",),

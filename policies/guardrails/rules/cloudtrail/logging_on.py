@@ -11,7 +11,9 @@ GUARDRAIL = Guardrail(
     resource_types=(TRAIL,),
     remediation_steps="Remove enableLogging = false (logging is on by default).",
     references=References(
-        config_rule=ConfigRule("CLOUD_TRAIL_ENABLED"), security_hub=("CloudTrail.3",), checkov=("CKV_AWS_251",)
+        config_rule=ConfigRule("CLOUD_TRAIL_ENABLED", periodic=True),
+        security_hub=("CloudTrail.3",),
+        checkov=("CKV_AWS_251",),
     ),
     check=forbid_false("enableLogging", "Trail enableLogging is {value}; it records nothing."),
 )

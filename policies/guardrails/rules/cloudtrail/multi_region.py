@@ -11,7 +11,9 @@ GUARDRAIL = Guardrail(
     resource_types=(TRAIL,),
     remediation_steps="Set isMultiRegionTrail = true and leave includeGlobalServiceEvents on.",
     references=References(
-        config_rule=ConfigRule("MULTI_REGION_CLOUD_TRAIL_ENABLED", static_parameters={"readWriteType": "ALL"}),
+        config_rule=ConfigRule(
+            "MULTI_REGION_CLOUD_TRAIL_ENABLED", periodic=True, static_parameters={"readWriteType": "ALL"}
+        ),
         cis=("3.1",),
         security_hub=("CloudTrail.1",),
         checkov=("CKV_AWS_67",),

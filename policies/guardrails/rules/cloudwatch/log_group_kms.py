@@ -23,7 +23,9 @@ GUARDRAIL = Guardrail(
     severity="medium",
     resource_types=(LOG_GROUP,),
     remediation_steps="Set kmsKeyId to the ARN of a KMS key whose policy lets logs.<region>.amazonaws.com use it with the aws:logs:arn encryption context.",
-    references=References(config_rule=ConfigRule("CLOUDWATCH_LOG_GROUP_ENCRYPTED"), checkov=("CKV_AWS_158",)),
+    references=References(
+        config_rule=ConfigRule("CLOUDWATCH_LOG_GROUP_ENCRYPTED", periodic=True), checkov=("CKV_AWS_158",)
+    ),
     check=check,
     resolves_references=True,
 )

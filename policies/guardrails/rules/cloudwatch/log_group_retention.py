@@ -62,7 +62,9 @@ GUARDRAIL = Guardrail(
     remediation_steps="Set retentionInDays on the log group (ops-baseline: the logRetentionDays setting) to a CloudWatch Logs value within the bounds.",
     references=References(
         config_rule=ConfigRule(
-            "CW_LOGGROUP_RETENTION_PERIOD_CHECK", parameters_from={"MinRetentionTime": "minRetentionDays"}
+            "CW_LOGGROUP_RETENTION_PERIOD_CHECK",
+            periodic=True,
+            parameters_from={"MinRetentionTime": "minRetentionDays"},
         ),
         security_hub=("CloudWatch.16",),
         checkov=("CKV_AWS_66", "CKV_AWS_338"),

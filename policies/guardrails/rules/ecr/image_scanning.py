@@ -78,7 +78,9 @@ GUARDRAIL = Guardrail(
     resource_types=(ECR_REPOSITORY, ECR_REGISTRY_SCANNING),
     remediation_steps="Set imageScanningConfiguration.scanOnPush = true on the repository, or add a registry scanning rule (SCAN_ON_PUSH or CONTINUOUS_SCAN) whose filter matches it.",
     references=References(
-        config_rule=ConfigRule("ECR_PRIVATE_IMAGE_SCANNING_ENABLED"), security_hub=("ECR.1",), checkov=("CKV_AWS_163",)
+        config_rule=ConfigRule("ECR_PRIVATE_IMAGE_SCANNING_ENABLED", periodic=True),
+        security_hub=("ECR.1",),
+        checkov=("CKV_AWS_163",),
     ),
     check=check,
 )

@@ -29,7 +29,7 @@ GUARDRAIL = Guardrail(
     resource_types=(KMS_KEY,),
     remediation_steps="Set enableKeyRotation = true (optionally rotationPeriodInDays).",
     references=References(
-        config_rule=ConfigRule("CMK_BACKING_KEY_ROTATION_ENABLED"),
+        config_rule=ConfigRule("CMK_BACKING_KEY_ROTATION_ENABLED", periodic=True),
         cis=("3.8",),
         security_hub=("KMS.4",),
         checkov=("CKV_AWS_7",),
