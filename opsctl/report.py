@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pulumi.runtime.rpc import UNKNOWN, _special_secret_sig, _special_sig_key
 
+from policies.guardrails.catalog import BY_NAME
+from policies.guardrails.scope import SELECTION
+
+from .baseline import Baseline, fixed
+from .cost import CostChange, CostEstimate, compare
 from .engine import Plan, Registration
-from .engine.policy_run import Finding, PolicyResult
+from .engine.policy_run import Finding, PolicyInfo, PolicyResult
 
 SECRET_TEXT = "[secret]"
 UNKNOWN_TEXT = "(known after deploy)"
@@ -22,6 +28,11 @@ SEVERITY_ORDER = ("low", "medium", "high", "critical")
 class PreflightReport:
     plan: Plan
     policies: PolicyResult | None = None
+    cost: CostEstimate | None = None
+    baseline: Baseline | None = None
+    fail_on: str = "mandatory"
+    stack_file: Path | None = None
+    """The stack's settings file, where findings are located for code scanning."""
 
     @property
     def findings(self) -> list[Finding]:
@@ -29,6 +40,50 @@ class PreflightReport:
 
     def violations(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == "violation"]
+
+    def failing(self) -> list[Finding]:
+        """The violations that fail this run: new ones at or above the threshold."""
+        return [f for f in self.findings if fails(f, self.fail_on)]
+
+    def fixed(self) -> list[tuple[str, str]]:
+        return fixed(self.findings, self.baseline) if self.baseline and self.baseline.has_findings else []
+
+    def cost_change(self) -> CostChange | None:
+        if self.cost is None or self.baseline is None or self.baseline.cost is None:
+            return None
+        return compare(self.baseline.cost, self.cost)
+
+    def resources(self) -> dict[str, Registration]:
+        return {r.urn: r for r in self.plan.registrations if r.custom}
+
+    def checks(self) -> list[Check]:
+        """Every (policy, resource) pair the run judged, passing ones too, with the findings on each.
+        A guardrail judges the resources of its types; a policy the catalog does not know, the stack."""
+        if self.policies is None:
+            return []
+        resources = self.resources()
+        found: dict[tuple[str, str], list[Finding]] = {}
+        for finding in self.findings:
+            found.setdefault((finding.policy, finding.urn), []).append(finding)
+        checks = []
+        for policy in self.policies.policies:
+            if policy.level == "disabled" or policy.name == SELECTION:
+                continue
+            guardrail = BY_NAME.get(policy.name)
+            judged = [urn for urn, r in resources.items() if guardrail and r.type in guardrail.resource_types]
+            judged += [urn for p, urn in found if p == policy.name and urn not in judged]
+            for urn in judged or [""]:
+                resource = resources.get(urn)
+                checks.append(
+                    Check(
+                        policy,
+                        urn,
+                        resource.name if resource else "stack",
+                        resource.type if resource else "pulumi:pulumi:Stack",
+                        tuple(found.get((policy.name, urn), ())),
+                    )
+                )
+        return checks
 
     def counts_by_type(self) -> dict[str, int]:
         counts = Counter(r.type for r in self.plan.registrations if r.custom)
@@ -63,6 +118,16 @@ class PreflightReport:
         return shown
 
 
+@dataclass(frozen=True)
+class Check:
+    policy: PolicyInfo
+    urn: str
+    """The resource judged; empty for the stack as a whole."""
+    name: str
+    type: str
+    findings: tuple[Finding, ...]
+
+
 def redact(value: Any) -> Any:
     """Wire-form values for display: secrets hidden, unknowns named."""
     if isinstance(value, dict):
@@ -76,17 +141,22 @@ def redact(value: Any) -> Any:
     return value
 
 
-def exit_code(findings: list[Finding], fail_on: str) -> int:
-    """1 when a violation reaches the threshold, else 0.
+def fails(finding: Finding, fail_on: str) -> bool:
+    """Whether a finding fails the run at the `--fail-on` threshold.
 
-    `mandatory`: any violation enforced as mandatory (what blocks `pulumi up`);
-    a severity (`low` … `critical`): any violation at or above it, advisory ones included;
-    `never`: always 0.
+    Only new violations count (never unchecked, exempted or remediated ones, nor those the
+    baseline already had). `mandatory`: enforced as mandatory (what blocks `pulumi up`);
+    a severity (`low` … `critical`): at or above it, advisory ones included; `never`: none.
     """
-    violations = [f for f in findings if f.kind == "violation"]
-    if fail_on == "never":
-        return 0
+    if finding.kind != "violation" or finding.existing or fail_on == "never":
+        return False
     if fail_on == "mandatory":
-        return int(any(f.level in ("mandatory", "remediate") for f in violations))
-    floor = SEVERITY_ORDER.index(fail_on)
-    return int(any(f.severity in SEVERITY_ORDER and SEVERITY_ORDER.index(f.severity) >= floor for f in violations))
+        return finding.level in ("mandatory", "remediate")
+    return finding.severity in SEVERITY_ORDER and SEVERITY_ORDER.index(finding.severity) >= SEVERITY_ORDER.index(
+        fail_on
+    )
+
+
+def exit_code(findings: list[Finding], fail_on: str) -> int:
+    """1 when a finding fails the run at the threshold, else 0."""
+    return int(any(fails(f, fail_on) for f in findings))

@@ -16,7 +16,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.schedules import runs_per_month
 
-from .prices import PriceBook, Rate
+from .prices import PriceBook, Rate, Source
 
 CHANGES_PER_RESOURCE = 1
 """Stated assumption: each resource changes once a month (one configuration item, and one
@@ -248,7 +248,8 @@ def custom_metrics(resources: Sequence[Resource], region: str) -> Iterator[Usage
     publishes, through the embedded metric format or PutMetricData), each counted once."""
     seen: dict[tuple[str, str, str, str], str] = {}
     bases: dict[tuple[str, str, str, str], str] = {}
-    for resource in resources:
+    producers_first = sorted(resources, key=lambda r: r.type != METRIC_FILTER)
+    for resource in producers_first:
         where = region_of(resource, region)
         if resource.type == METRIC_FILTER:
             transformations = resource.inputs.get("metricTransformation")
@@ -515,13 +516,16 @@ def estimate(resources: Sequence[Resource], *, region: str, prices: PriceBook, f
         region=region,
         currency=prices.currency,
         free_tier=free_tier,
-        lines=tuple(sorted(lines, key=lambda line: -line.monthly)),
+        lines=tuple(sorted(lines, key=lambda line: (-line.monthly, line.what, line.region))),
         per_unit=tuple(per_unit),
         notes=notes(rates, free_tier),
-        sources=unique(
-            f"{r.source.page} (figures as of {r.source.as_of or 'unstated'}, checked {r.source.checked})" for r in rates
-        ),
+        sources=unique(cited(r.source) for r in rates),
     )
+
+
+def cited(source: Source) -> str:
+    dated = f"figures as of {source.as_of}, " if source.as_of else ""
+    return f"{source.page} ({dated}checked {source.checked})"
 
 
 def notes(rates: Iterable[Rate], free_tier: bool) -> tuple[str, ...]:

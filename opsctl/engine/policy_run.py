@@ -31,6 +31,8 @@ class Finding:
     the pack; exempted: the rule failed on a resource the policy config exempts (with its reason)."""
     exemption: str = ""
     """For an exempted finding: the reason, and the date the exemption expires if it does."""
+    existing: bool = False
+    """A violation the baseline report already had (same policy and URN): it does not fail the run."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,11 @@ class PolicyInfo:
     description: str
     severity: str
     level: str
+    remediation: str = ""
+    url: str = ""
+    """AWS's page for the same check, where the pack names one."""
+    tags: tuple[str, ...] = ()
+    """Services the policy looks at, and its references as `framework:id`."""
 
 
 @dataclass
@@ -68,7 +75,15 @@ def _check_plan(plan: Plan, pack_dir: Path, config_path: Path | None) -> PolicyR
         result = PolicyResult(
             pack=info.name,
             policies=[
-                PolicyInfo(p.name, p.description, SEVERITY_NAMES.get(p.severity, ""), levels[p.name])
+                PolicyInfo(
+                    p.name,
+                    p.description,
+                    SEVERITY_NAMES.get(p.severity, ""),
+                    levels[p.name],
+                    p.remediation_steps,
+                    p.url,
+                    tuple(p.tags),
+                )
                 for p in info.policies
             ],
         )

@@ -1,17 +1,31 @@
-"""Machine-readable plan (stable keys, sorted), for scripts and CI artifacts."""
+"""Machine-readable plan (stable keys, sorted), for scripts, CI artifacts and later runs' baselines."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from ..cost import CostChange, CostEstimate
 from ..report import PreflightReport, redact
-from .base import Formatter
+from .base import CostFormatter, Formatter
 
 
-class JsonFormatter(Formatter):
+def cost_document(estimate: CostEstimate, change: CostChange | None) -> dict[str, Any]:
+    document = estimate.as_document()
+    if change is not None:
+        document["change"] = {
+            "before": change.before_total,
+            "after": change.after_total,
+            "delta": change.delta,
+            "items": [vars(item) for item in change.items],
+        }
+    return document
+
+
+class JsonFormatter(Formatter, CostFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
-        document = {
+        document: dict[str, Any] = {
             "project": plan.project,
             "stack": plan.stack,
             "mode": plan.mode,
@@ -36,4 +50,17 @@ class JsonFormatter(Formatter):
             document["policyPack"] = report.policies.pack
             document["policies"] = [vars(p) for p in report.policies.policies]
             document["findings"] = [vars(f) for f in report.findings]
+            document["failOn"] = report.fail_on
+        if report.baseline is not None:
+            document["baseline"] = {
+                "file": str(report.baseline.path),
+                "existing": sum(1 for f in report.findings if f.existing),
+                "new": sum(1 for f in report.violations() if not f.existing),
+                "fixed": [{"policy": policy, "urn": urn} for policy, urn in report.fixed()],
+            }
+        if report.cost is not None:
+            document["cost"] = cost_document(report.cost, report.cost_change())
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+    def render_cost(self, estimate: CostEstimate, change: CostChange | None) -> str:
+        return json.dumps(cost_document(estimate, change), indent=2, sort_keys=True) + "\n"

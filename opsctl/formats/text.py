@@ -1,14 +1,16 @@
-"""Human-readable plan: component tree, counts by type, stack outputs."""
+"""Human-readable plan: component tree, counts by type, stack outputs, findings and cost."""
 
 from __future__ import annotations
 
 import json
 
+from ..cost import CostChange, CostEstimate
 from ..report import PreflightReport
-from .base import Formatter
+from .base import CostFormatter, Formatter
+from .money import change_summary, price, quantity, usd
 
 
-class TextFormatter(Formatter):
+class TextFormatter(Formatter, CostFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
         counts = report.counts_by_type()
@@ -28,19 +30,55 @@ class TextFormatter(Formatter):
             lines.append(f"  {name}: {shown}")
         if report.policies is not None:
             lines += ["", *policy_lines(report)]
+        if report.cost is not None:
+            lines += ["", *cost_lines(report.cost, report.cost_change())]
         return "\n".join(lines) + "\n"
+
+    def render_cost(self, estimate: CostEstimate, change: CostChange | None) -> str:
+        return "\n".join(cost_lines(estimate, change)) + "\n"
 
 
 def policy_lines(report: PreflightReport) -> list[str]:
     result = report.policies
     assert result is not None
     lines = [f"Policies: {result.pack} ({len(result.policies)} policies)"]
+    if report.baseline is not None:
+        existing = sum(1 for f in report.findings if f.existing)
+        fixed = f", {len(report.fixed())} fixed" if report.baseline.has_findings else ""
+        lines.append(f"  baseline {report.baseline.path}: {existing} violation(s) already there{fixed}")
     if not report.findings:
         return [*lines, "  no findings"]
-    for finding in sorted(report.findings, key=lambda f: (f.kind, f.level != "mandatory", f.policy)):
+    for finding in sorted(report.findings, key=lambda f: (f.kind, f.existing, f.level != "mandatory", f.policy)):
         where = finding.urn.rsplit("::", 1)[-1] if finding.urn else "stack"
-        lines.append(f"  [{finding.kind} · {finding.level} · {finding.severity or '-'}] {finding.policy} @ {where}")
+        state = " · existing" if finding.existing else ""
+        lines.append(
+            f"  [{finding.kind}{state} · {finding.level} · {finding.severity or '-'}] {finding.policy} @ {where}"
+        )
         lines.append(f"      {finding.message}")
         if finding.exemption:
             lines.append(f"      exempted: {finding.exemption}")
+    return lines
+
+
+def cost_lines(estimate: CostEstimate, change: CostChange | None) -> list[str]:
+    lines = [f"Estimated monthly cost: {usd(estimate.total)} ({estimate.region}, list prices, before usage)"]
+    if change is not None:
+        lines.append(f"  change: {change_summary(change)}")
+    width = max((len(line.what) for line in estimate.lines), default=0)
+    for line in estimate.lines:
+        free = f" ({quantity(line.free)} free)" if line.free else ""
+        region = f" [{line.region}]" if line.region != estimate.region else ""
+        lines.append(
+            f"  {line.what.ljust(width)}  {quantity(line.quantity)} × {price(line.unit_price)}{free}{region}  = {usd(line.monthly)}"
+        )
+        lines += [f"      {basis}" for basis in line.basis]
+    if estimate.per_unit:
+        lines.append("  Billed by use, not in the total:")
+        for rate in estimate.per_unit:
+            region = f" [{rate.region}]" if rate.region != estimate.region else ""
+            lines.append(
+                f"    {rate.what}{region}: {price(rate.unit_price)} USD per {rate.unit} ({', '.join(rate.resources)})"
+            )
+    lines += [f"  note: {note}" for note in estimate.notes]
+    lines += [f"  prices: {source}" for source in estimate.sources]
     return lines

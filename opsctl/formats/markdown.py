@@ -1,0 +1,180 @@
+"""Markdown for a pull request: `$GITHUB_STEP_SUMMARY` or a comment. A one-line verdict, the
+findings by severity with how to fix each, checks left for deploy folded away, the estimated
+monthly cost and the resources by type."""
+
+from __future__ import annotations
+
+from ..cost import CostChange, CostEstimate
+from ..engine.policy_run import Finding
+from ..report import SEVERITY_ORDER, PreflightReport
+from .base import CostFormatter, Formatter
+from .money import change_summary, price, quantity, usd
+
+RANK = {s: i for i, s in enumerate(reversed(SEVERITY_ORDER))}
+
+
+def cell(text: str) -> str:
+    """Text that stays inside one table cell."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\r", "")
+        .replace("\n", "<br>")
+    )
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+
+
+def folded(summary: str, body: list[str]) -> list[str]:
+    return ["<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>", ""]
+
+
+class MarkdownFormatter(Formatter, CostFormatter):
+    def render(self, report: PreflightReport) -> str:
+        lines = [self.verdict(report), "", self.counts(report), ""]
+        if report.policies is not None:
+            lines += self.findings(report)
+        if report.cost is not None:
+            lines += ["#### Estimated monthly cost", "", *self.cost_lines(report.cost, report.cost_change())]
+        counts = report.counts_by_type()
+        lines += folded(
+            f"Resources by type ({sum(counts.values())})",
+            table(["Type", "Count"], [[f"`{t}`", str(n)] for t, n in counts.items()]),
+        )
+        return "\n".join(lines).rstrip() + "\n"
+
+    def render_cost(self, estimate: CostEstimate, change: CostChange | None) -> str:
+        return "\n".join(["#### Estimated monthly cost", "", *self.cost_lines(estimate, change)]).rstrip() + "\n"
+
+    def verdict(self, report: PreflightReport) -> str:
+        plan = report.plan
+        where = f"`{plan.project}` · **{plan.stack}** ({plan.mode})"
+        if report.policies is None:
+            return f"### ➖ {where}: planned without the policy pack"
+        failing = report.failing()
+        if failing:
+            return f"### ❌ {where}: {len(failing)} new violation(s) fail the check (`--fail-on {report.fail_on}`)"
+        return f"### ✅ {where}: no new violation fails the check (`--fail-on {report.fail_on}`)"
+
+    def counts(self, report: PreflightReport) -> str:
+        kinds = [f.kind for f in report.findings]
+        violations = report.violations()
+        parts = [f"{sum(report.counts_by_type().values())} resources"]
+        if report.policies is not None:
+            new = sum(1 for f in violations if not f.existing)
+            parts += [
+                f"{len(report.policies.policies)} policies",
+                f"{len(violations)} violation(s)" + (f", {new} new" if report.baseline else ""),
+                f"{kinds.count('unchecked')} unchecked until deploy",
+                f"{kinds.count('exempted')} exempted",
+            ]
+            if report.baseline and report.baseline.has_findings:
+                parts.append(f"{len(report.fixed())} fixed since the baseline")
+        if report.cost is not None:
+            change = report.cost_change()
+            delta = f" ({usd(change.delta, sign=True)})" if change else ""
+            parts.append(f"about {usd(report.cost.total)}/month{delta}")
+        return " · ".join(parts)
+
+    def findings(self, report: PreflightReport) -> list[str]:
+        policies = {p.name: p for p in report.policies.policies} if report.policies else {}
+        resources = report.resources()
+
+        def where(finding: Finding) -> str:
+            resource = resources.get(finding.urn)
+            return f"`{resource.name}` ({resource.type.rsplit(':', 1)[-1]})" if resource else "the stack"
+
+        def fix(finding: Finding) -> str:
+            policy = policies.get(finding.policy)
+            return cell(policy.remediation) if policy and policy.remediation else ""
+
+        failing = report.failing()
+        violations = sorted(
+            report.violations(),
+            key=lambda f: (f.existing, RANK.get(f.severity, 9), f.level not in ("mandatory", "remediate"), f.policy),
+        )
+        lines: list[str] = []
+        if violations:
+            rows = [
+                [
+                    "❌ fails" if f in failing else ("existing" if f.existing else "⚠️ advisory"),
+                    f.severity or "–",
+                    f"`{f.policy}`",
+                    where(f),
+                    cell(f.message),
+                    fix(f),
+                ]
+                for f in violations
+            ]
+            lines += [
+                "#### Findings",
+                "",
+                *table(["", "Severity", "Policy", "Resource", "Message", "How to fix"], rows),
+                "",
+            ]
+        else:
+            lines += ["No violations.", ""]
+        fixed = report.fixed()
+        if fixed:
+            rows = [[f"`{policy}`", f"`{urn.rsplit('::', 1)[-1]}`" if urn else "the stack"] for policy, urn in fixed]
+            lines += folded(f"Fixed since the baseline ({len(fixed)})", table(["Policy", "Resource"], rows))
+        unchecked = [f for f in report.findings if f.kind == "unchecked"]
+        if unchecked:
+            rows = [[f"`{f.policy}`", where(f), cell(f.message)] for f in unchecked]
+            lines += folded(f"Unchecked until deploy ({len(unchecked)})", table(["Policy", "Resource", "Why"], rows))
+        exempted = [f for f in report.findings if f.kind == "exempted"]
+        if exempted:
+            rows = [[f"`{f.policy}`", where(f), cell(f.message), cell(f.exemption)] for f in exempted]
+            lines += folded(f"Exempted ({len(exempted)})", table(["Policy", "Resource", "Finding", "Exemption"], rows))
+        remediated = [f for f in report.findings if f.kind == "remediated"]
+        if remediated:
+            rows = [[f"`{f.policy}`", where(f), cell(f.message)] for f in remediated]
+            lines += folded(
+                f"Remediated by the pack ({len(remediated)})", table(["Policy", "Resource", "Change"], rows)
+            )
+        return lines
+
+    def cost_lines(self, estimate: CostEstimate, change: CostChange | None) -> list[str]:
+        lines = [
+            f"**{usd(estimate.total)} a month** at list prices in {estimate.region}, before usage-based charges.",
+            "",
+        ]
+        if change is not None:
+            lines += [f"**Change:** {cell(change_summary(change))}", ""]
+        rows = [
+            [
+                cell(line.what) + (f" ({line.region})" if line.region != estimate.region else ""),
+                quantity(line.quantity),
+                quantity(line.free) if line.free else "",
+                f"{price(line.unit_price)} / {line.unit}",
+                usd(line.monthly),
+                cell("; ".join(line.basis)),
+            ]
+            for line in estimate.lines
+        ]
+        lines += [*table(["Item", "Quantity", "Free tier", "Price", "Monthly", "How counted"], rows), ""]
+        if estimate.per_unit:
+            rows = [
+                [
+                    cell(p.what) + (f" ({p.region})" if p.region != estimate.region else ""),
+                    f"{price(p.unit_price)} USD / {p.unit}",
+                    cell(", ".join(p.resources)),
+                ]
+                for p in estimate.per_unit
+            ]
+            lines += folded(
+                "Billed by use, not in the total (price per unit)", table(["Item", "Price", "Resources"], rows)
+            )
+        if estimate.notes or estimate.sources:
+            lines += folded(
+                "Notes and price sources", [*(f"- {cell(n)}" for n in (*estimate.notes, *estimate.sources))]
+            )
+        return lines

@@ -1,0 +1,142 @@
+"""SARIF 2.1.0 for GitHub code scanning: a rule per policy of the pack, a result per finding,
+located on the stack's settings file, fingerprinted by policy and resource so an alert keeps its
+identity from run to run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ..engine.policy_run import Finding, PolicyInfo
+from ..locations import setting_lines
+from ..report import PreflightReport
+from .base import Formatter
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"mandatory": "error", "remediate": "error", "advisory": "warning", "disabled": "none"}
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "2.0"}
+"""GitHub ranks alerts by this score: 9.0+ critical, 7.0-8.9 high, 4.0-6.9 medium, below low."""
+FINGERPRINT = "opsBaselineFinding/v1"
+
+
+def tool_version() -> str | None:
+    try:
+        return metadata.version("ops-baseline")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def repository_url() -> str | None:
+    """The repository's web address when running in GitHub Actions; nothing is made up elsewhere."""
+    server, repository = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    return f"{server}/{repository}" if server and repository else None
+
+
+def artifact_uri(path: Path) -> str:
+    """The stack file relative to the working directory (the repository root in CI)."""
+    relative = os.path.relpath(path.resolve(), Path.cwd())
+    return Path(relative).as_posix() if not relative.startswith("..") else path.resolve().as_uri()
+
+
+def rule(policy: PolicyInfo) -> dict[str, Any]:
+    references = [t for t in policy.tags if ":" in t]
+    descriptor: dict[str, Any] = {
+        "id": policy.name,
+        "shortDescription": {"text": policy.description.split(". ")[0].rstrip(".") + "."},
+        "fullDescription": {
+            "text": policy.description + (f" References: {', '.join(references)}." if references else "")
+        },
+        "help": {"text": policy.remediation or policy.description},
+        "defaultConfiguration": {"level": LEVELS.get(policy.level, "warning")},
+        "properties": {
+            "severity": policy.severity,
+            "enforcementLevel": policy.level,
+            "tags": ["security", "infrastructure-as-code", *policy.tags],
+        },
+    }
+    if policy.severity in SECURITY_SEVERITY:
+        descriptor["properties"]["security-severity"] = SECURITY_SEVERITY[policy.severity]
+    if policy.url:
+        descriptor["helpUri"] = policy.url
+    return descriptor
+
+
+def level(finding: Finding) -> str:
+    if finding.kind in ("unchecked", "remediated"):
+        return "note"
+    return LEVELS.get(finding.level, "warning")
+
+
+def fingerprint(finding: Finding, occurrence: int) -> str:
+    key = f"{finding.policy}\n{finding.urn}\n{occurrence}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+class SarifFormatter(Formatter):
+    def render(self, report: PreflightReport) -> str:
+        plan = report.plan
+        policies = report.policies.policies if report.policies else []
+        index = {p.name: i for i, p in enumerate(policies)}
+        resources = report.resources()
+        stack_text = report.stack_file.read_text() if report.stack_file and report.stack_file.is_file() else ""
+        lines = setting_lines(stack_text, list(resources.values()))
+        uri = artifact_uri(report.stack_file) if report.stack_file else f"Pulumi.{plan.stack}.yaml"
+
+        seen: dict[tuple[str, str], int] = {}
+        results = []
+        for finding in report.findings:
+            occurrence = seen[(finding.policy, finding.urn)] = seen.get((finding.policy, finding.urn), -1) + 1
+            location: dict[str, Any] = {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": lines.get(finding.urn, 1)},
+                }
+            }
+            if finding.urn:
+                resource = resources.get(finding.urn)
+                location["logicalLocations"] = [
+                    {
+                        "fullyQualifiedName": finding.urn,
+                        "name": resource.name if resource else finding.urn.rsplit("::", 1)[-1],
+                        "kind": "resource",
+                    }
+                ]
+            result: dict[str, Any] = {
+                "ruleId": finding.policy,
+                "level": level(finding),
+                "message": {"text": finding.message},
+                "locations": [location],
+                "partialFingerprints": {FINGERPRINT: fingerprint(finding, occurrence)},
+                "properties": {"kind": finding.kind, "severity": finding.severity, "enforcementLevel": finding.level},
+            }
+            if finding.policy in index:
+                result["ruleIndex"] = index[finding.policy]
+            if report.baseline is not None and finding.kind == "violation":
+                result["baselineState"] = "unchanged" if finding.existing else "new"
+            if finding.kind == "exempted":
+                result["suppressions"] = [
+                    {"kind": "external", "status": "accepted", "justification": finding.exemption}
+                ]
+            results.append(result)
+
+        driver: dict[str, Any] = {"name": "opsctl", "rules": [rule(p) for p in policies]}
+        if version := tool_version():
+            driver["version"] = version
+            driver["semanticVersion"] = version
+        if url := repository_url():
+            driver["informationUri"] = url
+        run = {
+            "tool": {"driver": driver},
+            "automationDetails": {"id": f"{plan.project}/preflight/{plan.stack}/{plan.mode}/"},
+            "results": results,
+            "properties": {
+                "stack": plan.stack,
+                "mode": plan.mode,
+                "policyPack": report.policies.pack if report.policies else None,
+            },
+        }
+        return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
