@@ -77,9 +77,8 @@ def add_plan_arguments(parser: argparse.ArgumentParser, formats: list[OutputForm
     )
     parser.add_argument(
         "--format",
-        type=OutputFormat,
-        choices=formats,
-        default=OutputFormat.TEXT,
+        choices=[f.value for f in formats],
+        default=OutputFormat.TEXT.value,
         help="report format (default: text)",
     )
     parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
@@ -129,7 +128,7 @@ def estimate_plan(plan: Plan, args: argparse.Namespace):
 def run_cost(args: argparse.Namespace) -> int:
     plan, baseline = plan_stack(args)
     report = PreflightReport(plan, cost=estimate_plan(plan, args), baseline=baseline)
-    formatter = args.format.formatter()
+    formatter = OutputFormat(args.format).formatter()
     assert isinstance(formatter, CostFormatter)
     write_report(formatter.render_cost(report.cost, report.cost_change()), args.output)
     print(f"cost: about {report.cost.total:,.2f} USD a month at list prices, before usage", file=sys.stderr)
@@ -153,7 +152,7 @@ def run_preflight(args: argparse.Namespace) -> int:
         report.policies = check_plan(plan, pack_dir, config)
         if baseline is not None:
             report.policies.findings = mark_existing(report.policies.findings, baseline)
-    write_report(args.format.formatter().render(report), args.output)
+    write_report(OutputFormat(args.format).formatter().render(report), args.output)
     resources = sum(report.counts_by_type().values())
     summary = f"preflight: {resources} resources planned in {time.perf_counter() - started:.2f} s"
     if report.policies is not None:

@@ -21,6 +21,8 @@ LEVELS = {"mandatory": "error", "remediate": "error", "advisory": "warning", "di
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "2.0"}
 """GitHub ranks alerts by this score: 9.0+ critical, 7.0-8.9 high, 4.0-6.9 medium, below low."""
 FINGERPRINT = "opsBaselineFinding/v1"
+MAX_TAGS = 20
+"""GitHub reads at most 20 tags a rule; the full list of references is in the rule's description."""
 
 
 def tool_version() -> str | None:
@@ -55,7 +57,7 @@ def rule(policy: PolicyInfo) -> dict[str, Any]:
         "properties": {
             "severity": policy.severity,
             "enforcementLevel": policy.level,
-            "tags": ["security", "infrastructure-as-code", *policy.tags],
+            "tags": ["security", "infrastructure-as-code", *policy.tags][:MAX_TAGS],
         },
     }
     if policy.severity in SECURITY_SEVERITY:

@@ -78,6 +78,34 @@ def test_every_rule_becomes_a_policy_with_its_metadata():
     assert all(p.severity is not None and p.remediation_steps for p in policies)
 
 
+@pytest.mark.parametrize(
+    ("name", "url", "tags"),
+    [
+        (
+            "aws-cloudwatch-loggroup-configure-retention",
+            "https://docs.aws.amazon.com/config/latest/developerguide/cw-loggroup-retention-period-check.html",
+            [
+                "cloudwatch",
+                "aws-config:CW_LOGGROUP_RETENTION_PERIOD_CHECK",
+                "security-hub:CloudWatch.16",
+                "checkov:CKV_AWS_66",
+                "checkov:CKV_AWS_338",
+            ],
+        ),
+        (
+            "aws-sqs-queue-configure-encryption",
+            "https://docs.aws.amazon.com/securityhub/latest/userguide/sqs-controls.html#sqs-1",
+            ["sqs", "security-hub:SQS.1", "checkov:CKV_AWS_27", "checkov:CKV2_AWS_73"],
+        ),
+        ("aws-sqs-queuepolicy-disallow-public-access", None, ["sqs", "checkov:CKV_AWS_168"]),
+    ],
+)
+def test_policies_carry_their_references_and_awss_page_for_the_same_check(name, url, tags):
+    """What SARIF and Pulumi Cloud show beside a finding: the Config rule's page, else the Security Hub control's."""
+    policy = next(p for p in build_policies() if p.name == name)
+    assert (policy.url, policy.tags) == (url, tags)
+
+
 values = st.recursive(
     st.none() | st.booleans() | st.floats(allow_nan=False) | st.text(max_size=8) | st.just(UNKNOWN_STRING_VALUE),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
