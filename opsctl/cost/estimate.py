@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from pulumi.runtime.rpc import UNKNOWN
@@ -51,51 +51,55 @@ class Resource(Protocol):
 
 @dataclass(frozen=True)
 class Usage:
-    """A quantity of one priced item that one resource brings each month."""
+    """What one resource brings of one priced item: a monthly quantity, or None for an item billed
+    by use, which the estimate shows as its price per unit."""
 
     item: str
-    quantity: float
     region: str
     resource: str
+    quantity: float | None = None
     basis: str = ""
     """How the quantity was counted, where it rests on an assumption."""
 
 
 @dataclass(frozen=True)
-class Metered:
-    """An item billed by use: shown as its price per unit beside the resources that incur it."""
+class UnitPrice:
+    """An item's price in a region, and the resources of the stack that incur it."""
 
-    item: str
-    region: str
-    resource: str
-    basis: str = ""
-
-
-@dataclass(frozen=True)
-class CostLine:
     item: str
     what: str
     unit: str
     region: str
+    unit_price: float
+    """The first tier's price."""
+    resources: tuple[str, ...]
+    basis: tuple[str, ...]
+
+    def as_document(self) -> dict[str, Any]:
+        return {
+            "item": self.item,
+            "what": self.what,
+            "unit": self.unit,
+            "region": self.region,
+            "unitPrice": self.unit_price,
+            "resources": list(self.resources),
+            "basis": list(self.basis),
+        }
+
+
+@dataclass(frozen=True)
+class CostLine(UnitPrice):
+    """A priced item with the quantity the stack brings each month."""
+
     quantity: float
     free: float
     """Of the quantity, what the account's free tier covers."""
-    unit_price: float
-    """The first tier's price; `monthly` walks every tier."""
     monthly: float
-    resources: tuple[str, ...]
-    basis: tuple[str, ...] = ()
+    """The billable quantity priced through every tier."""
 
-
-@dataclass(frozen=True)
-class UnitPrice:
-    item: str
-    what: str
-    unit: str
-    region: str
-    unit_price: float
-    resources: tuple[str, ...]
-    basis: tuple[str, ...] = ()
+    def as_document(self) -> dict[str, Any]:
+        quantities = {"quantity": self.quantity, "free": self.free, "monthly": self.monthly}
+        return {**super().as_document(), **{k: round(v, 4) for k, v in quantities.items()}}
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ class CostEstimate:
     lines: tuple[CostLine, ...]
     per_unit: tuple[UnitPrice, ...]
     notes: tuple[str, ...] = ()
-    sources: tuple[str, ...] = field(default=())
+    sources: tuple[str, ...] = ()
 
     @property
     def total(self) -> float:
@@ -119,33 +123,8 @@ class CostEstimate:
             "region": self.region,
             "freeTier": self.free_tier,
             "monthlyTotal": self.total,
-            "lines": [
-                {
-                    "item": line.item,
-                    "what": line.what,
-                    "unit": line.unit,
-                    "region": line.region,
-                    "quantity": round(line.quantity, 4),
-                    "free": round(line.free, 4),
-                    "unitPrice": line.unit_price,
-                    "monthly": round(line.monthly, 4),
-                    "resources": list(line.resources),
-                    "basis": list(line.basis),
-                }
-                for line in self.lines
-            ],
-            "perUnit": [
-                {
-                    "item": p.item,
-                    "what": p.what,
-                    "unit": p.unit,
-                    "region": p.region,
-                    "unitPrice": p.unit_price,
-                    "resources": list(p.resources),
-                    "basis": list(p.basis),
-                }
-                for p in self.per_unit
-            ],
+            "lines": [line.as_document() for line in self.lines],
+            "perUnit": [price.as_document() for price in self.per_unit],
             "notes": list(self.notes),
             "sources": list(self.sources),
         }
@@ -230,15 +209,17 @@ def alarm_metrics(resources: Sequence[Resource], region: str) -> Iterator[Usage]
             count, periods, basis = 1, [number(alarm.inputs.get("period"))], ""
         high = any(p is not None and p < 60 for p in periods)
         item = "alarm-metric-high-resolution" if high else "alarm-metric-standard"
-        yield Usage(item, count, region_of(alarm, region), alarm.name, basis)
+        yield Usage(item, region_of(alarm, region), alarm.name, count, basis)
 
 
-def each(type_: str, item: str, basis: str = "") -> Callable[[Sequence[Resource], str], Iterator[Usage]]:
-    """One unit of `item` per resource of `type_`."""
+def each(
+    types: Iterable[str], item: str, quantity: float | None = 1
+) -> Callable[[Sequence[Resource], str], Iterator[Usage]]:
+    """`quantity` of `item` per resource of `types` (None: billed by use)."""
 
     def count(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
-        for resource in of_types(resources, type_):
-            yield Usage(item, 1, region_of(resource, region), resource.name, basis)
+        for resource in of_types(resources, *types):
+            yield Usage(item, region_of(resource, region), resource.name, quantity)
 
     return count
 
@@ -273,21 +254,21 @@ def custom_metrics(resources: Sequence[Resource], region: str) -> Iterator[Usage
                     seen.setdefault((where, namespace, name, dims), resource.name)
     for key, resource_name in seen.items():
         where = key[0]
-        yield Usage("custom-metric", 1, where, resource_name, bases.get(key, ""))
+        yield Usage("custom-metric", where, resource_name, 1, bases.get(key, ""))
 
 
 def kms_keys(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
     for key in of_types(resources, *KMS_KEYS):
         rotating = key.inputs.get("enableKeyRotation") is True
         basis = "automatic rotation adds 1 USD a month after each of the first two rotations" if rotating else ""
-        yield Usage("kms-key", 1, region_of(key, region), key.name, basis)
+        yield Usage("kms-key", region_of(key, region), key.name, 1, basis)
 
 
 def secrets(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
     for secret in of_types(resources, "aws:secretsmanager/secret:Secret"):
         replicas = [r for r in secret.inputs.get("replicas") or [] if isinstance(r, dict)]
         basis = f"the secret and its {len(replicas)} replica(s)" if replicas else ""
-        yield Usage("secret", 1 + len(replicas), region_of(secret, region), secret.name, basis)
+        yield Usage("secret", region_of(secret, region), secret.name, 1 + len(replicas), basis)
 
 
 def canary_runs(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
@@ -300,7 +281,7 @@ def canary_runs(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
             runs, basis = 0.0, f"schedule {expression or '(unknown)'} cannot be read: runs not counted"
         else:
             basis = f"{expression}, {runs:,.0f} runs in a 730-hour month"
-        yield Usage("canary-run", runs, region_of(canary, region), canary.name, basis)
+        yield Usage("canary-run", region_of(canary, region), canary.name, runs, basis)
 
 
 def type_name(cloudformation_type: str) -> str:
@@ -331,9 +312,9 @@ def config_recording(resources: Sequence[Resource], region: str) -> Iterator[Usa
         count = len(recorded(recorder, resources)) * CHANGES_PER_RESOURCE
         yield Usage(
             "config-item-daily" if daily else "config-item-continuous",
-            count,
             region_of(recorder, region),
             recorder.name,
+            count,
             f"this stack's {count} recorded resources, one change each a month (assumed); "
             "the recorder also records the account's other resources",
         )
@@ -375,33 +356,20 @@ def config_evaluations(resources: Sequence[Resource], region: str) -> Iterator[U
             count, basis = CHANGES_PER_RESOURCE, UNSCOPED
         else:
             count, basis = len(targets) * CHANGES_PER_RESOURCE, CHANGE_TRIGGERED
-        yield Usage("config-rule-evaluation", count, region_of(rule, region), rule.name, basis)
+        yield Usage("config-rule-evaluation", region_of(rule, region), rule.name, count, basis)
 
 
-COUNTED: tuple[Callable[[Sequence[Resource], str], Iterable[Usage]], ...] = (
-    alarm_metrics,
-    each("aws:cloudwatch/compositeAlarm:CompositeAlarm", "composite-alarm"),
-    each("aws:cloudwatch/dashboard:Dashboard", "dashboard"),
-    custom_metrics,
-    kms_keys,
-    secrets,
-    canary_runs,
-    config_recording,
-    config_evaluations,
-)
-
-
-def log_groups(resources: Sequence[Resource], region: str) -> Iterator[Metered]:
+def log_groups(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
     for group in of_types(resources, "aws:cloudwatch/logGroup:LogGroup"):
         infrequent = group.inputs.get("logGroupClass") == "INFREQUENT_ACCESS"
         where = region_of(group, region)
-        yield Metered("log-ingestion-infrequent-access" if infrequent else "log-ingestion-standard", where, group.name)
+        yield Usage("log-ingestion-infrequent-access" if infrequent else "log-ingestion-standard", where, group.name)
         retention = number(group.inputs.get("retentionInDays"))
         kept = f"kept {retention:.0f} days" if retention else "kept until deleted (no retention)"
-        yield Metered("log-storage", where, group.name, kept)
+        yield Usage("log-storage", where, group.name, basis=kept)
 
 
-def tracing(resources: Sequence[Resource], region: str) -> Iterator[Metered]:
+def tracing(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
     """Traces from functions with active tracing, stages and canaries that trace, and X-Ray groups' Insights."""
     for resource in resources:
         inputs = resource.inputs
@@ -414,21 +382,21 @@ def tracing(resources: Sequence[Resource], region: str) -> Iterator[Metered]:
         )
         where = region_of(resource, region)
         if traced:
-            yield Metered("xray-traces-recorded", where, resource.name)
-            yield Metered("xray-traces-scanned", where, resource.name)
+            yield Usage("xray-traces-recorded", where, resource.name)
+            yield Usage("xray-traces-scanned", where, resource.name)
         insights = inputs.get("insightsConfiguration")
         if resource.type == "aws:xray/group:Group" and isinstance(insights, dict) and insights.get("insightsEnabled"):
-            yield Metered("xray-insights", where, resource.name)
+            yield Usage("xray-insights", where, resource.name)
 
 
-def trails(resources: Sequence[Resource], region: str) -> Iterator[Metered]:
+def trails(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
     """Management events are free for the first trail in a region (assumed: this stack's first
     trail is the account's); data events and each Insights type are billed per event."""
     for index, trail in enumerate(of_types(resources, "aws:cloudtrail/trail:Trail")):
         where = region_of(trail, region)
         inputs = trail.inputs
         if index:
-            yield Metered("cloudtrail-management-events-copy", where, trail.name, "a second trail in the stack")
+            yield Usage("cloudtrail-management-events-copy", where, trail.name, basis="a second trail in the stack")
         selectors = [s for s in inputs.get("eventSelectors") or [] if isinstance(s, dict)]
         advanced = [s for s in inputs.get("advancedEventSelectors") or [] if isinstance(s, dict)]
         data = any(s.get("dataResources") for s in selectors) or any(
@@ -438,78 +406,57 @@ def trails(resources: Sequence[Resource], region: str) -> Iterator[Metered]:
             if isinstance(f, dict)
         )
         if data:
-            yield Metered("cloudtrail-data-events", where, trail.name)
+            yield Usage("cloudtrail-data-events", where, trail.name)
         kinds = [text_of(s.get("insightType")) for s in inputs.get("insightSelectors") or [] if isinstance(s, dict)]
         if kinds:
-            yield Metered(
-                "cloudtrail-insights", where, trail.name, f"{len(kinds)} type(s): {', '.join(filter(None, kinds))}"
-            )
+            types = f"{len(kinds)} type(s): {', '.join(filter(None, kinds))}"
+            yield Usage("cloudtrail-insights", where, trail.name, basis=types)
 
 
-def requests(type_: tuple[str, ...], item: str) -> Callable[[Sequence[Resource], str], Iterator[Metered]]:
-    def metered(resources: Sequence[Resource], region: str) -> Iterator[Metered]:
-        for resource in of_types(resources, *type_):
-            yield Metered(item, region_of(resource, region), resource.name)
-
-    return metered
-
-
-METERED: tuple[Callable[[Sequence[Resource], str], Iterable[Metered]], ...] = (
+Counter = Callable[[Sequence[Resource], str], Iterable[Usage]]
+COUNTERS: tuple[Counter, ...] = (
+    alarm_metrics,
+    each(["aws:cloudwatch/compositeAlarm:CompositeAlarm"], "composite-alarm"),
+    each(["aws:cloudwatch/dashboard:Dashboard"], "dashboard"),
+    custom_metrics,
+    kms_keys,
+    secrets,
+    canary_runs,
+    config_recording,
+    config_evaluations,
     log_groups,
     tracing,
     trails,
-    requests(KMS_KEYS, "kms-requests"),
-    requests(("aws:secretsmanager/secret:Secret",), "secret-api-calls"),
+    each(KMS_KEYS, "kms-requests", quantity=None),
+    each(["aws:secretsmanager/secret:Secret"], "secret-api-calls", quantity=None),
 )
+"""Every counter, in the order the estimate lists its items."""
 
 
 def estimate(resources: Sequence[Resource], *, region: str, prices: PriceBook, free_tier: bool = True) -> CostEstimate:
-    usages = [u for count in COUNTED for u in count(resources, region)]
-    metered = [m for meter in METERED for m in meter(resources, region)]
-
     grouped: dict[tuple[str, str], list[Usage]] = defaultdict(list)
-    for usage in usages:
-        grouped[(usage.item, usage.region)].append(usage)
+    for count in COUNTERS:
+        for usage in count(resources, region):
+            grouped[(usage.item, usage.region)].append(usage)
     allowance: dict[str, float] = {}
-    lines, rates = [], []
+    lines, per_unit, rates = [], [], []
     for (item, where), group in grouped.items():
         rate = prices.rate(item, where)
         rates.append(rate)
-        quantity = sum(u.quantity for u in group)
+        price = UnitPrice(item, rate.what, rate.unit, where, rate.first_price, unique(u.resource for u in group), ())
+        if group[0].quantity is None:
+            per_unit.append(replace(price, basis=unique(f"{u.resource}: {u.basis}" for u in group if u.basis)))
+            continue
+        quantity = sum(u.quantity or 0.0 for u in group)
         left = allowance.setdefault(item, rate.free_per_account if free_tier else 0.0)
         free = min(left, quantity)
         allowance[item] = left - free
         lines.append(
             CostLine(
-                item,
-                rate.what,
-                rate.unit,
-                where,
-                quantity,
-                free,
-                rate.first_price,
-                rate.cost(quantity - free),
-                tuple(u.resource for u in group),
-                unique(u.basis for u in group),
-            )
-        )
-
-    by_item: dict[tuple[str, str], list[Metered]] = defaultdict(list)
-    for m in metered:
-        by_item[(m.item, m.region)].append(m)
-    per_unit = []
-    for (item, where), group in by_item.items():
-        rate = prices.rate(item, where)
-        rates.append(rate)
-        per_unit.append(
-            UnitPrice(
-                item,
-                rate.what,
-                rate.unit,
-                where,
-                rate.first_price,
-                tuple(unique(m.resource for m in group)),
-                unique(f"{m.resource}: {m.basis}" for m in group if m.basis),
+                **vars(price) | {"basis": unique(u.basis for u in group)},
+                quantity=quantity,
+                free=free,
+                monthly=rate.cost(quantity - free),
             )
         )
     return CostEstimate(
