@@ -395,3 +395,15 @@ def test_markdown_verdict_names_what_fails(tmp_path):
     )
     passing = render(make_report(tmp_path, fail_on="never"), OutputFormat.MARKDOWN).splitlines()[0]
     assert passing.startswith("### ✅")
+
+
+def test_markdown_stays_within_a_pull_request_comment(tmp_path):
+    report = make_report(tmp_path)
+    report.policies.findings = [
+        replace(RETENTION, message=f"violation {n}: " + "x" * 2000, urn=f"{LOG_GROUP.urn}-{n}") for n in range(120)
+    ]
+    markdown = render(report, OutputFormat.MARKDOWN)
+    assert len(markdown) < 65_536
+    assert "| … and 70 more in the JSON and SARIF reports |" in markdown
+    assert "violation 49: " in markdown and "violation 50: " not in markdown
+    assert "x" * 380 + "…" in markdown and "x" * 400 not in markdown

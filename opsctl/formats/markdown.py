@@ -13,8 +13,15 @@ from .money import change_summary, price, quantity, usd
 RANK = {s: i for i, s in enumerate(reversed(SEVERITY_ORDER))}
 
 
+MAX_ROWS = 50
+"""Rows a table shows: a PR comment holds 65,536 characters; the JSON and SARIF reports have every finding."""
+MAX_CELL = 400
+MAX_NAMES = 5
+
+
 def cell(text: str) -> str:
-    """Text that stays inside one table cell."""
+    """Text that stays inside one table cell, clipped to MAX_CELL characters."""
+    text = text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
     return (
         text.replace("\\", "\\\\")
         .replace("|", "\\|")
@@ -26,11 +33,20 @@ def cell(text: str) -> str:
 
 
 def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    more = len(rows) - MAX_ROWS
+    shown = rows[:MAX_ROWS] + (
+        [[f"… and {more} more in the JSON and SARIF reports", *[""] * (len(header) - 1)]] if more > 0 else []
+    )
     return [
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
-        *("| " + " | ".join(row) + " |" for row in rows),
+        *("| " + " | ".join(row) + " |" for row in shown),
     ]
+
+
+def names(resources: tuple[str, ...]) -> str:
+    more = f" and {len(resources) - MAX_NAMES} more" if len(resources) > MAX_NAMES else ""
+    return cell(", ".join(resources[:MAX_NAMES]) + more)
 
 
 def folded(summary: str, body: list[str]) -> list[str]:
@@ -166,7 +182,7 @@ class MarkdownFormatter(Formatter, CostFormatter):
                 [
                     cell(p.what) + (f" ({p.region})" if p.region != estimate.region else ""),
                     f"{price(p.unit_price)} USD / {p.unit}",
-                    cell(", ".join(p.resources)),
+                    names(p.resources),
                 ]
                 for p in estimate.per_unit
             ]
