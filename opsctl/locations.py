@@ -4,7 +4,8 @@ point a reviewer at the line to change."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,28 +62,29 @@ def strings_of(value: Any) -> Iterator[str]:
                 yield from strings_of(item)
 
 
-def setting_lines(text: str, resources: Sequence[Registration]) -> dict[str, int]:
-    """URN → line of the setting that most likely produced the resource: the rarest setting whose
-    value the resource carries exactly (or, failing that, as part of its name), the deeper one on a
-    tie. Resources that carry no setting are left out."""
+def setting_lines(text: str, resources: Sequence[Registration], wanted: Iterable[str]) -> dict[str, int]:
+    """URN → line of the setting that most likely produced the resource, for the `wanted` URNs: the
+    rarest setting in the stack whose value the resource carries exactly (or, failing that, as part
+    of its name), the deeper one on a tie. Resources that carry no setting are left out."""
     settings = settings_in(text)
     values = {r.urn: {*strings_of(r.inputs), r.name} for r in resources}
     names = {
-        r.urn: {r.name, *(v for k, v in r.inputs.items() if k.lower().endswith("name") and isinstance(v, str))}
+        r.urn: [r.name, *(v for k, v in r.inputs.items() if k.lower().endswith("name") and isinstance(v, str))]
         for r in resources
     }
-
-    def exact(setting: Setting, urn: str) -> bool:
-        return setting.value in values[urn]
-
-    def within_a_name(setting: Setting, urn: str) -> bool:
-        return len(setting.value) >= SHORTEST_PART and any(setting.value in name for name in names[urn])
+    # How many resources carry each value, and how often each setting appears in a name, say how
+    # specific a setting is: the region or a tag value is everywhere, a function name in a few places.
+    carried = Counter(value for found in values.values() for value in found)
+    every_name = "\n".join("\t".join(found) for found in names.values())
 
     lines: dict[str, int] = {}
-    for matches in (exact, within_a_name):
-        reach = {s: sum(1 for urn in values if matches(s, urn)) for s in settings}
-        for urn in values.keys() - lines.keys():
-            found = [s for s in settings if matches(s, urn)]
-            if found:
-                lines[urn] = min(found, key=lambda s: (reach[s], -s.depth, s.line)).line
+    for urn in wanted:
+        if urn not in values:
+            continue
+        exact = [s for s in settings if s.value in values[urn]]
+        part = [s for s in settings if len(s.value) >= SHORTEST_PART and any(s.value in n for n in names[urn])]
+        if exact:
+            lines[urn] = min(exact, key=lambda s: (carried[s.value], -s.depth, s.line)).line
+        elif part:
+            lines[urn] = min(part, key=lambda s: (every_name.count(s.value), -s.depth, s.line)).line
     return lines

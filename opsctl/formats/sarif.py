@@ -85,7 +85,7 @@ class SarifFormatter(Formatter):
         index = {p.name: i for i, p in enumerate(policies)}
         resources = report.resources()
         stack_text = report.stack_file.read_text() if report.stack_file and report.stack_file.is_file() else ""
-        lines = setting_lines(stack_text, list(resources.values()))
+        lines = setting_lines(stack_text, list(resources.values()), {f.urn for f in report.findings})
         uri = artifact_uri(report.stack_file) if report.stack_file else f"Pulumi.{plan.stack}.yaml"
 
         seen: dict[tuple[str, str], int] = {}
