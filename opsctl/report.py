@@ -46,7 +46,10 @@ class PreflightReport:
         return [f for f in self.findings if fails(f, self.fail_on)]
 
     def fixed(self) -> list[tuple[str, str]]:
-        return fixed(self.findings, self.baseline) if self.baseline and self.baseline.has_findings else []
+        """Baseline violations this run no longer has; none when either run skipped the policies."""
+        if self.policies is None or self.baseline is None or not self.baseline.has_findings:
+            return []
+        return fixed(self.findings, self.baseline)
 
     def cost_change(self) -> CostChange | None:
         if self.cost is None or self.baseline is None or self.baseline.cost is None:

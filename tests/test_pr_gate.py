@@ -275,3 +275,26 @@ def test_workflow_runs_the_real_preview_only_when_credentials_exist():
     assert all(s.get("if") == "steps.token.outputs.present == 'true'" for s in gated)
     readme = (ROOT / "README.md").read_text()
     assert "pulumi preview --policy-pack policies --policy-pack-config policies/config/<stack>.json" in readme
+
+
+def test_a_run_without_policies_claims_no_fixes(capsys, tmp_path):
+    _, first = preflight_json(capsys, tmp_path, "--fail-on", "never")
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps(first))
+    code, out, _ = run(
+        capsys,
+        "preflight",
+        "--stack",
+        "dev",
+        "--project-dir",
+        str(ROOT),
+        "--no-policies",
+        "--baseline",
+        str(baseline),
+        "--format",
+        "json",
+    )
+    assert code == 0
+    report = json.loads(out)
+    assert report["baseline"]["fixed"] == [] and "findings" not in report
+    assert report["cost"]["change"]["delta"] == 0.0
