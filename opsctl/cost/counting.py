@@ -1,0 +1,315 @@
+"""What each resource of a plan brings of a priced item each month, read from its inputs:
+quantities for what AWS bills per resource, and the items it bills per use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pulumi.runtime.rpc import UNKNOWN
+
+from policies.guardrails.catalog import CATALOG
+from policies.guardrails.schedules import runs_per_month
+
+CHANGES_PER_RESOURCE = 1
+"""Stated assumption: each resource changes once a month (one configuration item, and one
+evaluation by each change-triggered Config rule that looks at it)."""
+
+CONFIG_RUNS_PER_MONTH = {
+    "One_Hour": 730,
+    "Three_Hours": 730 / 3,
+    "Six_Hours": 730 / 6,
+    "Twelve_Hours": 730 / 12,
+    "TwentyFour_Hours": 730 / 24,
+}
+VENDED_NAMESPACES = ("AWS/", "CloudWatchSynthetics")
+"""Metrics AWS publishes for its services (canary metrics included) cost nothing as metrics."""
+
+KMS_KEYS = (
+    "aws:kms/key:Key",
+    "aws:kms/replicaKey:ReplicaKey",
+    "aws:kms/externalKey:ExternalKey",
+    "aws:kms/replicaExternalKey:ReplicaExternalKey",
+)
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+CONFIG_RULES = {g.references.config_rule.identifier: g for g in CATALOG if g.references.config_rule}
+
+
+class Resource(Protocol):
+    type: str
+    name: str
+    inputs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What one resource brings of one priced item: a monthly quantity, or None for an item billed
+    by use, which the estimate shows as its price per unit."""
+
+    item: str
+    region: str
+    resource: str
+    quantity: float | None = None
+    basis: str = ""
+    """How the quantity was counted, where it rests on an assumption."""
+
+
+def text_of(value: Any) -> str | None:
+    return value if isinstance(value, str) and value != UNKNOWN else None
+
+
+def region_of(resource: Resource, default: str) -> str:
+    """The resource's own `region` input (pulumi-aws v7), else the stack's."""
+    return text_of(resource.inputs.get("region")) or default
+
+
+def of_types(resources: Iterable[Resource], *types: str) -> list[Resource]:
+    return [r for r in resources if r.type in types]
+
+
+def number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def alarm_metrics(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
+    """A metric alarm bills each metric it evaluates: 1, each metric of a metric-math alarm, and 3
+    for an anomaly-detection band (the metric and both bounds). High resolution: a period under 60 s."""
+    for alarm in of_types(resources, METRIC_ALARM):
+        queries = [q for q in alarm.inputs.get("metricQueries") or [] if isinstance(q, dict)]
+        if queries:
+            stats = [q["metric"] for q in queries if isinstance(q.get("metric"), dict)]
+            expressions = [e.upper() for q in queries if (e := text_of(q.get("expression")))]
+            band = any("ANOMALY_DETECTION_BAND" in e for e in expressions)
+            insights = [e for e in expressions if e.lstrip().startswith("SELECT")]
+            count = len(stats) * (3 if band else 1) + len(insights)
+            periods = [number(s.get("period")) for s in stats] + [number(q.get("period")) for q in queries]
+            basis = "each metric of the metric-math expression" + (" (anomaly band: 3 per metric)" if band else "")
+            basis += "; a Metrics Insights query counts as 1, AWS bills each metric it analyzes" if insights else ""
+        else:
+            count, periods, basis = 1, [number(alarm.inputs.get("period"))], ""
+        high = any(p is not None and p < 60 for p in periods)
+        item = "alarm-metric-high-resolution" if high else "alarm-metric-standard"
+        yield Usage(item, region_of(alarm, region), alarm.name, count, basis)
+
+
+def each(
+    types: Iterable[str], item: str, quantity: float | None = 1
+) -> Callable[[Sequence[Resource], str], Iterator[Usage]]:
+    """`quantity` of `item` per resource of `types` (None: billed by use)."""
+
+    def count(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
+        for resource in of_types(resources, *types):
+            yield Usage(item, region_of(resource, region), resource.name, quantity)
+
+    return count
+
+
+def custom_metrics(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
+    """Custom metrics the stack makes (metric filters) or watches (alarms on metrics a workload
+    publishes, through the embedded metric format or PutMetricData), each counted once."""
+    seen: dict[tuple[str, str, str, str], str] = {}
+    bases: dict[tuple[str, str, str, str], str] = {}
+    producers_first = sorted(resources, key=lambda r: r.type != METRIC_FILTER)
+    for resource in producers_first:
+        where = region_of(resource, region)
+        if resource.type == METRIC_FILTER:
+            transformations = resource.inputs.get("metricTransformation")
+            for t in transformations if isinstance(transformations, list) else [transformations]:
+                if isinstance(t, dict) and text_of(t.get("namespace")) and text_of(t.get("name")):
+                    key = (where, t["namespace"], t["name"], "")
+                    seen.setdefault(key, resource.name)
+                    if t.get("dimensions"):
+                        bases[key] = "one metric per distinct dimension value in the logs; counted as 1"
+        elif resource.type == METRIC_ALARM:
+            queries = [q.get("metric") for q in resource.inputs.get("metricQueries") or [] if isinstance(q, dict)]
+            for metric in [resource.inputs, *[m for m in queries if isinstance(m, dict)]]:
+                namespace, name = text_of(metric.get("namespace")), text_of(metric.get("metricName"))
+                if namespace and name and not namespace.startswith(VENDED_NAMESPACES):
+                    dimensions = metric.get("dimensions") or {}
+                    dims = (
+                        ",".join(f"{k}={v}" for k, v in sorted(dimensions.items()))
+                        if isinstance(dimensions, dict)
+                        else ""
+                    )
+                    seen.setdefault((where, namespace, name, dims), resource.name)
+    for key, resource_name in seen.items():
+        where = key[0]
+        yield Usage("custom-metric", where, resource_name, 1, bases.get(key, ""))
+
+
+def kms_keys(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
+    for key in of_types(resources, *KMS_KEYS):
+        rotating = key.inputs.get("enableKeyRotation") is True
+        basis = "automatic rotation adds 1 USD a month after each of the first two rotations" if rotating else ""
+        yield Usage("kms-key", region_of(key, region), key.name, 1, basis)
+
+
+def secrets(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
+    for secret in of_types(resources, "aws:secretsmanager/secret:Secret"):
+        replicas = [r for r in secret.inputs.get("replicas") or [] if isinstance(r, dict)]
+        basis = f"the secret and its {len(replicas)} replica(s)" if replicas else ""
+        yield Usage("secret", region_of(secret, region), secret.name, 1 + len(replicas), basis)
+
+
+def canary_runs(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
+    for canary in of_types(resources, "aws:synthetics/canary:Canary"):
+        schedule = canary.inputs.get("schedule") or {}
+        expression = text_of(schedule.get("expression")) if isinstance(schedule, dict) else None
+        if canary.inputs.get("startCanary") is not True:
+            runs, basis = 0.0, "not started (startCanary is not true): no runs"
+        elif expression is None or (runs := runs_per_month(expression)) is None:
+            runs, basis = 0.0, f"schedule {expression or '(unknown)'} cannot be read: runs not counted"
+        else:
+            basis = f"{expression}, {runs:,.0f} runs in a 730-hour month"
+        yield Usage("canary-run", region_of(canary, region), canary.name, runs, basis)
+
+
+def type_name(cloudformation_type: str) -> str:
+    """`AWS::Logs::LogGroup` → `loggroup`, to compare with a type token's last part."""
+    return cloudformation_type.rsplit("::", 1)[-1].lower()
+
+
+def token_name(type_token: str) -> str:
+    return type_token.rsplit(":", 1)[-1].lower()
+
+
+def recorded(recorder: Resource, resources: Sequence[Resource]) -> list[Resource]:
+    """The stack's resources a recorder records: all of them, all but excluded types, or only listed types."""
+    group = recorder.inputs.get("recordingGroup") or {}
+    group = group if isinstance(group, dict) else {}
+    listed = {type_name(t) for t in group.get("resourceTypes") or [] if text_of(t)}
+    exclusion = group.get("exclusionByResourceTypes") or {}
+    excluded = {type_name(t) for t in (exclusion.get("resourceTypes") if isinstance(exclusion, dict) else None) or []}
+    if group.get("allSupported") is False and listed:
+        return [r for r in resources if token_name(r.type) in listed]
+    return [r for r in resources if token_name(r.type) not in excluded]
+
+
+def config_recording(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
+    for recorder in of_types(resources, "aws:cfg/recorder:Recorder"):
+        mode = recorder.inputs.get("recordingMode") or {}
+        daily = isinstance(mode, dict) and mode.get("recordingFrequency") == "DAILY"
+        count = len(recorded(recorder, resources)) * CHANGES_PER_RESOURCE
+        yield Usage(
+            "config-item-daily" if daily else "config-item-continuous",
+            region_of(recorder, region),
+            recorder.name,
+            count,
+            f"this stack's {count} recorded resources, one change each a month (assumed); "
+            "the recorder also records the account's other resources",
+        )
+
+
+def in_scope(rule: Resource, resources: Sequence[Resource]) -> tuple[list[Resource] | None, bool]:
+    """The stack's resources a Config rule evaluates and whether it runs on a schedule; None when
+    neither the rule's scope nor the guardrail catalog says which resources it evaluates."""
+    source = rule.inputs.get("source") or {}
+    source = source if isinstance(source, dict) else {}
+    scope = rule.inputs.get("scope") or {}
+    types = {type_name(t) for t in (scope.get("complianceResourceTypes") if isinstance(scope, dict) else None) or []}
+    details = [d for d in source.get("sourceDetails") or [] if isinstance(d, dict)]
+    scheduled = any(d.get("messageType") == "ScheduledNotification" for d in details)
+    guardrail = (
+        CONFIG_RULES.get(text_of(source.get("sourceIdentifier")) or "") if source.get("owner") == "AWS" else None
+    )
+    if types:
+        return [r for r in resources if token_name(r.type) in types], scheduled
+    if guardrail is not None:
+        rule_types = guardrail.references.config_rule.covers or guardrail.resource_types
+        return [r for r in resources if r.type in rule_types], guardrail.references.config_rule.periodic
+    return None, scheduled
+
+
+PERIODIC = "periodic rules: each run (every 24 hours unless the rule sets maximumExecutionFrequency) evaluates each resource they look at, or the account once"
+CHANGE_TRIGGERED = f"change-triggered rules: one evaluation per change of each resource they look at, {CHANGES_PER_RESOURCE} change a month assumed"
+UNSCOPED = "rules whose resources are unknown: one evaluation a month each"
+
+
+def config_evaluations(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
+    for rule in of_types(resources, "aws:cfg/rule:Rule"):
+        targets, periodic = in_scope(rule, resources)
+        frequency = text_of(rule.inputs.get("maximumExecutionFrequency"))
+        if frequency in CONFIG_RUNS_PER_MONTH or periodic:
+            runs = CONFIG_RUNS_PER_MONTH.get(frequency or "", CONFIG_RUNS_PER_MONTH["TwentyFour_Hours"])
+            count, basis = runs * max(1, len(targets or ())), PERIODIC
+        elif targets is None:
+            count, basis = CHANGES_PER_RESOURCE, UNSCOPED
+        else:
+            count, basis = len(targets) * CHANGES_PER_RESOURCE, CHANGE_TRIGGERED
+        yield Usage("config-rule-evaluation", region_of(rule, region), rule.name, count, basis)
+
+
+def log_groups(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
+    for group in of_types(resources, "aws:cloudwatch/logGroup:LogGroup"):
+        infrequent = group.inputs.get("logGroupClass") == "INFREQUENT_ACCESS"
+        where = region_of(group, region)
+        yield Usage("log-ingestion-infrequent-access" if infrequent else "log-ingestion-standard", where, group.name)
+        retention = number(group.inputs.get("retentionInDays"))
+        kept = f"kept {retention:.0f} days" if retention else "kept until deleted (no retention)"
+        yield Usage("log-storage", where, group.name, basis=kept)
+
+
+def tracing(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
+    """Traces from functions with active tracing, stages and canaries that trace, and X-Ray groups' Insights."""
+    for resource in resources:
+        inputs = resource.inputs
+        tracing_config = inputs.get("tracingConfig")
+        run_config = inputs.get("runConfig")
+        traced = (
+            (isinstance(tracing_config, dict) and tracing_config.get("mode") == "Active")
+            or inputs.get("xrayTracingEnabled") is True
+            or (isinstance(run_config, dict) and run_config.get("activeTracing") is True)
+        )
+        where = region_of(resource, region)
+        if traced:
+            yield Usage("xray-traces-recorded", where, resource.name)
+            yield Usage("xray-traces-scanned", where, resource.name)
+        insights = inputs.get("insightsConfiguration")
+        if resource.type == "aws:xray/group:Group" and isinstance(insights, dict) and insights.get("insightsEnabled"):
+            yield Usage("xray-insights", where, resource.name)
+
+
+def trails(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
+    """Management events are free for the first trail in a region (assumed: this stack's first
+    trail is the account's); data events and each Insights type are billed per event."""
+    for index, trail in enumerate(of_types(resources, "aws:cloudtrail/trail:Trail")):
+        where = region_of(trail, region)
+        inputs = trail.inputs
+        if index:
+            yield Usage("cloudtrail-management-events-copy", where, trail.name, basis="a second trail in the stack")
+        selectors = [s for s in inputs.get("eventSelectors") or [] if isinstance(s, dict)]
+        advanced = [s for s in inputs.get("advancedEventSelectors") or [] if isinstance(s, dict)]
+        data = any(s.get("dataResources") for s in selectors) or any(
+            f.get("field") == "eventCategory" and "Data" in (f.get("equals") or [])
+            for s in advanced
+            for f in s.get("fieldSelectors") or []
+            if isinstance(f, dict)
+        )
+        if data:
+            yield Usage("cloudtrail-data-events", where, trail.name)
+        kinds = [text_of(s.get("insightType")) for s in inputs.get("insightSelectors") or [] if isinstance(s, dict)]
+        if kinds:
+            types = f"{len(kinds)} type(s): {', '.join(filter(None, kinds))}"
+            yield Usage("cloudtrail-insights", where, trail.name, basis=types)
+
+
+Counter = Callable[[Sequence[Resource], str], Iterable[Usage]]
+COUNTERS: tuple[Counter, ...] = (
+    alarm_metrics,
+    each(["aws:cloudwatch/compositeAlarm:CompositeAlarm"], "composite-alarm"),
+    each(["aws:cloudwatch/dashboard:Dashboard"], "dashboard"),
+    custom_metrics,
+    kms_keys,
+    secrets,
+    canary_runs,
+    config_recording,
+    config_evaluations,
+    log_groups,
+    tracing,
+    trails,
+    each(KMS_KEYS, "kms-requests", quantity=None),
+    each(["aws:secretsmanager/secret:Secret"], "secret-api-calls", quantity=None),
+)
+"""Every counter, in the order the estimate lists its items."""
