@@ -12,6 +12,7 @@ import http.server
 import ipaddress
 import json
 import logging
+import re
 import ssl
 import threading
 import time
@@ -29,12 +30,14 @@ from functions.slack_notifier.handler import (
     Config,
     ConfigurationError,
     DeliveryError,
+    Destination,
     Notifier,
     Response,
     deliver,
     retry_delay,
 )
-from functions.slack_notifier.notice import Color, Notice, SlackTarget, to_slack
+from functions.slack_notifier.notice import Color, Notice, SlackTarget, to_plain_text, to_slack
+from functions.slack_notifier.routing import Route
 
 EVENTS = Path(__file__).parent / "events" / "slack"
 FUNCTION_NAME = "ops-prod-slack-notifier"
@@ -239,6 +242,16 @@ def test_a_formatter_that_trips_falls_back_with_a_note_instead_of_dropping(monke
 # --- Slack payload ----------------------------------------------------------------------------------
 
 
+def blocks_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    return payload["attachments"][0]["blocks"]
+
+
+def field_pairs(payload: dict[str, Any]) -> dict[str, str]:
+    """Label → value of a payload's fields: a bold mrkdwn label followed by its plain text value."""
+    parts = [f for b in blocks_of(payload) for f in b.get("fields", [])]
+    return {label["text"].strip("*"): value["text"] for label, value in zip(parts[::2], parts[1::2], strict=True)}
+
+
 def test_payload_is_block_kit_in_a_coloured_attachment_with_overrides():
     payload = to_slack(
         notice_for(record("metric_alarm.json"), "eu-west-1"),
@@ -246,15 +259,19 @@ def test_payload_is_block_kit_in_a_coloured_attachment_with_overrides():
     )
     assert payload["channel"] == "#ops-alerts" and payload["username"] == "ops-baseline"
     assert payload["icon_emoji"] == ":rotating_light:"
-    assert payload["text"] == ":red_circle: ALARM: ops-prod-orders-errors-critical"
+    assert payload["text"] == ":red_circle: ALARM: ops-prod-orders-errors-critical" and payload["mrkdwn"] is False
     attachment = payload["attachments"][0]
     assert attachment["color"] == Color.ALARM
-    headline = attachment["blocks"][0]["text"]["text"]
-    assert headline.startswith("*:red_circle: ALARM: ops-prod-orders-errors-critical*")
-    assert "|Open the alarm in CloudWatch>" in headline
-    field_texts = [f["text"] for f in attachment["blocks"][1]["fields"]]
-    assert "*Metric*\nAWS/Lambda Errors (Sum) for FunctionName=orders" in field_texts
-    assert "*Condition*\n&gt; 0 for 1 of 1 × 300 s" in field_texts
+    header, summary, link, *_ = attachment["blocks"]
+    assert header == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": ":red_circle: ALARM: ops-prod-orders-errors-critical", "emoji": True},
+    }
+    assert summary["text"]["type"] == "plain_text" and summary["text"]["text"].startswith("orders: Invocations")
+    assert link["text"]["text"].endswith("|Open the alarm in CloudWatch>")
+    fields = field_pairs(payload)
+    assert fields["Metric"] == "AWS/Lambda Errors (Sum) for FunctionName=orders"
+    assert fields["Condition"] == "> 0 for 1 of 1 × 300 s"
 
 
 def test_payload_leaves_unset_overrides_to_the_webhook():
@@ -262,7 +279,7 @@ def test_payload_leaves_unset_overrides_to_the_webhook():
     assert not {"channel", "username", "icon_emoji"} & payload.keys()
 
 
-def test_payload_escapes_control_characters_and_respects_slack_limits():
+def test_payload_shows_message_text_as_text_and_respects_slack_limits():
     notice = Notice(
         title="<!channel> & " + "x" * 500,
         color=Color.INFO,
@@ -271,15 +288,17 @@ def test_payload_escapes_control_characters_and_respects_slack_limits():
         code="y" * 10_000,
     )
     payload = to_slack(notice, SlackTarget())
-    blocks = payload["attachments"][0]["blocks"]
-    assert "<!channel>" not in json.dumps(payload) and "&lt;!channel&gt; &amp;" in payload["text"]
-    assert "&lt;https://evil.example|click&gt;" in blocks[0]["text"]["text"]
-    assert len(payload["text"]) <= 300 * 5
+    blocks = blocks_of(payload)
+    assert "&lt;!channel&gt; &amp;" in payload["text"] and "<!channel>" not in payload["text"]
+    assert blocks[0]["text"]["type"] == "plain_text" and len(blocks[0]["text"]["text"]) <= 150
+    assert blocks[1]["text"] == {"type": "plain_text", "text": "<https://evil.example|click>", "emoji": False}
+    assert len(payload["text"]) <= 300
     sections = [b for b in blocks if "fields" in b]
-    assert [len(s["fields"]) for s in sections] == [10, 10, 3]
+    assert [len(s["fields"]) for s in sections] == [10, 10, 10, 10, 6]
     assert all(len(f["text"]) <= 2000 for s in sections for f in s["fields"])
     assert all(len(b["text"]["text"]) <= 3000 for b in blocks if "text" in b)
     assert "more characters)" in blocks[-1]["text"]["text"]
+    assert len(blocks) <= 50
 
 
 # --- delivery policy --------------------------------------------------------------------------------
@@ -408,6 +427,9 @@ class FakeSlack:
     def __init__(self) -> None:
         self.script: list[tuple[int, dict[str, str], str]] = [(200, {}, "ok")]
         self.posts: list[tuple[float, str, dict[str, Any]]] = []
+        self.bodies: list[bytes] = []
+        self.hang = 0.0
+        """Seconds to wait before answering: a Slack that does not answer in time."""
         self.url = ""
 
     def answer(self, *script: tuple[int, dict[str, str], str]) -> None:
@@ -420,8 +442,10 @@ def slack(tls_files, monkeypatch):
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            fake.posts.append((time.monotonic(), self.path, body))
+            raw = self.rfile.read(int(self.headers["Content-Length"]))
+            fake.bodies.append(raw)
+            fake.posts.append((time.monotonic(), self.path, json.loads(raw)))
+            time.sleep(fake.hang)
             status, headers, text = fake.script[min(len(fake.posts), len(fake.script)) - 1]
             self.send_response(status)
             for key, value in headers.items():
@@ -434,6 +458,7 @@ def slack(tls_files, monkeypatch):
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True  # a hanging answer must not hold up the test run
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(*tls_files)
     server.socket = context.wrap_socket(server.socket, server_side=True)
@@ -460,9 +485,11 @@ def deployed(moto_endpoint, fake_aws_credentials, slack, monkeypatch):
     kms = boto3.client("kms", region_name="eu-west-1", endpoint_url=moto_endpoint)
     key_id = kms.create_key(Description="notifier test")["KeyMetadata"]["KeyId"]
 
-    def encrypt(function_name: str = FUNCTION_NAME) -> str:
+    def encrypt(function_name: str = FUNCTION_NAME, url: str | None = None) -> str:
         blob = kms.encrypt(
-            KeyId=key_id, Plaintext=slack.url.encode(), EncryptionContext={"LambdaFunctionName": function_name}
+            KeyId=key_id,
+            Plaintext=(url or slack.url).encode(),
+            EncryptionContext={"LambdaFunctionName": function_name},
         )["CiphertextBlob"]
         return base64.b64encode(blob).decode()
 
@@ -496,7 +523,7 @@ def test_handler_decrypts_the_webhook_and_posts_each_record(deployed, slack, cap
     assert first["channel"] == "#ops-alerts" and first["username"] == "ops-baseline"
     assert first["text"] == ":red_circle: ALARM: ops-prod-orders-errors-critical"
     assert slack.posts[1][2]["text"] == ":rotating_light: Root user console sign-in: Success"
-    assert "delivered in 1 attempt" in caplog.text
+    assert "delivered to default in 1 attempt" in caplog.text
     assert not any(secret in caplog.text for secret in secret_parts(slack))
 
 
@@ -545,7 +572,7 @@ def test_wrong_encryption_context_is_a_clear_error_without_the_url(deployed, sla
 
 def test_ciphertext_that_is_not_base64_is_named(deployed, monkeypatch):
     monkeypatch.setenv("SLACK_WEBHOOK_CIPHERTEXT", "not base64!")
-    with pytest.raises(ConfigurationError, match="SLACK_WEBHOOK_CIPHERTEXT is not base64"):
+    with pytest.raises(ConfigurationError, match="a webhook ciphertext is not base64"):
         notifier_module.handler(sns_event("metric_alarm.json"), LambdaContext(30))
 
 
@@ -556,14 +583,14 @@ def test_missing_environment_is_named(monkeypatch):
 
 
 def test_batch_delivers_every_record_and_fails_for_the_one_that_did_not_arrive(deployed, slack):
-    slack.answer((200, {}, "ok"), (400, {}, "invalid_payload"), (200, {}, "ok"))
+    slack.answer((200, {}, "ok"), (404, {}, "channel_not_found"), (200, {}, "ok"))
     event = sns_event("metric_alarm.json", "config_compliance.json", "health_issue.json")
     with pytest.raises(DeliveryError) as raised:
         notifier_module.handler(event, LambdaContext(30))
     assert len(slack.posts) == 3  # the third record is still delivered after the second fails
     message = str(raised.value)
     assert "1 of 3 record(s) not delivered" in message
-    assert "record 2 (95df01b4-ee98-5cb9-9903-4c221d41eb51): HTTP 400 invalid_payload" in message
+    assert "record 2 (95df01b4-ee98-5cb9-9903-4c221d41eb51): HTTP 404 channel_not_found" in message
     assert "record 1" not in message and "record 3" not in message
 
 
@@ -636,7 +663,9 @@ SNS_RECORDS = st.builds(
     st.none() | st.text(max_size=40),
     st.none() | st.text(max_size=40) | st.just("arn:aws-cn:sns:cn-north-1:111122223333:alerts"),
 )
-FAKE_CONFIG = Config("ciphertext", FUNCTION_NAME, "eu-west-1", SlackTarget("#alerts", "ops-baseline"))
+FAKE_CONFIG = Config(
+    FUNCTION_NAME, "eu-west-1", Destination(Route("default"), "ciphertext", SlackTarget("#alerts", "ops-baseline"))
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -646,9 +675,11 @@ def test_any_sns_message_is_posted_or_fails_only_as_undelivered(records, slack_a
 
     def send(url: str, body: bytes, timeout: float) -> Response:
         sent.append(json.loads(body))
-        return Response(200, "ok") if slack_accepts else Response(400, "invalid_payload")
+        return Response(200, "ok") if slack_accepts else Response(403, "invalid_token")
 
-    notifier = Notifier(FAKE_CONFIG, decrypt=lambda config: "https://hooks.example/services/T/B/x", send=send)
+    notifier = Notifier(
+        FAKE_CONFIG, decrypt=lambda ciphertext, config: "https://hooks.example/services/T/B/x", send=send
+    )
     if slack_accepts:
         assert notifier.notify({"Records": records}, 30.0) == {"delivered": len(records)}
     else:
@@ -656,7 +687,19 @@ def test_any_sns_message_is_posted_or_fails_only_as_undelivered(records, slack_a
             notifier.notify({"Records": records}, 30.0)
     assert len(sent) == len(records)
     for payload in sent:
-        assert payload["text"] and payload["attachments"][0]["blocks"]
+        assert payload["text"] and len(payload["text"]) <= 300
+        blocks = payload["attachments"][0]["blocks"]
+        assert 1 <= len(blocks) <= 50 and blocks[0]["type"] == "header" and len(blocks[0]["text"]["text"]) <= 150
+        for block in blocks:
+            for text_object in [block.get("text"), *block.get("fields", []), *block.get("elements", [])]:
+                if text_object is None:
+                    continue
+                limit = 2000 if text_object in block.get("fields", []) else 3000
+                assert 1 <= len(text_object["text"]) <= limit
+                if text_object["type"] == "mrkdwn":  # only ours: labels, validated links, escaped code
+                    assert re.fullmatch(
+                        r"\*[^*<>]*\*|<https://[^ <>|]+\|[^<>]+>|```\n[^<>]*\n```", text_object["text"], re.S
+                    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -665,3 +708,383 @@ def test_records_of_any_shape_get_a_notice(record):
     notice = notice_for(record, "eu-west-1")
     assert notice.title
     assert isinstance(Origin("aws", "eu-west-1").console("cloudwatch", "x"), str)
+
+
+# --- security findings and alarm events ----------------------------------------------------------
+
+
+def test_guardduty_finding_shows_severity_resource_and_a_console_link():
+    notice = notice_for(record("guardduty_finding.json"), "eu-west-1")
+    assert notice.title == (
+        ":red_circle: GuardDuty high: 198.51.100.23 is performing SSH brute force attacks against i-0abc123def4567890."
+    )
+    assert (notice.color, notice.severity, notice.source) == (Color.ALARM, "high", "aws.guardduty")
+    assert notice.summary.endswith("guessing the SSH password.")
+    assert {
+        "Severity": "High (8)",
+        "Finding type": "UnauthorizedAccess:EC2/SSHBruteForce",
+        "Resource": "Instance i-0abc123def4567890",
+        "Account": "111122223333",
+        "Region": "eu-west-1",
+        "Seen": "2026-11-21T09:41:12Z → 2026-11-21T11:00:54Z",
+        "Count": "42",
+        "Source": "aws.guardduty",
+    }.items() <= fields(notice).items()
+    assert notice.link[1] == (
+        "https://eu-west-1.console.aws.amazon.com/guardduty/home?region=eu-west-1"
+        "#/findings?macros=current&fId=16afba5c5c43e07c9e3e5e2e544e95df"
+    )
+
+
+@pytest.mark.parametrize(
+    ("score", "severity"),
+    [
+        (10, "critical"),
+        (9.0, "critical"),
+        (8.9, "high"),
+        (7, "high"),
+        (6.9, "medium"),
+        (4, "medium"),
+        (3.9, "low"),
+        (1, "low"),
+        ("8", "medium"),
+        (None, "medium"),
+    ],
+)
+def test_guardduty_severity_bands(score, severity):
+    from functions.slack_notifier.formatters import guardduty_severity
+
+    assert guardduty_severity(score) == severity
+
+
+def test_security_hub_event_leads_with_its_most_severe_finding_and_counts_the_rest():
+    notice = notice_for(record("securityhub_findings.json"), "eu-west-1")
+    assert notice.title == (
+        ':rotating_light: Security Hub critical: IAM policies should not allow full "*" administrative privileges '
+        "(and 2 more)"
+    )
+    assert (notice.severity, notice.source) == ("critical", "aws.securityhub")
+    assert {
+        "Severity": "CRITICAL (90)",
+        "Product": "Security Hub",
+        "Resource": "AwsIamPolicy arn:aws:iam::111122223333:policy/legacy-admin",
+        "Compliance": "FAILED",
+        "Workflow": "NEW",
+        "Findings in this event": "3",
+        "Also in this event": "HIGH: S3 general purpose buckets should block public access\n"
+        "MEDIUM: CloudWatch log groups should be retained for a specified time period",
+        "Source": "aws.securityhub",
+    }.items() <= fields(notice).items()
+    assert notice.link[1].startswith(
+        "https://eu-west-1.console.aws.amazon.com/securityhub/home?region=eu-west-1#/findings?search="
+        "Id%3D%255Coperator%255C%253AEQUALS%255C%253Aarn%253Aaws%253Asecurityhub%253Aeu-west-1"
+    )
+
+
+def test_security_hub_lists_at_most_five_other_findings():
+    event = json.loads(record("securityhub_findings.json")["Sns"]["Message"])
+    event["detail"]["findings"] = event["detail"]["findings"][:1] * 9
+    notice = notice_for({"Sns": {"Message": json.dumps(event)}}, "eu-west-1")
+    assert notice.title.endswith("(and 8 more)")
+    assert fields(notice)["Also in this event"].endswith("\n… and 3 more")
+
+
+def test_an_eventbridge_alarm_state_change_is_shown_as_an_alarm():
+    notice = notice_for(record("eventbridge_alarm.json"), "eu-west-1")
+    assert notice.title == ":red_circle: ALARM: ops-prod-orders-throttles-warning"
+    assert (notice.color, notice.severity, notice.source) == (Color.ALARM, "medium", "aws.cloudwatch")
+    assert {
+        "State": "OK → ALARM",
+        "Metric": "AWS/Lambda Throttles (Sum) for FunctionName=orders",
+        "Account": "111122223333",
+        "Region": "eu-west-1",
+        "Source": "aws.cloudwatch",
+    }.items() <= fields(notice).items()
+    assert notice.summary.startswith("orders: Invocation requests were throttled.")
+    assert notice.link[1].endswith("#alarmsV2:alarm/ops-prod-orders-throttles-warning")
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "cloudtrail_security_group.json",
+        "root_sign_in.json",
+        "config_compliance.json",
+        "health_issue.json",
+        "unknown_event.json",
+        "guardduty_finding.json",
+        "securityhub_findings.json",
+        "eventbridge_alarm.json",
+        "custom_source_lookalike.json",
+    ],
+)
+def test_every_event_shows_its_source(fixture):
+    message = json.loads(record(fixture)["Sns"]["Message"])
+    assert fields(notice_for(record(fixture), "eu-west-1"))["Source"] == message["source"]
+
+
+def test_a_custom_source_cannot_pass_for_a_root_sign_in():
+    notice = notice_for(record("custom_source_lookalike.json"), "eu-west-1")
+    assert notice.title == ":information_source: AWS Console Sign In via CloudTrail (custom.billing-app)"
+    assert (notice.color, notice.severity) == (Color.INFO, "info")
+    assert "Root" not in notice.title and notice.link is None
+
+
+# --- regressions of the review ----------------------------------------------------------------------
+
+
+def test_half_an_emoji_is_delivered_and_the_records_after_it_too(deployed, slack):
+    """Finding 1: a lone UTF-16 surrogate used to make the post unencodable and lose the batch."""
+    result = notifier_module.handler(sns_event("lone_surrogate.json", "metric_alarm.json"), LambdaContext(30))
+    assert result == {"delivered": 2} and len(slack.posts) == 2
+    first = slack.bodies[0].decode("utf-8")  # strict: the body is valid UTF-8
+    assert "deploy finished \ufffd" in json.loads(first)["attachments"][0]["blocks"][-2]["text"]["text"]
+
+
+@pytest.mark.parametrize("surrogate", ["\ud83d", "\ude00", "\ude00\ud83d", "a\ud800b"])
+def test_any_lone_surrogate_is_replaced_everywhere_in_a_payload(surrogate):
+    notice = Notice(
+        title=f"t{surrogate}",
+        color=Color.INFO,
+        summary=surrogate,
+        fields=(("f", surrogate),),
+        context=surrogate,
+        code=surrogate,
+    )
+    for payload in (to_slack(notice, SlackTarget(channel=f"#c{surrogate}")), to_plain_text(notice, SlackTarget(), "n")):
+        assert "\ufffd" in json.dumps(payload, ensure_ascii=False).encode("utf-8").decode("utf-8")
+
+
+CRAFTED = [
+    pytest.param({"AlarmArn": "arn:aws:cloudwatch:evil.example/x?:111122223333:alarm:a"}, id="region-with-a-host"),
+    pytest.param({"AlarmArn": "arn:aws-evil:cloudwatch:eu-west-1:111122223333:alarm:a"}, id="unknown-partition"),
+    pytest.param({"AlarmArn": "arn:aws:cloudwatch:eu-west-1>|<!channel>:1:alarm:a"}, id="region-with-slack-markup"),
+    pytest.param({"AlarmArn": "arn:aws:cloudwatch:EU-WEST-1:111122223333:alarm:a"}, id="region-in-capitals"),
+]
+
+
+@pytest.mark.parametrize("crafted", CRAFTED)
+def test_a_crafted_alarm_arn_drops_the_link(crafted):
+    """Finding 5: a link is built only from a partition and region AWS has."""
+    message = {"AlarmName": "a", "NewStateValue": "ALARM", **crafted}
+    assert notice_for({"Sns": {"Message": json.dumps(message)}}, "eu-west-1").link is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["x>|<!channel>", "a b/c#d?e=f&g", "*bold* _i_ ~s~ `c`", "../../other-service"],
+)
+def test_names_in_links_are_encoded_whole(name):
+    message = {
+        "AlarmName": name,
+        "NewStateValue": "ALARM",
+        "AlarmArn": f"arn:aws:cloudwatch:eu-west-1:111122223333:alarm:{name}",
+    }
+    url = notice_for({"Sns": {"Message": json.dumps(message)}}, "eu-west-1").link[1]
+    assert url.startswith("https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/")
+    assert not set(url) & set(" <>|*`") and "/../" not in url
+
+
+def test_a_crafted_topic_region_cannot_steer_links():
+    message = {"AlarmName": "a", "NewStateValue": "ALARM"}
+    sns = {"Message": json.dumps(message), "TopicArn": "arn:aws:sns:evil.example#:111122223333:alerts"}
+    notice = notice_for({"Sns": sns}, "eu-west-1")
+    assert notice.link[1].startswith("https://eu-west-1.console.aws.amazon.com/")
+
+
+def test_a_crafted_cloudtrail_region_drops_the_link():
+    event = json.loads(record("cloudtrail_security_group.json")["Sns"]["Message"])
+    event["detail"]["awsRegion"] = "eu-west-1.evil.example"
+    assert notice_for({"Sns": {"Message": json.dumps(event)}}, "eu-west-1").link is None
+
+
+def test_a_hanging_slack_fails_a_batch_before_the_deadline(deployed, slack):
+    """Finding 6: with several records and no answer, the invocation still ends before its timeout."""
+    slack.hang = 6.0
+    started = time.monotonic()
+    with pytest.raises(DeliveryError) as raised:
+        notifier_module.handler(
+            sns_event("metric_alarm.json", "root_sign_in.json", "health_issue.json"), LambdaContext(4)
+        )
+    assert time.monotonic() - started < 4
+    message = str(raised.value)
+    assert "3 of 3 record(s) not delivered" in message
+    assert "record 3" in message and "the invocation's time ran out" in message
+
+
+def test_no_attempt_starts_too_close_to_the_deadline():
+    clock = FakeClock()
+    clock.now = 29.5
+    send = scripted(Response(200, "ok"))
+    with pytest.raises(DeliveryError, match="not attempted after 0 attempt"):
+        deliver("https://hooks.example/T/B/secret", {}, 30.0, send=send, clock=clock, sleep=clock.sleep)
+    assert send.calls == []
+
+
+TOKEN = "very-secret-token-0123456789"
+WEBHOOK = f"https://hooks.example/services/T0ABCDEFG/B0HIJKLMN/{TOKEN}"
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        f"bad request to /services/T0ABCDEFG/B0HIJKLMN/{TOKEN[:9]}",
+        f"invalid_token: ...{TOKEN[5:17]}",
+        f"path=B0HIJKLMN/{TOKEN[:4]}",
+        f"{TOKEN[-6:]} not found",
+    ],
+    ids=["cut-mid-token", "middle-of-token", "shortest-fragment", "tail-of-token"],
+)
+def test_no_fragment_of_the_webhook_path_survives_in_an_error(echo):
+    """Finding 7: an echoed body cut mid-token still leaked the start of the token."""
+    send = scripted(Response(403, echo))
+    with pytest.raises(DeliveryError) as raised:
+        deliver(WEBHOOK, {}, 30.0, send=send, clock=FakeClock(), sleep=lambda s: None)
+    error = str(raised.value)
+    for secret in (TOKEN, "T0ABCDEFG", "B0HIJKLMN"):
+        assert not any(secret[i : i + 4] in error for i in range(len(secret) - 3)), error
+    assert "HTTP 403" in error and "[webhook]" in error
+
+
+def test_the_error_code_itself_is_kept():
+    send = scripted(Response(404, "no_service"))
+    with pytest.raises(DeliveryError, match="HTTP 404 no_service"):
+        deliver(WEBHOOK, {}, 30.0, send=send, clock=FakeClock(), sleep=lambda s: None)
+
+
+def test_libraries_never_log_the_decrypted_webhook_at_debug(deployed, slack, caplog):
+    """Finding 8: botocore logs the Decrypt response body (the webhook in base64) at DEBUG."""
+    caplog.set_level(logging.DEBUG)
+    notifier_module.handler(sns_event("metric_alarm.json"), LambdaContext(30))
+    encoded = base64.b64encode(slack.url.encode()).decode()
+    assert len(slack.posts) == 1
+    assert not any(secret in caplog.text for secret in (*secret_parts(slack), encoded, encoded[:40]))
+    assert logging.getLogger("botocore").level == logging.NOTSET  # restored after the call
+
+
+@pytest.mark.parametrize("length", range(2930, 2960))
+def test_clipping_never_cuts_an_escape_in_half(length):
+    """Finding 9: the code block's end fell inside `&amp;`."""
+    notice = Notice(title="t", color=Color.INFO, code="&<>" * length)
+    code = blocks_of(to_slack(notice, SlackTarget()))[-1]["text"]["text"]
+    body = code.removeprefix("```\n").removesuffix("\n```")
+    assert re.fullmatch(r"(?:&amp;|&lt;|&gt;)*… \(\d+ more characters\)", body), body[-40:]
+
+
+def test_a_link_is_shown_whole_or_not_at_all():
+    url = "https://eu-west-1.console.aws.amazon.com/cloudwatch/home#" + "a" * 4000
+    blocks = blocks_of(to_slack(Notice(title="t", color=Color.INFO, link=("Open", url)), SlackTarget()))
+    assert not any("<https://" in json.dumps(b) for b in blocks)
+
+
+@pytest.mark.parametrize("name", ["*ops*-prod", "_tmp_ alarm", "~old~", "`code` alarm", "a*b_c~d`e"])
+def test_markup_characters_in_an_alarm_name_are_shown_as_they_are(name):
+    """Finding 10: `*`, `_`, `~` and backticks in names broke the bold headline."""
+    payload = to_slack(
+        notice_for({"Sns": {"Message": json.dumps({"AlarmName": name, "NewStateValue": "ALARM"})}}, "x"), SlackTarget()
+    )
+    header = blocks_of(payload)[0]["text"]
+    assert header == {"type": "plain_text", "text": f":red_circle: ALARM: {name}", "emoji": True}
+    assert payload["mrkdwn"] is False and payload["text"] == f":red_circle: ALARM: {name}"
+
+
+def test_a_rejected_notice_still_arrives_as_plain_text_and_is_reported(deployed, slack, caplog, capsys):
+    """Finding 11: a permanent 400 used to lose the alert."""
+    slack.answer((400, {}, "invalid_blocks"), (200, {}, "ok"))
+    assert notifier_module.handler(sns_event("metric_alarm.json"), LambdaContext(30)) == {
+        "delivered": 1,
+        "plainText": 1,
+    }
+    formatted, plain = (body for _, _, body in slack.posts)
+    assert "attachments" in formatted and set(plain) == {"text", "mrkdwn", "channel", "username"}
+    assert plain["text"].startswith(
+        ":red_circle: ALARM: ops-prod-orders-errors-critical\n(Slack did not take the formatted"
+    )
+    assert "HTTP 400 invalid_blocks" in plain["text"] and "Metric: AWS/Lambda Errors (Sum)" in plain["text"]
+    metric = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert metric["PlainTextFallbacks"] == 1 and metric["FunctionName"] == FUNCTION_NAME
+    assert metric["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "OpsBaseline/SlackNotifier"
+    assert "posted it as plain text to default" in caplog.text
+
+
+def test_a_notice_rejected_twice_fails_the_invocation(deployed, slack):
+    slack.answer((400, {}, "invalid_payload"))
+    with pytest.raises(DeliveryError, match="HTTP 400 invalid_payload"):
+        notifier_module.handler(sns_event("metric_alarm.json"), LambdaContext(30))
+    assert len(slack.posts) == 2
+
+
+# --- routing ----------------------------------------------------------------------------------------
+
+
+def route_env(deployed, slack, monkeypatch) -> str:
+    """One route for critical notices and security findings, to its own webhook."""
+    incidents = slack.url.replace("s3cr3tW3bh00kT0k3n", "1nc1d3ntsT0k3n")
+    routes = [
+        {
+            "name": "incidents",
+            "channel": "#incidents",
+            "severities": ["critical"],
+            "sources": ["aws.guardduty", "aws.securityhub"],
+            "ciphertext": deployed(url=incidents),
+        }
+    ]
+    monkeypatch.setenv("SLACK_ROUTES", json.dumps(routes))
+    notifier_module.notifier.cache_clear()
+    return incidents.split("/", 3)[3]
+
+
+def test_routes_send_by_severity_or_source_and_the_rest_to_the_default(deployed, slack, monkeypatch):
+    incidents_path = "/" + route_env(deployed, slack, monkeypatch)
+    event = sns_event("guardduty_finding.json", "metric_alarm.json", "config_compliance.json", "eventbridge_alarm.json")
+    assert notifier_module.handler(event, LambdaContext(30)) == {"delivered": 4}
+    default_path = "/services/T0001/B0001/s3cr3tW3bh00kT0k3n"
+    assert [(path, body.get("channel")) for _, path, body in slack.posts] == [
+        (incidents_path, "#incidents"),  # a GuardDuty finding (source)
+        (incidents_path, "#incidents"),  # a -critical alarm in ALARM (severity)
+        (default_path, "#ops-alerts"),  # a Config change (medium)
+        (default_path, "#ops-alerts"),  # a -warning alarm (medium)
+    ]
+
+
+def test_each_route_keeps_the_delivery_guarantees(deployed, slack, monkeypatch):
+    route_env(deployed, slack, monkeypatch)
+    slack.answer((500, {}, "rollup_error"), (200, {}, "ok"))
+    assert notifier_module.handler(sns_event("securityhub_findings.json"), LambdaContext(30)) == {"delivered": 1}
+    assert len(slack.posts) == 2 and slack.posts[1][2]["channel"] == "#incidents"
+
+
+@pytest.mark.parametrize(
+    ("routes", "problem"),
+    [
+        ("{", "SLACK_ROUTES is not JSON"),
+        ('{"name": "x"}', "must be a JSON list"),
+        ('[{"name": "x"}]', "SLACK_ROUTES[0] needs a name and a ciphertext"),
+    ],
+)
+def test_a_broken_routes_variable_is_named(routes, problem):
+    env = {"SLACK_WEBHOOK_CIPHERTEXT": "c", "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME, "AWS_REGION": "eu-west-1"}
+    with pytest.raises(ConfigurationError, match=re.escape(problem)):
+        Config.from_environment({**env, "SLACK_ROUTES": routes})
+
+
+@pytest.mark.parametrize(
+    ("severity", "source", "expected"),
+    [
+        ("critical", "aws.cloudwatch", "incidents"),
+        ("high", "aws.guardduty", "incidents"),
+        ("high", "aws.cloudwatch", "security"),
+        ("medium", "aws.securityhub", "security"),
+        ("medium", "aws.config", None),
+        ("info", "", None),
+    ],
+)
+def test_the_first_route_that_takes_a_notice_wins(severity, source, expected):
+    from functions.slack_notifier.routing import route_for
+
+    routes = [
+        Route("incidents", frozenset({"critical"}), frozenset({"aws.guardduty"})),
+        Route("security", frozenset({"high"}), frozenset({"aws.securityhub"})),
+    ]
+    route = route_for(Notice(title="t", color=Color.INFO, severity=severity, source=source), routes)
+    assert (route.name if route else None) == expected

@@ -1,40 +1,47 @@
-"""Lambda entry point, and the only module with I/O: KMS once per container, then HTTPS posts to Slack.
+"""Lambda entry point, and the only module with I/O: KMS once per webhook and container, then HTTPS
+posts to Slack.
 
-Every record of an invocation is delivered or reported. Slack's 429 is honoured through `Retry-After`;
-5xx answers, timeouts and connection errors are retried with jittered backoff while the invocation
-has time left. When a record still fails, the invocation fails (`DeliveryError`) so Lambda's async
-retries and the on-failure destination keep the message. The webhook URL is a secret: it is never
-logged and never part of an error.
+Every record of an invocation is delivered or reported, and the invocation ends before its deadline.
+Slack's 429 is honoured through `Retry-After`; 5xx answers, timeouts and connection errors are
+retried with jittered backoff while the invocation has time left; a 400 (Slack rejecting the blocks)
+is answered with a plain text post of the same notice, so the alert still arrives, and reported as a
+metric. When a record still fails, the invocation fails (`DeliveryError`) so Lambda's async retries
+and the on-failure destination keep the message. A webhook URL is a secret: no part of it is ever
+logged or part of an error, and no library may log it while it is decrypted.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import functools
 import json
 import logging
 import os
 import random
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .formatters import notice_for
-from .notice import SlackTarget, to_slack
+from .notice import Notice, SlackTarget, clean, to_plain_text, to_slack
+from .routing import Route, route_for
 
 ENCRYPTION_CONTEXT_KEY = "LambdaFunctionName"
-"""Encryption context of the webhook ciphertext: the function's own name, as the seed and the console helper use."""
+"""Encryption context of every webhook ciphertext: the function's own name, as the seed and the console helper use."""
 REQUEST_TIMEOUT_SECONDS = 10.0
 SAFETY_MARGIN_SECONDS = 1.0
 """Time kept back from the Lambda timeout to log and fail cleanly instead of being killed."""
 MIN_ATTEMPT_SECONDS = 1.0
-"""A retry is only started with at least this much time left before the deadline."""
+"""An attempt is only started with at least this much time left before the deadline."""
 BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_CAP_SECONDS = 8.0
+SECRET_FRAGMENT = 4
+"""Characters of a webhook path segment that are scrubbed wherever they appear in an error."""
+METRICS_NAMESPACE = "OpsBaseline/SlackNotifier"
+PLAIN_TEXT_METRIC = "PlainTextFallbacks"
+LIBRARY_LOGGERS = ("botocore", "boto3", "urllib3", "s3transfer")
 
 LOG = logging.getLogger("slack_notifier")
 LOG.setLevel(logging.INFO)
@@ -48,12 +55,25 @@ class DeliveryError(RuntimeError):
     """At least one record did not reach Slack; failing the invocation hands it to Lambda's retries."""
 
 
+class Rejected(DeliveryError):
+    """Slack refused the payload itself (HTTP 400): the same content may pass as plain text."""
+
+
+@dataclass(frozen=True)
+class Destination:
+    """A webhook (as its ciphertext) with its post overrides and, for a route, what it takes."""
+
+    route: Route
+    ciphertext: str
+    target: SlackTarget
+
+
 @dataclass(frozen=True)
 class Config:
-    ciphertext: str
     function_name: str
     region: str
-    target: SlackTarget
+    default: Destination
+    routes: tuple[Destination, ...] = ()
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str]) -> Config:
@@ -61,42 +81,86 @@ class Config:
         missing = [name for name in required if not env.get(name)]
         if missing:
             raise ConfigurationError(f"environment variable(s) not set: {', '.join(missing)}")
+        username, icon = env.get("SLACK_USERNAME") or None, env.get("SLACK_ICON_EMOJI") or None
+        default = Destination(
+            Route("default"),
+            env["SLACK_WEBHOOK_CIPHERTEXT"],
+            SlackTarget(env.get("SLACK_CHANNEL") or None, username, icon),
+        )
         return cls(
-            ciphertext=env["SLACK_WEBHOOK_CIPHERTEXT"],
             function_name=env["AWS_LAMBDA_FUNCTION_NAME"],
             region=env["AWS_REGION"],
-            target=SlackTarget(
-                channel=env.get("SLACK_CHANNEL") or None,
-                username=env.get("SLACK_USERNAME") or None,
-                icon_emoji=env.get("SLACK_ICON_EMOJI") or None,
-            ),
+            default=default,
+            routes=tuple(routes_of(env.get("SLACK_ROUTES") or "[]", username, icon)),
         )
 
+    def destination_for(self, notice: Notice) -> Destination:
+        route = route_for(notice, (d.route for d in self.routes))
+        return next((d for d in self.routes if d.route is route), self.default)
 
-def decrypt_webhook(config: Config) -> str:
-    # boto3 costs a few hundred milliseconds to import; only the first invocation of a container pays it.
-    import boto3
-    from botocore.exceptions import BotoCoreError, ClientError
 
-    context = {ENCRYPTION_CONTEXT_KEY: config.function_name}
+def routes_of(document: str, username: str | None, icon: str | None) -> Iterator[Destination]:
+    """SLACK_ROUTES: `[{"name", "channel", "severities", "sources", "ciphertext"}, ...]`, as the component writes it."""
     try:
-        blob = base64.b64decode(config.ciphertext, validate=True)
-        plaintext = boto3.client("kms", region_name=config.region).decrypt(
-            CiphertextBlob=blob, EncryptionContext=context
+        entries = json.loads(document)
+    except ValueError:
+        raise ConfigurationError("SLACK_ROUTES is not JSON") from None
+    if not isinstance(entries, list):
+        raise ConfigurationError("SLACK_ROUTES must be a JSON list of routes")
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("name", "ciphertext")):
+            raise ConfigurationError(f"SLACK_ROUTES[{index}] needs a name and a ciphertext")
+        yield Destination(
+            Route(entry["name"], frozenset(entry.get("severities") or ()), frozenset(entry.get("sources") or ())),
+            entry["ciphertext"],
+            SlackTarget(entry.get("channel") or None, username, icon),
         )
-    except binascii.Error:
-        raise ConfigurationError("SLACK_WEBHOOK_CIPHERTEXT is not base64 (expected a KMS CiphertextBlob)") from None
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "error")
-        raise ConfigurationError(
-            f"KMS could not decrypt SLACK_WEBHOOK_CIPHERTEXT ({code}). It must be encrypted with the key the function "
-            f"may use and the encryption context {ENCRYPTION_CONTEXT_KEY}={config.function_name}."
-        ) from None
-    except BotoCoreError as error:
-        raise ConfigurationError(f"KMS was not reachable to decrypt the webhook ({type(error).__name__})") from None
+
+
+@contextlib.contextmanager
+def libraries_quiet() -> Iterator[None]:
+    """No library logger below WARNING while a secret is in flight: botocore logs response bodies
+    (the decrypted webhook, in base64) at DEBUG whatever the root logger's level says."""
+    loggers = [
+        logging.getLogger(name)
+        for name in {*LIBRARY_LOGGERS, *logging.root.manager.loggerDict}
+        if name.split(".")[0] in LIBRARY_LOGGERS
+    ]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def decrypt_webhook(ciphertext: str, config: Config) -> str:
+    with libraries_quiet():
+        # boto3 costs a few hundred milliseconds to import; only the first invocation of a container pays it.
+        import boto3
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        context = {ENCRYPTION_CONTEXT_KEY: config.function_name}
+        try:
+            blob = base64.b64decode(ciphertext, validate=True)
+            plaintext = boto3.client("kms", region_name=config.region).decrypt(
+                CiphertextBlob=blob, EncryptionContext=context
+            )
+        except binascii.Error:
+            raise ConfigurationError("a webhook ciphertext is not base64 (expected a KMS CiphertextBlob)") from None
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "error")
+            raise ConfigurationError(
+                f"KMS could not decrypt a webhook ciphertext ({code}). It must be encrypted with the key the function "
+                f"may use and the encryption context {ENCRYPTION_CONTEXT_KEY}={config.function_name}."
+            ) from None
+        except BotoCoreError as error:
+            raise ConfigurationError(f"KMS was not reachable to decrypt the webhook ({type(error).__name__})") from None
     url = plaintext["Plaintext"].decode("utf-8", errors="replace").strip()
     if not url.startswith("https://"):
-        raise ConfigurationError("the decrypted webhook is not an https:// URL (store the full URL, scheme included)")
+        raise ConfigurationError("a decrypted webhook is not an https:// URL (store the full URL, scheme included)")
     return url
 
 
@@ -116,6 +180,9 @@ class Response:
 
 
 def post(url: str, body: bytes, timeout: float) -> Response:
+    import urllib.error  # only a message that gets this far pays for the HTTP stack
+    import urllib.request
+
     request = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
     )
@@ -161,31 +228,55 @@ def deliver(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
-    """Post one payload until Slack accepts it; returns the attempts used. Raises DeliveryError without the URL."""
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    """Post one payload until Slack accepts it; returns the attempts used. No attempt starts with less
+    than MIN_ATTEMPT_SECONDS before the deadline, and none runs past it. Raises DeliveryError (Rejected
+    for a 400) without any part of the URL."""
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8", errors="replace")
     attempt = 0
     while True:
+        left = deadline - clock()
+        if left < MIN_ATTEMPT_SECONDS:
+            raise DeliveryError(f"not attempted after {attempt} attempt(s): the invocation's time ran out")
         attempt += 1
-        response = send(url, body, max(0.1, min(REQUEST_TIMEOUT_SECONDS, deadline - clock())))
+        response = send(url, body, min(REQUEST_TIMEOUT_SECONDS, left))
         if response.ok:
             return attempt
+        if response.status == 400:
+            raise Rejected(f"{scrub(response.describe(), url)} after {attempt} attempt(s)")
         delay = retry_delay(response, attempt, random.random())  # jitter, not security
         if delay is None or clock() + delay + MIN_ATTEMPT_SECONDS > deadline:
             reason = "not retryable" if delay is None else "no time left for another attempt"
-            raise DeliveryError(f"{_scrub(response.describe(), url)} after {attempt} attempt(s), {reason}")
-        LOG.warning(
-            "Slack answered %s; retrying in %.1f s (attempt %d)", _scrub(response.describe(), url), delay, attempt
-        )
+            raise DeliveryError(f"{scrub(response.describe(), url)} after {attempt} attempt(s), {reason}")
+        LOG.warning("Slack answered %s; retrying in %.1f s (attempt %d)", scrub(response.describe(), url), delay, attempt)
         sleep(delay)
 
 
-def _scrub(message: str, url: str) -> str:
-    """An echoing proxy must not leak the webhook into logs either."""
+def scrub(message: str, url: str) -> str:
+    """The message without the webhook: the URL, its path, and any fragment of SECRET_FRAGMENT or more
+    characters of a path segment, as an echoing proxy or a body cut mid-token would show it."""
     path = url.split("://", 1)[-1].partition("/")[2]
     for secret in (url, path):
         if secret:
             message = message.replace(secret, "[webhook]")
-    return message
+    segments = [s for s in path.split("/") if len(s) >= SECRET_FRAGMENT and s != "services"]
+    kept, index = [], 0
+    while index < len(message):
+        longest = max((_common_run(message, index, s) for s in segments), default=0)
+        if longest >= SECRET_FRAGMENT:
+            kept.append("[webhook]")
+            index += longest
+        else:
+            kept.append(message[index])
+            index += 1
+    return "".join(kept)
+
+
+def _common_run(message: str, start: int, secret: str) -> int:
+    """Length of the longest run of `message` from `start` that occurs in `secret`."""
+    length = 0
+    while start + length < len(message) and message[start : start + length + 1] in secret:
+        length += 1
+    return length
 
 
 def records_of(event: Any) -> list[Any]:
@@ -195,51 +286,106 @@ def records_of(event: Any) -> list[Any]:
     return [event]
 
 
+def report_plain_text(config: Config, reason: str) -> None:
+    """One datapoint of PlainTextFallbacks in the embedded metric format: the notifier's alarm watches it."""
+    print(
+        json.dumps(
+            {
+                "_aws": {
+                    "Timestamp": int(time.time() * 1000),
+                    "CloudWatchMetrics": [
+                        {
+                            "Namespace": METRICS_NAMESPACE,
+                            "Dimensions": [["FunctionName"]],
+                            "Metrics": [{"Name": PLAIN_TEXT_METRIC, "Unit": "Count"}],
+                        }
+                    ],
+                },
+                "FunctionName": config.function_name,
+                PLAIN_TEXT_METRIC: 1,
+                "reason": reason,
+            }
+        )
+    )
+
+
 class Notifier:
-    """Settings read once per container; the webhook decrypted on first use and kept."""
+    """Settings read once per container; each webhook decrypted on first use and kept."""
 
     def __init__(
         self,
         config: Config,
         *,
-        decrypt: Callable[[Config], str] = decrypt_webhook,
+        decrypt: Callable[[str, Config], str] = decrypt_webhook,
         send: Callable[[str, bytes, float], Response] = post,
     ) -> None:
         self.config = config
         self._decrypt = decrypt
         self._send = send
-        self._webhook: str | None = None
+        self._webhooks: dict[str, str] = {}
 
-    @property
-    def webhook(self) -> str:
-        if self._webhook is None:
-            self._webhook = self._decrypt(self.config)
-        return self._webhook
+    def webhook(self, destination: Destination) -> str:
+        if destination.ciphertext not in self._webhooks:
+            self._webhooks[destination.ciphertext] = self._decrypt(destination.ciphertext, self.config)
+        return self._webhooks[destination.ciphertext]
 
     def notify(self, event: Any, remaining_seconds: float) -> dict[str, int]:
         deadline = time.monotonic() + remaining_seconds - SAFETY_MARGIN_SECONDS
         records = records_of(event)
         failures: list[str] = []
+        plain_text = 0
         for number, record in enumerate(records, 1):
-            notice = notice_for(record, self.config.region)
             message_id = _message_id(record)
             try:
-                attempts = deliver(self.webhook, to_slack(notice, self.config.target), deadline, send=self._send)
+                title, destination, attempts, rejected = self.deliver_record(record, deadline)
             except DeliveryError as error:
                 failures.append(f"record {number} ({message_id}): {error}")
-                LOG.error("record %d (%s) %r not delivered: %s", number, message_id, notice.title, error)
+                LOG.error("record %d (%s) not delivered: %s", number, message_id, error)
                 continue
-            LOG.info("record %d (%s) %r delivered in %d attempt(s)", number, message_id, notice.title, attempts)
+            if rejected:
+                plain_text += 1
+                LOG.error(
+                    "record %d (%s) %r: Slack rejected the formatted notice (%s); posted it as plain text to %s",
+                    number,
+                    message_id,
+                    title,
+                    rejected,
+                    destination,
+                )
+                report_plain_text(self.config, rejected)
+            else:
+                LOG.info("record %d (%s) %r delivered to %s in %d attempt(s)", number, message_id, title, destination, attempts)
         if failures:
             raise DeliveryError(
                 f"{len(failures)} of {len(records)} record(s) not delivered to Slack: " + "; ".join(failures)
             )
-        return {"delivered": len(records)}
+        return {"delivered": len(records), **({"plainText": plain_text} if plain_text else {})}
+
+    def deliver_record(self, record: Any, deadline: float) -> tuple[str, str, int, str]:
+        """(title, destination, attempts, why the blocks were rejected or "") for one record."""
+        from .formatters import notice_for  # parsers load with the first message, not the cold start
+
+        notice = notice_for(record, self.config.region)
+        destination = self.config.destination_for(notice)
+        url = self.webhook(destination)
+        title = clean(notice.title)
+        try:
+            payload = to_slack(notice, destination.target)
+        except Exception as error:  # a rendering bug must not lose the alert
+            rejected = f"the notice could not be rendered ({type(error).__name__})"
+        else:
+            try:
+                return title, destination.route.name, deliver(url, payload, deadline, send=self._send), ""
+            except Rejected as rejection:
+                rejected = str(rejection)
+        note = f"(Slack did not take the formatted message: {rejected}. Shown as plain text.)"
+        plain = to_plain_text(notice, destination.target, note)
+        return title, destination.route.name, deliver(url, plain, deadline, send=self._send), rejected
 
 
 def _message_id(record: Any) -> str:
     sns = record.get("Sns") if isinstance(record, Mapping) else None
-    return str(sns.get("MessageId")) if isinstance(sns, Mapping) and sns.get("MessageId") else "no message id"
+    return clean(str(sns.get("MessageId"))) if isinstance(sns, Mapping) and sns.get("MessageId") else "no message id"
 
 
 @functools.cache
