@@ -25,6 +25,7 @@ from components import (
     SampleWorkloadArgs,
     SlackNotifier,
     SlackNotifierArgs,
+    SlackRouteArgs,
     Tracing,
     TracingArgs,
     access_log_group_name,
@@ -116,6 +117,16 @@ if slack:
             timeout_seconds=slack.timeout_seconds,
             retry_attempts=slack.retry_attempts,
             max_event_age_seconds=slack.max_event_age_seconds,
+            routes=tuple(
+                SlackRouteArgs(
+                    name=route.name,
+                    channel=route.channel,
+                    webhook_url=pulumi.Output.secret(route.webhook_url),
+                    severities=route.severities,
+                    sources=route.sources,
+                )
+                for route in slack.routes
+            ),
         ),
     )
     # The notifier's own alarms must not depend on the notifier: a topic for email and SMS only.

@@ -11,7 +11,7 @@ from .keys import EncryptionKeys, EncryptionKeysArgs
 from .registries import Registries, RegistriesArgs
 from .sample_workload import SampleWorkload, SampleWorkloadArgs
 from .secure_bucket import SecureBucket, SecureBucketArgs
-from .slack_notifier import SlackNotifier, SlackNotifierArgs
+from .slack_notifier import SlackNotifier, SlackNotifierArgs, SlackRouteArgs
 from .tagging import tag_every_resource
 from .tracing import Tracing, TracingArgs
 
@@ -39,6 +39,7 @@ __all__ = [
     "SecureBucketArgs",
     "SlackNotifier",
     "SlackNotifierArgs",
+    "SlackRouteArgs",
     "Tracing",
     "TracingArgs",
     "access_log_group_name",

@@ -10,6 +10,7 @@ SQS queue, which the baseline alarms on through a topic the notifier does not re
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,17 @@ ENCRYPTION_CONTEXT_KEY = "LambdaFunctionName"
 
 
 @dataclass(frozen=True)
+class SlackRouteArgs:
+    """Another webhook for the notices whose severity or source it lists."""
+
+    name: str
+    channel: str
+    webhook_url: pulumi.Input[str]
+    severities: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SlackNotifierArgs:
     account: pulumi.Output[Account]
     function_name: str
@@ -45,6 +57,24 @@ class SlackNotifierArgs:
     timeout_seconds: int
     retry_attempts: int
     max_event_age_seconds: int
+    routes: tuple[SlackRouteArgs, ...] = ()
+
+
+def routes_variable(routes: tuple[SlackRouteArgs, ...], ciphertexts: list[str]) -> str:
+    """SLACK_ROUTES as the function reads it: each route with its webhook's ciphertext, never the URL."""
+    return json.dumps(
+        [
+            {
+                "name": route.name,
+                "channel": route.channel,
+                "severities": list(route.severities),
+                "sources": list(route.sources),
+                "ciphertext": blob,
+            }
+            for route, blob in zip(routes, ciphertexts, strict=True)
+        ],
+        separators=(",", ":"),
+    )
 
 
 def package() -> pulumi.AssetArchive:
@@ -63,16 +93,20 @@ class SlackNotifier(pulumi.ComponentResource):
         super().__init__("ops-baseline:alerting:SlackNotifier", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        webhook = pulumi.Output.secret(args.webhook_url)
-        self.webhook = aws.kms.Ciphertext(
-            f"{name}-webhook",
-            key_id=args.kms_key_arn,
-            plaintext_wo=webhook,
-            # Write-only inputs are not diffed: a new URL is noticed through its digest.
-            plaintext_wo_version=webhook.apply(lambda url: hashlib.sha256(url.encode()).hexdigest()[:16]),
-            context={ENCRYPTION_CONTEXT_KEY: args.function_name},
-            opts=child,
-        )
+        def ciphertext(resource_name: str, url: pulumi.Input[str]) -> aws.kms.Ciphertext:
+            webhook = pulumi.Output.secret(url)
+            return aws.kms.Ciphertext(
+                resource_name,
+                key_id=args.kms_key_arn,
+                plaintext_wo=webhook,
+                # Write-only inputs are not diffed: a new URL is noticed through its digest.
+                plaintext_wo_version=webhook.apply(lambda url: hashlib.sha256(url.encode()).hexdigest()[:16]),
+                context={ENCRYPTION_CONTEXT_KEY: args.function_name},
+                opts=child,
+            )
+
+        self.webhook = ciphertext(f"{name}-webhook", args.webhook_url)
+        self.route_webhooks = [ciphertext(f"{name}-route-{route.name}", route.webhook_url) for route in args.routes]
         self.queue = aws.sqs.Queue(
             f"{name}-failures",
             name=f"{args.function_name}-undelivered",
@@ -98,6 +132,10 @@ class SlackNotifier(pulumi.ComponentResource):
         }
         if args.icon_emoji:
             variables["SLACK_ICON_EMOJI"] = args.icon_emoji
+        if args.routes:
+            variables["SLACK_ROUTES"] = pulumi.Output.all(*(c.ciphertext_blob for c in self.route_webhooks)).apply(
+                lambda blobs: routes_variable(args.routes, blobs)
+            )
         self.function = aws.lambda_.Function(
             f"{name}-function",
             name=args.function_name,

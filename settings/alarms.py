@@ -313,6 +313,18 @@ NOTIFIER_UNDELIVERED = AlarmKind(
     0.0,
 )
 
+NOTIFIER_PLAIN_TEXT = AlarmKind(
+    "plainTextFallbacks",
+    "plain-text-fallbacks",
+    "PlainTextFallbacks",
+    "Sum",
+    "Slack rejected formatted notices; they were posted as plain text. The notifier's log names the reason.",
+    0.0,
+    severity="warning",
+)
+NOTIFIER_METRICS_NAMESPACE = "OpsBaseline/SlackNotifier"
+"""Where the notifier publishes PlainTextFallbacks (embedded metric format), by FunctionName."""
+
 SERVICES = (LAMBDA, HTTP_API, CANARY)
 
 

@@ -17,6 +17,8 @@ REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 ENVIRONMENT = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
 SLACK_CHANNEL = re.compile(r"^(#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,})$")
 SLACK_EMOJI = re.compile(r"^:[a-z0-9_+'-]{1,100}:$")
+ROUTE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
+EVENT_SOURCE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 TAG_CHARS = re.compile(r"^[\w\s.:/=+\-@]*$", re.UNICODE)
 
 

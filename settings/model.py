@@ -23,6 +23,46 @@ def flow_log_group_name(vpc_id: str) -> str:
     return f"/aws/vpc/flow-logs/{vpc_id}"
 
 
+NOTICE_SEVERITIES = ("critical", "high", "medium", "low", "info")
+"""The notifier's severities (functions/slack_notifier/notice.py), highest first."""
+MAX_SLACK_ROUTES = 5
+"""Each route's webhook ciphertext travels in the function's environment, which Lambda caps at 4 KB."""
+
+
+@dataclass(frozen=True)
+class SlackRoute:
+    name: str = setting(
+        "Route name, shown in the notifier's log: lowercase letters, digits and `-`.",
+        check=checks.matches(checks.ROUTE_NAME, "1-30 lowercase letters, digits or -"),
+    )
+    channel: str = setting(
+        "Channel of this route's webhook: `#name` or a channel id.",
+        check=checks.matches(checks.SLACK_CHANNEL, "#lowercase-name or a channel id like C0123ABCD"),
+    )
+    webhook_url: str = setting(
+        "Incoming-webhook URL of this route. Secret: `pulumi config set --secret --path "
+        "'alerting.slack.routes[0].webhookUrl' <url>`; only its KMS ciphertext reaches the function.",
+        secret=True,
+        check=checks.https_url,
+    )
+    severities: tuple[str, ...] = setting(
+        "Severities the route takes: `critical`, `high`, `medium`, `low`, `info` (see the notifier's formats).",
+        default=(),
+        item_check=checks.one_of(NOTICE_SEVERITIES),
+        check=checks.unique,
+    )
+    sources: tuple[str, ...] = setting(
+        "Event sources the route takes, e.g. `aws.guardduty`, `aws.securityhub`, `aws.cloudwatch`.",
+        default=(),
+        item_check=checks.matches(checks.EVENT_SOURCE, "an event source like aws.guardduty"),
+        check=checks.unique,
+    )
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        if not self.severities and not self.sources:
+            yield "severities", NO_VALUE, "a route needs severities or sources; without either it takes nothing"
+
+
 @dataclass(frozen=True)
 class SlackSettings:
     channel: str = setting(
@@ -57,6 +97,19 @@ class SlackSettings:
         default=21_600,
         check=checks.between(60, 21_600),
     )
+    routes: tuple[SlackRoute, ...] = setting(
+        "Other webhooks by severity or source, e.g. critical notices and security findings to an incident "
+        "channel. The first route that takes a notice (its severity or its source listed) gets it; the rest go "
+        f"to `channel`. At most {MAX_SLACK_ROUTES}.",
+        default=(),
+    )
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        if len(self.routes) > MAX_SLACK_ROUTES:
+            yield "routes", len(self.routes), f"at most {MAX_SLACK_ROUTES} routes fit the function's environment"
+        names = [route.name for route in self.routes]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            yield "routes", name, "route names must be unique"
 
 
 @dataclass(frozen=True)

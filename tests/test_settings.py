@@ -10,6 +10,7 @@ from settings import SettingsError, load_settings, parse_settings
 from tests.conftest import SECRET_KEYS, run_components, runtime_config, stack_values
 
 WEBHOOK = "https://hooks.slack.com/services/T0/B0/abc"
+ROUTE = {"name": "incidents", "channel": "#incidents", "webhookUrl": "https://hooks.slack.com/services/T0/B1/def"}
 
 
 def problems(config, secret_keys=SECRET_KEYS) -> list[str]:
@@ -151,6 +152,52 @@ ALERTING_REJECTIONS = [
         "ops-baseline:alerting.slack.maxEventAgeSeconds: 30 — must be between 60 and 21600",
         id="slack-event-age-under-lambda-min",
     ),
+    pytest.param(
+        {"emails": ["a@example.com"], "slack": {"channel": "#alerts", "webhookUrl": WEBHOOK, "routes": [ROUTE]}},
+        "ops-baseline:alerting.slack.routes[0].severities: a route needs severities or sources",
+        id="slack-route-that-takes-nothing",
+    ),
+    pytest.param(
+        {
+            "emails": ["a@example.com"],
+            "slack": {"channel": "#alerts", "webhookUrl": WEBHOOK, "routes": [{**ROUTE, "severities": ["urgent"]}]},
+        },
+        'ops-baseline:alerting.slack.routes[0].severities[0]: "urgent" — must be one of "critical", "high", "medium", '
+        '"low", "info"',
+        id="slack-route-unknown-severity",
+    ),
+    pytest.param(
+        {
+            "emails": ["a@example.com"],
+            "slack": {"channel": "#alerts", "webhookUrl": WEBHOOK, "routes": [{**ROUTE, "sources": ["AWS GuardDuty"]}]},
+        },
+        'ops-baseline:alerting.slack.routes[0].sources[0]: "AWS GuardDuty" — must be an event source like aws.guardduty',
+        id="slack-route-source-not-an-event-source",
+    ),
+    pytest.param(
+        {
+            "emails": ["a@example.com"],
+            "slack": {
+                "channel": "#alerts",
+                "webhookUrl": WEBHOOK,
+                "routes": [{**ROUTE, "sources": ["aws.guardduty"]}, {**ROUTE, "severities": ["critical"]}],
+            },
+        },
+        'ops-baseline:alerting.slack.routes: "incidents" — route names must be unique',
+        id="slack-route-names-repeat",
+    ),
+    pytest.param(
+        {
+            "emails": ["a@example.com"],
+            "slack": {
+                "channel": "#alerts",
+                "webhookUrl": WEBHOOK,
+                "routes": [{**ROUTE, "name": f"r{n}", "severities": ["critical"]} for n in range(6)],
+            },
+        },
+        "ops-baseline:alerting.slack.routes: 6 — at most 5 routes fit the function's environment",
+        id="slack-too-many-routes",
+    ),
 ]
 
 
@@ -254,3 +301,19 @@ def test_load_settings_reads_the_runtime_config_the_engine_passes(valid_config):
     assert settings.alerting.sms_numbers == ("+14155550123",)
     assert settings.alerting.slack.webhook_url == WEBHOOK
     assert runtime_config(valid_config)["ops-baseline:logRetentionDays"] == "14"
+
+
+def test_a_route_webhook_in_plain_text_is_rejected_with_its_own_command(valid_config):
+    valid_config["ops-baseline:alerting"]["slack"]["routes"] = [{**ROUTE, "severities": ["critical"]}]
+    found = problems(valid_config, secret_keys=())
+    assert (
+        "ops-baseline:alerting.slack.routes[0].webhookUrl: is stored in plain text; store it as a Pulumi secret: "
+        "pulumi config set --secret --path alerting.slack.routes[0].webhookUrl <value>"
+    ) in found
+
+
+def test_route_severities_are_the_notifiers():
+    from functions.slack_notifier.notice import SEVERITIES
+    from settings.model import NOTICE_SEVERITIES
+
+    assert NOTICE_SEVERITIES == SEVERITIES

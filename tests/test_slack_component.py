@@ -8,6 +8,7 @@ import json
 import pytest
 from pulumi.runtime import rpc
 
+from functions.slack_notifier.handler import METRICS_NAMESPACE, PLAIN_TEXT_METRIC
 from opsctl.engine.policy_run import check_plan
 from tests.aws_model import problems
 from tests.conftest import ROOT, VALID_CONFIG, only, run_stack_program, stack_key_arn
@@ -143,9 +144,14 @@ def test_notifier_alarms_go_to_a_topic_the_notifier_does_not_read(plan):
         "ops-dev-slack-notifier-duration-p99-warning",
         "ops-dev-slack-notifier-destination-failures-critical",
         "ops-dev-slack-notifier-queue-undelivered-critical",
+        "ops-dev-slack-notifier-formatting-plain-text-fallbacks-warning",
     }
     for alarm in own.values():
         assert alarm["alarmActions"] == alarm["okActions"] == [NOTIFIER_ALERTS]
+    plain_text = own["ops-dev-slack-notifier-formatting-plain-text-fallbacks-warning"]
+    # The metric the function publishes in the embedded metric format when Slack only takes plain text.
+    assert (plain_text["namespace"], plain_text["metricName"]) == (METRICS_NAMESPACE, PLAIN_TEXT_METRIC)
+    assert plain_text["dimensions"] == {"FunctionName": FUNCTION} and plain_text["threshold"] == 0
     errors = own["ops-dev-slack-notifier-errors-critical"]
     assert errors["dimensions"] == {"FunctionName": FUNCTION} and errors["metricName"] == "Errors"
     queue = own["ops-dev-slack-notifier-queue-undelivered-critical"]
@@ -208,3 +214,42 @@ def test_queue_and_invoke_config_are_valid_aws_requests(plan):
             },
         },
     )
+
+
+ROUTE_WEBHOOK = "https://hooks.slack.com/services/T0/B1/incidents-token"
+
+
+@pytest.fixture(scope="module")
+def routed_plan():
+    config = copy.deepcopy(VALID_CONFIG)
+    config["ops-baseline:alerting"]["slack"]["routes"] = [
+        {
+            "name": "incidents",
+            "channel": "#incidents",
+            "webhookUrl": ROUTE_WEBHOOK,
+            "severities": ["critical"],
+            "sources": ["aws.guardduty", "aws.securityhub"],
+        }
+    ]
+    return run_stack_program(config)
+
+
+def test_each_route_gets_its_own_encrypted_webhook_and_the_function_only_ciphertexts(routed_plan):
+    ciphertexts = {c.name: c for c in routed_plan.of_type("aws:kms/ciphertext:Ciphertext")}
+    assert set(ciphertexts) == {"slack-webhook", "slack-route-incidents"}
+    route = ciphertexts["slack-route-incidents"]
+    assert route.inputs["context"] == {"LambdaFunctionName": FUNCTION}
+    assert route.inputs["plaintextWo"] == {rpc._special_sig_key: rpc._special_secret_sig, "value": ROUTE_WEBHOOK}
+    function = next(f for f in routed_plan.of_type("aws:lambda/function:Function") if f.inputs["name"] == FUNCTION)
+    [entry] = json.loads(function.inputs["environment"]["variables"]["SLACK_ROUTES"])
+    assert entry == {
+        "name": "incidents",
+        "channel": "#incidents",
+        "severities": ["critical"],
+        "sources": ["aws.guardduty", "aws.securityhub"],
+        "ciphertext": route.outputs["ciphertextBlob"],
+    }
+    for registration in routed_plan.registrations:
+        inputs = dict(registration.inputs)
+        inputs.pop("plaintextWo", None)
+        assert ROUTE_WEBHOOK not in json.dumps(inputs, default=str), registration.urn

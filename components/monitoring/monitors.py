@@ -16,6 +16,8 @@ import pulumi
 from settings.alarms import (
     LAMBDA,
     NOTIFIER_DESTINATION_FAILURES,
+    NOTIFIER_METRICS_NAMESPACE,
+    NOTIFIER_PLAIN_TEXT,
     NOTIFIER_UNDELIVERED,
     STATISTICS,
     AlarmPolicy,
@@ -239,8 +241,9 @@ def notifier_monitors(
     queue_name: pulumi.Input[str],
     timeout_seconds: int,
     topic_arn: pulumi.Input[str],
-) -> tuple[Monitor, Monitor]:
-    """The Slack notifier watched like any function, plus its lost and parked notifications.
+) -> tuple[Monitor, Monitor, Monitor]:
+    """The Slack notifier watched like any function, plus its lost and parked notifications and the
+    notices Slack only took as plain text.
 
     `topic_arn` must not be the topic the notifier reads: a broken notifier cannot report itself.
     """
@@ -257,4 +260,12 @@ def notifier_monitors(
         policies=(resolve(NOTIFIER_UNDELIVERED, None),),
         topic_arn=topic_arn,
     )
-    return function, queue
+    formatting = Monitor(
+        service="custom",
+        label=f"{label}-formatting",
+        namespace=NOTIFIER_METRICS_NAMESPACE,
+        dimensions={"FunctionName": function_name},
+        policies=(resolve(NOTIFIER_PLAIN_TEXT, None),),
+        topic_arn=topic_arn,
+    )
+    return function, queue, formatting

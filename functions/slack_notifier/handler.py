@@ -55,7 +55,7 @@ class DeliveryError(RuntimeError):
     """At least one record did not reach Slack; failing the invocation hands it to Lambda's retries."""
 
 
-class Rejected(DeliveryError):
+class RejectedError(DeliveryError):
     """Slack refused the payload itself (HTTP 400): the same content may pass as plain text."""
 
 
@@ -229,7 +229,7 @@ def deliver(
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Post one payload until Slack accepts it; returns the attempts used. No attempt starts with less
-    than MIN_ATTEMPT_SECONDS before the deadline, and none runs past it. Raises DeliveryError (Rejected
+    than MIN_ATTEMPT_SECONDS before the deadline, and none runs past it. Raises DeliveryError (RejectedError
     for a 400) without any part of the URL."""
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8", errors="replace")
     attempt = 0
@@ -242,12 +242,14 @@ def deliver(
         if response.ok:
             return attempt
         if response.status == 400:
-            raise Rejected(f"{scrub(response.describe(), url)} after {attempt} attempt(s)")
+            raise RejectedError(f"{scrub(response.describe(), url)} after {attempt} attempt(s)")
         delay = retry_delay(response, attempt, random.random())  # jitter, not security
         if delay is None or clock() + delay + MIN_ATTEMPT_SECONDS > deadline:
             reason = "not retryable" if delay is None else "no time left for another attempt"
             raise DeliveryError(f"{scrub(response.describe(), url)} after {attempt} attempt(s), {reason}")
-        LOG.warning("Slack answered %s; retrying in %.1f s (attempt %d)", scrub(response.describe(), url), delay, attempt)
+        LOG.warning(
+            "Slack answered %s; retrying in %.1f s (attempt %d)", scrub(response.describe(), url), delay, attempt
+        )
         sleep(delay)
 
 
@@ -354,7 +356,14 @@ class Notifier:
                 )
                 report_plain_text(self.config, rejected)
             else:
-                LOG.info("record %d (%s) %r delivered to %s in %d attempt(s)", number, message_id, title, destination, attempts)
+                LOG.info(
+                    "record %d (%s) %r delivered to %s in %d attempt(s)",
+                    number,
+                    message_id,
+                    title,
+                    destination,
+                    attempts,
+                )
         if failures:
             raise DeliveryError(
                 f"{len(failures)} of {len(records)} record(s) not delivered to Slack: " + "; ".join(failures)
@@ -376,7 +385,7 @@ class Notifier:
         else:
             try:
                 return title, destination.route.name, deliver(url, payload, deadline, send=self._send), ""
-            except Rejected as rejection:
+            except RejectedError as rejection:
                 rejected = str(rejection)
         note = f"(Slack did not take the formatted message: {rejected}. Shown as plain text.)"
         plain = to_plain_text(notice, destination.target, note)
