@@ -78,3 +78,6 @@ def aws_tags(tags: Mapping[str, str]) -> str | None:
         if len(value) > 256 or not TAG_CHARS.match(value):
             problems.append(f"tag value for {key!r} must be at most 256 letters, digits, spaces or _.:/=+-@")
     return "; ".join(problems) or None
+
+
+slack_channel = matches(SLACK_CHANNEL, "#lowercase-name or a channel id like C0123ABCD")

@@ -37,7 +37,7 @@ class SlackRoute:
     )
     channel: str = setting(
         "Channel of this route's webhook: `#name` or a channel id.",
-        check=checks.matches(checks.SLACK_CHANNEL, "#lowercase-name or a channel id like C0123ABCD"),
+        check=checks.slack_channel,
     )
     webhook_url: str = setting(
         "Incoming-webhook URL of this route. Secret: `pulumi config set --secret --path "
@@ -68,7 +68,7 @@ class SlackSettings:
     channel: str = setting(
         "Slack channel the notifier posts to: `#name` or a channel id such as `C0123ABCD`. Webhooks of "
         "Slack apps post to the channel chosen when the webhook was created and ignore this.",
-        check=checks.matches(checks.SLACK_CHANNEL, "#lowercase-name or a channel id like C0123ABCD"),
+        check=checks.slack_channel,
     )
     webhook_url: str = setting(
         "Incoming-webhook URL. Secret: `pulumi config set --secret --path alerting.slack.webhookUrl <url>`. "
