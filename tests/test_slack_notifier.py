@@ -625,6 +625,17 @@ JSON_VALUES = st.recursive(
                     "affectedEntities",
                     "Dimensions",
                     "resources",
+                    "findings",
+                    "Severity",
+                    "Label",
+                    "severity",
+                    "resource",
+                    "resourceType",
+                    "state",
+                    "configuration",
+                    "metrics",
+                    "alarmRule",
+                    "region",
                     "x",
                 ]
             )
@@ -642,6 +653,10 @@ FAMILIES = st.sampled_from(
         {"detail-type": "AWS Console Sign In via CloudTrail", "source": "aws.signin"},
         {"detail-type": "Config Rules Compliance Change", "source": "aws.config"},
         {"detail-type": "AWS Health Event", "source": "aws.health"},
+        {"detail-type": "GuardDuty Finding", "source": "aws.guardduty"},
+        {"detail-type": "Security Hub Findings - Imported", "source": "aws.securityhub"},
+        {"detail-type": "CloudWatch Alarm State Change", "source": "aws.cloudwatch"},
+        {"detail-type": "AWS Console Sign In via CloudTrail", "source": "custom.app"},
         {"detail-type": "Other", "source": "aws.other"},
     ]
 )
