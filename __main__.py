@@ -227,6 +227,8 @@ if settings.aws_config.enabled:
     )
     pulumi.export("configRecorderName", compliance.recorder_name)
     pulumi.export("configRuleNames", compliance.rule_names)
+    if settings.aws_config.conformance_pack:
+        pulumi.export("configConformancePackName", compliance.pack_name)
 
 if settings.xray.enabled:
     traced = [fn.function_name for fn in monitoring.lambda_functions]

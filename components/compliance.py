@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from policies.guardrails.catalog import BY_NAME
+from policies.guardrails.conformance import PackRule, template
 from settings.audit import AwsConfigSettings
 
 from .audit_trail import secure_bucket_args
@@ -20,6 +21,10 @@ from .roles import service_role
 from .secure_bucket import SecureBucket
 
 CONFIG_RULE_NAME_LIMIT = 128
+
+
+def rule_name(prefix: str, guardrail: str) -> str:
+    return f"{prefix}-{guardrail}"[:CONFIG_RULE_NAME_LIMIT]
 
 
 def managed_rules(rules: tuple[str, ...], overrides: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, str]]:
@@ -53,6 +58,8 @@ class ComplianceArgs:
 class Compliance(pulumi.ComponentResource):
     recorder_name: pulumi.Output[str]
     rule_names: pulumi.Output[list[str]]
+    """The managed rules' names (inside the conformance pack when there is one)."""
+    pack_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: ComplianceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ops-baseline:compliance:Compliance", name, None, opts)
@@ -114,18 +121,34 @@ class Compliance(pulumi.ComponentResource):
             is_enabled=True,
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.channel])),
         )
-        self.rules = [
-            aws.cfg.Rule(
-                f"{name}-{guardrail}",
-                name=f"{args.prefix}-{guardrail}"[:CONFIG_RULE_NAME_LIMIT],
-                description=BY_NAME[guardrail].description,
-                source={"owner": "AWS", "source_identifier": identifier},
-                input_parameters=parameters or None,
-                # Rules evaluate only once the recorder is on.
-                opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.status])),
+        # Rules evaluate only once the recorder is on.
+        after_status = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.status]))
+        rules = managed_rules(settings.rules, args.parameter_overrides)
+        self.rules: list[aws.cfg.Rule] = []
+        if settings.conformance_pack:
+            body = template(
+                PackRule(
+                    rule_name(args.prefix, guardrail),
+                    identifier,
+                    BY_NAME[guardrail].description,
+                    json.loads(parameters or "{}"),
+                )
+                for guardrail, identifier, parameters in rules
             )
-            for guardrail, identifier, parameters in managed_rules(settings.rules, args.parameter_overrides)
-        ]
+            pack = aws.cfg.OrganizationConformancePack if settings.organization else aws.cfg.ConformancePack
+            self.pack = pack(f"{name}-pack", name=f"{args.prefix}-guardrails", template_body=body, opts=after_status)
+        else:
+            self.rules = [
+                aws.cfg.Rule(
+                    f"{name}-{guardrail}",
+                    name=rule_name(args.prefix, guardrail),
+                    description=BY_NAME[guardrail].description,
+                    source={"owner": "AWS", "source_identifier": identifier},
+                    input_parameters=parameters or None,
+                    opts=after_status,
+                )
+                for guardrail, identifier, parameters in rules
+            ]
         if settings.aggregator != "none":
             source: dict[str, Any] = {"all_regions": True}
             if settings.aggregator == "organization":
@@ -165,5 +188,12 @@ class Compliance(pulumi.ComponentResource):
             )
 
         self.recorder_name = self.recorder.name
-        self.rule_names = pulumi.Output.all(*[r.name for r in self.rules])
-        self.register_outputs({"recorder_name": self.recorder_name, "rule_names": self.rule_names})
+        self.rule_names = (
+            pulumi.Output.all(*[r.name for r in self.rules])
+            if self.rules
+            else pulumi.Output.from_input([rule_name(args.prefix, guardrail) for guardrail, _, _ in rules])
+        )
+        self.pack_name = self.pack.name if settings.conformance_pack else pulumi.Output.from_input("")
+        self.register_outputs(
+            {"recorder_name": self.recorder_name, "rule_names": self.rule_names, "pack_name": self.pack_name}
+        )

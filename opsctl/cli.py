@@ -7,6 +7,7 @@ Exit codes: 0 clean, 1 findings that fail the run at --fail-on, 2 usage, config 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -15,11 +16,13 @@ from pathlib import Path
 from .baseline import Baseline, load_baseline, mark_existing
 from .cost import estimate, load_prices
 from .engine import DEFAULT_ACCOUNT, EngineError, Plan, preflight_stack
+from .engine.analyzer import load_pack_config
 from .engine.policy_run import check_plan
 from .formats import COST_FORMATS, CostFormatter, OutputFormat
 from .report import PreflightReport, exit_code
 
 EXIT_ERROR = 2
+FAIL_ON = ("mandatory", "low", "medium", "high", "critical", "never")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,10 +45,44 @@ def build_parser() -> argparse.ArgumentParser:
     preflight.add_argument("--no-policies", action="store_true", help="only run the program; skip the policy pack")
     preflight.add_argument(
         "--fail-on",
-        choices=("mandatory", "low", "medium", "high", "critical", "never"),
+        choices=FAIL_ON,
         default="mandatory",
         help="exit 1 on any new mandatory violation (default), on any new violation at or above a severity, or never",
     )
+
+    audit = commands.add_parser(
+        "audit",
+        help="judge live AWS resources with the guardrails (boto3)",
+        description="Read live resources with boto3 and judge them with the same guardrail functions and "
+        "parameters as the pack; optionally apply the safe, reversible fixes.",
+    )
+    where = audit.add_mutually_exclusive_group()
+    where.add_argument("--region", action="append", dest="regions", help="region to audit (repeatable)")
+    where.add_argument("--all-regions", action="store_true", help="every region enabled in each account")
+    accounts = audit.add_mutually_exclusive_group()
+    accounts.add_argument("--role-arn", help="assume this role and audit its account")
+    accounts.add_argument(
+        "--org", metavar="ROLE_NAME", help="audit every active account of the organization through this role in each"
+    )
+    audit.add_argument("--policy-config", type=Path, help="policy config file, the same file the pack takes")
+    audit.add_argument(
+        "--format", choices=[f.value for f in OutputFormat], default="text", help="report format (default: text)"
+    )
+    audit.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+    audit.add_argument("--fail-on", choices=FAIL_ON, default="mandatory", help="as for preflight (default: mandatory)")
+    audit.add_argument("--fix", action="store_true", help="apply the safe, reversible fixes after confirmation")
+    audit.add_argument("--yes", action="store_true", help="with --fix: do not ask for confirmation")
+    audit.add_argument("--parallel", type=positive, default=8, help="accounts and regions read at once (default: 8)")
+
+    pack = commands.add_parser(
+        "conformance-pack",
+        help="print the stack's AWS Config managed rules as a conformance pack template",
+        description="Run the program offline and print its AWS Config managed rules, with the stack's "
+        "parameters, as one conformance pack template (JSON, which AWS Config reads as YAML).",
+    )
+    pack.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    pack.add_argument("--project-dir", type=Path, default=Path.cwd(), help="directory holding Pulumi.yaml (default: .)")
+    pack.add_argument("--output", type=Path, help="write the template to this file instead of stdout")
 
     cost = commands.add_parser(
         "cost",
@@ -95,6 +132,12 @@ def add_plan_arguments(parser: argparse.ArgumentParser, formats: list[OutputForm
     )
 
 
+def positive(value: str) -> int:
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+
+
 def account_id(value: str) -> str:
     if len(value) == 12 and value.isdigit():
         return value
@@ -104,7 +147,8 @@ def account_id(value: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return run_cost(args) if args.command == "cost" else run_preflight(args)
+        commands = {"cost": run_cost, "audit": run_audit, "conformance-pack": run_conformance_pack}
+        return commands.get(args.command, run_preflight)(args)
     except EngineError as error:
         print(f"opsctl: error: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -183,3 +227,79 @@ def write_report(text: str, output: Path | None) -> None:
         output.write_text(text)
     except OSError as error:
         raise EngineError(f"cannot write the report to {output}: {error.strerror}") from None
+
+
+def default_region() -> str:
+    import boto3
+
+    return boto3.Session().region_name or "us-east-1"
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    from .live import accounts as live_accounts
+    from .live.audit import AuditReport, audit, plan_lines, policy_infos, resolved_policies
+    from .live.fixes import apply, plan
+    from .live.judge import NOT_AUDITED
+
+    source = str(args.policy_config or "pack defaults")
+    policies = resolved_policies(load_pack_config(args.policy_config), source)
+    region = (args.regions or [default_region()])[0]
+    found = list(live_accounts.accounts(region=region, role_arn=args.role_arn, org_role=args.org))
+
+    def regions_of(account: live_accounts.Account) -> list[str]:
+        return live_accounts.enabled_regions(account, region) if args.all_regions else list(args.regions or [region])
+
+    started = time.perf_counter()
+    findings, checks, inventories, entered = audit(found, regions_of, policies, workers=args.parallel)
+    report = AuditReport(
+        accounts=[a.id for a in found],
+        regions=sorted({i.region for i in inventories.values()} - {"global"}) or [region],
+        policies=policy_infos(policies),
+        findings=findings,
+        checks=checks,
+        fail_on=args.fail_on,
+        not_audited=NOT_AUDITED,
+        config_file=str(args.policy_config or ""),
+    )
+    if args.fix:
+        planned = plan(findings, inventories, policies)
+        print(f"audit: {len(planned)} safe fix(es) planned", file=sys.stderr)
+        for line in plan_lines(planned):
+            print(line, file=sys.stderr)
+        if planned and (args.yes or confirmed()):
+            report.fixes = apply(planned, entered, policies)
+        elif planned:
+            print("audit: no changes made (run with --yes to apply without asking)", file=sys.stderr)
+    write_report(OutputFormat(args.format).formatter().render_audit(report), args.output)
+    kinds = [f.kind for f in findings]
+    applied = sum(1 for r in report.fixes if not r.error)
+    print(
+        f"audit: {len(checks)} checks in {time.perf_counter() - started:.2f} s; {kinds.count('violation')} violations, "
+        f"{kinds.count('exempted')} exempted, {kinds.count('error')} read errors, {applied} fixed",
+        file=sys.stderr,
+    )
+    if report.errors:
+        return EXIT_ERROR
+    return int(bool(report.failing()))
+
+
+def confirmed() -> bool:
+    """Ask on the terminal; without one (CI), the answer is no."""
+    if not sys.stdin.isatty():
+        return False
+    print("Apply these changes? [y/N] ", end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
+def run_conformance_pack(args: argparse.Namespace) -> int:
+    from .conformance import pack_template
+
+    plan = preflight_stack(args.project_dir, args.stack, mode="preview", account=DEFAULT_ACCOUNT)
+    body = pack_template(plan)
+    write_report(body, args.output)
+    rules = len(json.loads(body)["Resources"])
+    print(
+        f"conformance-pack: {rules} managed rules, {len(body.encode())} bytes (AWS Config takes up to 51,200)",
+        file=sys.stderr,
+    )
+    return 0

@@ -144,14 +144,14 @@ def redact(value: Any) -> Any:
     return value
 
 
-def fails(finding: Finding, fail_on: str) -> bool:
+def fails(finding: Finding | Any, fail_on: str) -> bool:
     """Whether a finding fails the run at the `--fail-on` threshold.
 
     Only new violations count (never unchecked, exempted or remediated ones, nor those the
     baseline already had). `mandatory`: enforced as mandatory (what blocks `pulumi up`);
     a severity (`low` … `critical`): at or above it, advisory ones included; `never`: none.
     """
-    if finding.kind != "violation" or finding.existing or fail_on == "never":
+    if finding.kind != "violation" or getattr(finding, "existing", False) or fail_on == "never":
         return False
     if fail_on == "mandatory":
         return finding.level in ("mandatory", "remediate")

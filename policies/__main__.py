@@ -6,11 +6,6 @@ Everything lives in the importable `guardrails` package; this file only serves t
 analyzer protocol (it never returns).
 """
 
-from guardrails.pack import build_policies
 from guardrails.serve import serve
 
-serve(
-    name="ops-baseline-guardrails",
-    description="ops-baseline guardrails: log retention, alarm actions, ECR scanning, encryption, public access, IAM, CloudTrail, Config and CIS alarms.",
-    policies=build_policies(),
-)
+serve()

@@ -278,9 +278,23 @@ class AwsConfigSettings:
         "Config aggregator: `account` (this account, all regions) or `organization` (needs an org role).",
         default="none",
     )
+    conformance_pack: bool = setting(
+        "Deploy the managed rules as one conformance pack (`opsctl conformance-pack` prints its template) "
+        "instead of one rule each.",
+        default=False,
+    )
+    organization: bool = setting(
+        "Deploy the conformance pack to every account of the organization (run the stack in the management "
+        "or Config delegated-administrator account); needs `conformancePack: true`.",
+        default=False,
+    )
     bucket: BucketLifecycleSettings = setting(
         "Lifecycle of the Config delivery bucket.", default=BucketLifecycleSettings()
     )
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        if self.organization and not self.conformance_pack:
+            yield "organization", True, "deploys the conformance pack to the organization; set conformancePack: true"
 
 
 # --- X-Ray ----------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ quantities for what AWS bills per resource, and the items it bills per use."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -31,6 +32,10 @@ KMS_KEYS = (
     "aws:kms/replicaKey:ReplicaKey",
     "aws:kms/externalKey:ExternalKey",
     "aws:kms/replicaExternalKey:ReplicaExternalKey",
+)
+CONFORMANCE_PACKS = (
+    "aws:cfg/conformancePack:ConformancePack",
+    "aws:cfg/organizationConformancePack:OrganizationConformancePack",
 )
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
@@ -227,8 +232,39 @@ CHANGE_TRIGGERED = f"change-triggered rules: one evaluation per change of each r
 UNSCOPED = "rules whose resources are unknown: one evaluation a month each"
 
 
+@dataclass(frozen=True)
+class PackedRule:
+    """A rule inside a conformance pack template, read as the Rule resource it stands for."""
+
+    type: str
+    name: str
+    inputs: dict[str, Any]
+
+
+def packed_rules(pack: Resource) -> list[PackedRule]:
+    try:
+        body = json.loads(text_of(pack.inputs.get("templateBody")) or "{}")
+    except ValueError:  # a YAML template this reader does not parse: its rules are not counted
+        return []
+    rules = []
+    for entry in (body.get("Resources") or {}).values() if isinstance(body, dict) else []:
+        properties = entry.get("Properties") or {} if isinstance(entry, dict) else {}
+        if entry.get("Type") == "AWS::Config::ConfigRule":
+            source = properties.get("Source") or {}
+            inputs = {
+                "source": {"owner": source.get("Owner"), "sourceIdentifier": source.get("SourceIdentifier")},
+                "maximumExecutionFrequency": properties.get("MaximumExecutionFrequency"),
+            }
+            rules.append(PackedRule("aws:cfg/rule:Rule", f"{pack.name}/{properties.get('ConfigRuleName')}", inputs))
+    return rules
+
+
 def config_evaluations(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
-    for rule in of_types(resources, "aws:cfg/rule:Rule"):
+    """Rules on their own and rules inside conformance packs (priced as conformance pack evaluations)."""
+    rules = [("config-rule-evaluation", rule, rule) for rule in of_types(resources, "aws:cfg/rule:Rule")]
+    for pack in of_types(resources, *CONFORMANCE_PACKS):
+        rules += [("config-conformance-pack-evaluation", rule, pack) for rule in packed_rules(pack)]
+    for item, rule, owner in rules:
         targets, periodic = in_scope(rule, resources)
         frequency = text_of(rule.inputs.get("maximumExecutionFrequency"))
         if frequency in CONFIG_RUNS_PER_MONTH or periodic:
@@ -238,7 +274,7 @@ def config_evaluations(resources: Sequence[Resource], region: str) -> Iterator[U
             count, basis = CHANGES_PER_RESOURCE, UNSCOPED
         else:
             count, basis = len(targets) * CHANGES_PER_RESOURCE, CHANGE_TRIGGERED
-        yield Usage("config-rule-evaluation", region_of(rule, region), rule.name, count, basis)
+        yield Usage(item, region_of(owner, region), rule.name, count, basis)
 
 
 def log_groups(resources: Sequence[Resource], region: str) -> Iterator[Usage]:

@@ -1,11 +1,12 @@
-"""The interfaces every report format implements: the whole preflight, and (where the format has
-one) the cost estimate alone for `opsctl cost`."""
+"""The interfaces report formats implement: the whole preflight, the cost estimate alone for
+`opsctl cost` (where the format has one), and a live audit."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
 from ..cost import CostChange, CostEstimate
+from ..live.audit import AuditReport
 from ..report import PreflightReport
 
 
@@ -19,3 +20,9 @@ class CostFormatter(ABC):
     @abstractmethod
     def render_cost(self, estimate: CostEstimate, change: CostChange | None) -> str:
         """Return the cost estimate (and its change against a baseline) as text; never print."""
+
+
+class AuditFormatter(ABC):
+    @abstractmethod
+    def render_audit(self, report: AuditReport) -> str:
+        """Return a live audit's findings, checks and fixes as text; never print."""

@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from ..cost import CostChange, CostEstimate
+from ..live.audit import AuditReport
 from ..report import PreflightReport, redact
-from .base import CostFormatter, Formatter
+from .base import AuditFormatter, CostFormatter, Formatter
 
 
 def cost_document(estimate: CostEstimate, change: CostChange | None) -> dict[str, Any]:
@@ -22,7 +23,7 @@ def cost_document(estimate: CostEstimate, change: CostChange | None) -> dict[str
     return document
 
 
-class JsonFormatter(Formatter, CostFormatter):
+class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
         document: dict[str, Any] = {
@@ -64,3 +65,35 @@ class JsonFormatter(Formatter, CostFormatter):
 
     def render_cost(self, estimate: CostEstimate, change: CostChange | None) -> str:
         return json.dumps(cost_document(estimate, change), indent=2, sort_keys=True) + "\n"
+
+    def render_audit(self, report: AuditReport) -> str:
+        kinds = [f.kind for f in report.findings]
+        document = {
+            "accounts": report.accounts,
+            "regions": report.regions,
+            "failOn": report.fail_on,
+            "policyConfig": report.config_file,
+            "findings": [{k: v for k, v in vars(f).items() if v or k != "exemption"} for f in report.findings],
+            "summary": {
+                "violations": kinds.count("violation"),
+                "exempted": kinds.count("exempted"),
+                "errors": kinds.count("error"),
+                "checks": len(report.checks),
+                "failing": len(report.failing()),
+            },
+            "fixes": [
+                {
+                    "policy": r.planned.policy,
+                    "resource": r.planned.resource.arn,
+                    "account": r.planned.account,
+                    "region": r.planned.resource.region,
+                    "change": r.planned.change,
+                    "action": r.planned.action,
+                    "status": "failed" if r.error else "applied",
+                    **({"error": r.error} if r.error else {}),
+                }
+                for r in report.fixes
+            ],
+            "notAudited": dict(report.not_audited),
+        }
+        return json.dumps(document, indent=2, sort_keys=True) + "\n"

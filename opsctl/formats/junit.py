@@ -1,62 +1,115 @@
-"""JUnit XML for CI test reports: one suite for the stack and mode, one case per (policy, resource)
-pair checked, passing ones too. Violations that fail the run at `--fail-on` are failures; checks
-left undecided until deploy and exempted resources are skipped; anything else passes, with its
-finding in the case's output."""
+"""JUnit XML for CI test reports: one suite for the stack and mode (an audit: one per account and
+region), one case per (policy, resource) pair checked, passing ones too. Violations that fail the
+run at `--fail-on` are failures; checks left undecided until deploy and exempted resources are
+skipped; anything else passes, with its finding in the case's output."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from ..engine.policy_run import Finding
-from ..report import Check, PreflightReport, fails
-from .base import Formatter
+from ..live.audit import AuditReport
+from ..report import PreflightReport, fails
+from .base import AuditFormatter, Formatter
 
 
-def describe(finding: Finding) -> str:
-    state = "existing " if finding.existing else ""
+def describe(finding: Any) -> str:
+    state = "existing " if getattr(finding, "existing", False) else ""
     reason = f" Exempted: {finding.exemption}." if finding.exemption else ""
     return f"{state}{finding.kind} ({finding.level}, {finding.severity}): {finding.message}{reason}"
 
 
-def case(check: Check, report: PreflightReport) -> ET.Element:
-    element = ET.Element("testcase", classname=check.policy.name, name=f"{check.name} [{check.type}]")
-    failing = [f for f in check.findings if fails(f, report.fail_on)]
-    waiting = [f for f in check.findings if f.kind in ("unchecked", "exempted")]
+def case(
+    classname: str, name: str, findings: Sequence[Any], remediation: str, identity: str, fail_on: str
+) -> ET.Element:
+    element = ET.Element("testcase", classname=classname, name=name)
+    failing = [f for f in findings if fails(f, fail_on)]
+    waiting = [f for f in findings if f.kind in ("unchecked", "exempted")]
     if failing:
         more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
         first = failing[0]
         failure = ET.SubElement(
             element, "failure", message=first.message + more, type=f"{first.level} {first.severity} violation"
         )
-        failure.text = "\n".join([*(f.message for f in failing), f"How to fix: {check.policy.remediation}", check.urn])
+        failure.text = "\n".join([*(f.message for f in failing), f"How to fix: {remediation}", identity])
     elif waiting:
         first = waiting[0]
         ET.SubElement(element, "skipped", message=f"exempted: {first.exemption}" if first.exemption else first.message)
     shown = failing or waiting[:1]
-    notes = [describe(f) for f in check.findings if f not in shown]
+    notes = [describe(f) for f in findings if f not in shown]
     if notes:
         ET.SubElement(element, "system-out").text = "\n".join(notes)
     return element
 
 
-class JUnitFormatter(Formatter):
+def suite(
+    parent: ET.Element, name: str, cases: list[ET.Element], properties: Iterable[tuple[str, str]]
+) -> dict[str, int]:
+    counts = {
+        "tests": len(cases),
+        "failures": sum(1 for c in cases if c.find("failure") is not None),
+        "errors": sum(1 for c in cases if c.find("error") is not None),
+        "skipped": sum(1 for c in cases if c.find("skipped") is not None and c.find("failure") is None),
+    }
+    element = ET.SubElement(parent, "testsuite", name=name, **{k: str(v) for k, v in counts.items()})
+    listed = ET.SubElement(element, "properties")
+    for key, value in properties:
+        ET.SubElement(listed, "property", name=key, value=value)
+    element.extend(cases)
+    return counts
+
+
+def document(root: ET.Element, totals: list[dict[str, int]]) -> str:
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(sum(t[key] for t in totals)))
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+class JUnitFormatter(Formatter, AuditFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
-        cases = [case(check, report) for check in report.checks()]
-        failures = sum(1 for c in cases if c.find("failure") is not None)
-        skipped = sum(1 for c in cases if c.find("skipped") is not None and c.find("failure") is None)
-        counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0", "skipped": str(skipped)}
-        suites = ET.Element("testsuites", name=f"{plan.project} preflight", **counts)
-        suite = ET.SubElement(suites, "testsuite", name=f"{plan.project} {plan.stack} {plan.mode}", **counts)
-        properties = ET.SubElement(suite, "properties")
-        for name, value in (
+        cases = [
+            case(c.policy.name, f"{c.name} [{c.type}]", c.findings, c.policy.remediation, c.urn, report.fail_on)
+            for c in report.checks()
+        ]
+        root = ET.Element("testsuites", name=f"{plan.project} preflight")
+        properties = (
             ("stack", plan.stack),
             ("mode", plan.mode),
             ("region", plan.region),
             ("policyPack", report.policies.pack if report.policies else ""),
             ("failOn", report.fail_on),
-        ):
-            ET.SubElement(properties, "property", name=name, value=value)
-        suite.extend(cases)
-        ET.indent(suites)
-        return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+        )
+        return document(root, [suite(root, f"{plan.project} {plan.stack} {plan.mode}", cases, properties)])
+
+    def render_audit(self, report: AuditReport) -> str:
+        remediation = {p.name: p.remediation for p in report.policies}
+        found: dict[tuple[str, str, str, str], list[Any]] = {}
+        for finding in report.findings:
+            found.setdefault((finding.account, finding.region, finding.policy, finding.resource), []).append(finding)
+        views: dict[tuple[str, str], list[ET.Element]] = {}
+        for check in report.checks:
+            findings = found.get((check.account, check.region, check.policy, check.resource), [])
+            name = f"{check.resource or 'region'} [{check.type or 'account'}]"
+            views.setdefault((check.account, check.region), []).append(
+                case(check.policy, name, findings, remediation.get(check.policy, ""), check.resource, report.fail_on)
+            )
+        for error in report.errors:
+            element = ET.Element(
+                "testcase", classname=error.policy or "opsctl.audit", name=f"read {error.region or 'account'}"
+            )
+            ET.SubElement(element, "error", message=error.message)
+            views.setdefault((error.account, error.region), []).append(element)
+        root = ET.Element("testsuites", name="opsctl audit")
+        totals = [
+            suite(
+                root,
+                f"audit {account} {region}",
+                cases,
+                (("account", account), ("region", region), ("failOn", report.fail_on)),
+            )
+            for (account, region), cases in sorted(views.items())
+        ]
+        return document(root, totals)

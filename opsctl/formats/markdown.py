@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from ..cost import CostChange, CostEstimate
 from ..engine.policy_run import Finding
+from ..live.audit import AuditReport
 from ..report import SEVERITY_ORDER, PreflightReport
-from .base import CostFormatter, Formatter
+from .base import AuditFormatter, CostFormatter, Formatter
 from .money import change_summary, price, quantity, usd
 
 RANK = {s: i for i, s in enumerate(reversed(SEVERITY_ORDER))}
@@ -53,7 +54,7 @@ def folded(summary: str, body: list[str]) -> list[str]:
     return ["<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>", ""]
 
 
-class MarkdownFormatter(Formatter, CostFormatter):
+class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
     def render(self, report: PreflightReport) -> str:
         lines = [self.verdict(report), "", self.counts(report), ""]
         if report.policies is not None:
@@ -194,3 +195,62 @@ class MarkdownFormatter(Formatter, CostFormatter):
                 "Notes and price sources", [*(f"- {cell(n)}" for n in (*estimate.notes, *estimate.sources))]
             )
         return lines
+
+    def render_audit(self, report: AuditReport) -> str:
+        failing = report.failing()
+        where = f"{len(report.accounts)} account(s) · {', '.join(report.regions)}"
+        if report.errors:
+            verdict = f"### ⚠️ Audit of {where}: {len(report.errors)} part(s) could not be read"
+        elif failing:
+            verdict = f"### ❌ Audit of {where}: {len(failing)} violation(s) at `--fail-on {report.fail_on}`"
+        else:
+            verdict = f"### ✅ Audit of {where}: no violation at `--fail-on {report.fail_on}`"
+        kinds = [f.kind for f in report.findings]
+        lines = [
+            verdict,
+            "",
+            f"{len(report.checks)} checks · {kinds.count('violation')} violation(s) · {kinds.count('exempted')} exempted "
+            f"· {len(report.fixes)} fix(es) · policy config {report.config_file or 'pack defaults'}",
+            "",
+        ]
+        remediation = {p.name: p.remediation for p in report.policies}
+        violations = sorted(
+            (f for f in report.findings if f.kind == "violation"),
+            key=lambda f: (RANK.get(f.severity, 9), f.account, f.region, f.policy),
+        )
+        rows = [
+            [
+                "❌ fails" if f in failing else "⚠️ advisory",
+                f.severity,
+                f"`{f.policy}`",
+                f"{f.account} {f.region}",
+                cell(f.resource or "the region"),
+                cell(f.message),
+                cell(remediation.get(f.policy, "")),
+            ]
+            for f in violations
+        ]
+        header = ["", "Severity", "Policy", "Where", "Resource", "Message", "How to fix"]
+        lines += [*table(header, rows), ""] if rows else ["No violations.", ""]
+        errors = [[e.account, e.region or "—", cell(e.message)] for e in report.errors]
+        if errors:
+            lines += folded(f"Not read ({len(errors)})", table(["Account", "Region", "Error"], errors))
+        exempted = [
+            [f"`{f.policy}`", cell(f.resource or f.region), cell(f.message), cell(f.exemption)]
+            for f in report.findings
+            if f.kind == "exempted"
+        ]
+        if exempted:
+            lines += folded(
+                f"Exempted ({len(exempted)})", table(["Policy", "Resource", "Finding", "Exemption"], exempted)
+            )
+        fixes = [
+            [f"`{r.planned.policy}`", cell(r.planned.resource.arn), cell(r.planned.change), cell(r.error or "applied")]
+            for r in report.fixes
+        ]
+        if fixes:
+            lines += folded(f"Fixes ({len(fixes)})", table(["Policy", "Resource", "Change", "Result"], fixes))
+        if report.not_audited:
+            rows = [[f"`{name}`", cell(why)] for name, why in report.not_audited.items()]
+            lines += folded("Not audited live", table(["Guardrail", "Why, and where the answer is"], rows))
+        return "\n".join(lines).rstrip() + "\n"

@@ -11,10 +11,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..engine.policy_run import Finding, PolicyInfo
+from ..engine.policy_run import PolicyInfo
+from ..live.audit import AuditReport
 from ..locations import setting_lines
 from ..report import PreflightReport
-from .base import Formatter
+from .base import AuditFormatter, Formatter
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"mandatory": "error", "remediate": "error", "advisory": "warning", "disabled": "none"}
@@ -67,18 +68,59 @@ def rule(policy: PolicyInfo) -> dict[str, Any]:
     return descriptor
 
 
-def level(finding: Finding) -> str:
+def level(finding: Any) -> str:
     if finding.kind in ("unchecked", "remediated"):
         return "note"
     return LEVELS.get(finding.level, "warning")
 
 
-def fingerprint(finding: Finding, occurrence: int) -> str:
-    key = f"{finding.policy}\n{finding.urn}\n{occurrence}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+def fingerprint(*identity: str) -> str:
+    return hashlib.sha256("\n".join(identity).encode()).hexdigest()[:32]
 
 
-class SarifFormatter(Formatter):
+def result(finding: Any, index: dict[str, int], location: dict[str, Any], identity: tuple[str, ...]) -> dict[str, Any]:
+    """One SARIF result: level from the finding, an exemption as a suppression, a stable fingerprint."""
+    entry: dict[str, Any] = {
+        "ruleId": finding.policy,
+        "level": level(finding),
+        "message": {"text": finding.message},
+        "locations": [location],
+        "partialFingerprints": {FINGERPRINT: fingerprint(*identity)},
+        "properties": {"kind": finding.kind, "severity": finding.severity, "enforcementLevel": finding.level},
+    }
+    if finding.policy in index:
+        entry["ruleIndex"] = index[finding.policy]
+    if finding.kind == "exempted":
+        entry["suppressions"] = [{"kind": "external", "status": "accepted", "justification": finding.exemption}]
+    return entry
+
+
+def occurrences(keys: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Each key with its occurrence number: two findings on the same thing keep distinct fingerprints."""
+    seen: dict[tuple[str, ...], int] = {}
+    numbered = []
+    for key in keys:
+        seen[key] = seen.get(key, -1) + 1
+        numbered.append((*key, str(seen[key])))
+    return numbered
+
+
+def sarif_run(policies: list[PolicyInfo], results: list[dict[str, Any]], automation: str, **extra: Any) -> str:
+    driver: dict[str, Any] = {"name": "opsctl", "rules": [rule(p) for p in policies]}
+    if version := tool_version():
+        driver["version"] = version
+        driver["semanticVersion"] = version
+    if url := repository_url():
+        driver["informationUri"] = url
+    run = {"tool": {"driver": driver}, "automationDetails": {"id": automation}, "results": results, **extra}
+    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
+
+
+def physical(uri: str, line: int = 1) -> dict[str, Any]:
+    return {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}, "region": {"startLine": line}}
+
+
+class SarifFormatter(Formatter, AuditFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
         policies = report.policies.policies if report.policies else []
@@ -87,58 +129,53 @@ class SarifFormatter(Formatter):
         stack_text = report.stack_file.read_text() if report.stack_file and report.stack_file.is_file() else ""
         lines = setting_lines(stack_text, list(resources.values()), {f.urn for f in report.findings})
         uri = artifact_uri(report.stack_file) if report.stack_file else f"Pulumi.{plan.stack}.yaml"
-
-        seen: dict[tuple[str, str], int] = {}
         results = []
-        for finding in report.findings:
-            occurrence = seen[(finding.policy, finding.urn)] = seen.get((finding.policy, finding.urn), -1) + 1
-            location: dict[str, Any] = {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": lines.get(finding.urn, 1)},
-                }
-            }
+        keys = occurrences([(f.policy, f.urn) for f in report.findings])
+        for finding, identity in zip(report.findings, keys, strict=True):
+            location: dict[str, Any] = {"physicalLocation": physical(uri, lines.get(finding.urn, 1))}
             if finding.urn:
                 resource = resources.get(finding.urn)
-                location["logicalLocations"] = [
-                    {
-                        "fullyQualifiedName": finding.urn,
-                        "name": resource.name if resource else finding.urn.rsplit("::", 1)[-1],
-                        "kind": "resource",
-                    }
-                ]
-            result: dict[str, Any] = {
-                "ruleId": finding.policy,
-                "level": level(finding),
-                "message": {"text": finding.message},
-                "locations": [location],
-                "partialFingerprints": {FINGERPRINT: fingerprint(finding, occurrence)},
-                "properties": {"kind": finding.kind, "severity": finding.severity, "enforcementLevel": finding.level},
-            }
-            if finding.policy in index:
-                result["ruleIndex"] = index[finding.policy]
+                name = resource.name if resource else finding.urn.rsplit("::", 1)[-1]
+                location["logicalLocations"] = [{"fullyQualifiedName": finding.urn, "name": name, "kind": "resource"}]
+            entry = result(finding, index, location, identity)
             if report.baseline is not None and finding.kind == "violation":
-                result["baselineState"] = "unchanged" if finding.existing else "new"
-            if finding.kind == "exempted":
-                result["suppressions"] = [
-                    {"kind": "external", "status": "accepted", "justification": finding.exemption}
-                ]
-            results.append(result)
-
-        driver: dict[str, Any] = {"name": "opsctl", "rules": [rule(p) for p in policies]}
-        if version := tool_version():
-            driver["version"] = version
-            driver["semanticVersion"] = version
-        if url := repository_url():
-            driver["informationUri"] = url
-        run = {
-            "tool": {"driver": driver},
-            "automationDetails": {"id": f"{plan.project}/preflight/{plan.stack}/{plan.mode}/"},
-            "results": results,
-            "properties": {
+                entry["baselineState"] = "unchanged" if finding.existing else "new"
+            results.append(entry)
+        return sarif_run(
+            policies,
+            results,
+            f"{plan.project}/preflight/{plan.stack}/{plan.mode}/",
+            properties={
                 "stack": plan.stack,
                 "mode": plan.mode,
                 "policyPack": report.policies.pack if report.policies else None,
             },
-        }
-        return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
+        )
+
+    def render_audit(self, report: AuditReport) -> str:
+        """Violations and exemptions as results on the live resource (a logical location); read errors
+        as tool notifications. Located on the policy config file, the one file that decides them."""
+        index = {p.name: i for i, p in enumerate(report.policies)}
+        uri = artifact_uri(Path(report.config_file)) if report.config_file else "policies/config"
+        judged = [f for f in report.findings if f.kind != "error"]
+        results = []
+        for finding, identity in zip(
+            judged, occurrences([(f.policy, f.account, f.region, f.resource) for f in judged]), strict=True
+        ):
+            location: dict[str, Any] = {"physicalLocation": physical(uri)}
+            where = finding.resource or f"{finding.account}/{finding.region}"
+            location["logicalLocations"] = [
+                {"fullyQualifiedName": where, "name": where.rsplit(":", 1)[-1], "kind": "resource"}
+            ]
+            results.append(result(finding, index, location, identity))
+        notifications = [
+            {"level": "error", "message": {"text": f"{e.account} {e.region}: {e.message}"}} for e in report.errors
+        ]
+        invocation = {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
+        return sarif_run(
+            report.policies,
+            results,
+            f"opsctl/audit/{'+'.join(report.accounts)}/",
+            invocations=[invocation],
+            properties={"accounts": report.accounts, "regions": report.regions},
+        )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from ..cost import CostChange, CostEstimate
+from ..live.audit import AuditReport
 from ..report import PreflightReport
-from .base import CostFormatter, Formatter
+from .base import AuditFormatter, CostFormatter, Formatter
 from .money import change_summary, price, quantity, usd
 
 
-class TextFormatter(Formatter, CostFormatter):
+class TextFormatter(Formatter, CostFormatter, AuditFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
         counts = report.counts_by_type()
@@ -36,6 +37,34 @@ class TextFormatter(Formatter, CostFormatter):
 
     def render_cost(self, estimate: CostEstimate, change: CostChange | None) -> str:
         return "\n".join(cost_lines(estimate, change)) + "\n"
+
+    def render_audit(self, report: AuditReport) -> str:
+        lines = [
+            f"Audit of {len(report.accounts)} account(s) in {', '.join(report.regions)}: "
+            f"{len(report.checks)} checks, policy config {report.config_file or 'pack defaults'}"
+        ]
+        order = {"error": 0, "violation": 1, "exempted": 2}
+        for finding in sorted(
+            report.findings, key=lambda f: (f.account, f.region, order[f.kind], f.policy, f.resource)
+        ):
+            where = f"{finding.account} {finding.region}"
+            if finding.kind == "error":
+                lines += [f"  [error] {where}", f"      {finding.message}"]
+                continue
+            lines.append(
+                f"  [{finding.kind} · {finding.level} · {finding.severity}] {finding.policy} @ {finding.resource or where}"
+            )
+            lines.append(f"      {finding.message}" + (f" ({where})" if finding.resource else ""))
+            if finding.exemption:
+                lines.append(f"      exempted: {finding.exemption}")
+        if not report.findings:
+            lines.append("  no findings")
+        for result in report.fixes:
+            planned = result.planned
+            status = f"failed: {result.error}" if result.error else "applied"
+            lines.append(f"  [fix {status}] {planned.policy} @ {planned.resource.arn}: {planned.change}")
+        lines += [f"  not audited live: {name} ({why})" for name, why in report.not_audited.items()]
+        return "\n".join(lines) + "\n"
 
 
 def policy_lines(report: PreflightReport) -> list[str]:

@@ -30,6 +30,12 @@ from .props import Props
 from .scope import EXEMPTIONS_SCHEMA, SELECTION, SELECTION_SCHEMA, Exemption, exempted_line, exemption_for, expired_note
 
 SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
+PACK_NAME = "ops-baseline-guardrails"
+PACK_VERSION = "0.0.1"
+PACK_DESCRIPTION = (
+    "ops-baseline guardrails: log retention, alarm actions, ECR scanning, encryption, public access, IAM, "
+    "CloudTrail, Config and CIS alarms."
+)
 
 
 class UndecidedError(UnknownValueError):

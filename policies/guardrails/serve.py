@@ -20,6 +20,7 @@ from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _GRPC_CHANNEL_OPTIONS, _PolicyAnalyzerServicer
 
 from .catalog import BY_NAME
+from .pack import PACK_DESCRIPTION, PACK_NAME, PACK_VERSION, build_policies
 from .scope import SELECTION, selected
 
 
@@ -33,10 +34,22 @@ class GuardrailServicer(_PolicyAnalyzerServicer):
         return super().Configure(request, context)
 
 
-def serve(name: str, description: str, policies: list) -> NoReturn:
-    servicer = GuardrailServicer(name, "0.0.1", policies, EnforcementLevel.ADVISORY, None, description)
+def servicer() -> GuardrailServicer:
+    return GuardrailServicer(
+        PACK_NAME, PACK_VERSION, build_policies(), EnforcementLevel.ADVISORY, None, PACK_DESCRIPTION
+    )
+
+
+def analyzer_info() -> analyzer_pb2.AnalyzerInfo:
+    """What the pack tells the engine about itself, without serving it: for checks run in-process
+    (opsctl audit) against the same policy config."""
+    return servicer().GetAnalyzerInfo(None, None)
+
+
+def serve() -> NoReturn:
+    servicer_ = servicer()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=_GRPC_CHANNEL_OPTIONS)
-    analyzer_pb2_grpc.add_AnalyzerServicer_to_server(servicer, server)
+    analyzer_pb2_grpc.add_AnalyzerServicer_to_server(servicer_, server)
     port = server.add_insecure_port(address="127.0.0.1:0")
     server.start()
     sys.stdout.buffer.write(f"{port}\n".encode())

@@ -1,0 +1,115 @@
+"""`opsctl audit`: read every account and region in parallel (a bounded pool), judge each view with
+the guardrails, and report what is true now; optionally apply the safe fixes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from policies.guardrails.serve import analyzer_info
+
+from ..engine.analyzer import SEVERITY_NAMES, resolve_config
+from ..engine.policy_run import PolicyInfo
+from .accounts import Account
+from .fixes import FixResult, PlannedFix
+from .inventory import GLOBAL, Inventory, collect
+from .judge import AuditFinding, Checked, judge
+from .readers import SOURCES
+
+Policies = Mapping[str, tuple[str, Mapping[str, Any]]]
+
+
+@dataclass
+class AuditReport:
+    accounts: list[str]
+    regions: list[str]
+    policies: list[PolicyInfo]
+    findings: list[AuditFinding] = field(default_factory=list)
+    checks: list[Checked] = field(default_factory=list)
+    fixes: list[FixResult] = field(default_factory=list)
+    fail_on: str = "mandatory"
+    not_audited: Mapping[str, str] = field(default_factory=dict)
+    config_file: str = ""
+
+    @property
+    def errors(self) -> list[AuditFinding]:
+        return [f for f in self.findings if f.kind == "error"]
+
+    def fixed(self) -> set[tuple[str, str]]:
+        return {(r.planned.policy, r.planned.resource.arn) for r in self.fixes if not r.error}
+
+    def failing(self) -> list[AuditFinding]:
+        """Violations at the threshold that no fix of this run repaired."""
+        from ..report import fails
+
+        fixed = self.fixed()
+        return [f for f in self.findings if fails(f, self.fail_on) and (f.policy, f.resource) not in fixed]
+
+
+def resolved_policies(config: Mapping[str, Any], source: str) -> Policies:
+    """Levels and parameters per guardrail from a policy config, as the pack computes them."""
+    return resolve_config(analyzer_info(), config, source)
+
+
+def policy_infos(policies: Policies) -> list[PolicyInfo]:
+    return [
+        PolicyInfo(
+            p.name,
+            p.description,
+            SEVERITY_NAMES.get(p.severity, ""),
+            policies[p.name][0],
+            p.remediation_steps,
+            p.url,
+            tuple(p.tags),
+        )
+        for p in analyzer_info().policies
+        if p.name in policies
+    ]
+
+
+def read_view(account: Account, region: str, scope: str, client_region: str) -> Inventory:
+    inventory = Inventory(account.id, region)
+    for source in SOURCES:
+        if source.scope == scope:
+            collect(source, account, client_region, inventory)
+    return inventory
+
+
+def audit(
+    accounts: Iterable[Account],
+    regions_of: Callable[[Account], list[str]],
+    policies: Policies,
+    *,
+    workers: int = 8,
+) -> tuple[list[AuditFinding], list[Checked], dict[tuple[str, str], Inventory], dict[str, Account]]:
+    """Every region of every account, and each account's global view, read in parallel and judged."""
+    today = datetime.now(UTC).date()
+    findings: list[AuditFinding] = []
+    checks: list[Checked] = []
+    inventories: dict[tuple[str, str], Inventory] = {}
+    entered: dict[str, Account] = {}
+    views: list[tuple[Account, str, str, str]] = []
+    for account in accounts:
+        if account.problem:
+            findings.append(AuditFinding("error", "", "", "", "", account.id, "", account.problem))
+            continue
+        entered[account.id] = account
+        regions = regions_of(account)
+        views += [(account, region, "regional", region) for region in regions]
+        views.append((account, GLOBAL, "global", regions[0]))
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for inventory in pool.map(lambda view: read_view(*view), views):
+            inventories[(inventory.account, inventory.region)] = inventory
+            found, checked = judge(inventory, policies, today)
+            findings += found
+            checks += checked
+    return findings, checks, inventories, entered
+
+
+def plan_lines(planned: list[PlannedFix]) -> list[str]:
+    return [
+        f"  {p.account} {p.resource.region}  {p.policy}  {p.resource.arn}: {p.change} ({p.action})" for p in planned
+    ]

@@ -1,0 +1,146 @@
+"""Judge an inventory with the guardrails: the pack's own check functions and parameters on live
+resources, exemptions and selection from the same policy config. Pure: no AWS calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from policies.guardrails.catalog import CATALOG
+from policies.guardrails.model import Guardrail, StackView, Undecided, Violation
+from policies.guardrails.scope import Exemption, exemption_for, expired_note
+
+from .inventory import Inventory, LiveResource
+from .readers import SOURCES
+from .readers.cloudtrail import COVERED
+
+NOT_AUDITED = {
+    "aws-tagging-resource-require-tags": "tags are not read live; use AWS Organizations tag policies or the REQUIRED_TAGS Config rule",
+    "aws-iam-policy-disallow-administrator-access": "IAM is not read live; the AWS Config rule IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS judges it continuously",
+    "aws-iam-policy-disallow-service-wildcards": "IAM is not read live; the AWS Config rule IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS judges it continuously",
+}
+"""Guardrails whose inputs the readers do not read, with where to get the same answer."""
+
+Kind = Literal["violation", "exempted", "error"]
+
+
+@dataclass(frozen=True)
+class AuditFinding:
+    kind: Kind
+    policy: str
+    level: str
+    severity: str
+    resource: str
+    """ARN or name; empty for the account and region as a whole."""
+    account: str
+    region: str
+    message: str
+    exemption: str = ""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One guardrail judged on one live resource (or on the region as a whole)."""
+
+    policy: str
+    resource: str
+    type: str
+    account: str
+    region: str
+
+
+def urn(account: str, resource: LiveResource) -> str:
+    """A URN-like identity: exemptions by name match its last part, as they match a logical name."""
+    return f"urn:aws:{account}:{resource.region}::{resource.type}::{resource.name}"
+
+
+def view_types(scope: str) -> frozenset[str]:
+    return frozenset(t for source in SOURCES if source.scope == scope for t in source.types)
+
+
+def judge(
+    inventory: Inventory,
+    policies: Mapping[str, tuple[str, Mapping[str, Any]]],
+    today: date,
+    catalog: Iterable[Guardrail] = CATALOG,
+) -> tuple[list[AuditFinding], list[Checked]]:
+    """Findings and checked pairs of one view. `policies`: name → (level, parameters), as resolved
+    from the policy config."""
+    scope = "global" if inventory.region == "global" else "regional"
+    readable = view_types(scope)
+    identities = {urn(inventory.account, r): r for r in inventory.resources}
+    entries = [(r.type, r.name, identity, r.props, {}) for identity, r in identities.items()]
+    unread = inventory.unread()
+    findings: list[AuditFinding] = []
+    checks: list[Checked] = []
+    for guardrail in catalog:
+        level, parameters = policies.get(guardrail.name, ("advisory", {}))
+        types = set(guardrail.resource_types)
+        if level == "disabled" or guardrail.name in NOT_AUDITED or not types & readable:
+            continue
+        if types & unread:
+            continue  # reported once per read error, with the guardrails it leaves unjudged
+        config = guardrail.config(parameters)
+        if guardrail.name == "aws-cloudtrail-trail-configure-cis-metric-alarms" and COVERED in inventory.notes:
+            config["requireTrail"] = False  # a multi-region trail homed elsewhere covers this region
+        view = StackView(e for e in entries if e[0] in types)
+        if guardrail.kind == "stack":
+            results: Iterable[Violation | Undecided] = guardrail.check(view, config)
+        else:
+            results = (Violation(m, r.urn) for r in view.of_type(*types) for m in guardrail.check(r.props, config))
+        exemptions = [Exemption.read(e) for e in config.get("exemptions", ())]
+        for result in results:
+            findings.append(finding(guardrail, level, result, exemptions, identities, inventory, today))
+        checks += [
+            Checked(guardrail.name, resource.arn, resource.type, inventory.account, resource.region)
+            for resource in (identities[r.urn] for r in view.resources)
+        ] or [Checked(guardrail.name, "", "", inventory.account, inventory.region)]
+    for error in inventory.errors:
+        skipped = sorted(g.name for g in catalog if set(g.resource_types) & set(error.types))
+        findings.append(
+            AuditFinding(
+                "error",
+                "",
+                "",
+                "",
+                "",
+                inventory.account,
+                inventory.region,
+                f"{error.describe()}: not judged here: {', '.join(skipped)}",
+            )
+        )
+    return findings, checks
+
+
+def finding(
+    guardrail: Guardrail,
+    level: str,
+    result: Violation | Undecided,
+    exemptions: list[Exemption],
+    identities: Mapping[str, LiveResource],
+    inventory: Inventory,
+    today: date,
+) -> AuditFinding:
+    resource = identities.get(result.urn or "")
+    where = {
+        "resource": resource.arn if resource else "",
+        "account": inventory.account,
+        "region": resource.region if resource else inventory.region,
+    }
+    if isinstance(result, Undecided):  # live values are all known; a rule that still cannot decide says why
+        return AuditFinding("error", guardrail.name, level, guardrail.severity, message=result.reason, **where)
+    exemption = exemption_for(result.urn, exemptions)
+    if exemption is not None and exemption.active(today):
+        return AuditFinding(
+            "exempted",
+            guardrail.name,
+            level,
+            guardrail.severity,
+            message=result.message,
+            exemption=exemption.note(),
+            **where,
+        )
+    note = "" if exemption is None else expired_note(exemption)
+    return AuditFinding("violation", guardrail.name, level, guardrail.severity, message=result.message + note, **where)

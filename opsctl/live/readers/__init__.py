@@ -1,0 +1,23 @@
+"""One reader per AWS service, registered in SOURCES: what the audit reads, in the order it reads it."""
+
+from ..inventory import Source
+from . import apigateway, cloudtrail, cloudwatch, config, ecr, kms, lambda_, logs, s3, secretsmanager, sns, sqs, xray
+
+SOURCES: tuple[Source, ...] = (
+    logs.SOURCE,
+    cloudwatch.SOURCE,
+    ecr.SOURCE,
+    sns.SOURCE,
+    sqs.SOURCE,
+    kms.SOURCE,
+    secretsmanager.SOURCE,
+    cloudtrail.SOURCE,
+    config.SOURCE,
+    lambda_.SOURCE,
+    apigateway.SOURCE,
+    apigateway.SOURCE_V2,
+    xray.SOURCE,
+    s3.SOURCE,
+)
+
+__all__ = ["SOURCES"]

@@ -1,0 +1,79 @@
+"""S3 buckets, read once per account: each bucket with its public access block, default encryption,
+versioning and policy, as the split pulumi-aws v7 resources that would declare them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from botocore.exceptions import ClientError
+
+from policies.guardrails.tokens import S3_BUCKET, S3_BUCKET_PAB, S3_BUCKET_POLICY, S3_BUCKET_SSE, S3_BUCKET_VERSIONING
+
+from ..accounts import Account
+from ..inventory import Inventory, LiveResource, Source
+
+ABSENT = {
+    "NoSuchPublicAccessBlockConfiguration",
+    "ServerSideEncryptionConfigurationNotFoundError",
+    "NoSuchBucketPolicy",
+}
+PUBLIC_ACCESS = (
+    ("blockPublicAcls", "BlockPublicAcls"),
+    ("blockPublicPolicy", "BlockPublicPolicy"),
+    ("ignorePublicAcls", "IgnorePublicAcls"),
+    ("restrictPublicBuckets", "RestrictPublicBuckets"),
+)
+
+
+def optional(call, *args, **kwargs):
+    """A get_* answer, or None when the bucket has no such configuration."""
+    try:
+        return call(*args, **kwargs)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ABSENT:
+            return None
+        raise
+
+
+def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveResource]:
+    client = account.client("s3", region)
+    partition = "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+    for bucket in client.list_buckets().get("Buckets", []):
+        name = bucket["Name"]
+        arn = f"arn:{partition}:s3:::{name}"
+        home = client.get_bucket_location(Bucket=name).get("LocationConstraint") or "us-east-1"
+        yield LiveResource(S3_BUCKET, name, arn, {"bucket": name, "id": name, "arn": arn}, home)
+        block = optional(client.get_public_access_block, Bucket=name)
+        if block:
+            settings = block["PublicAccessBlockConfiguration"]
+            props = {"bucket": name, **{wire: settings.get(api, False) for wire, api in PUBLIC_ACCESS}}
+            yield LiveResource(S3_BUCKET_PAB, name, arn, props, home)
+        encryption = optional(client.get_bucket_encryption, Bucket=name)
+        if encryption:
+            rules = [
+                {
+                    "applyServerSideEncryptionByDefault": {
+                        "sseAlgorithm": rule.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm"),
+                        **(
+                            {"kmsMasterKeyId": rule["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"]}
+                            if rule.get("ApplyServerSideEncryptionByDefault", {}).get("KMSMasterKeyID")
+                            else {}
+                        ),
+                    },
+                    "bucketKeyEnabled": rule.get("BucketKeyEnabled", False),
+                }
+                for rule in encryption["ServerSideEncryptionConfiguration"].get("Rules", [])
+            ]
+            yield LiveResource(S3_BUCKET_SSE, name, arn, {"bucket": name, "rules": rules}, home)
+        versioning = client.get_bucket_versioning(Bucket=name).get("Status")
+        if versioning:
+            props = {"bucket": name, "versioningConfiguration": {"status": versioning}}
+            yield LiveResource(S3_BUCKET_VERSIONING, name, arn, props, home)
+        policy = optional(client.get_bucket_policy, Bucket=name)
+        if policy:
+            yield LiveResource(S3_BUCKET_POLICY, name, arn, {"bucket": name, "policy": policy["Policy"]}, home)
+
+
+SOURCE = Source(
+    "s3", (S3_BUCKET, S3_BUCKET_PAB, S3_BUCKET_SSE, S3_BUCKET_VERSIONING, S3_BUCKET_POLICY), read, scope="global"
+)

@@ -1,0 +1,40 @@
+"""Secrets Manager secrets, their key and their rotation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from policies.guardrails.tokens import SECRET, SECRET_ROTATION
+
+from ..accounts import Account
+from ..inventory import Inventory, LiveResource, Source, pages
+
+
+def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveResource]:
+    client = account.client("secretsmanager", region)
+    for secret in pages(client, "list_secrets", "SecretList"):
+        name, arn = secret["Name"], secret["ARN"]
+        props = {"name": name, "arn": arn, "id": arn}
+        if secret.get("KmsKeyId"):
+            props["kmsKeyId"] = secret["KmsKeyId"]
+        yield LiveResource(SECRET, name, arn, props, region)
+        if secret.get("RotationEnabled"):
+            rules = secret.get("RotationRules", {})
+            rotation = {
+                "secretId": arn,
+                "rotationEnabled": True,
+                "rotationRules": {
+                    key: rules[api]
+                    for key, api in (
+                        ("automaticallyAfterDays", "AutomaticallyAfterDays"),
+                        ("scheduleExpression", "ScheduleExpression"),
+                    )
+                    if api in rules
+                },
+            }
+            if secret.get("RotationLambdaARN"):
+                rotation["rotationLambdaArn"] = secret["RotationLambdaARN"]
+            yield LiveResource(SECRET_ROTATION, name, arn, rotation, region)
+
+
+SOURCE = Source("secretsmanager", (SECRET, SECRET_ROTATION), read)

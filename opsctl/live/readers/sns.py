@@ -1,0 +1,25 @@
+"""SNS topics with their encryption and access policy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from policies.guardrails.tokens import SNS_TOPIC
+
+from ..accounts import Account
+from ..inventory import Inventory, LiveResource, Source, pages
+
+
+def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveResource]:
+    client = account.client("sns", region)
+    for topic in pages(client, "list_topics", "Topics"):
+        arn = topic["TopicArn"]
+        attributes = client.get_topic_attributes(TopicArn=arn)["Attributes"]
+        name = arn.rsplit(":", 1)[-1]
+        props = {"name": name, "arn": arn, "policy": attributes.get("Policy", "")}
+        if attributes.get("KmsMasterKeyId"):
+            props["kmsMasterKeyId"] = attributes["KmsMasterKeyId"]
+        yield LiveResource(SNS_TOPIC, name, arn, props, region)
+
+
+SOURCE = Source("sns", (SNS_TOPIC,), read)
