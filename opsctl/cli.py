@@ -22,6 +22,7 @@ from .formats import COST_FORMATS, CostFormatter, OutputFormat
 from .report import PreflightReport, exit_code
 
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
 FAIL_ON = ("mandatory", "low", "medium", "high", "critical", "never")
 
 
@@ -73,6 +74,40 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--fix", action="store_true", help="apply the safe, reversible fixes after confirmation")
     audit.add_argument("--yes", action="store_true", help="with --fix: do not ask for confirmation")
     audit.add_argument("--parallel", type=positive, default=8, help="accounts and regions read at once (default: 8)")
+
+    verify = commands.add_parser(
+        "verify",
+        help="compare what the stack should have with the live account",
+        description="Compare the stack's offline plan (up mode, in the caller's account) with the live account: "
+        "alarms and their actions, confirmed subscriptions, the notifier's failure queue, the Config recorder "
+        "and the trail delivering, the CIS filters, X-Ray encryption. Each gap says how to close it.",
+    )
+    verify.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    verify.add_argument(
+        "--project-dir", type=Path, default=Path.cwd(), help="directory holding Pulumi.yaml (default: .)"
+    )
+    verify.add_argument("--format", choices=["text", "json"], default="text", help="report format (default: text)")
+    verify.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+
+    drill = commands.add_parser(
+        "drill",
+        help="prove that alarms reach their topics: set them to ALARM and wait for the notification",
+        description="Subscribe a temporary encrypted SQS queue to the topics of the chosen alarms, set each alarm "
+        "to ALARM and back to the state it was found in, and report whether (and how fast) each notification "
+        "arrived. The queues and subscriptions are removed and the alarms restored on every way out.",
+    )
+    drill.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    drill.add_argument(
+        "--project-dir", type=Path, default=Path.cwd(), help="directory holding Pulumi.yaml (default: .)"
+    )
+    chosen = drill.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--alarm", action="append", dest="alarms", help="alarm name (repeatable)")
+    chosen.add_argument("--all", action="store_true", help="every alarm the stack plans")
+    drill.add_argument(
+        "--timeout", type=positive, default=120, help="seconds to wait for each notification (default: 120)"
+    )
+    drill.add_argument("--format", choices=["text", "json"], default="text", help="report format (default: text)")
+    drill.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
 
     pack = commands.add_parser(
         "conformance-pack",
@@ -147,11 +182,20 @@ def account_id(value: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        commands = {"cost": run_cost, "audit": run_audit, "conformance-pack": run_conformance_pack}
+        commands = {
+            "cost": run_cost,
+            "audit": run_audit,
+            "verify": run_verify,
+            "drill": run_drill,
+            "conformance-pack": run_conformance_pack,
+        }
         return commands.get(args.command, run_preflight)(args)
     except EngineError as error:
         print(f"opsctl: error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("opsctl: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def plan_stack(args: argparse.Namespace) -> tuple[Plan, Baseline | None]:
@@ -303,3 +347,55 @@ def run_conformance_pack(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def live_plan(args: argparse.Namespace):
+    """The stack planned in up mode for the caller's live account, and that account."""
+    from .engine import load_project, load_stack_config
+    from .live.accounts import accounts
+
+    region = load_stack_config(load_project(args.project_dir.resolve()), args.stack).region
+    account = next(accounts(region=region))
+    print(f"{args.command}: stack {args.stack}, account {account.id}, region {region}", file=sys.stderr)
+    return preflight_stack(args.project_dir, args.stack, mode="up", account=account.id), account
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from .live.verify import verify
+
+    plan, account = live_plan(args)
+    gaps = verify(plan, account)
+    if args.format == "json":
+        text = (
+            json.dumps({"stack": args.stack, "account": account.id, "gaps": [vars(g) for g in gaps]}, indent=2) + "\n"
+        )
+    else:
+        lines = [f"{'[error] ' if g.error else ''}{g.what}: {g.problem}\n    fix: {g.fix}" for g in gaps]
+        text = "\n".join(lines or [f"stack {args.stack} is as planned in account {account.id}"]) + "\n"
+    write_report(text, args.output)
+    print(f"verify: {len(gaps)} gap(s)", file=sys.stderr)
+    return EXIT_ERROR if any(g.error for g in gaps) else int(bool(gaps))
+
+
+def run_drill(args: argparse.Namespace) -> int:
+    from .live.drill import choose, drill
+
+    plan, account = live_plan(args)
+    alarms = choose(plan, None if args.all else args.alarms)
+    results, problems = drill(account, alarms, float(args.timeout))
+    if args.format == "json":
+        text = json.dumps({"results": [vars(r) for r in results], "cleanupProblems": problems}, indent=2) + "\n"
+    else:
+        lines = [
+            f"{r.outcome:13} {r.alarm} ({r.region})"
+            + (f" in {r.seconds:.1f} s" if r.seconds is not None else "")
+            + (f": {r.detail}" if r.detail else "")
+            for r in results
+        ]
+        text = "\n".join([*lines, *(f"cleanup problem: {p}" for p in problems)]) + "\n"
+    write_report(text, args.output)
+    outcomes = [r.outcome for r in results]
+    print(f"drill: {outcomes.count('delivered')} of {len(results)} delivered", file=sys.stderr)
+    if problems or "error" in outcomes:
+        return EXIT_ERROR
+    return int("not delivered" in outcomes)

@@ -5,6 +5,7 @@ stands in for AWS in tests."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,7 +17,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ..engine import EngineError
 
-RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 10}, connect_timeout=10, read_timeout=30)
+
+def retries() -> Config:
+    """Adaptive retries (client-side rate limiting under throttling); AWS_MAX_ATTEMPTS overrides the 10 attempts."""
+    attempts = int(os.environ.get("AWS_MAX_ATTEMPTS") or 10)
+    return Config(retries={"mode": "adaptive", "max_attempts": attempts}, connect_timeout=10, read_timeout=30)
+
+
 ACCESS_DENIED = frozenset(
     {
         "AccessDenied",
@@ -46,7 +53,7 @@ class Account:
         with self._lock:  # sessions are not thread-safe; the clients they make are
             key = (service, region)
             if key not in self._clients:
-                self._clients[key] = self.session.client(service, region_name=region, config=RETRIES)
+                self._clients[key] = self.session.client(service, region_name=region, config=retries())
             return self._clients[key]
 
 
@@ -56,14 +63,14 @@ def error_code(error: Exception) -> str:
 
 def caller_account(session: boto3.Session, region: str) -> str:
     try:
-        return session.client("sts", region_name=region, config=RETRIES).get_caller_identity()["Account"]
+        return session.client("sts", region_name=region, config=retries()).get_caller_identity()["Account"]
     except (ClientError, BotoCoreError) as error:
         raise EngineError(f"cannot identify the AWS account ({error_code(error)}): check the credentials") from None
 
 
 def assumed(session: boto3.Session, role_arn: str, region: str) -> boto3.Session:
     try:
-        credentials = session.client("sts", region_name=region, config=RETRIES).assume_role(
+        credentials = session.client("sts", region_name=region, config=retries()).assume_role(
             RoleArn=role_arn, RoleSessionName="opsctl-audit"
         )["Credentials"]
     except (ClientError, BotoCoreError) as error:
@@ -87,7 +94,7 @@ def accounts(*, region: str, role_arn: str | None = None, org_role: str | None =
         yield Account(caller_account(base, region), base)
         return
     try:
-        pages = base.client("organizations", region_name=region, config=RETRIES).get_paginator("list_accounts")
+        pages = base.client("organizations", region_name=region, config=retries()).get_paginator("list_accounts")
         members = [a for page in pages.paginate() for a in page["Accounts"] if a.get("Status") == "ACTIVE"]
     except (ClientError, BotoCoreError) as error:
         raise EngineError(f"cannot list the organization's accounts ({error_code(error)})") from None

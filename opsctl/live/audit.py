@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from policies.guardrails.catalog import CATALOG
 from policies.guardrails.serve import analyzer_info
 
 from ..engine.analyzer import SEVERITY_NAMES, resolve_config
@@ -16,7 +17,7 @@ from ..engine.policy_run import PolicyInfo
 from .accounts import Account
 from .fixes import FixResult, PlannedFix
 from .inventory import GLOBAL, Inventory, collect
-from .judge import AuditFinding, Checked, judge
+from .judge import NOT_AUDITED, AuditFinding, Checked, judge
 from .readers import SOURCES
 
 Policies = Mapping[str, tuple[str, Mapping[str, Any]]]
@@ -70,10 +71,20 @@ def policy_infos(policies: Policies) -> list[PolicyInfo]:
     ]
 
 
-def read_view(account: Account, region: str, scope: str, client_region: str) -> Inventory:
+def needed_types(policies: Policies) -> frozenset[str]:
+    """Types some enabled, audited guardrail reads: a service no guardrail needs is not called."""
+    return frozenset(
+        t
+        for g in CATALOG
+        if policies.get(g.name, ("advisory", {}))[0] != "disabled" and g.name not in NOT_AUDITED
+        for t in g.resource_types
+    )
+
+
+def read_view(account: Account, region: str, scope: str, client_region: str, needed: frozenset[str]) -> Inventory:
     inventory = Inventory(account.id, region)
     for source in SOURCES:
-        if source.scope == scope:
+        if source.scope == scope and needed & set(source.types):
             collect(source, account, client_region, inventory)
     return inventory
 
@@ -91,15 +102,16 @@ def audit(
     checks: list[Checked] = []
     inventories: dict[tuple[str, str], Inventory] = {}
     entered: dict[str, Account] = {}
-    views: list[tuple[Account, str, str, str]] = []
+    needed = needed_types(policies)
+    views: list[tuple[Account, str, str, str, frozenset[str]]] = []
     for account in accounts:
         if account.problem:
             findings.append(AuditFinding("error", "", "", "", "", account.id, "", account.problem))
             continue
         entered[account.id] = account
         regions = regions_of(account)
-        views += [(account, region, "regional", region) for region in regions]
-        views.append((account, GLOBAL, "global", regions[0]))
+        views += [(account, region, "regional", region, needed) for region in regions]
+        views.append((account, GLOBAL, "global", regions[0], needed))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for inventory in pool.map(lambda view: read_view(*view), views):
             inventories[(inventory.account, inventory.region)] = inventory

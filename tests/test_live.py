@@ -1,0 +1,745 @@
+"""Live governance against a moto server on 127.0.0.1: opsctl audit (compliant and non-compliant
+resources of each kind, --fix, a second clean audit), verify, drill, and the conformance pack.
+
+Where moto lacks an API or a behaviour, the test says so and uses botocore's Stubber, whose
+responses are validated against the botocore service model: composite alarms (not implemented),
+X-Ray encryption (not routed), alarm notifications on set_alarm_state (never published)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from opsctl.cli import main
+from opsctl.engine import preflight_stack
+from opsctl.live.accounts import Account
+from opsctl.live.audit import audit, resolved_policies
+from opsctl.live.drill import Drill, choose, drill
+from opsctl.live.inventory import Inventory, collect
+from opsctl.live.judge import judge
+from opsctl.live.readers import cloudwatch as cloudwatch_reader
+from opsctl.live.readers import xray as xray_reader
+from opsctl.live.verify import verify
+from tests.conftest import ROOT
+
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+TODAY = datetime.now(UTC).date()
+
+
+@pytest.fixture
+def aws(moto_endpoint, fake_aws_credentials, monkeypatch):
+    """A clean moto account: every boto3 client in this process and in opsctl talks to it."""
+    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).read()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # moto answers unimplemented calls with 500s: fail fast
+    return lambda service, region=REGION: boto3.client(service, region_name=region)
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+PUBLIC = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+)
+
+
+def seed(aws) -> dict[str, str]:
+    """Compliant and non-compliant resources of each kind the audit reads; returns names to ARNs."""
+    arns: dict[str, str] = {}
+    kms = aws("kms")
+    key = kms.create_key(Description="good-key")["KeyMetadata"]
+    kms.enable_key_rotation(KeyId=key["KeyId"])
+    arns["good-key"] = key["Arn"]
+    arns["bad-key"] = kms.create_key(Description="bad-key")["KeyMetadata"]["Arn"]
+
+    logs = aws("logs")
+    logs.create_log_group(logGroupName="/good", kmsKeyId=key["Arn"])
+    logs.put_retention_policy(logGroupName="/good", retentionInDays=365)
+    logs.create_log_group(logGroupName="/no-retention", kmsKeyId=key["Arn"])
+    logs.create_log_group(logGroupName="/short", kmsKeyId=key["Arn"])
+    logs.put_retention_policy(logGroupName="/short", retentionInDays=7)
+    logs.create_log_group(logGroupName="/no-key")
+    logs.put_retention_policy(logGroupName="/no-key", retentionInDays=400)
+
+    sns = aws("sns")
+    alerts = sns.create_topic(Name="alerts", Attributes={"KmsMasterKeyId": key["Arn"]})["TopicArn"]
+    arns["plain"] = sns.create_topic(Name="plain", Attributes={"Policy": PUBLIC})["TopicArn"]
+
+    cloudwatch = aws("cloudwatch")
+    base = {
+        "MetricName": "Errors",
+        "Namespace": "AWS/Lambda",
+        "Statistic": "Sum",
+        "Period": 300,
+        "EvaluationPeriods": 1,
+        "Threshold": 0,
+        "ComparisonOperator": "GreaterThanThreshold",
+    }
+    cloudwatch.put_metric_alarm(
+        AlarmName="good-errors",
+        AlarmActions=[alerts],
+        Dimensions=[{"Name": "FunctionName", "Value": "good-fn"}],
+        **base,
+    )
+    cloudwatch.put_metric_alarm(AlarmName="silent", **base)
+
+    ecr = aws("ecr")
+    ecr.create_repository(
+        repositoryName="good-repo",
+        imageTagMutability="IMMUTABLE",
+        imageScanningConfiguration={"scanOnPush": True},
+        encryptionConfiguration={"encryptionType": "KMS", "kmsKey": key["Arn"]},
+    )
+    ecr.create_repository(repositoryName="bad-repo")
+
+    sqs = aws("sqs")
+    sqs.create_queue(QueueName="good-queue", Attributes={"KmsMasterKeyId": key["Arn"]})
+    sqs.create_queue(QueueName="open-queue", Attributes={"KmsMasterKeyId": key["Arn"], "Policy": PUBLIC})
+
+    secrets = aws("secretsmanager")
+    secrets.create_secret(Name="good-secret", KmsKeyId=key["Arn"], SecretString="x")
+    secrets.create_secret(Name="bad-secret", SecretString="x")
+
+    s3 = aws("s3")
+    location = {"LocationConstraint": REGION}
+    s3.create_bucket(Bucket="good-bucket", CreateBucketConfiguration=location)
+    s3.put_public_access_block(
+        Bucket="good-bucket",
+        PublicAccessBlockConfiguration={
+            k: True for k in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
+        },
+    )
+    s3.put_bucket_encryption(
+        Bucket="good-bucket",
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key["Arn"]}}]
+        },
+    )
+    s3.put_bucket_versioning(Bucket="good-bucket", VersioningConfiguration={"Status": "Enabled"})
+    tls_only = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::good-bucket", "arn:aws:s3:::good-bucket/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
+    s3.put_bucket_policy(Bucket="good-bucket", Policy=json.dumps(tls_only))
+    s3.create_bucket(Bucket="bad-bucket", CreateBucketConfiguration=location)
+    return arns
+
+
+EXPECTED = {
+    ("aws-cloudwatch-loggroup-configure-retention", "/no-retention"),
+    ("aws-cloudwatch-loggroup-configure-retention", "/short"),
+    ("aws-cloudwatch-loggroup-configure-kms-key", "/no-key"),
+    ("aws-cloudwatch-alarm-configure-actions", "silent"),
+    ("aws-ecr-repository-enable-image-scanning", "bad-repo"),
+    ("aws-ecr-repository-disallow-mutable-tags", "bad-repo"),
+    ("aws-ecr-repository-configure-kms-encryption", "bad-repo"),
+    ("aws-sns-topic-configure-kms-key", "plain"),
+    ("aws-sns-topicpolicy-disallow-public-access", "plain"),
+    ("aws-sqs-queuepolicy-disallow-public-access", "open-queue"),
+    ("aws-kms-key-enable-key-rotation", "bad-key"),
+    ("aws-secretsmanager-secret-configure-customer-managed-key", "bad-secret"),
+    ("aws-secretsmanager-secret-enable-rotation", "good-secret"),
+    ("aws-secretsmanager-secret-enable-rotation", "bad-secret"),
+    ("aws-s3-bucket-enable-public-access-block", "bad-bucket"),
+    ("aws-s3-bucket-configure-kms-encryption", "bad-bucket"),
+    ("aws-s3-bucket-enable-versioning", "bad-bucket"),
+    ("aws-s3-bucket-require-tls-requests", "bad-bucket"),
+}
+"""What the seeded account gets wrong, guardrail by resource. Account-wide expectations (a trail and a
+recorder) are switched off in AUDIT_CONFIG; they have tests of their own."""
+
+AUDIT_CONFIG = {
+    "all": "mandatory",
+    "aws-cloudtrail-trail-configure-cis-metric-alarms": {"requireTrail": False},
+    "aws-cfg-recorder-record-all-resources": {"requireRecorder": False},
+    "aws-xray-encryptionconfig-configure-kms-key": "disabled",  # moto has no route for X-Ray encryption
+}
+
+
+def short_name(resource: str, arns: dict[str, str]) -> str:
+    """A finding's resource as the seed named it."""
+    by_arn = {arn: name for name, arn in arns.items()}
+    if resource in by_arn:
+        return by_arn[resource]
+    for separator in ("log-group:", ":alarm:", "repository/", ":secret:", ":::", "/"):
+        if separator in resource:
+            tail = resource.rsplit(separator, 1)[-1]
+            return tail.rsplit("-", 1)[0] if separator == ":secret:" else tail
+    return resource.rsplit(":", 1)[-1]
+
+
+def audit_json(capsys, tmp_path: Path, *extra: str) -> tuple[int, dict]:
+    config = tmp_path / "policy.json"
+    config.write_text(json.dumps(AUDIT_CONFIG))
+    code, out, err = run(
+        capsys, "audit", "--region", REGION, "--policy-config", str(config), "--format", "json", *extra
+    )
+    assert "Traceback" not in err, err
+    return code, json.loads(out)
+
+
+def test_audit_finds_exactly_the_non_compliant_resources(aws, capsys, tmp_path):
+    arns = seed(aws)
+    code, report = audit_json(capsys, tmp_path)
+    assert code == 1
+    violations = {
+        (f["policy"], short_name(f["resource"], arns)) for f in report["findings"] if f["kind"] == "violation"
+    }
+    assert violations == EXPECTED
+    assert not [f for f in report["findings"] if f["kind"] == "error"]
+    assert {f["account"] for f in report["findings"]} == {ACCOUNT}
+    first = next(f for f in report["findings"] if f["policy"] == "aws-kms-key-enable-key-rotation")
+    assert set(first) >= {"kind", "policy", "level", "severity", "resource", "account", "region", "message"}
+    assert first["region"] == REGION and first["level"] == "mandatory"
+
+
+def test_fix_repairs_the_safe_ones_and_a_second_audit_is_clean_for_them(aws, capsys, tmp_path):
+    arns = seed(aws)
+    code, report = audit_json(capsys, tmp_path, "--fix", "--yes")
+    assert code == 1  # what no safe fix repairs still violates
+    applied = {(f["policy"], short_name(f["resource"], arns)) for f in report["fixes"] if f["status"] == "applied"}
+    assert applied == {
+        ("aws-cloudwatch-loggroup-configure-retention", "/no-retention"),
+        ("aws-cloudwatch-loggroup-configure-retention", "/short"),
+        ("aws-ecr-repository-enable-image-scanning", "bad-repo"),
+        ("aws-kms-key-enable-key-rotation", "bad-key"),
+    }
+    # Read back: each change is what the plan said, nothing else moved.
+    groups = {g["logGroupName"]: g.get("retentionInDays") for g in aws("logs").describe_log_groups()["logGroups"]}
+    assert groups == {"/good": 365, "/no-retention": 365, "/short": 365, "/no-key": 400}
+    repository = aws("ecr").describe_repositories(repositoryNames=["bad-repo"])["repositories"][0]
+    assert (
+        repository["imageScanningConfiguration"]["scanOnPush"] is True and repository["imageTagMutability"] == "MUTABLE"
+    )
+    assert aws("kms").get_key_rotation_status(KeyId=arns["bad-key"])["KeyRotationEnabled"] is True
+    _code, second = audit_json(capsys, tmp_path)
+    remaining = {(f["policy"], short_name(f["resource"], arns)) for f in second["findings"] if f["kind"] == "violation"}
+    assert remaining == EXPECTED - applied
+
+
+def test_fix_without_a_terminal_or_yes_changes_nothing(aws, capsys, tmp_path, monkeypatch):
+    seed(aws)
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))  # not a terminal: no one to answer
+    _code, report = audit_json(capsys, tmp_path, "--fix")
+    assert report["fixes"] == []
+    assert aws("logs").describe_log_groups(logGroupNamePrefix="/short")["logGroups"][0]["retentionInDays"] == 7
+
+
+def test_a_failed_fix_is_reported_and_the_others_still_made(aws, capsys, tmp_path, monkeypatch):
+    arns = seed(aws)
+    from opsctl.live import fixes
+
+    def refused(account, resource, config):
+        raise boto3.client("kms").exceptions.KMSInvalidStateException(
+            {"Error": {"Code": "KMSInvalidStateException"}}, "EnableKeyRotation"
+        )
+
+    broken = fixes.Fix("kms:EnableKeyRotation", fixes.FIXES["aws-kms-key-enable-key-rotation"].plan, refused)
+    monkeypatch.setitem(fixes.FIXES, "aws-kms-key-enable-key-rotation", broken)
+    code, report = audit_json(capsys, tmp_path, "--fix", "--yes")
+    statuses = {(f["policy"], f["status"]) for f in report["fixes"]}
+    assert ("aws-kms-key-enable-key-rotation", "failed") in statuses
+    assert ("aws-ecr-repository-enable-image-scanning", "applied") in statuses
+    assert code == 1  # the key still violates at the threshold
+    assert aws("kms").get_key_rotation_status(KeyId=arns["bad-key"])["KeyRotationEnabled"] is False
+
+
+def test_exemptions_and_selection_come_from_the_same_policy_config(aws, capsys, tmp_path):
+    arns = seed(aws)
+    config = tmp_path / "policy.json"
+    config.write_text(
+        json.dumps(
+            {
+                **AUDIT_CONFIG,
+                "aws-ecr-repository-disallow-mutable-tags": {
+                    "exemptions": [{"resource": "bad-*", "reason": "legacy images"}]
+                },
+                "ops-baseline-selection": {"severities": ["critical", "high"]},
+            }
+        )
+    )
+    _code, out, _ = run(capsys, "audit", "--region", REGION, "--policy-config", str(config), "--format", "json")
+    report = json.loads(out)
+    kinds = {(f["policy"], short_name(f["resource"], arns)): f["kind"] for f in report["findings"]}
+    severities = {f["severity"] for f in report["findings"] if f["kind"] == "violation"}
+    assert severities <= {"critical", "high"}
+    assert ("aws-cloudwatch-loggroup-configure-retention", "/short") not in kinds  # medium: not selected
+    assert kinds.get(("aws-ecr-repository-enable-image-scanning", "bad-repo")) == "violation"
+
+
+def test_every_format_renders_an_audit(aws, capsys, tmp_path):
+    seed(aws)
+    config = tmp_path / "policy.json"
+    config.write_text(json.dumps(AUDIT_CONFIG))
+    for fmt, marker in (
+        ("text", "[violation · mandatory"),
+        ("markdown", "### ❌ Audit"),
+        ("junit", "<testsuites"),
+        ("sarif", '"version": "2.1.0"'),
+    ):
+        code, out, _ = run(capsys, "audit", "--region", REGION, "--policy-config", str(config), "--format", fmt)
+        assert code == 1 and marker in out, fmt
+
+
+def test_access_denied_on_one_service_is_a_finding_not_a_crash(aws, capsys, tmp_path, monkeypatch):
+    seed(aws)
+    from botocore.exceptions import ClientError
+
+    def denied(account, region, inventory):
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "ListSecrets")
+
+    import opsctl.live.readers as readers
+
+    patched = tuple(
+        s if s.service != "secretsmanager" else type(s)(s.service, s.types, denied, s.scope) for s in readers.SOURCES
+    )
+    monkeypatch.setattr("opsctl.live.audit.SOURCES", patched)
+    monkeypatch.setattr("opsctl.live.judge.SOURCES", patched)
+    code, report = audit_json(capsys, tmp_path)
+    assert code == 2
+    [error] = [f for f in report["findings"] if f["kind"] == "error"]
+    assert "secretsmanager:ListSecrets access denied (AccessDeniedException)" in error["message"]
+    assert "aws-secretsmanager-secret-enable-rotation" in error["message"]
+    assert not any(f["policy"].startswith("aws-secretsmanager") for f in report["findings"] if f["kind"] == "violation")
+    assert any(f["policy"] == "aws-kms-key-enable-key-rotation" for f in report["findings"])  # the rest was audited
+
+
+def test_a_stopped_recorder_and_a_trail_that_does_not_log_are_found_and_fixed(aws, capsys, tmp_path):
+    aws("s3").create_bucket(Bucket="trail-logs", CreateBucketConfiguration={"LocationConstraint": REGION})
+    trail = aws("cloudtrail").create_trail(Name="main", S3BucketName="trail-logs", IsMultiRegionTrail=True)
+    config = aws("config")
+    config.put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": "default",
+            "roleARN": f"arn:aws:iam::{ACCOUNT}:role/config",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
+        }
+    )
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "trail-logs"})
+    policy = tmp_path / "policy.json"
+    policy.write_text(
+        json.dumps(
+            {
+                "all": "mandatory",
+                "aws-cloudtrail-trail-configure-cis-metric-alarms": "disabled",
+                "aws-xray-encryptionconfig-configure-kms-key": "disabled",
+            }
+        )
+    )
+    _code, out, _ = run(
+        capsys, "audit", "--region", REGION, "--policy-config", str(policy), "--format", "json", "--fix", "--yes"
+    )
+    fixes = {(f["policy"], f["status"]) for f in json.loads(out)["fixes"]}
+    assert fixes >= {
+        ("aws-cloudtrail-trail-enable-logging", "applied"),
+        ("aws-cloudtrail-trail-enable-log-file-validation", "applied"),
+        ("aws-cfg-recorder-record-all-resources", "applied"),
+    }
+    assert aws("cloudtrail").get_trail_status(Name=trail["TrailARN"])["IsLogging"] is True
+    assert (
+        aws("config").describe_configuration_recorder_status()["ConfigurationRecordersStatus"][0]["recording"] is True
+    )
+
+
+def test_bad_arguments_and_config_are_usage_errors(aws, capsys, tmp_path):
+    config = tmp_path / "policy.json"
+    config.write_text('{"no-such-guardrail": "mandatory"}')
+    code, _, err = run(capsys, "audit", "--region", REGION, "--policy-config", str(config))
+    assert code == 2 and "unknown policy 'no-such-guardrail'" in err
+    with pytest.raises(SystemExit) as raised:
+        main(["audit", "--region", REGION, "--all-regions"])
+    assert raised.value.code == 2
+
+
+# --- where moto is not enough: Stubber, validated against the service model -------------------------
+
+
+def stubbed_account(service: str, region: str = REGION) -> tuple[Account, Stubber]:
+    client = boto3.client(service, region_name=region, aws_access_key_id="x", aws_secret_access_key="x")
+    account = Account(ACCOUNT, boto3.Session(region_name=region))
+    account._clients[(service, region)] = client
+    return account, Stubber(client)
+
+
+def test_composite_alarms_are_read_and_judged(fake_aws_credentials):
+    """moto does not implement composite alarms: describe_alarms is stubbed."""
+    account, stub = stubbed_account("cloudwatch")
+    metric = {
+        "AlarmName": "errors",
+        "AlarmArn": f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:errors",
+        "ActionsEnabled": True,
+        "AlarmActions": [],
+        "MetricName": "Errors",
+        "Namespace": "AWS/Lambda",
+        "StateValue": "OK",
+    }
+    composite = {
+        "AlarmName": "any",
+        "AlarmArn": f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:any",
+        "AlarmRule": 'ALARM("errors")',
+        "ActionsEnabled": True,
+        "AlarmActions": [f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts"],
+        "StateValue": "OK",
+    }
+    stub.add_response(
+        "describe_alarms",
+        {"MetricAlarms": [metric], "CompositeAlarms": [composite]},
+        {"AlarmTypes": ["MetricAlarm", "CompositeAlarm"]},
+    )
+    inventory = Inventory(ACCOUNT, REGION)
+    with stub:
+        collect(cloudwatch_reader.SOURCE, account, REGION, inventory)
+    findings, _ = judge(inventory, {}, TODAY)
+    # The silent metric alarm is covered by the notifying composite: no alarm-actions finding.
+    assert not [f for f in findings if f.policy == "aws-cloudwatch-alarm-configure-actions"]
+    composite["AlarmRule"] = 'NOT ALARM("errors")'
+    stub.add_response(
+        "describe_alarms",
+        {"MetricAlarms": [metric], "CompositeAlarms": [composite]},
+        {"AlarmTypes": ["MetricAlarm", "CompositeAlarm"]},
+    )
+    inventory = Inventory(ACCOUNT, REGION)
+    with stub:
+        collect(cloudwatch_reader.SOURCE, account, REGION, inventory)
+    findings, _ = judge(inventory, {}, TODAY)
+    assert [f.resource for f in findings if f.policy == "aws-cloudwatch-alarm-configure-actions"] == [
+        metric["AlarmArn"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("config", "violates"),
+    [
+        ({"Type": "KMS", "KeyId": "arn:aws:kms:eu-west-1:123456789012:key/k", "Status": "ACTIVE"}, False),
+        ({"Type": "NONE", "Status": "ACTIVE"}, True),
+    ],
+)
+def test_xray_encryption_is_read_and_judged(fake_aws_credentials, config, violates):
+    """moto has no route for X-Ray encryption: get_encryption_config is stubbed."""
+    account, stub = stubbed_account("xray")
+    stub.add_response("get_encryption_config", {"EncryptionConfig": config}, {})
+    inventory = Inventory(ACCOUNT, REGION)
+    with stub:
+        collect(xray_reader.SOURCE, account, REGION, inventory)
+    findings, _ = judge(inventory, {}, TODAY)
+    assert bool([f for f in findings if f.policy == "aws-xray-encryptionconfig-configure-kms-key"]) is violates
+
+
+# --- verify ---------------------------------------------------------------------------------------
+
+
+def test_verify_lists_every_gap_of_an_empty_account_with_how_to_close_it(aws, capsys):
+    code, out, err = run(capsys, "verify", "--stack", "dev", "--project-dir", str(ROOT), "--format", "json")
+    assert code in (1, 2), err
+    gaps = json.loads(out)["gaps"]
+    by_what = {g["what"]: g for g in gaps}
+    assert by_what["alarm ops-dev-sample-fn-errors-critical (eu-west-1)"]["problem"] == "does not exist"
+    assert by_what["trail ops-dev-trail (eu-west-1)"]["fix"] == "run `pulumi up` for the stack"
+    assert any(g["what"].startswith("email subscription platform-oncall@example.com") for g in gaps)
+
+
+def deployed_dev(aws) -> Any:
+    """The dev plan's alarms, subscriptions, trail, recorder and filters created in moto, as pulumi up would."""
+    plan = preflight_stack(ROOT, "dev", mode="up", account=ACCOUNT)
+    for topic in plan.of_type("aws:sns/topic:Topic"):
+        aws("sns", topic.inputs.get("region") or REGION).create_topic(Name=topic.inputs["name"])
+    for alarm in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
+        inputs = alarm.inputs
+        client = aws("cloudwatch", inputs.get("region") or REGION)
+        args = {
+            "AlarmName": inputs["name"],
+            "AlarmActions": inputs.get("alarmActions", []),
+            "OKActions": inputs.get("okActions", []),
+            "EvaluationPeriods": 1,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "Threshold": 0,
+        }
+        client.put_metric_alarm(
+            **args,
+            MetricName=inputs.get("metricName", "m"),
+            Namespace=inputs.get("namespace", "n"),
+            Period=300,
+            Statistic="Sum",
+        )
+    for subscription in plan.of_type("aws:sns/topicSubscription:TopicSubscription"):
+        topic = subscription.inputs["topic"]
+        aws("sns", topic.split(":")[3]).subscribe(
+            TopicArn=topic, Protocol=subscription.inputs["protocol"], Endpoint=subscription.inputs["endpoint"]
+        )
+    logs = aws("logs")
+    for group in plan.of_type("aws:cloudwatch/logGroup:LogGroup"):
+        logs.create_log_group(logGroupName=group.inputs["name"])
+    for metric_filter in plan.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter"):
+        transformation = metric_filter.inputs["metricTransformation"]
+        logs.put_metric_filter(
+            logGroupName=metric_filter.inputs["logGroupName"],
+            filterName=metric_filter.inputs["name"],
+            filterPattern=metric_filter.inputs["pattern"],
+            metricTransformations=[
+                {
+                    "metricName": transformation["name"],
+                    "metricNamespace": transformation["namespace"],
+                    "metricValue": transformation["value"],
+                }
+            ],
+        )
+    [trail] = plan.of_type("aws:cloudtrail/trail:Trail")
+    aws("s3").create_bucket(Bucket="dev-trail", CreateBucketConfiguration={"LocationConstraint": REGION})
+    aws("cloudtrail").create_trail(Name=trail.inputs["name"], S3BucketName="dev-trail", IsMultiRegionTrail=True)
+    aws("cloudtrail").start_logging(Name=trail.inputs["name"])
+    [recorder] = plan.of_type("aws:cfg/recorder:Recorder")
+    config = aws("config")
+    config.put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": recorder.inputs["name"],
+            "roleARN": f"arn:aws:iam::{ACCOUNT}:role/r",
+            "recordingGroup": {"allSupported": True},
+        }
+    )
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "dev-trail"})
+    config.start_configuration_recorder(ConfigurationRecorderName=recorder.inputs["name"])
+    return plan
+
+
+def test_verify_after_a_faithful_deploy_leaves_only_what_moto_cannot_show(aws, capsys):
+    deployed_dev(aws)
+    code, out, _ = run(capsys, "verify", "--stack", "dev", "--project-dir", str(ROOT), "--format", "json")
+    gaps = json.loads(out)["gaps"]
+    # moto implements neither the delivery channel status nor X-Ray encryption: both are read errors,
+    # and everything else is as planned.
+    assert [(g["what"], g["error"]) for g in gaps] == [("Config delivery channels", True), ("X-Ray encryption", True)]
+    assert code == 2
+
+
+def test_verify_names_drifted_alarms_and_a_stopped_recorder(aws):
+    plan = deployed_dev(aws)
+    aws("cloudwatch").put_metric_alarm(
+        AlarmName="ops-dev-sample-fn-errors-critical",
+        EvaluationPeriods=1,
+        ComparisonOperator="GreaterThanThreshold",
+        Threshold=0,
+        MetricName="Errors",
+        Namespace="AWS/Lambda",
+        Period=300,
+        Statistic="Sum",
+    )
+    aws("config").stop_configuration_recorder(ConfigurationRecorderName="ops-dev-recorder")
+    account = Account(ACCOUNT, boto3.Session())
+    gaps = {(g.what, g.problem) for g in verify(plan, account) if not g.error}
+    assert (
+        "alarm ops-dev-sample-fn-errors-critical",
+        f"AlarmActions lack arn:aws:sns:{REGION}:{ACCOUNT}:ops-dev-alerts",
+    ) in gaps
+    assert ("Config recorder ops-dev-recorder", "is not recording") in gaps
+
+
+def test_verify_counts_what_waits_in_the_failure_queue(aws):
+    plan = preflight_stack(ROOT, "dev", mode="up", account=ACCOUNT)
+    name = "ops-dev-slack-notifier-undelivered"
+    from opsctl.engine import Registration
+
+    queue = Registration(f"urn:q::{name}", "aws:sqs/queue:Queue", "q", None, True, {"name": name})
+    plan.registrations.append(queue)
+    url = aws("sqs").create_queue(QueueName=name)["QueueUrl"]
+    aws("sqs").send_message(QueueUrl=url, MessageBody="{}")
+    gaps = [g for g in verify(plan, Account(ACCOUNT, boto3.Session())) if g.what == f"queue {name}"]
+    assert [g.problem for g in gaps] == ["holds 1 notification(s) Slack never received"]
+
+
+# --- drill ----------------------------------------------------------------------------------------
+
+
+class PublishingCloudWatch:
+    """moto's CloudWatch, plus what it leaves out: on set_alarm_state it publishes the notification
+    CloudWatch sends to the alarm's topics (moto changes the state and publishes nothing)."""
+
+    def __init__(self, client: Any, sns: Any, silent: set[str] = frozenset(), fail_on: str = "") -> None:
+        self.client, self.sns, self.silent, self.fail_on = client, sns, silent, fail_on
+        self.states: list[tuple[str, str]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def set_alarm_state(self, **kwargs: Any) -> Any:
+        name, state = kwargs["AlarmName"], kwargs["StateValue"]
+        if name == self.fail_on and state == "ALARM":
+            from botocore.exceptions import ClientError
+
+            raise ClientError({"Error": {"Code": "Throttling", "Message": "slow down"}}, "SetAlarmState")
+        answer = self.client.set_alarm_state(**kwargs)
+        self.states.append((name, state))
+        alarm = self.client.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]
+        if state == "ALARM" and name not in self.silent:
+            for topic in alarm["AlarmActions"]:
+                self.sns.publish(
+                    TopicArn=topic,
+                    Message=json.dumps(
+                        {"AlarmName": name, "NewStateValue": "ALARM", "OldStateValue": alarm["StateValue"]}
+                    ),
+                )
+        return answer
+
+
+def drill_account(aws, **behaviour: Any) -> tuple[Account, PublishingCloudWatch]:
+    account = Account(ACCOUNT, boto3.Session())
+    cloudwatch = PublishingCloudWatch(aws("cloudwatch"), aws("sns"), **behaviour)
+    account._clients[("cloudwatch", REGION)] = cloudwatch
+    return account, cloudwatch
+
+
+def drill_world(aws) -> str:
+    topic = aws("sns").create_topic(Name="ops-dev-alerts")["TopicArn"]
+    for name in ("a-critical", "b-warning"):
+        aws("cloudwatch").put_metric_alarm(
+            AlarmName=name,
+            AlarmActions=[topic],
+            OKActions=[topic],
+            EvaluationPeriods=1,
+            ComparisonOperator="GreaterThanThreshold",
+            Threshold=0,
+            MetricName="m",
+            Namespace="n",
+            Period=60,
+            Statistic="Sum",
+        )
+    return topic
+
+
+def left_over(aws, topic: str) -> tuple[list[str], list[str]]:
+    queues = aws("sqs").list_queues().get("QueueUrls", [])
+    subscriptions = [s["Endpoint"] for s in aws("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]]
+    return queues, subscriptions
+
+
+def test_drill_reports_each_delivery_and_leaves_nothing_behind(aws):
+    topic = drill_world(aws)
+    account, cloudwatch = drill_account(aws)
+    results, problems = drill(account, {"a-critical": REGION, "b-warning": REGION}, timeout=10)
+    assert [(r.alarm, r.outcome) for r in results] == [("a-critical", "delivered"), ("b-warning", "delivered")]
+    assert all(r.seconds is not None and r.seconds < 10 for r in results) and problems == []
+    assert cloudwatch.states == [
+        ("a-critical", "ALARM"),
+        ("a-critical", "OK"),
+        ("b-warning", "ALARM"),
+        ("b-warning", "OK"),
+    ]
+    assert left_over(aws, topic) == ([], [])
+    states = {a["AlarmName"]: a["StateValue"] for a in aws("cloudwatch").describe_alarms()["MetricAlarms"]}
+    assert states == {"a-critical": "OK", "b-warning": "OK"}  # as found (moto starts alarms in OK)
+
+
+def test_drill_times_out_cleanly_when_no_notification_comes(aws):
+    topic = drill_world(aws)
+    account, cloudwatch = drill_account(aws, silent={"b-warning"})
+    started = time.monotonic()
+    results, problems = drill(account, {"b-warning": REGION}, timeout=2)
+    assert time.monotonic() - started < 8
+    assert [(r.outcome, r.detail.startswith("no notification within 2 s")) for r in results] == [
+        ("not delivered", True)
+    ]
+    assert cloudwatch.states[-1] == ("b-warning", "OK") and left_over(aws, topic) == ([], []) and problems == []
+
+
+def test_drill_cleans_up_after_an_injected_failure(aws):
+    topic = drill_world(aws)
+    account, _cloudwatch = drill_account(aws, fail_on="b-warning")
+    results, problems = drill(account, {"a-critical": REGION, "b-warning": REGION}, timeout=10)
+    assert [(r.alarm, r.outcome) for r in results] == [("a-critical", "delivered"), ("b-warning", "error")]
+    assert "Throttling" in results[1].detail
+    assert left_over(aws, topic) == ([], []) and problems == []
+
+
+def test_drill_restores_and_cleans_up_on_ctrl_c(aws, monkeypatch):
+    topic = drill_world(aws)
+    account, cloudwatch = drill_account(aws)
+
+    def interrupted(self, probes, name, started):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Drill, "await_notification", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        drill(account, {"a-critical": REGION}, timeout=10)
+    assert cloudwatch.states == [("a-critical", "ALARM"), ("a-critical", "OK")]
+    assert left_over(aws, topic) == ([], [])
+
+
+def test_drill_names_alarms_the_stack_does_not_plan():
+    plan = preflight_stack(ROOT, "dev", mode="up", account=ACCOUNT)
+    with pytest.raises(Exception, match="plans no alarm named nope"):
+        choose(plan, ["nope"])
+    assert "ops-dev-sample-fn-errors-critical" in choose(plan, None)
+
+
+# --- conformance pack -------------------------------------------------------------------------------
+
+
+def test_conformance_pack_template_has_the_stacks_rules_and_parameters(capsys, tmp_path):
+    target = tmp_path / "pack.yaml"
+    code, _, err = run(
+        capsys, "conformance-pack", "--stack", "prod", "--project-dir", str(ROOT), "--output", str(target)
+    )
+    assert code == 0 and "24 managed rules" in err
+    resources = json.loads(target.read_text())["Resources"]
+    retention = resources["OpsProdAwsCloudwatchLoggroupConfigureRetention"]["Properties"]
+    assert retention["Source"] == {"Owner": "AWS", "SourceIdentifier": "CW_LOGGROUP_RETENTION_PERIOD_CHECK"}
+    assert retention["InputParameters"] == {"MinRetentionTime": "365"}
+    assert all(r["Type"] == "AWS::Config::ConfigRule" for r in resources.values())
+
+
+def test_the_component_deploys_the_same_template_as_a_pack(tmp_path):
+    import copy
+
+    from opsctl.conformance import pack_template
+    from tests.conftest import VALID_CONFIG, run_stack_program
+
+    rules_plan = run_stack_program(copy.deepcopy(VALID_CONFIG))
+    config = copy.deepcopy(VALID_CONFIG)
+    config["ops-baseline:awsConfig"] = {"conformancePack": True}
+    pack_plan = run_stack_program(config)
+    [pack] = pack_plan.of_type("aws:cfg/conformancePack:ConformancePack")
+    assert pack_plan.of_type("aws:cfg/rule:Rule") == []
+    assert pack.inputs["templateBody"] == pack_template(rules_plan)
+    config["ops-baseline:awsConfig"]["organization"] = True
+    assert run_stack_program(config).of_type("aws:cfg/organizationConformancePack:OrganizationConformancePack")
+
+
+def test_audit_reads_in_parallel_with_a_bounded_pool(aws, monkeypatch):
+    """Several regions: each is read once, in the pool, and judged on its own."""
+    seed(aws)
+    policies = resolved_policies(AUDIT_CONFIG, "test")
+    account = Account(ACCOUNT, boto3.Session())
+    findings, _checks, inventories, _ = audit([account], lambda a: [REGION, "us-east-1"], policies, workers=2)
+    assert set(inventories) == {(ACCOUNT, REGION), (ACCOUNT, "us-east-1"), (ACCOUNT, "global")}
+    assert not [f for f in findings if f.kind == "violation" and f.region == "us-east-1"]
+    assert os.environ["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1")
+
+
+def test_stale_deliveries_are_gaps():
+    from opsctl.live.verify import stale
+
+    now = datetime.now(UTC)
+    assert stale(now - timedelta(hours=26), now) and stale(None, now) and not stale(now - timedelta(hours=1), now)
