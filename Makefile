@@ -27,6 +27,7 @@ bench: setup
 	$(BIN)/python benchmarks/preflight.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/notifier.py
+	$(BIN)/python benchmarks/audit.py
 
 docs: setup
 	$(BIN)/python -m policies.guardrails.taggable

@@ -317,3 +317,11 @@ def test_route_severities_are_the_notifiers():
     from settings.model import NOTICE_SEVERITIES
 
     assert NOTICE_SEVERITIES == SEVERITIES
+
+
+def test_an_organization_pack_needs_the_conformance_pack(valid_config):
+    valid_config["ops-baseline:awsConfig"] = {"organization": True}
+    assert problems(valid_config) == [
+        "ops-baseline:awsConfig.organization: true — deploys the conformance pack to the organization; "
+        "set conformancePack: true"
+    ]
