@@ -82,12 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "alarms and their actions, confirmed subscriptions, the notifier's failure queue, the Config recorder "
         "and the trail delivering, the CIS filters, X-Ray encryption. Each gap says how to close it.",
     )
-    verify.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
-    verify.add_argument(
-        "--project-dir", type=Path, default=Path.cwd(), help="directory holding Pulumi.yaml (default: .)"
-    )
-    verify.add_argument("--format", choices=["text", "json"], default="text", help="report format (default: text)")
-    verify.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+    add_stack_arguments(verify, ["text", "json"])
 
     drill = commands.add_parser(
         "drill",
@@ -96,18 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
         "to ALARM and back to the state it was found in, and report whether (and how fast) each notification "
         "arrived. The queues and subscriptions are removed and the alarms restored on every way out.",
     )
-    drill.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
-    drill.add_argument(
-        "--project-dir", type=Path, default=Path.cwd(), help="directory holding Pulumi.yaml (default: .)"
-    )
+    add_stack_arguments(drill, ["text", "json"])
     chosen = drill.add_mutually_exclusive_group(required=True)
     chosen.add_argument("--alarm", action="append", dest="alarms", help="alarm name (repeatable)")
     chosen.add_argument("--all", action="store_true", help="every alarm the stack plans")
     drill.add_argument(
         "--timeout", type=positive, default=120, help="seconds to wait for each notification (default: 120)"
     )
-    drill.add_argument("--format", choices=["text", "json"], default="text", help="report format (default: text)")
-    drill.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
 
     pack = commands.add_parser(
         "conformance-pack",
@@ -115,9 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the program offline and print its AWS Config managed rules, with the stack's "
         "parameters, as one conformance pack template (JSON, which AWS Config reads as YAML).",
     )
-    pack.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
-    pack.add_argument("--project-dir", type=Path, default=Path.cwd(), help="directory holding Pulumi.yaml (default: .)")
-    pack.add_argument("--output", type=Path, help="write the template to this file instead of stdout")
+    add_stack_arguments(pack, [])
 
     cost = commands.add_parser(
         "cost",
@@ -129,8 +117,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_plan_arguments(parser: argparse.ArgumentParser, formats: list[OutputFormat]) -> None:
+def add_stack_arguments(parser: argparse.ArgumentParser, formats: list[str]) -> None:
+    """--stack, --project-dir and, where the command reports, --format and --output."""
     parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument(
+        "--project-dir", type=Path, default=Path.cwd(), help="directory holding Pulumi.yaml (default: .)"
+    )
+    if formats:
+        parser.add_argument("--format", choices=formats, default="text", help="report format (default: text)")
+    parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+
+
+def add_plan_arguments(parser: argparse.ArgumentParser, formats: list[OutputFormat]) -> None:
+    add_stack_arguments(parser, [f.value for f in formats])
     parser.add_argument(
         "--mode",
         choices=("preview", "up"),
@@ -139,21 +138,11 @@ def add_plan_arguments(parser: argparse.ArgumentParser, formats: list[OutputForm
         "up: they are synthesized (ARNs, ids, names). Default: preview",
     )
     parser.add_argument(
-        "--project-dir", type=Path, default=Path.cwd(), help="directory holding Pulumi.yaml (default: .)"
-    )
-    parser.add_argument(
         "--account",
         default=DEFAULT_ACCOUNT,
         type=account_id,
         help=f"account id used in synthesized ARNs (default: {DEFAULT_ACCOUNT})",
     )
-    parser.add_argument(
-        "--format",
-        choices=[f.value for f in formats],
-        default=OutputFormat.TEXT.value,
-        help="report format (default: text)",
-    )
-    parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
     parser.add_argument(
         "--baseline",
         type=Path,
