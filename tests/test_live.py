@@ -710,3 +710,25 @@ def test_stale_deliveries_are_gaps():
 
     now = datetime.now(UTC)
     assert stale(now - timedelta(hours=26), now) and stale(None, now) and not stale(now - timedelta(hours=1), now)
+
+
+def test_org_audits_every_member_account_through_its_role(aws, capsys, tmp_path):
+    organizations = aws("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    member = organizations.create_account(Email="member@example.com", AccountName="member")["CreateAccountStatus"][
+        "AccountId"
+    ]
+    credentials = aws("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole", RoleSessionName="seed"
+    )["Credentials"]
+    session = boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+    session.client("logs", region_name=REGION).create_log_group(logGroupName="/member/forever")
+    code, report = audit_json(capsys, tmp_path, "--org", "OrganizationAccountAccessRole")
+    assert sorted(report["accounts"]) == sorted([ACCOUNT, member])
+    retention = [f for f in report["findings"] if f["policy"] == "aws-cloudwatch-loggroup-configure-retention"]
+    assert [(f["account"], f["resource"].rsplit(":", 1)[-1]) for f in retention] == [(member, "/member/forever")]
+    assert code == 1
