@@ -15,9 +15,10 @@ from pathlib import Path
 
 from .baseline import Baseline, load_baseline, mark_existing
 from .cost import estimate, load_prices
-from .engine import DEFAULT_ACCOUNT, EngineError, Plan, preflight_stack
+from .engine import DEFAULT_ACCOUNT, EngineError, Plan, load_project, preflight_stack
 from .engine.analyzer import load_pack_config
-from .engine.policy_run import check_plan
+from .engine.mocks import Listener
+from .engine.policy_run import PolicyGate
 from .formats import COST_FORMATS, CostFormatter, OutputFormat
 from .report import PreflightReport, exit_code
 
@@ -187,11 +188,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-def plan_stack(args: argparse.Namespace) -> tuple[Plan, Baseline | None]:
+def plan_stack(args: argparse.Namespace, listener: Listener | None = None) -> tuple[Plan, Baseline | None]:
     """The baseline is read first: a bad file is reported before the program runs."""
     baseline = load_baseline(args.baseline, args.stack) if args.baseline else None
     print(f"{args.command}: stack {args.stack}, mode {args.mode}", file=sys.stderr)
-    plan = preflight_stack(args.project_dir, args.stack, mode=args.mode, account=args.account)
+    plan = preflight_stack(args.project_dir, args.stack, mode=args.mode, account=args.account, listener=listener)
     for level, text in plan.messages:
         print(f"{level}: {text}", file=sys.stderr)
     return plan, baseline
@@ -214,19 +215,19 @@ def run_cost(args: argparse.Namespace) -> int:
 
 def run_preflight(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    plan, baseline = plan_stack(args)
-    report = PreflightReport(
-        plan,
-        cost=estimate_plan(plan, args),
-        baseline=baseline,
-        fail_on=args.fail_on,
-        stack_file=args.project_dir / f"Pulumi.{args.stack}.yaml",
-    )
-    if not args.no_policies:
+    if args.no_policies:
+        plan, baseline = plan_stack(args)
+        report = preflight_report(plan, baseline, args)
+    else:
+        # The pack starts first and checks each resource as the program registers it.
         pack_dir = args.policy_pack or args.project_dir / "policies"
         config = args.policy_config or default_policy_config(pack_dir, args.stack)
         print(f"preflight: policy pack {pack_dir}, config {config or 'pack defaults'}", file=sys.stderr)
-        report.policies = check_plan(plan, pack_dir, config)
+        project = load_project(args.project_dir.resolve()).name
+        with PolicyGate(pack_dir, config, project=project, stack=args.stack, dry_run=args.mode == "preview") as gate:
+            plan, baseline = plan_stack(args, listener=gate.record)
+            report = preflight_report(plan, baseline, args)
+            report.policies = gate.result()
         if baseline is not None:
             report.policies.findings = mark_existing(report.policies.findings, baseline)
     write_report(OutputFormat(args.format).formatter().render(report), args.output)
@@ -245,6 +246,16 @@ def run_preflight(args: argparse.Namespace) -> int:
         summary += f"; against the baseline: {existing} existing, {len(report.fixed())} fixed"
     print(summary, file=sys.stderr)
     return exit_code(report.findings, args.fail_on)
+
+
+def preflight_report(plan: Plan, baseline: Baseline | None, args: argparse.Namespace) -> PreflightReport:
+    return PreflightReport(
+        plan,
+        cost=estimate_plan(plan, args),
+        baseline=baseline,
+        fail_on=args.fail_on,
+        stack_file=args.project_dir / f"Pulumi.{args.stack}.yaml",
+    )
 
 
 def default_policy_config(pack_dir: Path, stack: str) -> Path | None:

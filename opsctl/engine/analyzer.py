@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +37,43 @@ START_TIMEOUT_S = 60.0
 """A cold start imports grpc and pulumi; allow for a slow CI machine."""
 
 
-def _struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
+def _struct(values: Mapping[str, Any] | struct_pb2.Struct) -> struct_pb2.Struct:
+    if isinstance(values, struct_pb2.Struct):
+        return values
     message = struct_pb2.Struct()
     json_format.ParseDict(dict(values), message)
     return message
 
 
+def analyze_request(registration: Registration, props: Mapping[str, Any] | struct_pb2.Struct):
+    """What the engine sends to Analyze and Remediate for one resource."""
+    return analyzer_pb2.AnalyzeRequest(
+        type=registration.type, properties=_struct(props), urn=registration.urn, name=registration.name
+    )
+
+
+def stack_resource(registration: Registration, outputs: Mapping[str, Any] | struct_pb2.Struct | None = None):
+    """One resource of the AnalyzeStack request: its outputs, parent and dependencies."""
+    return analyzer_pb2.AnalyzerResource(
+        type=registration.type,
+        properties=_struct(registration.outputs if outputs is None else outputs),
+        urn=registration.urn,
+        name=registration.name,
+        parent=registration.parent or "",
+        dependencies=list(registration.dependencies),
+        propertyDependencies={
+            k: analyzer_pb2.AnalyzerPropertyDependencies(urns=list(v))
+            for k, v in registration.property_dependencies.items()
+        },
+    )
+
+
 class PolicyPack:
-    """A running pack process and its analyzer client; use as a context manager."""
+    """A pack process and its analyzer client; use as a context manager.
+
+    The process starts at once; the first call waits for it to print its port, so a caller can
+    start the pack and do other work (run the program) while it imports.
+    """
 
     def __init__(self, pack_dir: Path, *, project: str, stack: str, dry_run: bool, python: str = sys.executable):
         self.pack_dir = pack_dir.resolve()
@@ -62,9 +92,13 @@ class PolicyPack:
             env=env,
             text=True,
         )
+        self.channel: grpc.Channel | None = None
+
+    @cached_property
+    def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
         port = self._read_port()
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        return analyzer_pb2_grpc.AnalyzerStub(self.channel)
 
     def _read_port(self) -> int:
         selector = selectors.DefaultSelector()
@@ -90,7 +124,7 @@ class PolicyPack:
         self.close()
 
     def close(self) -> None:
-        if getattr(self, "channel", None) is not None:
+        if self.channel is not None:
             self.channel.close()
         if self.process.poll() is None:
             self.process.terminate()
@@ -116,36 +150,26 @@ class PolicyPack:
         self.stub.Configure(request)
 
     def remediate(self, registration: Registration, props: Mapping[str, Any]) -> analyzer_pb2.RemediateResponse:
-        return self.stub.Remediate(
-            analyzer_pb2.AnalyzeRequest(
-                type=registration.type, properties=_struct(props), urn=registration.urn, name=registration.name
-            )
-        )
+        return self.stub.Remediate(analyze_request(registration, props))
 
     def analyze(self, registration: Registration, props: Mapping[str, Any]) -> analyzer_pb2.AnalyzeResponse:
-        return self.stub.Analyze(
-            analyzer_pb2.AnalyzeRequest(
-                type=registration.type, properties=_struct(props), urn=registration.urn, name=registration.name
-            )
-        )
+        return self.stub.Analyze(analyze_request(registration, props))
+
+    def analyze_later(self, request: bytes) -> grpc.Future:
+        """Send one serialized AnalyzeRequest without waiting; the future's result is the serialized
+        response. Bytes both ways keep thousands of answers small while they wait to be read."""
+        return self._analyze_bytes.future(request)
+
+    @cached_property
+    def _analyze_bytes(self) -> grpc.UnaryUnaryMultiCallable:
+        self.stub  # noqa: B018 (connects the channel)
+        assert self.channel is not None
+        return self.channel.unary_unary("/pulumirpc.Analyzer/Analyze")
 
     def analyze_stack(self, registrations: Iterable[Registration]) -> analyzer_pb2.AnalyzeResponse:
-        resources = [
-            analyzer_pb2.AnalyzerResource(
-                type=r.type,
-                properties=_struct(r.outputs),
-                urn=r.urn,
-                name=r.name,
-                parent=r.parent or "",
-                dependencies=list(r.dependencies),
-                propertyDependencies={
-                    k: analyzer_pb2.AnalyzerPropertyDependencies(urns=list(v))
-                    for k, v in r.property_dependencies.items()
-                },
-            )
-            for r in registrations
-        ]
-        return self.stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=resources))
+        return self.stub.AnalyzeStack(
+            analyzer_pb2.AnalyzeStackRequest(resources=[stack_resource(r) for r in registrations])
+        )
 
 
 def load_pack_config(path: Path | None) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pulumi
-from google.protobuf import json_format
+from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
 from .outputs import DEFAULT_ACCOUNT, invoke, partition_of, synthesize
@@ -57,32 +58,38 @@ class OfflineMocks(pulumi.runtime.Mocks):
         return invoke(args.token, args.args, account=self.account, region=self.region, partition=self.partition)
 
 
+Listener = Callable[[Registration, struct_pb2.Struct, struct_pb2.Struct], None]
+"""Told of each registration as it is recorded, with its inputs and outputs as the wire carried them."""
+
+
 class RecordingMonitor(MockMonitor):
     """A mock monitor that keeps each registration's parent, wire-form inputs and outputs."""
 
-    def __init__(self, mocks: OfflineMocks):
+    def __init__(self, mocks: OfflineMocks, listener: Listener | None = None):
         super().__init__(mocks)
         self.registrations: list[Registration] = []
+        self.listener = listener
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         urn = self.make_urn(request.parent, request.type, request.name)
         self.mocks.current_urn = urn
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
-            self.registrations.append(
-                Registration(
-                    urn=response.urn,
-                    type=request.type,
-                    name=request.name,
-                    parent=request.parent or None,
-                    custom=request.custom,
-                    inputs=json_format.MessageToDict(request.object),
-                    outputs=json_format.MessageToDict(response.object),
-                    id=response.id,
-                    dependencies=tuple(request.dependencies),
-                    property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
-                )
+            registration = Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent or None,
+                custom=request.custom,
+                inputs=json_format.MessageToDict(request.object),
+                outputs=json_format.MessageToDict(response.object),
+                id=response.id,
+                dependencies=tuple(request.dependencies),
+                property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
             )
+            self.registrations.append(registration)
+            if self.listener is not None:
+                self.listener(registration, request.object, response.object)
         return response
 
 

@@ -1,18 +1,37 @@
-"""Send a plan through a policy pack: remediate and analyze each resource, then the whole stack."""
+"""Send resources through a policy pack as the Pulumi engine does: each one to Remediate (when a
+remediation policy is enabled) and Analyze as it is registered, then the whole stack to AnalyzeStack.
+
+The pack process starts before the program, so it imports while the program does; a background
+thread sends each registration as it arrives, with several Analyze calls in flight. Findings come
+out in registration order whatever order the answers arrive in.
+"""
 
 from __future__ import annotations
 
+import queue
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import grpc
-from google.protobuf import json_format
+from google.protobuf import struct_pb2
+from pulumi.runtime.proto import analyzer_pb2
 
 from policies.guardrails.scope import EXEMPTED_LINE
 
-from .analyzer import LEVEL_NAMES, SEVERITY_NAMES, PolicyPack, load_pack_config, resolve_config
+from .analyzer import (
+    LEVEL_NAMES,
+    SEVERITY_NAMES,
+    PolicyPack,
+    analyze_request,
+    load_pack_config,
+    resolve_config,
+    stack_resource,
+)
 from .errors import EngineError
+from .mocks import Registration
 from .runner import Plan
 
 PREVIEW_SKIP = "can't run policy"
@@ -56,30 +75,156 @@ class PolicyResult:
     not_applicable: int = 0
 
 
+IN_FLIGHT = 8
+"""Analyze calls waiting on the pack at once: enough to hide each round trip behind the next."""
+
+
+@dataclass
+class _Sent:
+    """One resource on its way through the pack; `answer` is the serialized AnalyzeResponse."""
+
+    registration: Registration
+    remediations: list[analyzer_pb2.Remediation]
+    answer: bytes | None = None
+    failure: Exception | None = None
+
+
+class PolicyGate:
+    """A policy pack fed resources as they are registered; use as a context manager.
+
+    `record` never blocks the program: resources queue, serialized, for the sending thread, which
+    waits for the pack to start and be configured. `result` waits for every answer, sends
+    AnalyzeStack and turns the answers into findings. A bad policy config, a pack that will not
+    start or a failed call surfaces there as an EngineError.
+    """
+
+    def __init__(self, pack_dir: Path, config_path: Path | None, *, project: str, stack: str, dry_run: bool):
+        self._given = load_pack_config(config_path)
+        self._source = str(config_path or "defaults")
+        self._pack = PolicyPack(pack_dir, project=project, stack=stack, dry_run=dry_run)
+        self._incoming: queue.SimpleQueue = queue.SimpleQueue()
+        self._stack: list[bytes] = []
+        self._sent: list[_Sent] = []
+        self._slots = threading.BoundedSemaphore(IN_FLIGHT)
+        self._info: analyzer_pb2.AnalyzerInfo | None = None
+        self._config: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._failure: BaseException | None = None
+        self._sender = threading.Thread(target=self._send_all, name="policy-gate", daemon=True)
+        self._sender.start()
+
+    def __enter__(self) -> PolicyGate:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._incoming.put(None)
+        self._pack.close()
+
+    def record(
+        self,
+        registration: Registration,
+        inputs: struct_pb2.Struct | None = None,
+        outputs: struct_pb2.Struct | None = None,
+    ) -> None:
+        """Queue one registration (a Listener); only custom resources reach the pack, as in the engine."""
+        if not registration.custom:
+            return
+        self._stack.append(stack_resource(registration, outputs).SerializeToString())
+        request = analyze_request(registration, registration.inputs if inputs is None else inputs)
+        self._incoming.put((registration, request.SerializeToString()))
+
+    def _send_all(self) -> None:
+        try:
+            self._info = self._pack.info()
+            self._config = resolve_config(self._info, self._given, self._source)
+            self._pack.configure(self._config)
+            remediating = any(level == "remediate" for level, _ in self._config.values())
+            while (item := self._incoming.get()) is not None:
+                registration, request = item
+                sent = _Sent(registration, self._remediate(request) if remediating else [])
+                if sent.remediations:
+                    request = self._remediated(request, sent.remediations)
+                self._slots.acquire()
+                self._pack.analyze_later(request).add_done_callback(
+                    lambda answer, sent=sent: self._answered(sent, answer)
+                )
+                self._sent.append(sent)
+        except BaseException as failure:  # re-raised by result(), in the caller's thread
+            self._failure = failure
+
+    def _remediate(self, request: bytes) -> list[analyzer_pb2.Remediation]:
+        return list(self._pack.stub.Remediate(analyzer_pb2.AnalyzeRequest.FromString(request)).remediations)
+
+    @staticmethod
+    def _remediated(request: bytes, remediations: list[analyzer_pb2.Remediation]) -> bytes:
+        """The request with the properties the last remediation wrote, as the engine analyzes it."""
+        message = analyzer_pb2.AnalyzeRequest.FromString(request)
+        for remediation in remediations:
+            if remediation.HasField("properties"):  # a preview skip carries only a diagnostic
+                message.properties.CopyFrom(remediation.properties)
+        return message.SerializeToString()
+
+    def _answered(self, sent: _Sent, answer: grpc.Future) -> None:
+        try:
+            sent.answer = answer.result()
+        except Exception as error:  # raised by result(), in the caller's thread
+            sent.failure = error
+        finally:
+            self._slots.release()
+
+    def result(self) -> PolicyResult:
+        self._incoming.put(None)
+        self._sender.join()
+        try:
+            if self._failure is not None:
+                raise self._failure
+            for _ in range(IN_FLIGHT):  # every slot back: every answer is in
+                self._slots.acquire()
+            failed = next((sent.failure for sent in self._sent if sent.failure is not None), None)
+            if failed is not None:
+                raise failed
+            request = analyzer_pb2.AnalyzeStackRequest()
+            for resource in self._stack:
+                request.resources.add().MergeFromString(resource)
+            stack = self._pack.stub.AnalyzeStack(request)
+        except grpc.RpcError as error:
+            raise EngineError(f"the policy pack failed: {error.details()}") from None
+        assert self._info is not None
+        findings = Findings(self._info, self._config)
+        for sent in self._sent:
+            for remediation in sent.remediations:
+                findings.remediated(remediation, sent.registration.urn)
+            findings.collect(analyzer_pb2.AnalyzeResponse.FromString(sent.answer or b""), sent.registration.urn)
+        findings.collect(stack, "")
+        return findings.result
+
+
 def check_plan(plan: Plan, pack_dir: Path, config_path: Path | None) -> PolicyResult:
-    try:
-        return _check_plan(plan, pack_dir, config_path)
-    except grpc.RpcError as error:
-        raise EngineError(f"the policy pack failed: {error.details()}") from None
+    """Send a plan that has already run through the pack."""
+    with PolicyGate(
+        pack_dir, config_path, project=plan.project, stack=plan.stack, dry_run=plan.mode == "preview"
+    ) as gate:
+        for registration in plan.registrations:
+            gate.record(registration)
+        return gate.result()
 
 
-def _check_plan(plan: Plan, pack_dir: Path, config_path: Path | None) -> PolicyResult:
-    given = load_pack_config(config_path)
-    resources = [r for r in plan.registrations if r.custom]
-    with PolicyPack(pack_dir, project=plan.project, stack=plan.stack, dry_run=plan.mode == "preview") as pack:
-        info = pack.info()
-        config = resolve_config(info, given, str(config_path or "defaults"))
-        pack.configure(config)
-        levels = {name: level for name, (level, _) in config.items()}
-        descriptions = {p.name: p for p in info.policies}
-        result = PolicyResult(
+class Findings:
+    """The pack's answers as findings, at the levels the policy config set."""
+
+    def __init__(self, info: analyzer_pb2.AnalyzerInfo, config: Mapping[str, tuple[str, Mapping[str, Any]]]):
+        self.levels = {name: level for name, (level, _) in config.items()}
+        self.policies = {p.name: p for p in info.policies}
+        self.result = PolicyResult(
             pack=info.name,
             policies=[
                 PolicyInfo(
                     p.name,
                     p.description,
                     SEVERITY_NAMES.get(p.severity, ""),
-                    levels[p.name],
+                    self.levels[p.name],
                     p.remediation_steps,
                     p.url,
                     tuple(p.tags),
@@ -88,66 +233,61 @@ def _check_plan(plan: Plan, pack_dir: Path, config_path: Path | None) -> PolicyR
             ],
         )
 
-        def collect(response, urn: str) -> None:
-            for entry in response.not_applicable:
-                exempted = exempted_findings(entry.policy_name, entry.reason)
-                result.not_applicable += not exempted
-                result.findings += exempted
-            for diagnostic in response.diagnostics:
-                policy = descriptions.get(diagnostic.policyName)
-                unchecked = diagnostic.message.startswith(PREVIEW_SKIP)
-                result.findings.append(
+    def severity(self, policy_name: str) -> str:
+        policy = self.policies.get(policy_name)
+        return SEVERITY_NAMES.get(policy.severity if policy else 0, "")
+
+    def remediated(self, remediation: analyzer_pb2.Remediation, urn: str) -> None:
+        self.result.findings.append(
+            Finding(
+                remediation.policyName,
+                "remediate",
+                self.severity(remediation.policyName),
+                remediation.diagnostic or f"remediated by {remediation.policyName}",
+                urn,
+                kind="remediated",
+            )
+        )
+
+    def collect(self, response: analyzer_pb2.AnalyzeResponse, urn: str) -> None:
+        for entry in response.not_applicable:
+            exempted = self.exempted(entry.policy_name, entry.reason)
+            self.result.not_applicable += not exempted
+            self.result.findings += exempted
+        for diagnostic in response.diagnostics:
+            unchecked = diagnostic.message.startswith(PREVIEW_SKIP)
+            self.result.findings.append(
+                Finding(
+                    policy=diagnostic.policyName,
+                    level="advisory"
+                    if unchecked
+                    else self.levels.get(diagnostic.policyName, LEVEL_NAMES[diagnostic.enforcementLevel]),
+                    severity=self.severity(diagnostic.policyName),
+                    message=diagnostic.message,
+                    urn=diagnostic.urn or urn,
+                    kind="unchecked" if unchecked else "violation",
+                )
+            )
+
+    def exempted(self, policy_name: str, reason: str) -> list[Finding]:
+        found = []
+        for line in reason.splitlines():
+            match = EXEMPTED_LINE.match(line)
+            if match:
+                where, message, why, until = match.groups()
+                found.append(
                     Finding(
-                        policy=diagnostic.policyName,
-                        level="advisory"
-                        if unchecked
-                        else levels.get(diagnostic.policyName, LEVEL_NAMES[diagnostic.enforcementLevel]),
-                        severity=SEVERITY_NAMES.get(policy.severity if policy else 0, ""),
-                        message=diagnostic.message,
-                        urn=diagnostic.urn or urn,
-                        kind="unchecked" if unchecked else "violation",
+                        policy=policy_name,
+                        level=self.levels.get(policy_name, "advisory"),
+                        severity=self.severity(policy_name),
+                        message=message,
+                        urn="" if where == "stack" else where,
+                        kind="exempted",
+                        exemption=f"{why} (until {until})" if until else why,
                     )
                 )
-
-        def exempted_findings(policy_name: str, reason: str) -> list[Finding]:
-            found = []
-            for line in reason.splitlines():
-                match = EXEMPTED_LINE.match(line)
-                if match:
-                    where, message, why, until = match.groups()
-                    found.append(
-                        Finding(
-                            policy=policy_name,
-                            level=levels.get(policy_name, "advisory"),
-                            severity=SEVERITY_NAMES.get(descriptions[policy_name].severity, ""),
-                            message=message,
-                            urn="" if where == "stack" else where,
-                            kind="exempted",
-                            exemption=f"{why} (until {until})" if until else why,
-                        )
-                    )
-                elif line.startswith("undecided: "):
-                    found.append(
-                        Finding(policy_name, "advisory", "", line.removeprefix("undecided: "), "", kind="unchecked")
-                    )
-            return found
-
-        remediating = any(level == "remediate" for level in levels.values())
-        for resource in resources:
-            props = resource.inputs
-            if remediating:
-                for remediation in pack.remediate(resource, props).remediations:
-                    props = json_format.MessageToDict(remediation.properties)
-                    result.findings.append(
-                        Finding(
-                            remediation.policyName,
-                            "remediate",
-                            SEVERITY_NAMES.get(descriptions[remediation.policyName].severity, ""),
-                            remediation.diagnostic or f"remediated by {remediation.policyName}",
-                            resource.urn,
-                            kind="remediated",
-                        )
-                    )
-            collect(pack.analyze(resource, props), resource.urn)
-        collect(pack.analyze_stack(resources), "")
-    return result
+            elif line.startswith("undecided: "):
+                found.append(
+                    Finding(policy_name, "advisory", "", line.removeprefix("undecided: "), "", kind="unchecked")
+                )
+        return found

@@ -17,7 +17,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from .errors import EngineError
-from .mocks import CollectingLogger, Mode, OfflineMocks, RecordingMonitor, Registration
+from .mocks import CollectingLogger, Listener, Mode, OfflineMocks, RecordingMonitor, Registration
 from .outputs import DEFAULT_ACCOUNT
 from .project import load_project, load_stack_config
 
@@ -56,19 +56,23 @@ def run_program(
     config: Mapping[str, str] | None = None,
     secret_keys: Iterable[str] = (),
     account: str = DEFAULT_ACCOUNT,
+    listener: Listener | None = None,
 ) -> Plan:
-    """Run `program` (any callable that declares resources) and wait for every registration.
+    """Run `program` (any callable that declares resources) and wait for every registration;
+    `listener` hears of each one as it is recorded.
 
     Each run gets a fresh context, so runs in one process do not share a root stack or config.
     """
     values = dict(config or {})
     region = values.get("aws:region", "us-east-1")
-    return contextvars.Context().run(_run, program, project, stack, mode, values, tuple(secret_keys), account, region)
+    return contextvars.Context().run(
+        _run, program, project, stack, mode, values, tuple(secret_keys), account, region, listener
+    )
 
 
-def _run(program, project, stack, mode, config, secret_keys, account, region) -> Plan:
+def _run(program, project, stack, mode, config, secret_keys, account, region, listener) -> Plan:
     mocks = OfflineMocks(mode=mode, region=region, account=account)
-    monitor = RecordingMonitor(mocks)
+    monitor = RecordingMonitor(mocks, listener)
     logger = CollectingLogger()
     pulumi.runtime.set_mocks(
         mocks, project=project, stack=stack, preview=mode == "preview", logger=logger, monitor=monitor
@@ -103,7 +107,9 @@ async def _resolve_all(exports: Mapping[str, Any]) -> dict[str, OutputValue]:
     return resolved
 
 
-def preflight_stack(project_dir: Path, stack: str, *, mode: Mode, account: str = DEFAULT_ACCOUNT) -> Plan:
+def preflight_stack(
+    project_dir: Path, stack: str, *, mode: Mode, account: str = DEFAULT_ACCOUNT, listener: Listener | None = None
+) -> Plan:
     """Run the project's real `__main__.py` for one stack, offline."""
     project_dir = project_dir.resolve()
     project = load_project(project_dir)
@@ -125,6 +131,7 @@ def preflight_stack(project_dir: Path, stack: str, *, mode: Mode, account: str =
             config=stack_config.values,
             secret_keys=stack_config.secret_keys,
             account=account,
+            listener=listener,
         )
     except pulumi.RunError as error:
         raise EngineError(str(error)) from None
