@@ -68,6 +68,16 @@ def stack_resource(registration: Registration, outputs: Mapping[str, Any] | stru
     )
 
 
+def configure_request(config: Mapping[str, tuple[str, Mapping[str, Any]]]) -> analyzer_pb2.ConfigureAnalyzerRequest:
+    """`config`: policy name → (enforcement level, properties with defaults applied)."""
+    request = analyzer_pb2.ConfigureAnalyzerRequest()
+    for name, (level, properties) in config.items():
+        request.policyConfig[name].CopyFrom(
+            analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level], properties=_struct(properties))
+        )
+    return request
+
+
 class PolicyPack:
     """A pack process and its analyzer client; use as a context manager.
 
@@ -141,13 +151,7 @@ class PolicyPack:
         return self.stub.GetAnalyzerInfo(empty_pb2.Empty())
 
     def configure(self, config: Mapping[str, tuple[str, Mapping[str, Any]]]) -> None:
-        """`config`: policy name → (enforcement level, properties with defaults applied)."""
-        request = analyzer_pb2.ConfigureAnalyzerRequest()
-        for name, (level, properties) in config.items():
-            request.policyConfig[name].CopyFrom(
-                analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level], properties=_struct(properties))
-            )
-        self.stub.Configure(request)
+        self.stub.Configure(configure_request(config))
 
     def remediate(self, registration: Registration, props: Mapping[str, Any]) -> analyzer_pb2.RemediateResponse:
         return self.stub.Remediate(analyze_request(registration, props))
