@@ -14,7 +14,7 @@ import pytest
 
 from opsctl.baseline import Baseline, mark_existing
 from opsctl.cost import estimate, load_prices
-from opsctl.engine import Plan, Registration
+from opsctl.engine import OutputValue, Plan, Registration
 from opsctl.engine.policy_run import Finding, PolicyInfo, PolicyResult
 from opsctl.formats import OutputFormat
 from opsctl.report import PreflightReport
@@ -407,3 +407,19 @@ def test_markdown_stays_within_a_pull_request_comment(tmp_path):
     assert "| … and 70 more in the JSON and SARIF reports |" in markdown
     assert "violation 49: " in markdown and "violation 50: " not in markdown
     assert "x" * 380 + "…" in markdown and "x" * 400 not in markdown
+
+
+def test_text_shortens_long_outputs_and_json_keeps_them_whole(tmp_path):
+    report = make_report(tmp_path)
+    groups = [f"service-{i:04d}" for i in range(500)]
+    report.plan.outputs = {
+        "xrayGroupNames": OutputValue(groups),
+        "format": OutputValue("x" * 300),
+        "short": OutputValue(["a", "b"]),
+    }
+    text = render(report, OutputFormat.TEXT)
+    assert "Outputs (long values shortened; --format json has them whole):" in text
+    assert '  xrayGroupNames: ["service-0000", "service-0001", "service-0002"] … 497 more (500 in all)\n' in text
+    assert f"  format: {'x' * 200}… (300 characters)\n" in text
+    assert '  short: ["a", "b"]\n' in text
+    assert json.loads(render(report, OutputFormat.JSON))["outputs"]["xrayGroupNames"] == groups

@@ -123,8 +123,9 @@ class PolicyPack:
                     break
             elif self.process.poll() is not None:
                 break
-        self.close()
+        self._stop()
         stderr = self.process.stderr.read() if self.process.stderr else ""
+        self.close()
         raise EngineError(f"the policy pack in {self.pack_dir} did not start:\n{stderr.strip()[-2000:]}")
 
     def __enter__(self) -> PolicyPack:
@@ -136,6 +137,12 @@ class PolicyPack:
     def close(self) -> None:
         if self.channel is not None:
             self.channel.close()
+        self._stop()
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream:
+                stream.close()
+
+    def _stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -143,9 +150,6 @@ class PolicyPack:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream:
-                stream.close()
 
     def info(self) -> analyzer_pb2.AnalyzerInfo:
         return self.stub.GetAnalyzerInfo(empty_pb2.Empty())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -69,6 +70,8 @@ class RecordingMonitor(MockMonitor):
         super().__init__(mocks)
         self.registrations: list[Registration] = []
         self.listener = listener
+        self._recording = threading.Lock()
+        """Registrations arrive on the SDK's worker threads; the listener hears them in plan order."""
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         urn = self.make_urn(request.parent, request.type, request.name)
@@ -87,9 +90,10 @@ class RecordingMonitor(MockMonitor):
                 dependencies=tuple(request.dependencies),
                 property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
             )
-            self.registrations.append(registration)
-            if self.listener is not None:
-                self.listener(registration, request.object, response.object)
+            with self._recording:
+                self.registrations.append(registration)
+                if self.listener is not None:
+                    self.listener(registration, request.object, response.object)
         return response
 
 

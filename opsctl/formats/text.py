@@ -10,6 +10,26 @@ from ..report import PreflightReport
 from .base import AuditFormatter, CostFormatter, Formatter
 from .money import change_summary, price, quantity, usd
 
+OUTPUT_ITEMS = 5
+"""A list or map output longer than this shows its first items and a count."""
+OUTPUT_WIDTH = 200
+"""An output line longer than this is clipped; `--format json` keeps every value whole."""
+
+
+def summarised(value: object) -> tuple[str, bool]:
+    """One short line per stack output, however many resources it names; and whether it was cut."""
+    more = ""
+    if isinstance(value, list) and len(value) > OUTPUT_ITEMS:
+        more = f" … {len(value) - 3} more ({len(value)} in all)"
+        value = value[:3]
+    elif isinstance(value, dict) and len(value) > OUTPUT_ITEMS:
+        more = f" … {len(value) - 3} more keys ({len(value)} in all)"
+        value = dict(list(value.items())[:3])
+    shown = value if isinstance(value, str) else json.dumps(value)
+    if len(shown) > OUTPUT_WIDTH:
+        shown = f"{shown[:OUTPUT_WIDTH]}… ({len(shown)} characters)"
+    return shown + more, bool(more) or len(shown) > OUTPUT_WIDTH
+
 
 class TextFormatter(Formatter, CostFormatter, AuditFormatter):
     def render(self, report: PreflightReport) -> str:
@@ -25,10 +45,10 @@ class TextFormatter(Formatter, CostFormatter, AuditFormatter):
         lines += ["", "Counts by type:"]
         width = max((len(t) for t in counts), default=0)
         lines += [f"  {type_.ljust(width)}  {count}" for type_, count in counts.items()]
-        lines += ["", "Outputs:"]
-        for name, value in report.rendered_outputs().items():
-            shown = value if isinstance(value, str) else json.dumps(value)
-            lines.append(f"  {name}: {shown}")
+        outputs = {name: summarised(value) for name, value in report.rendered_outputs().items()}
+        cut = any(shortened for _, shortened in outputs.values())
+        lines += ["", "Outputs (long values shortened; --format json has them whole):" if cut else "Outputs:"]
+        lines += [f"  {name}: {shown}" for name, (shown, _) in outputs.items()]
         if report.policies is not None:
             lines += ["", *policy_lines(report)]
         if report.cost is not None:
