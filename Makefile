@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup preflight test lint bench lock docs clean
+.PHONY: setup preflight test lint bench bench-gate lock docs clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ bench: setup
 	$(BIN)/python benchmarks/notifier.py
 	$(BIN)/python benchmarks/audit.py
 
+# checkov lives in its own environment: the gate benchmark compares the pack with it.
+CHECKOV_VENV := .bench/checkov
+$(CHECKOV_VENV)/.installed: benchmarks/checkov-constraints.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r benchmarks/checkov-constraints.txt
+	touch $@
+
+bench-gate: setup $(CHECKOV_VENV)/.installed
+	$(BIN)/python benchmarks/gate.py --checkov $(CHECKOV_VENV)/bin/checkov
+
 docs: setup
 	$(BIN)/python -m policies.guardrails.taggable
 	$(BIN)/python -m opsctl.docs README.md
@@ -38,4 +48,4 @@ lock: setup
 	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .bench .pytest_cache .ruff_cache .hypothesis

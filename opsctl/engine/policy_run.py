@@ -137,6 +137,8 @@ class PolicyGate:
 
     def _send_all(self) -> None:
         try:
+            import jsonschema  # noqa: F401 (resolve_config's; loaded while the pack starts, not after)
+
             self._info = self._pack.info()
             self._config = resolve_config(self._info, self._given, self._source)
             self._pack.configure(self._config)
