@@ -41,7 +41,17 @@ class OfflineMocks(pulumi.runtime.Mocks):
         self.region = region
         self.account = account
         self.partition = partition_of(region)
-        self.current_urn = ""
+        self._registering = threading.local()
+        """The URN being registered, per thread: the SDK registers on several threads at once, and
+        autonamed physical names are derived from the URN."""
+
+    @property
+    def current_urn(self) -> str:
+        return getattr(self._registering, "urn", "")
+
+    @current_urn.setter
+    def current_urn(self, urn: str) -> None:
+        self._registering.urn = urn
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
         return synthesize(
