@@ -25,6 +25,7 @@ PROJECT_FILES = (
     "Pulumi.dev.yaml",
     "__main__.py",
     "components",
+    "plan",
     "settings",
     "functions",
     "policies",

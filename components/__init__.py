@@ -1,6 +1,7 @@
-"""Pulumi components of ops-baseline; each owns one concern and takes a typed args object."""
+"""Pulumi components of ops-baseline; each owns one concern and takes its plan node (plan/) in a typed
+args object, with the inputs other components give it."""
 
-from .access_logs import ACCESS_LOG_FORMAT, access_log_group_name
+from .access_logs import ACCESS_LOG_FORMAT
 from .alerting import Alerting, AlertingArgs
 from .audit_trail import AuditTrail, AuditTrailArgs, EventRules, EventRulesArgs
 from .canaries import Canaries, CanariesArgs
@@ -11,7 +12,7 @@ from .keys import EncryptionKeys, EncryptionKeysArgs
 from .registries import Registries, RegistriesArgs
 from .sample_workload import SampleWorkload, SampleWorkloadArgs
 from .secure_bucket import SecureBucket, SecureBucketArgs
-from .slack_notifier import SlackNotifier, SlackNotifierArgs, SlackRouteArgs
+from .slack_notifier import SlackNotifier, SlackNotifierArgs
 from .tagging import tag_every_resource
 from .tracing import Tracing, TracingArgs
 
@@ -39,10 +40,8 @@ __all__ = [
     "SecureBucketArgs",
     "SlackNotifier",
     "SlackNotifierArgs",
-    "SlackRouteArgs",
     "Tracing",
     "TracingArgs",
-    "access_log_group_name",
     "current_account",
     "tag_every_resource",
 ]

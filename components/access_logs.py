@@ -1,10 +1,6 @@
-"""API Gateway access logs: the seed's JSON format and where the baseline keeps them."""
+"""API Gateway access logs: the seed's JSON format (where the baseline keeps them is the plan's naming)."""
 
 import json
-
-from settings.access_logs import access_log_group_name
-
-__all__ = ["ACCESS_LOG_FORMAT", "access_log_group_name"]
 
 ACCESS_LOG_FORMAT = json.dumps(
     {

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from .policy_documents import Account, to_json, topic_policy
+from plan.alerting import Topic
+
+from .documents import Account, to_json
 
 
 @dataclass(frozen=True)
@@ -16,12 +19,50 @@ class AlertingArgs:
     account: pulumi.Output[Account]
     kms_key_arn: pulumi.Input[str]
     """Customer-managed key the topic is encrypted with."""
-    topic_name: str
-    emails: tuple[str, ...] = ()
-    sms_numbers: tuple[str, ...] = ()
-    https_endpoints: tuple[str, ...] = ()
-    region: str | None = None
-    """Region of the topic when not the stack's; alarms can only notify a topic in their own region."""
+    topic: Topic
+    """Its name, subscribers and region when not the stack's."""
+
+
+def topic_policy(account: Account, topic_arn: str) -> dict[str, Any]:
+    """Topic policy: the owner account manages it; CloudWatch alarms and EventBridge rules of this account publish."""
+    source_account = {"StringEquals": {"aws:SourceAccount": account.account_id}}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "OwnerAccountManagesTopic",
+                "Effect": "Allow",
+                "Principal": {"AWS": account.root},
+                "Action": [
+                    "sns:GetTopicAttributes",
+                    "sns:SetTopicAttributes",
+                    "sns:AddPermission",
+                    "sns:RemovePermission",
+                    "sns:DeleteTopic",
+                    "sns:Subscribe",
+                    "sns:ListSubscriptionsByTopic",
+                    "sns:Publish",
+                ],
+                "Resource": topic_arn,
+            },
+            {
+                "Sid": "CloudWatchAlarmsOfThisAccountPublish",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": topic_arn,
+                "Condition": {**source_account, "ArnLike": {"aws:SourceArn": account.arn("cloudwatch", "alarm:*")}},
+            },
+            {
+                "Sid": "EventBridgeRulesOfThisAccountPublish",
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": topic_arn,
+                "Condition": {**source_account, "ArnLike": {"aws:SourceArn": account.arn("events", "rule/*")}},
+            },
+        ],
+    }
 
 
 def endpoint_suffix(endpoint: str) -> str:
@@ -38,28 +79,29 @@ class Alerting(pulumi.ComponentResource):
         super().__init__("ops-baseline:alerting:Alerting", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
+        topic = args.topic
         self.topic = aws.sns.Topic(
             f"{name}-topic",
-            name=args.topic_name,
-            display_name=args.topic_name,
+            name=topic.name,
+            display_name=topic.name,
             kms_master_key_id=args.kms_key_arn,
-            region=args.region,
+            region=topic.region,
             opts=child,
         )
         # The policy names the topic by the ARN its name implies, not by the new topic's output:
         # that keeps the document known at preview, so the policy pack can judge it there.
-        account = args.account.apply(lambda a: replace(a, region=args.region) if args.region else a)
+        account = args.account.apply(lambda a: a.in_region(topic.region))
         self.topic_policy = aws.sns.TopicPolicy(
             f"{name}-topic-policy",
             arn=self.topic.arn,
-            policy=account.apply(lambda a: to_json(topic_policy(a, a.arn("sns", args.topic_name)))),
-            region=args.region,
+            policy=account.apply(lambda a: to_json(topic_policy(a, a.arn("sns", topic.name)))),
+            region=topic.region,
             opts=child,
         )
         endpoints = (
-            [("email", e) for e in args.emails]
-            + [("sms", n) for n in args.sms_numbers]
-            + [("https", u) for u in args.https_endpoints]
+            [("email", e) for e in topic.emails]
+            + [("sms", n) for n in topic.sms_numbers]
+            + [("https", u) for u in topic.https_endpoints]
         )
         self.subscriptions = [
             aws.sns.TopicSubscription(
@@ -67,7 +109,7 @@ class Alerting(pulumi.ComponentResource):
                 topic=self.topic.arn,
                 protocol=protocol,
                 endpoint=endpoint,
-                region=args.region,
+                region=topic.region,
                 opts=child,
             )
             for protocol, endpoint in endpoints

@@ -4,14 +4,16 @@ filters live), and EventBridge rules that send high-signal API calls to the aler
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from settings.audit import EVENT_RULES, BucketLifecycleSettings, TrailSettings
+from plan.audit import CisDashboard, EventRule, Trail
 
-from .policy_documents import Account, cloudtrail_bucket_grants, log_delivery_policy
+from .documents import Account, log_delivery_policy
 from .roles import service_role
 from .secure_bucket import SecureBucket, SecureBucketArgs
 
@@ -19,22 +21,44 @@ from .secure_bucket import SecureBucket, SecureBucketArgs
 @dataclass(frozen=True)
 class AuditTrailArgs:
     account: pulumi.Output[Account]
-    trail_name: str
     kms_key_arn: pulumi.Input[str]
-    log_group: aws.cloudwatch.LogGroup
-    """The trail's CloudWatch log group (retention, key and CIS filters are the LogGroups component's)."""
-    settings: TrailSettings
-    namespace: str
-    """Namespace the CIS metric filters count into."""
-    dashboard_name: str | None = None
-    """Dashboard of the CIS metrics, when wanted."""
+    plan: Trail
+    log_groups: Mapping[str, aws.cloudwatch.LogGroup]
+    """The stack's log groups by name; the trail's is among them (its retention, key and CIS filters
+    are the LogGroups component's)."""
 
 
-def cis_dashboard_body(namespace: str, region: str, settings: TrailSettings) -> dict:
+def cloudtrail_bucket_grants(
+    bucket_arn: str, trail_arn: str, account: Account, organization: bool
+) -> list[dict[str, Any]]:
+    """CloudTrail of this one trail may check the ACL and write log files, owned by the bucket owner."""
+    source = {"StringEquals": {"aws:SourceArn": trail_arn}}
+    # Organization trails also write under AWSLogs/<organization id>/...
+    prefix = f"{bucket_arn}/AWSLogs/*" if organization else f"{bucket_arn}/AWSLogs/{account.account_id}/*"
+    return [
+        {
+            "Sid": "CloudTrailChecksBucketAcl",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:GetBucketAcl",
+            "Resource": bucket_arn,
+            "Condition": source,
+        },
+        {
+            "Sid": "CloudTrailWritesLogFiles",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": prefix,
+            "Condition": {"StringEquals": {**source["StringEquals"], "s3:x-amz-acl": "bucket-owner-full-control"}},
+        },
+    ]
+
+
+def cis_dashboard_body(dashboard: CisDashboard, region: str) -> dict:
     """One graph per enabled CIS control, three to a row, with its alarm threshold drawn."""
     widgets = []
-    for index, cis_filter in enumerate(settings.cis_filters()):
-        policy = cis_filter.policy()
+    for index, graph in enumerate(dashboard.graphs):
         widgets.append(
             {
                 "type": "metric",
@@ -43,41 +67,28 @@ def cis_dashboard_body(namespace: str, region: str, settings: TrailSettings) -> 
                 "width": 8,
                 "height": 6,
                 "properties": {
-                    "title": f"{cis_filter.name} ({cis_filter.metric_name})",
+                    "title": graph.title,
                     "region": region,
                     "stat": "Sum",
                     "period": 300,
-                    "metrics": [[namespace, cis_filter.metric_name]],
-                    "annotations": {"horizontal": [{"label": "alarm", "value": policy.threshold}]} if policy else {},
+                    "metrics": [[dashboard.namespace, graph.metric_name]],
+                    "annotations": {"horizontal": [{"label": "alarm", "value": graph.threshold}]}
+                    if graph.threshold is not None
+                    else {},
                 },
             }
         )
     return {"widgets": widgets}
 
 
-def secure_bucket_args(
-    prefix: str, kms_key_arn: pulumi.Input[str], lifecycle: BucketLifecycleSettings, grants
-) -> SecureBucketArgs:
-    """One translation of the lifecycle settings for every audit bucket."""
-    return SecureBucketArgs(
-        bucket_prefix=prefix,
-        kms_key_arn=kms_key_arn,
-        expiration_days=lifecycle.expiration_days,
-        transition_days=lifecycle.transition_days,
-        noncurrent_expiration_days=lifecycle.noncurrent_expiration_days,
-        protect=lifecycle.protect,
-        grants=grants,
-    )
-
-
-def data_event_selectors(settings: TrailSettings) -> list[dict]:
+def data_event_selectors(trail: Trail) -> list[dict]:
     """Management events read and write, plus the data events switched on."""
     selectors: list[dict] = [
         {"name": "Management events", "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]}
     ]
     for enabled, resource_type, label in (
-        (settings.s3_data_events, "AWS::S3::Object", "S3 object events"),
-        (settings.lambda_data_events, "AWS::Lambda::Function", "Lambda invocations"),
+        (trail.s3_data_events, "AWS::S3::Object", "S3 object events"),
+        (trail.lambda_data_events, "AWS::Lambda::Function", "Lambda invocations"),
     ):
         if enabled:
             selectors.append(
@@ -99,56 +110,56 @@ class AuditTrail(pulumi.ComponentResource):
     def __init__(self, name: str, args: AuditTrailArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ops-baseline:audit:AuditTrail", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        settings = args.settings
-        trail_arn = args.account.apply(lambda a: a.arn("cloudtrail", f"trail/{args.trail_name}"))
+        plan = args.plan
+        log_group = args.log_groups[plan.log_group]
+        trail_arn = args.account.apply(lambda a: a.arn("cloudtrail", f"trail/{plan.name}"))
 
         self.bucket = SecureBucket(
             f"{name}-store",
-            secure_bucket_args(
-                f"{args.trail_name}-",
+            SecureBucketArgs.audit_store(
+                f"{plan.name}-",
                 args.kms_key_arn,
-                settings.bucket,
+                plan.bucket,
                 lambda bucket_arn: pulumi.Output.all(args.account, trail_arn).apply(
-                    lambda v: cloudtrail_bucket_grants(bucket_arn, v[1], v[0], settings.organization)
+                    lambda v: cloudtrail_bucket_grants(bucket_arn, v[1], v[0], plan.organization)
                 ),
             ),
             opts=child,
         )
         self.role, self.role_policy = service_role(
             name,
-            role_name=f"{args.trail_name}-logs-role",
+            role_name=f"{plan.name}-logs-role",
             service="cloudtrail",
             account=args.account,
-            policy=args.log_group.arn.apply(lambda arn: log_delivery_policy([arn])),
+            policy=log_group.arn.apply(lambda arn: log_delivery_policy([arn])),
             opts=child,
         )
         self.trail = aws.cloudtrail.Trail(
             f"{name}-trail",
-            name=args.trail_name,
+            name=plan.name,
             s3_bucket_name=self.bucket.bucket_name,
             kms_key_id=args.kms_key_arn,
             is_multi_region_trail=True,
             include_global_service_events=True,
             enable_log_file_validation=True,
             enable_logging=True,
-            is_organization_trail=settings.organization,
-            cloud_watch_logs_group_arn=args.log_group.arn.apply(lambda arn: f"{arn}:*"),
+            is_organization_trail=plan.organization,
+            cloud_watch_logs_group_arn=log_group.arn.apply(lambda arn: f"{arn}:*"),
             cloud_watch_logs_role_arn=self.role.arn,
-            advanced_event_selectors=data_event_selectors(settings),
-            insight_selectors=[{"insight_type": kind} for kind in settings.insights],
+            advanced_event_selectors=data_event_selectors(plan),
+            insight_selectors=[{"insight_type": kind} for kind in plan.insights],
             # CloudTrail checks the bucket policy and the role when the trail is created.
             opts=pulumi.ResourceOptions.merge(
                 child, pulumi.ResourceOptions(depends_on=[self.bucket.policy, self.role_policy])
             ),
         )
 
-        if args.dashboard_name:
+        if plan.dashboard:
+            dashboard = plan.dashboard
             self.dashboard = aws.cloudwatch.Dashboard(
                 f"{name}-cis-dashboard",
-                dashboard_name=args.dashboard_name,
-                dashboard_body=args.account.apply(
-                    lambda a: json.dumps(cis_dashboard_body(args.namespace, a.region, settings))
-                ),
+                dashboard_name=dashboard.name,
+                dashboard_body=args.account.apply(lambda a: json.dumps(cis_dashboard_body(dashboard, a.region))),
                 opts=child,
             )
 
@@ -159,13 +170,12 @@ class AuditTrail(pulumi.ComponentResource):
 
 @dataclass(frozen=True)
 class EventRulesArgs:
-    prefix: str
     topic_arn: pulumi.Input[str]
-    rules: tuple[str, ...]
+    rules: tuple[EventRule, ...]
 
 
 class EventRules(pulumi.ComponentResource):
-    """One EventBridge rule per selected entry of `EVENT_RULES`, each targeting the alerting topic."""
+    """One EventBridge rule per planned rule, each targeting the alerting topic."""
 
     rule_names: pulumi.Output[list[str]]
 
@@ -173,18 +183,16 @@ class EventRules(pulumi.ComponentResource):
         super().__init__("ops-baseline:audit:EventRules", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.rules = []
-        for rule in EVENT_RULES:
-            if rule.name not in args.rules:
-                continue
+        for rule in args.rules:
             event_rule = aws.cloudwatch.EventRule(
-                f"{name}-{rule.name}",
-                name=f"{args.prefix}-{rule.name}",
+                f"{name}-{rule.label}",
+                name=rule.name,
                 description=rule.description,
                 event_pattern=json.dumps(rule.pattern),
                 opts=child,
             )
             aws.cloudwatch.EventTarget(
-                f"{name}-{rule.name}-alerts", rule=event_rule.name, arn=args.topic_arn, opts=child
+                f"{name}-{rule.label}-alerts", rule=event_rule.name, arn=args.topic_arn, opts=child
             )
             self.rules.append(event_rule)
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from settings.monitoring import CanarySettings
+from plan.monitors import Unbound
+from plan.stack import Canaries as CanariesPlan
 
-from .policy_documents import Account, canary_role_policy
+from .documents import Account
 from .roles import service_role
 from .secure_bucket import SecureBucket, SecureBucketArgs
 
@@ -24,23 +26,66 @@ ARTIFACT_DAYS = 30
 @dataclass(frozen=True)
 class CanariesArgs:
     account: pulumi.Output[Account]
-    prefix: str
     kms_key_arn: pulumi.Input[str]
-    canaries: tuple[CanarySettings, ...]
+    plan: CanariesPlan
+
+
+def canary_role_policy(account: Account, bucket_arn: str, key_arn: str) -> dict[str, Any]:
+    """What a Synthetics canary needs: write its artifacts and logs, publish its own metrics."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "WriteRunArtifacts",
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:GetObject"],
+                "Resource": f"{bucket_arn}/*",
+            },
+            {
+                "Sid": "LocateArtifactBucket",
+                "Effect": "Allow",
+                "Action": "s3:GetBucketLocation",
+                "Resource": bucket_arn,
+            },
+            {"Sid": "ListBucketsForConsole", "Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"},
+            {
+                "Sid": "WriteCanaryLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": account.arn("logs", "log-group:/aws/lambda/cwsyn-*"),
+            },
+            {
+                "Sid": "PublishSyntheticsMetrics",
+                "Effect": "Allow",
+                "Action": "cloudwatch:PutMetricData",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"cloudwatch:namespace": "CloudWatchSynthetics"}},
+            },
+            {
+                "Sid": "EncryptArtifacts",
+                "Effect": "Allow",
+                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                "Resource": key_arn,
+            },
+        ],
+    }
 
 
 class Canaries(pulumi.ComponentResource):
     canary_names: dict[str, pulumi.Output[str]]
-    """Physical canary name per settings label."""
+    """Physical canary name by label."""
+    bindings: dict[Unbound, pulumi.Output[str]]
+    """Each canary's name for its monitor."""
 
     def __init__(self, name: str, args: CanariesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ops-baseline:monitoring:Canaries", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        prefix = args.plan.prefix
 
         self.artifacts = SecureBucket(
             f"{name}-artifacts",
             SecureBucketArgs(
-                bucket_prefix=f"{args.prefix}-canary-",
+                bucket_prefix=f"{prefix}-canary-",
                 kms_key_arn=args.kms_key_arn,
                 expiration_days=ARTIFACT_DAYS,
                 noncurrent_expiration_days=1,
@@ -50,7 +95,7 @@ class Canaries(pulumi.ComponentResource):
         )
         self.role, self.role_policy = service_role(
             name,
-            role_name=f"{args.prefix}-canaries",
+            role_name=f"{prefix}-canaries",
             service="lambda",
             account=args.account,
             policy=pulumi.Output.all(args.account, self.artifacts.bucket_arn, args.kms_key_arn).apply(
@@ -67,9 +112,9 @@ class Canaries(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.artifacts])),
         )
         self.canaries = {
-            canary.name: aws.synthetics.Canary(
-                f"{name}-{canary.name}",
-                name=f"{args.prefix}-{canary.name}",
+            canary.label: aws.synthetics.Canary(
+                f"{name}-{canary.label}",
+                name=canary.name,
                 runtime_version=canary.runtime_version,
                 handler="heartbeat.handler",
                 s3_bucket=self.artifacts.bucket_name,
@@ -77,7 +122,7 @@ class Canaries(pulumi.ComponentResource):
                 s3_version=self.script.version_id,
                 execution_role_arn=self.role.arn,
                 artifact_s3_location=self.artifacts.bucket_name.apply(
-                    lambda b, label=canary.name: f"s3://{b}/runs/{label}/"
+                    lambda b, label=canary.label: f"s3://{b}/runs/{label}/"
                 ),
                 artifact_config={"s3_encryption": {"encryption_mode": "SSE_KMS", "kms_key_arn": args.kms_key_arn}},
                 schedule={"expression": canary.schedule},
@@ -89,8 +134,9 @@ class Canaries(pulumi.ComponentResource):
                 delete_lambda=True,
                 opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.role_policy])),
             )
-            for canary in args.canaries
+            for canary in args.plan.canaries
         }
 
         self.canary_names = {label: canary.name for label, canary in self.canaries.items()}
+        self.bindings = {c.name_value: self.canary_names[c.label] for c in args.plan.canaries}
         self.register_outputs({"canary_names": self.canary_names})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from .policy_documents import Account
+from .documents import Account
 
 
 def current_account(region: str) -> pulumi.Output[Account]:

@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from .policy_documents import Account, log_delivery_policy
+from plan.audit import FlowLogs as FlowLogsPlan
+
+from .documents import Account, log_delivery_policy
 from .roles import service_role
 
 
 @dataclass(frozen=True)
 class FlowLogsArgs:
     account: pulumi.Output[Account]
-    prefix: str
-    log_groups: dict[str, aws.cloudwatch.LogGroup]
-    """VPC id → its managed log group (retention and key come from LogGroups)."""
+    plan: FlowLogsPlan
+    log_groups: Mapping[str, aws.cloudwatch.LogGroup]
+    """The stack's log groups by name; each VPC's is among them (retention and key come from LogGroups)."""
 
 
 class FlowLogs(pulumi.ComponentResource):
     def __init__(self, name: str, args: FlowLogsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ops-baseline:network:FlowLogs", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        groups = {vpc: args.log_groups[group] for vpc, group in args.plan.log_groups.items()}
 
         self.role, self.role_policy = service_role(
             name,
-            role_name=f"{args.prefix}-flow-logs-role",
+            role_name=args.plan.role_name,
             service="vpc-flow-logs",
             account=args.account,
-            policy=pulumi.Output.all(*[g.arn for g in args.log_groups.values()]).apply(
+            policy=pulumi.Output.all(*[g.arn for g in groups.values()]).apply(
                 lambda arns: log_delivery_policy(arns, describe=True)
             ),
             opts=child,
@@ -45,6 +49,6 @@ class FlowLogs(pulumi.ComponentResource):
                 max_aggregation_interval=60,
                 opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.role_policy])),
             )
-            for vpc_id, group in args.log_groups.items()
+            for vpc_id, group in groups.items()
         ]
         self.register_outputs({})

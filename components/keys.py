@@ -7,22 +7,20 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from .policy_documents import Account, key_policy, to_json
+from plan.alerting import Key
+
+from .documents import Account, key_policy, to_json
 
 DELETION_WINDOW_DAYS = 30
+DESCRIPTION = "ops-baseline: logs, alerting and audit data"
 
 
 @dataclass(frozen=True)
 class EncryptionKeysArgs:
     account: pulumi.Output[Account]
     """Account, region and partition the key policy is scoped to."""
-    alias: str
-    """Alias name, e.g. `alias/ops-prod`."""
-    services: tuple[str, ...]
-    """Services allowed to use the key (see policy_documents.KEY_USERS)."""
-    description: str = "ops-baseline: logs, alerting and audit data"
-    region: str | None = None
-    """Region of the key when not the stack's (billing alarms live in us-east-1)."""
+    key: Key
+    """Its alias, the services allowed to use it (see documents.KEY_USERS) and its region when not the stack's."""
 
 
 class EncryptionKeys(pulumi.ComponentResource):
@@ -35,17 +33,18 @@ class EncryptionKeys(pulumi.ComponentResource):
         super().__init__("ops-baseline:keys:EncryptionKeys", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
+        key = args.key
         self.key = aws.kms.Key(
             f"{name}-key",
-            description=args.description,
+            description=DESCRIPTION,
             enable_key_rotation=True,
             deletion_window_in_days=DELETION_WINDOW_DAYS,
-            policy=args.account.apply(lambda account: to_json(key_policy(account, args.services))),
-            region=args.region,
+            policy=args.account.apply(lambda account: to_json(key_policy(account, key.services))),
+            region=key.region,
             opts=child,
         )
         self.alias = aws.kms.Alias(
-            f"{name}-alias", name=args.alias, target_key_id=self.key.key_id, region=args.region, opts=child
+            f"{name}-alias", name=key.alias, target_key_id=self.key.key_id, region=key.region, opts=child
         )
 
         self.key_arn = self.key.arn

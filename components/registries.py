@@ -3,20 +3,46 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from settings.audit import EcrSettings
+from plan.audit import Registry
+from plan.naming import slug
 
-from .monitoring.log_groups import slug
-from .policy_documents import ecr_lifecycle_policy, to_json
+from .documents import to_json
 
 
 @dataclass(frozen=True)
 class RegistriesArgs:
     kms_key_arn: pulumi.Input[str]
-    settings: EcrSettings
+    plan: Registry
+
+
+def ecr_lifecycle_policy(keep_last: int, untagged_expire_days: int) -> dict[str, Any]:
+    """Expire untagged images after N days; keep the last M images of any tag."""
+    return {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "description": f"Expire untagged images after {untagged_expire_days} days",
+                "selection": {
+                    "tagStatus": "untagged",
+                    "countType": "sinceImagePushed",
+                    "countUnit": "days",
+                    "countNumber": untagged_expire_days,
+                },
+                "action": {"type": "expire"},
+            },
+            {
+                "rulePriority": 2,
+                "description": f"Keep the last {keep_last} images",
+                "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": keep_last},
+                "action": {"type": "expire"},
+            },
+        ]
+    }
 
 
 class Registries(pulumi.ComponentResource):
@@ -27,7 +53,7 @@ class Registries(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         self.repositories = []
-        for repository in args.settings.repositories:
+        for repository in args.plan.repositories:
             resource = aws.ecr.Repository(
                 f"{name}-{slug(repository.name)}",
                 name=repository.name,
@@ -43,10 +69,10 @@ class Registries(pulumi.ComponentResource):
                 opts=child,
             )
             self.repositories.append(resource)
-        if args.settings.registry_scanning != "off":
+        if args.plan.scanning != "off":
             self.scanning = aws.ecr.RegistryScanningConfiguration(
                 f"{name}-scanning",
-                scan_type=args.settings.registry_scanning.upper(),
+                scan_type=args.plan.scanning.upper(),
                 rules=[
                     {
                         "scan_frequency": "SCAN_ON_PUSH",

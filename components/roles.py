@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from .policy_documents import Account, assume_role_policy, to_json
+from .documents import Account, assume_role_policy, to_json
 
 
 def service_role(

@@ -6,48 +6,68 @@ something real to watch.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from plan.monitors import Unbound
+from plan.stack import SAMPLE_API_ID, Sample
+
 from .access_logs import ACCESS_LOG_FORMAT
-from .policy_documents import Account, sample_function_policy
+from .documents import Account, function_basics
 from .roles import service_role
 
 APP_SOURCE = Path(__file__).resolve().parent.parent / "functions" / "sample_api" / "app.py"
 RUNTIME = "python3.13"
-TIMEOUT_SECONDS = 10
 SECRET_RECOVERY_DAYS = 7
 
 
 @dataclass(frozen=True)
 class SampleWorkloadArgs:
     account: pulumi.Output[Account]
-    prefix: str
-    function_name: str
-    api_label: str
-    """Label of the HTTP API in its name, access-log group and monitors."""
     kms_key_arn: pulumi.Input[str]
-    function_log_group: aws.cloudwatch.LogGroup
-    """`/aws/lambda/<function_name>`, managed with retention and the key before the function exists."""
-    access_log_group: aws.cloudwatch.LogGroup
+    plan: Sample
+    log_groups: Mapping[str, aws.cloudwatch.LogGroup]
+    """The stack's log groups by name; the function's and the API's access logs are among them, managed
+    with retention and the key before the function exists."""
+
+
+def sample_function_policy(log_group_arn: str, secret_arn: str, key_arn: str) -> dict[str, Any]:
+    """Least privilege for the sample Lambda: its own log group, traces, its secret and the key."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            *function_basics(log_group_arn),
+            {
+                "Sid": "ReadOwnSecret",
+                "Effect": "Allow",
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": secret_arn,
+            },
+            {"Sid": "DecryptSecretAndEnvironment", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key_arn},
+        ],
+    }
 
 
 class SampleWorkload(pulumi.ComponentResource):
     function_name: pulumi.Output[str]
     api_id: pulumi.Output[str]
     api_endpoint: pulumi.Output[str]
-    timeout_seconds: int = TIMEOUT_SECONDS
+    bindings: dict[Unbound, pulumi.Output[str]]
+    """The API id for the sample API's monitor."""
 
     def __init__(self, name: str, args: SampleWorkloadArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ops-baseline:sample:SampleWorkload", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        plan = args.plan
 
         self.secret = aws.secretsmanager.Secret(
             f"{name}-secret",
-            name=f"{args.prefix}/sample/signing-key",
+            name=f"{plan.prefix}/sample/signing-key",
             description="Signing key of the sample API (seed: fastapi-jwt-secret).",
             kms_key_id=args.kms_key_arn,
             recovery_window_in_days=SECRET_RECOVERY_DAYS,
@@ -62,10 +82,10 @@ class SampleWorkload(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(ignore_changes=["secret_string"])),
         )
 
-        self.function_log_group = args.function_log_group
+        self.function_log_group = args.log_groups[plan.function_log_group]
         self.role, self.role_policy = service_role(
             name,
-            role_name=f"{args.function_name}-role",
+            role_name=f"{plan.function_name}-role",
             service="lambda",
             account=args.account,
             policy=pulumi.Output.all(self.function_log_group.arn, self.secret.arn, args.kms_key_arn).apply(
@@ -75,12 +95,12 @@ class SampleWorkload(pulumi.ComponentResource):
         )
         self.function = aws.lambda_.Function(
             f"{name}-function",
-            name=args.function_name,
+            name=plan.function_name,
             runtime=RUNTIME,
             handler="app.handler",
             code=pulumi.AssetArchive({"app.py": pulumi.FileAsset(str(APP_SOURCE))}),
             role=self.role.arn,
-            timeout=TIMEOUT_SECONDS,
+            timeout=plan.timeout_seconds,
             memory_size=128,
             tracing_config={"mode": "Active"},
             environment={"variables": {"SECRET_ARN": self.secret.arn}},
@@ -92,9 +112,9 @@ class SampleWorkload(pulumi.ComponentResource):
             ),
         )
 
-        self.access_log_group = args.access_log_group
+        self.access_log_group = args.log_groups[plan.access_log_group]
         self.api = aws.apigatewayv2.Api(
-            f"{name}-api", name=f"{args.prefix}-{args.api_label}", protocol_type="HTTP", opts=child
+            f"{name}-api", name=f"{plan.prefix}-{plan.api_label}", protocol_type="HTTP", opts=child
         )
         self.integration = aws.apigatewayv2.Integration(
             f"{name}-integration",
@@ -132,4 +152,5 @@ class SampleWorkload(pulumi.ComponentResource):
         self.function_name = self.function.name
         self.api_id = self.api.id
         self.api_endpoint = self.api.api_endpoint
+        self.bindings = {SAMPLE_API_ID: self.api_id}
         self.register_outputs({"function_name": self.function_name, "api_endpoint": self.api_endpoint})

@@ -11,7 +11,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .policy_documents import tls_only_bucket_policy, to_json
+from plan.audit import BucketLifecycle
+
+from .documents import tls_only_bucket_policy, to_json
+
+Grants = Callable[[str], pulumi.Input[list[dict[str, Any]]]]
+"""Policy statements for services that write to a bucket, given its ARN."""
 
 
 @dataclass(frozen=True)
@@ -30,8 +35,23 @@ class SecureBucketArgs:
     """Let `pulumi destroy` empty the bucket (only for disposable data such as canary runs)."""
     protect: bool = False
     """Audit data: `pulumi destroy` refuses, and a removed bucket is left in the account."""
-    grants: Callable[[str], pulumi.Input[list[dict[str, Any]]]] | None = None
+    grants: Grants | None = None
     """Policy statements for services that write here, given the bucket ARN."""
+
+    @classmethod
+    def audit_store(
+        cls, bucket_prefix: str, kms_key_arn: pulumi.Input[str], lifecycle: BucketLifecycle, grants: Grants
+    ) -> SecureBucketArgs:
+        """A store of audit data (trail, Config) with the stack's lifecycle for it."""
+        return cls(
+            bucket_prefix=bucket_prefix,
+            kms_key_arn=kms_key_arn,
+            expiration_days=lifecycle.expiration_days,
+            transition_days=lifecycle.transition_days,
+            noncurrent_expiration_days=lifecycle.noncurrent_expiration_days,
+            protect=lifecycle.protect,
+            grants=grants,
+        )
 
 
 def lifecycle_rule(args: SecureBucketArgs) -> dict[str, Any]:

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from .policy_documents import Account, notifier_policy
+from plan.alerting import Notifier, Route
+from plan.monitors import Unbound
+from plan.monitors.notifier import FUNCTION_NAME, QUEUE_NAME
+
+from .documents import Account, function_basics
 from .roles import service_role
 
 SOURCE = Path(__file__).resolve().parent.parent / "functions" / "slack_notifier"
@@ -30,37 +36,63 @@ ENCRYPTION_CONTEXT_KEY = "LambdaFunctionName"
 
 
 @dataclass(frozen=True)
-class SlackRouteArgs:
-    """Another webhook for the notices whose severity or source it lists."""
-
-    name: str
-    channel: str
-    webhook_url: pulumi.Input[str]
-    severities: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class SlackNotifierArgs:
     account: pulumi.Output[Account]
-    function_name: str
     kms_key_arn: pulumi.Input[str]
     """Encrypts the webhook ciphertext, the environment, the failure queue."""
     topic_arn: pulumi.Input[str]
     """The alerting topic the function subscribes to."""
-    log_group: aws.cloudwatch.LogGroup
-    """`/aws/lambda/<function_name>`, with retention and the key, created before the function."""
-    webhook_url: pulumi.Input[str]
-    channel: str
-    username: str
-    icon_emoji: str | None
-    timeout_seconds: int
-    retry_attempts: int
-    max_event_age_seconds: int
-    routes: tuple[SlackRouteArgs, ...] = ()
+    plan: Notifier
+    log_groups: Mapping[str, aws.cloudwatch.LogGroup]
+    """The stack's log groups by name; `/aws/lambda/<function>` is among them, with retention and the
+    key, created before the function."""
 
 
-def routes_variable(routes: tuple[SlackRouteArgs, ...], ciphertexts: list[str]) -> str:
+def notifier_policy(
+    account: Account, function_name: str, log_group_arn: str, key_arn: str, queue_arn: str
+) -> dict[str, Any]:
+    """Least privilege for the Slack notifier: its logs, traces, the webhook, its environment and its failure queue.
+
+    kms:Decrypt is allowed twice, each time only under one encryption context: the webhook ciphertext's
+    (`LambdaFunctionName`) and the one Lambda uses for the function's environment variables.
+    """
+    function_arn = account.arn("lambda", f"function:{function_name}")
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            *function_basics(log_group_arn),
+            {
+                "Sid": "DecryptWebhook",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": key_arn,
+                "Condition": {"StringEquals": {"kms:EncryptionContext:LambdaFunctionName": function_name}},
+            },
+            {
+                "Sid": "DecryptEnvironment",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": key_arn,
+                "Condition": {"StringEquals": {"kms:EncryptionContext:aws:lambda:FunctionArn": function_arn}},
+            },
+            {
+                "Sid": "KeepUndeliveredNotifications",
+                "Effect": "Allow",
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+            },
+            {
+                "Sid": "EncryptForFailureQueue",
+                "Effect": "Allow",
+                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                "Resource": key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": f"sqs.{account.region}.amazonaws.com"}},
+            },
+        ],
+    }
+
+
+def routes_variable(routes: tuple[Route, ...], ciphertexts: list[str]) -> str:
     """SLACK_ROUTES as the function reads it: each route with its webhook's ciphertext, never the URL."""
     return json.dumps(
         [
@@ -88,10 +120,14 @@ class SlackNotifier(pulumi.ComponentResource):
     function_name: pulumi.Output[str]
     queue_name: pulumi.Output[str]
     """Failure queue: notifications Slack never received, kept 14 days."""
+    bindings: dict[Unbound, pulumi.Output[str]]
+    """The function's and the queue's names for the notifier's monitors."""
 
     def __init__(self, name: str, args: SlackNotifierArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ops-baseline:alerting:SlackNotifier", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        plan = args.plan
+        log_group = args.log_groups[plan.log_group]
 
         def ciphertext(resource_name: str, url: pulumi.Input[str]) -> aws.kms.Ciphertext:
             webhook = pulumi.Output.secret(url)
@@ -101,15 +137,15 @@ class SlackNotifier(pulumi.ComponentResource):
                 plaintext_wo=webhook,
                 # Write-only inputs are not diffed: a new URL is noticed through its digest.
                 plaintext_wo_version=webhook.apply(lambda url: hashlib.sha256(url.encode()).hexdigest()[:16]),
-                context={ENCRYPTION_CONTEXT_KEY: args.function_name},
+                context={ENCRYPTION_CONTEXT_KEY: plan.function_name},
                 opts=child,
             )
 
-        self.webhook = ciphertext(f"{name}-webhook", args.webhook_url)
-        self.route_webhooks = [ciphertext(f"{name}-route-{route.name}", route.webhook_url) for route in args.routes]
+        self.webhook = ciphertext(f"{name}-webhook", plan.webhook_url)
+        self.route_webhooks = [ciphertext(f"{name}-route-{route.name}", route.webhook_url) for route in plan.routes]
         self.queue = aws.sqs.Queue(
             f"{name}-failures",
-            name=f"{args.function_name}-undelivered",
+            name=f"{plan.function_name}-undelivered",
             kms_master_key_id=args.kms_key_arn,
             kms_data_key_reuse_period_seconds=300,
             message_retention_seconds=QUEUE_RETENTION_SECONDS,
@@ -117,50 +153,48 @@ class SlackNotifier(pulumi.ComponentResource):
         )
         self.role, self.role_policy = service_role(
             name,
-            role_name=f"{args.function_name}-role",
+            role_name=f"{plan.function_name}-role",
             service="lambda",
             account=args.account,
-            policy=pulumi.Output.all(args.account, args.log_group.arn, args.kms_key_arn, self.queue.arn).apply(
-                lambda v: notifier_policy(v[0], args.function_name, v[1], v[2], v[3])
+            policy=pulumi.Output.all(args.account, log_group.arn, args.kms_key_arn, self.queue.arn).apply(
+                lambda v: notifier_policy(v[0], plan.function_name, v[1], v[2], v[3])
             ),
             opts=child,
         )
         variables = {
             "SLACK_WEBHOOK_CIPHERTEXT": self.webhook.ciphertext_blob,
-            "SLACK_CHANNEL": args.channel,
-            "SLACK_USERNAME": args.username,
+            "SLACK_CHANNEL": plan.channel,
+            "SLACK_USERNAME": plan.username,
         }
-        if args.icon_emoji:
-            variables["SLACK_ICON_EMOJI"] = args.icon_emoji
-        if args.routes:
+        if plan.icon_emoji:
+            variables["SLACK_ICON_EMOJI"] = plan.icon_emoji
+        if plan.routes:
             variables["SLACK_ROUTES"] = pulumi.Output.all(*(c.ciphertext_blob for c in self.route_webhooks)).apply(
-                lambda blobs: routes_variable(args.routes, blobs)
+                lambda blobs: routes_variable(plan.routes, blobs)
             )
         self.function = aws.lambda_.Function(
             f"{name}-function",
-            name=args.function_name,
+            name=plan.function_name,
             description="Posts alarms and events from the alerting topic to Slack (ops-baseline).",
             runtime=RUNTIME,
             architectures=["arm64"],
             handler=f"{PACKAGE}.handler.handler",
             code=package(),
             role=self.role.arn,
-            timeout=args.timeout_seconds,
+            timeout=plan.timeout_seconds,
             memory_size=MEMORY_MB,
             tracing_config={"mode": "Active"},
             environment={"variables": variables},
             kms_key_arn=args.kms_key_arn,
-            logging_config={"log_format": "Text", "log_group": args.log_group.name},
+            logging_config={"log_format": "Text", "log_group": log_group.name},
             # Lambda would otherwise create the log group itself, without retention or key.
-            opts=pulumi.ResourceOptions.merge(
-                child, pulumi.ResourceOptions(depends_on=[args.log_group, self.role_policy])
-            ),
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[log_group, self.role_policy])),
         )
         self.invoke_config = aws.lambda_.FunctionEventInvokeConfig(
             f"{name}-async",
             function_name=self.function.name,
-            maximum_retry_attempts=args.retry_attempts,
-            maximum_event_age_in_seconds=args.max_event_age_seconds,
+            maximum_retry_attempts=plan.retry_attempts,
+            maximum_event_age_in_seconds=plan.max_event_age_seconds,
             destination_config={"on_failure": {"destination": self.queue.arn}},
             # Lambda checks that the role may send to the destination when the config is written.
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.role_policy])),
@@ -183,4 +217,5 @@ class SlackNotifier(pulumi.ComponentResource):
 
         self.function_name = self.function.name
         self.queue_name = self.queue.name
+        self.bindings = {FUNCTION_NAME: self.function_name, QUEUE_NAME: self.queue_name}
         self.register_outputs({"function_name": self.function_name, "queue_name": self.queue_name})

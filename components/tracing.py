@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from settings.audit import XRayGroupSettings, XRaySettings
-
-GROUP_NAME_LIMIT = 32
-
-
-def function_group(function_name: str) -> XRayGroupSettings:
-    """A group per monitored function; long names are cut and made unique with a digest."""
-    name = function_name
-    if len(name) > GROUP_NAME_LIMIT:
-        name = f"{function_name[:23]}-{hashlib.sha256(function_name.encode()).hexdigest()[:8]}"
-    return XRayGroupSettings(name=name, filter_expression=f'service("{function_name}")')
+from plan.audit import Tracing as TracingPlan
 
 
 @dataclass(frozen=True)
 class TracingArgs:
     kms_key_arn: pulumi.Input[str]
-    settings: XRaySettings
-    function_names: tuple[str, ...]
-    """Monitored Lambda functions; each gets a group unless one of the same name is configured."""
+    plan: TracingPlan
+    """Sampling rules, and the groups: the configured ones and one per monitored function."""
 
 
 class Tracing(pulumi.ComponentResource):
@@ -55,12 +43,7 @@ class Tracing(pulumi.ComponentResource):
                 version=1,
                 opts=child,
             )
-            for rule in args.settings.sampling_rules
-        ]
-        configured = {g.name for g in args.settings.groups}
-        groups = [
-            *args.settings.groups,
-            *(g for g in map(function_group, args.function_names) if g.name not in configured),
+            for rule in args.plan.sampling_rules
         ]
         self.groups = [
             aws.xray.Group(
@@ -70,7 +53,7 @@ class Tracing(pulumi.ComponentResource):
                 insights_configuration={"insights_enabled": True, "notifications_enabled": True},
                 opts=child,
             )
-            for group in dict((g.name, g) for g in groups).values()
+            for group in args.plan.groups
         ]
 
         self.group_names = pulumi.Output.all(*[g.group_name for g in self.groups])

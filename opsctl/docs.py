@@ -11,10 +11,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 import settings
+from plan.monitors import kinds_table
 from policies.guardrails import reference as policy_reference
 
+
+def config_reference() -> str:
+    """Every stack setting, the alarm overrides, and the alarm kinds the plan resolves them against."""
+    return "\n\n".join(
+        (
+            settings.reference(),
+            "#### Alarm kinds and their defaults\n\nAlarms are named `<prefix>-<resource>-<what>-<severity>` "
+            "(e.g. `ops-prod-orders-errors-critical`) and send ALARM and OK to the alerting topic.\n\n" + kinds_table(),
+        )
+    )
+
+
 SECTIONS: dict[str, Callable[[], str]] = {
-    "config-reference": settings.reference,
+    "config-reference": config_reference,
     "policy-reference": policy_reference.reference,
 }
 

@@ -12,21 +12,24 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .alarms import AlarmSettings, kinds_table
+from .alarms import AlarmSettings
 from .model import NAMESPACE, AlertingSettings, Settings, SlackSettings
-from .schema import Issue, Parser, SettingsError, describe, reference_table
+from .schema import Issue, Parser, SectionChecks, SettingsError, describe, reference_table
 
 __all__ = [
     "NAMESPACE",
     "AlertingSettings",
     "Issue",
+    "SectionChecks",
     "Settings",
     "SettingsError",
     "SlackSettings",
+    "decode_runtime_value",
     "describe",
     "load_settings",
     "parse_settings",
     "reference",
+    "runtime_config",
 ]
 
 INTEGER = re.compile(r"^-?\d+$")
@@ -34,26 +37,30 @@ FOREIGN_KEYS = ("aws:region",)
 """Keys outside our namespace that settings read."""
 
 
-def parse_settings(config: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> Settings:
-    """Validate a stack's config mapping; raise SettingsError listing every problem."""
+def parse_settings(
+    config: Mapping[str, Any], secret_keys: Iterable[str] = (), section_checks: SectionChecks | None = None
+) -> Settings:
+    """Validate a stack's config mapping; raise SettingsError listing every problem.
+
+    `section_checks` adds rules another layer owns (the plan's alarm kinds) to the sections they judge,
+    so their problems are reported with every other one.
+    """
     prefix = f"{NAMESPACE}:"
     raw = {key.removeprefix(prefix): value for key, value in config.items() if key.startswith(prefix)}
     raw.update({key: config[key] for key in FOREIGN_KEYS if key in config})
-    parser = Parser(secret_roots=frozenset(secret_keys))
+    parser = Parser(secret_roots=frozenset(secret_keys), section_checks=section_checks or {})
     settings = parser.section(Settings, raw, prefix)
     if parser.issues:
         raise SettingsError(parser.issues)
     return settings
 
 
-def load_settings() -> Settings:
-    """Read the running Pulumi program's config (real engine or mocks) into Settings."""
-    from pulumi.runtime import config as runtime_config
+def runtime_config() -> tuple[dict[str, Any], set[str]]:
+    """The running Pulumi program's config (real engine or mocks), decoded, and its secret keys."""
+    from pulumi.runtime import config as runtime
 
-    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    secret_keys = set(runtime_config.get_config_secret_keys_env()) | {
-        key for key in merged if runtime_config.is_config_secret(key)
-    }
+    merged = {**runtime.get_config_env(), **runtime.CONFIG.get()}
+    secret_keys = set(runtime.get_config_secret_keys_env()) | {key for key in merged if runtime.is_config_secret(key)}
     decoded: dict[str, Any] = {}
     issues: list[Issue] = []
     for key, value in merged.items():
@@ -64,7 +71,12 @@ def load_settings() -> Settings:
             issues.append(Issue(key, shown, f"is not valid structured config ({error.msg})"))
     if issues:
         raise SettingsError(issues)
-    return parse_settings(decoded, secret_keys)
+    return decoded, secret_keys
+
+
+def load_settings() -> Settings:
+    """Read the running Pulumi program's config into Settings."""
+    return parse_settings(*runtime_config())
 
 
 def decode_runtime_value(value: Any) -> Any:
@@ -85,13 +97,11 @@ def decode_runtime_value(value: Any) -> Any:
 
 
 def reference() -> str:
-    """Markdown configuration reference: every stack setting, the alarm overrides and the alarm kinds."""
+    """Markdown configuration reference: every stack setting and the alarm overrides."""
     return "\n\n".join(
         (
             reference_table(Settings, f"{NAMESPACE}:"),
             "#### Alarm overrides\n\nEvery `alarm` and `alarms.<key>` entry above takes these keys; "
             "anything left out keeps the default of the alarm kind.\n\n" + reference_table(AlarmSettings),
-            "#### Alarm kinds and their defaults\n\nAlarms are named `<prefix>-<resource>-<what>-<severity>` "
-            "(e.g. `ops-prod-orders-errors-critical`) and send ALARM and OK to the alerting topic.\n\n" + kinds_table(),
         )
     )

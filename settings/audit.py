@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from policies.guardrails.catalog import CATALOG
-from policies.guardrails.cis import BY_CONTROL, CONTROLS
+from policies.guardrails.cis import BY_CONTROL
 
-from . import checks
-from .alarms import LOG_MATCHES, AlarmPolicy, AlarmSettings, resolve
-from .monitoring import MetricFilterSettings, duplicates, retention_days
+from . import field_checks
+from .monitoring import duplicates, retention_days
 from .schema import NO_VALUE, freeze, setting
 
 INSIGHT_TYPES = ("ApiCallRateInsight", "ApiErrorRateInsight")
@@ -24,100 +23,16 @@ ECR_NAME = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z
 XRAY_GROUP = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
-# --- event rules: high-signal API calls through CloudTrail, and Config compliance changes ----------
-
-
-@dataclass(frozen=True)
-class EventRule:
-    name: str
-    description: str
-    pattern: Mapping[str, Any]
-
-
-def _api_calls(source: str, *names: str) -> Mapping[str, Any]:
-    return {
-        "source": [source],
-        "detail-type": ["AWS API Call via CloudTrail"],
-        "detail": {"eventName": list(names)},
-    }
-
-
-EVENT_RULES: tuple[EventRule, ...] = (
-    EventRule(
-        "security-group-changes",
-        "Security group created, deleted or its rules changed.",
-        _api_calls(
-            "aws.ec2",
-            "AuthorizeSecurityGroupIngress",
-            "AuthorizeSecurityGroupEgress",
-            "RevokeSecurityGroupIngress",
-            "RevokeSecurityGroupEgress",
-            "CreateSecurityGroup",
-            "DeleteSecurityGroup",
-        ),
-    ),
-    EventRule(
-        "root-sign-in",
-        "The root user signed in to the console.",
-        {
-            "detail-type": ["AWS Console Sign In via CloudTrail"],
-            "detail": {"userIdentity": {"type": ["Root"]}},
-        },
-    ),
-    EventRule(
-        "iam-policy-changes",
-        "IAM policies created, changed, attached or detached.",
-        _api_calls(
-            "aws.iam",
-            "CreatePolicy",
-            "DeletePolicy",
-            "CreatePolicyVersion",
-            "DeletePolicyVersion",
-            "PutRolePolicy",
-            "DeleteRolePolicy",
-            "PutUserPolicy",
-            "DeleteUserPolicy",
-            "PutGroupPolicy",
-            "DeleteGroupPolicy",
-            "AttachRolePolicy",
-            "DetachRolePolicy",
-            "AttachUserPolicy",
-            "DetachUserPolicy",
-            "AttachGroupPolicy",
-            "DetachGroupPolicy",
-        ),
-    ),
-    EventRule(
-        "trail-stopped",
-        "A trail was stopped, deleted or changed.",
-        _api_calls("aws.cloudtrail", "StopLogging", "DeleteTrail", "UpdateTrail"),
-    ),
-    EventRule(
-        "config-stopped",
-        "AWS Config recording or delivery was stopped or removed.",
-        _api_calls(
-            "aws.config",
-            "StopConfigurationRecorder",
-            "DeleteConfigurationRecorder",
-            "DeleteDeliveryChannel",
-        ),
-    ),
-    EventRule(
-        "kms-key-disabled-or-deleted",
-        "A KMS key was disabled or scheduled for deletion.",
-        _api_calls("aws.kms", "DisableKey", "ScheduleKeyDeletion"),
-    ),
-    EventRule(
-        "config-non-compliant",
-        "An AWS Config rule found a resource non-compliant.",
-        {
-            "source": ["aws.config"],
-            "detail-type": ["Config Rules Compliance Change"],
-            "detail": {"newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}},
-        },
-    ),
+EVENT_RULE_NAMES = (
+    "security-group-changes",
+    "root-sign-in",
+    "iam-policy-changes",
+    "trail-stopped",
+    "config-stopped",
+    "kms-key-disabled-or-deleted",
+    "config-non-compliant",
 )
-EVENT_RULE_NAMES = tuple(r.name for r in EVENT_RULES)
+"""EventBridge rules a stack can select; their patterns are the plan's (plan/events.py)."""
 
 
 # --- CloudTrail and its bucket --------------------------------------------------------------------
@@ -128,15 +43,17 @@ class BucketLifecycleSettings:
     transition_days: int | None = setting(
         "Days after which objects move to S3 Glacier Instant Retrieval (null: never).",
         default=365,
-        check=lambda v: None if v is None else checks.between(1, 36_500, "days")(v),
+        check=lambda v: None if v is None else field_checks.between(1, 36_500, "days")(v),
     )
     expiration_days: int | None = setting(
         "Days after which objects are deleted (null: kept until you delete them).",
         default=None,
-        check=lambda v: None if v is None else checks.between(1, 36_500, "days")(v),
+        check=lambda v: None if v is None else field_checks.between(1, 36_500, "days")(v),
     )
     noncurrent_expiration_days: int = setting(
-        "Days overwritten or deleted object versions are kept.", default=90, check=checks.between(1, 36_500, "days")
+        "Days overwritten or deleted object versions are kept.",
+        default=90,
+        check=field_checks.between(1, 36_500, "days"),
     )
     protect: bool = setting(
         "Audit data: `pulumi destroy` refuses to delete the bucket, and removing it from the program leaves it "
@@ -156,23 +73,9 @@ class BucketLifecycleSettings:
 @dataclass(frozen=True)
 class CisControlSettings:
     enabled: bool = setting("Create this control's metric filter and alarm.", default=True)
-    threshold: float = setting("Matches in 5 minutes that raise the alarm.", default=1.0, check=checks.between(1, 1e9))
-
-
-CIS_MATCHES = replace(
-    LOG_MATCHES,
-    comparison="greaterThanOrEqual",
-    threshold=1.0,
-    description="CloudTrail events matched the CIS control's published pattern.",
-)
-"""CIS CloudWatch.1-14: Sum >= 1 over 300 s, missing data not breaching."""
-
-
-class CisFilterSettings(MetricFilterSettings):
-    """A CIS control's filter: alarm on Sum >= threshold in 300 s, missing data not breaching."""
-
-    def policy(self) -> AlarmPolicy | None:
-        return resolve(CIS_MATCHES, self.alarm, metric=self.metric_name)
+    threshold: float = setting(
+        "Matches in 5 minutes that raise the alarm.", default=1.0, check=field_checks.between(1, 1e9)
+    )
 
 
 @dataclass(frozen=True)
@@ -190,8 +93,8 @@ class TrailSettings:
     insights: tuple[str, ...] = setting(
         "CloudTrail Insights types: `ApiCallRateInsight`, `ApiErrorRateInsight`.",
         default=(),
-        item_check=checks.one_of(INSIGHT_TYPES),
-        check=checks.unique,
+        item_check=field_checks.one_of(INSIGHT_TYPES),
+        check=field_checks.unique,
     )
     organization: bool = setting(
         "Make it an organization trail (deploy from the management or delegated admin account).", default=False
@@ -205,8 +108,8 @@ class TrailSettings:
     event_rules: tuple[str, ...] = setting(
         f"EventBridge rules to the alerting topic; default all: {', '.join(EVENT_RULE_NAMES)}.",
         default=EVENT_RULE_NAMES,
-        item_check=checks.one_of(EVENT_RULE_NAMES),
-        check=checks.unique,
+        item_check=field_checks.one_of(EVENT_RULE_NAMES),
+        check=field_checks.unique,
     )
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:
@@ -226,28 +129,6 @@ class TrailSettings:
                     f"unknown CIS control; allowed: {', '.join(BY_CONTROL)}",
                 )
 
-    def cis_filters(self) -> tuple[CisFilterSettings, ...]:
-        """Enabled controls as metric filters with their exact published patterns."""
-        filters = []
-        for control in CONTROLS:
-            override = self.cis_controls.get(control.control, CisControlSettings())
-            if override.enabled:
-                number = control.control.split(".")[1]
-                filters.append(
-                    CisFilterSettings(
-                        name=f"cis-{number}-{_kebab(control.name)}",
-                        pattern=control.pattern,
-                        metric_name=control.name,
-                        default_value=None,
-                        alarm=AlarmSettings(threshold=override.threshold),
-                    )
-                )
-        return tuple(filters)
-
-
-def _kebab(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
-
 
 # --- AWS Config -----------------------------------------------------------------------------------
 
@@ -258,7 +139,7 @@ class AwsConfigSettings:
     home_region: str | None = setting(
         "Region that records global resource types (IAM); defaults to this stack's region.",
         default=None,
-        check=lambda v: None if v is None else checks.matches(checks.REGION, "an AWS region name")(v),
+        check=lambda v: None if v is None else field_checks.matches(field_checks.REGION, "an AWS region name")(v),
     )
     daily_recording: bool = setting(
         "Record configuration changes once a day instead of continuously (cheaper, for dev).", default=False
@@ -266,13 +147,13 @@ class AwsConfigSettings:
     snapshot_frequency: str = setting(
         "How often a configuration snapshot goes to the bucket.",
         default="TwentyFour_Hours",
-        check=checks.one_of(SNAPSHOT_FREQUENCIES),
+        check=field_checks.one_of(SNAPSHOT_FREQUENCIES),
     )
     rules: tuple[str, ...] = setting(
         "Guardrails checked at runtime by their AWS Config managed rule; default all that have one.",
         default=CONFIG_RULE_GUARDRAILS,
-        item_check=checks.one_of(CONFIG_RULE_GUARDRAILS, " (guardrails with an AWS Config rule)"),
-        check=checks.unique,
+        item_check=field_checks.one_of(CONFIG_RULE_GUARDRAILS, " (guardrails with an AWS Config rule)"),
+        check=field_checks.unique,
     )
     aggregator: Literal["none", "account", "organization"] = setting(
         "Config aggregator: `account` (this account, all regions) or `organization` (needs an org role).",
@@ -304,12 +185,12 @@ class AwsConfigSettings:
 class SamplingRuleSettings:
     name: str = setting(
         "Rule name (1-32 letters, digits, '-' and '_').",
-        check=checks.matches(XRAY_GROUP, "1-32 letters, digits, '-' and '_'"),
+        check=field_checks.matches(XRAY_GROUP, "1-32 letters, digits, '-' and '_'"),
     )
-    priority: int = setting("Lower wins; 1-9999.", check=checks.between(1, 9999))
-    fixed_rate: float = setting("Share of requests sampled after the reservoir, 0-1.", check=checks.between(0, 1))
+    priority: int = setting("Lower wins; 1-9999.", check=field_checks.between(1, 9999))
+    fixed_rate: float = setting("Share of requests sampled after the reservoir, 0-1.", check=field_checks.between(0, 1))
     reservoir_size: int = setting(
-        "Requests per second sampled before fixedRate applies.", default=1, check=checks.between(0, 1e9)
+        "Requests per second sampled before fixedRate applies.", default=1, check=field_checks.between(0, 1e9)
     )
     service_name: str = setting("Service name to match (`*` any).", default="*")
     service_type: str = setting("Service type, e.g. `AWS::Lambda::Function` (`*` any).", default="*")
@@ -323,7 +204,7 @@ class SamplingRuleSettings:
 class XRayGroupSettings:
     name: str = setting(
         "Group name (1-32 letters, digits, '-' and '_').",
-        check=checks.matches(XRAY_GROUP, "1-32 letters, digits, '-' and '_'"),
+        check=field_checks.matches(XRAY_GROUP, "1-32 letters, digits, '-' and '_'"),
     )
     filter_expression: str = setting(
         'Filter expression, e.g. `service("orders") AND responsetime > 1`.',
@@ -362,13 +243,13 @@ class XRaySettings:
 class RepositorySettings:
     name: str = setting(
         "Repository name, e.g. `orders` or `team/orders`.",
-        check=checks.matches(ECR_NAME, "lowercase letters, digits, '.', '_', '-' and '/' (ECR naming)"),
+        check=field_checks.matches(ECR_NAME, "lowercase letters, digits, '.', '_', '-' and '/' (ECR naming)"),
     )
     keep_last: int = setting(
-        "Newest images kept (any tag); older ones expire.", default=30, check=checks.between(1, 10_000)
+        "Newest images kept (any tag); older ones expire.", default=30, check=field_checks.between(1, 10_000)
     )
     untagged_expire_days: int = setting(
-        "Days after which untagged images expire.", default=7, check=checks.between(1, 3650)
+        "Days after which untagged images expire.", default=7, check=field_checks.between(1, 3650)
     )
 
 
@@ -391,8 +272,8 @@ class FlowLogSettings:
     vpc_ids: tuple[str, ...] = setting(
         "VPCs whose traffic (ALL: accepted and rejected) is logged to `/aws/vpc/flow-logs/<vpc id>`.",
         default=(),
-        item_check=checks.matches(VPC_ID, "a VPC id like vpc-0a1b2c3d4e5f67890"),
-        check=checks.unique,
+        item_check=field_checks.matches(VPC_ID, "a VPC id like vpc-0a1b2c3d4e5f67890"),
+        check=field_checks.unique,
     )
     retention_days: int | None = setting(
         "Retention of the flow-log groups; defaults to `logRetentionDays`.",

@@ -1,4 +1,5 @@
-"""The `monitoring` section: log groups, saved queries, service monitors, custom metrics, canaries, billing."""
+"""The `monitoring` section: log groups, saved queries, monitored functions and APIs, custom metrics,
+canaries, billing. Which alarms each entry gets, and how they are named, is the plan's."""
 
 from __future__ import annotations
 
@@ -9,23 +10,8 @@ from typing import Any
 
 from policies.guardrails.aws_limits import LOG_RETENTION_DAYS, NEVER_EXPIRE
 
-from . import checks
-from .alarms import (
-    BILLING,
-    CANARY,
-    CUSTOM_METRIC,
-    HTTP_API,
-    LAMBDA,
-    LOG_MATCHES,
-    AlarmPolicy,
-    AlarmSettings,
-    Comparison,
-    alarm_policies,
-    monitor_problems,
-    policy_problems,
-    resolve,
-    statistic_problem,
-)
+from . import field_checks
+from .alarms import AlarmSettings, Comparison
 from .schema import NO_VALUE, freeze, setting
 
 LABEL = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -46,18 +32,10 @@ SEED_ERROR_QUERY = (
 )
 """The seed walkthrough's Logs Insights query, made case-insensitive so `ERROR` lines match too."""
 
-label = checks.matches(LABEL, LABEL_TEXT)
-retention_days = checks.one_of(
+label = field_checks.matches(LABEL, LABEL_TEXT)
+retention_days = field_checks.one_of(
     (NEVER_EXPIRE, *LOG_RETENTION_DAYS), " (CloudWatch Logs retention values; 0 = never expire)"
 )
-
-
-def alarm_problems(
-    policy: AlarmPolicy | None, override: AlarmSettings | None, key: str
-) -> Iterator[tuple[str, Any, str]]:
-    if policy is not None:
-        for sub, value, problem in policy_problems(policy, override):
-            yield f"{key}.{sub}", value, problem
 
 
 @dataclass(frozen=True)
@@ -77,24 +55,18 @@ class MetricFilterSettings:
         default=None,
     )
 
-    def policy(self) -> AlarmPolicy | None:
-        return resolve(LOG_MATCHES, self.alarm, metric=self.metric_name)
-
-    def problems(self) -> Iterator[tuple[str, Any, str]]:
-        yield from alarm_problems(self.policy(), self.alarm, "alarm")
-
 
 @dataclass(frozen=True)
 class SubscriptionSettings:
     destination_arn: str = setting(
         "Lambda function, Kinesis stream, Firehose stream or Logs destination receiving the events.",
-        check=checks.matches(ARN, "an ARN like arn:aws:lambda:eu-west-1:123456789012:function:ship-logs"),
+        check=field_checks.matches(ARN, "an ARN like arn:aws:lambda:eu-west-1:123456789012:function:ship-logs"),
     )
     filter_pattern: str = setting("Events to forward (empty forwards everything).", default="")
     role_arn: str | None = setting(
         "Role CloudWatch Logs assumes to put records (required for Kinesis and Firehose).",
         default=None,
-        check=checks.matches(ROLE_ARN, "an IAM role ARN"),
+        check=field_checks.matches(ROLE_ARN, "an IAM role ARN"),
     )
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:
@@ -107,7 +79,7 @@ class SubscriptionSettings:
 class LogGroupSettings:
     name: str = setting(
         "Log group name, e.g. `/aws/lambda/orders`.",
-        check=checks.matches(LOG_GROUP_NAME, "1-512 letters, digits and . - _ / #"),
+        check=field_checks.matches(LOG_GROUP_NAME, "1-512 letters, digits and . - _ / #"),
     )
     retention_days: int | None = setting(
         "Retention in days; defaults to `logRetentionDays`.",
@@ -147,15 +119,15 @@ class QuerySettings:
     log_groups: tuple[str, ...] = setting(
         "Log groups the query opens with; empty means every log group of the baseline.",
         default=(),
-        item_check=checks.matches(LOG_GROUP_NAME, "a log group name"),
+        item_check=field_checks.matches(LOG_GROUP_NAME, "a log group name"),
     )
 
 
 @dataclass(frozen=True)
-class LambdaMonitor:
+class LambdaFunctionSettings:
     function_name: str = setting(
         "Name of an existing Lambda function.",
-        check=checks.matches(FUNCTION_NAME, "a function name: 1-64 letters, digits, '-' and '_'"),
+        check=field_checks.matches(FUNCTION_NAME, "a function name: 1-64 letters, digits, '-' and '_'"),
     )
     timeout_seconds: int | None = setting(
         "The function's timeout; duration alarms default to 80% of it (3 s, Lambda's default, when unknown).",
@@ -169,21 +141,11 @@ class LambdaMonitor:
         "Per-alarm overrides keyed by alarm kind (see the alarm table).", default=freeze({})
     )
 
-    @property
-    def label(self) -> str:
-        return self.function_name
-
-    def policies(self) -> tuple[AlarmPolicy, ...]:
-        return alarm_policies(LAMBDA, self.alarms, timeout_seconds=self.timeout_seconds)
-
-    def problems(self) -> Iterator[tuple[str, Any, str]]:
-        yield from monitor_problems(LAMBDA, self.alarms, timeout_seconds=self.timeout_seconds)
-
 
 @dataclass(frozen=True)
-class HttpApiMonitor:
+class HttpApiSettings:
     name: str = setting("Label of the API in alarm and dashboard names.", check=label)
-    api_id: str = setting("API Gateway HTTP API id.", check=checks.matches(HTTP_API_ID, "a 10-character API id"))
+    api_id: str = setting("API Gateway HTTP API id.", check=field_checks.matches(HTTP_API_ID, "a 10-character API id"))
     stage: str = setting("Stage the metrics are reported for.", default="$default")
     access_log_group: bool = setting(
         "Create `/aws/apigateway/<name>` for the stage's access logs (the README shows how to attach it).",
@@ -196,23 +158,13 @@ class HttpApiMonitor:
         "Per-alarm overrides keyed by alarm kind (see the alarm table).", default=freeze({})
     )
 
-    @property
-    def label(self) -> str:
-        return self.name
-
-    def policies(self) -> tuple[AlarmPolicy, ...]:
-        return alarm_policies(HTTP_API, self.alarms)
-
-    def problems(self) -> Iterator[tuple[str, Any, str]]:
-        yield from monitor_problems(HTTP_API, self.alarms)
-
 
 @dataclass(frozen=True)
-class CustomMetricMonitor:
+class CustomMetricSettings:
     name: str = setting("Label of the monitor in alarm names.", check=label)
     namespace: str = setting(
         "Namespace the application publishes to, e.g. `FastAPI/Products`.",
-        check=checks.matches(NAMESPACE, "a custom namespace (1-255 characters, not starting with AWS/ or ':')"),
+        check=field_checks.matches(NAMESPACE, "a custom namespace (1-255 characters, not starting with AWS/ or ':')"),
     )
     metric_name: str = setting(
         "Metric name, e.g. `ProductsCreated`.",
@@ -229,26 +181,6 @@ class CustomMetricMonitor:
     )
     alarm: AlarmSettings = setting("Threshold (required) and window of the alarm.", default=AlarmSettings())
 
-    @property
-    def what(self) -> str:
-        return "high" if self.comparison.startswith("greater") else "low"
-
-    def policy(self) -> AlarmPolicy | None:
-        return resolve(
-            CUSTOM_METRIC,
-            self.alarm,
-            metric=self.metric_name,
-            statistic=self.statistic,
-            comparison=self.comparison,
-            what=self.what,
-        )
-
-    def problems(self) -> Iterator[tuple[str, Any, str]]:
-        problem = statistic_problem(self.statistic)
-        if problem:
-            yield "statistic", self.statistic, problem
-        yield from alarm_problems(self.policy(), self.alarm, "alarm")
-
 
 @dataclass(frozen=True)
 class CanarySettings:
@@ -261,7 +193,7 @@ class CanarySettings:
     schedule: str = setting(
         "How often it runs: `rate(5 minutes)`, `rate(1 hour)` or a `cron(...)` expression.",
         default="rate(5 minutes)",
-        check=checks.matches(SCHEDULE, "rate(N minutes), rate(N hours) or cron(...)"),
+        check=field_checks.matches(SCHEDULE, "rate(N minutes), rate(N hours) or cron(...)"),
     )
     runtime_version: str = setting(
         "Synthetics runtime (Python).",
@@ -270,12 +202,6 @@ class CanarySettings:
     )
     alarm: AlarmSettings | None = setting("Overrides of the SuccessPercent alarm.", default=None)
 
-    def policy(self) -> AlarmPolicy | None:
-        return resolve(CANARY.kinds[0], self.alarm)
-
-    def problems(self) -> Iterator[tuple[str, Any, str]]:
-        yield from alarm_problems(self.policy(), self.alarm, "alarm")
-
 
 @dataclass(frozen=True)
 class BillingSettings:
@@ -283,11 +209,6 @@ class BillingSettings:
         "Alarm when month-to-date estimated charges exceed this many US dollars.",
         check=lambda v: None if v > 0 else "must be above 0",
     )
-
-    def policy(self) -> AlarmPolicy:
-        policy = resolve(BILLING, AlarmSettings(threshold=self.threshold_usd))
-        assert policy is not None  # BILLING is enabled and given a threshold
-        return policy
 
 
 @dataclass(frozen=True)
@@ -305,43 +226,15 @@ class MonitoringSettings:
         "Logs Insights saved queries (default: the seed's error query with `correlation_id`).",
         default=(QuerySettings(name="errors-with-correlation-id", query=SEED_ERROR_QUERY),),
     )
-    lambda_functions: tuple[LambdaMonitor, ...] = setting("Lambda functions to monitor.", default=())
-    http_apis: tuple[HttpApiMonitor, ...] = setting("API Gateway HTTP APIs to monitor.", default=())
-    custom_metrics: tuple[CustomMetricMonitor, ...] = setting("Alarms on application metrics.", default=())
+    lambda_functions: tuple[LambdaFunctionSettings, ...] = setting("Lambda functions to monitor.", default=())
+    http_apis: tuple[HttpApiSettings, ...] = setting("API Gateway HTTP APIs to monitor.", default=())
+    custom_metrics: tuple[CustomMetricSettings, ...] = setting("Alarms on application metrics.", default=())
     canaries: tuple[CanarySettings, ...] = setting("Synthetics heartbeat canaries.", default=())
     billing: BillingSettings | None = setting(
         "Billing alarm (created in us-east-1, where AWS publishes billing metrics).", default=None
     )
 
-    def alarm_entries(self) -> Iterator[tuple[str, str, str, str]]:
-        """(settings key, resource, what, severity) of every alarm, composites included."""
-        for i, group in enumerate(self.log_groups):
-            for j, metric_filter in enumerate(group.metric_filters):
-                policy = metric_filter.policy()
-                if policy:
-                    yield f"logGroups[{i}].metricFilters[{j}]", metric_filter.name, policy.what, policy.severity
-        for key, monitors in (("lambdaFunctions", self.lambda_functions), ("httpApis", self.http_apis)):
-            for i, monitor in enumerate(monitors):
-                policies = monitor.policies()
-                for policy in policies:
-                    yield f"{key}[{i}]", monitor.label, policy.what, policy.severity
-                if monitor.composite and policies:
-                    yield f"{key}[{i}].composite", monitor.label, "composite", composite_severity(policies)
-        for i, custom in enumerate(self.custom_metrics):
-            policy = custom.policy()
-            if policy:
-                yield f"customMetrics[{i}]", custom.name, policy.what, policy.severity
-        for i, canary in enumerate(self.canaries):
-            policy = canary.policy()
-            if policy:
-                yield f"canaries[{i}]", canary.name, policy.what, policy.severity
-
     def problems(self) -> Iterator[tuple[str, Any, str]]:
         yield from duplicates([g.name for g in self.log_groups], "logGroups", "name")
         yield from duplicates([q.name for q in self.queries], "queries", "name")
         yield from duplicates([c.name for c in self.canaries], "canaries", "name")
-
-
-def composite_severity(policies: tuple[AlarmPolicy, ...]) -> str:
-    """A composite is as severe as its most severe child."""
-    return "critical" if any(p.severity == "critical" for p in policies) else "warning"

@@ -15,12 +15,16 @@ import json
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Union
 
 Check = Callable[[Any], str | None]
 """A check returns None when the value is fine, else a phrase saying what is allowed."""
+Problem = tuple[str, Any, str]
+"""(key relative to the section, offending value or NO_VALUE, what is wrong and what is allowed)."""
+SectionChecks = Mapping[type, Callable[[Any], Iterable[Problem]]]
+"""Rules for a section's parsed value that another layer owns, by section class."""
 
 _INT_STRING = re.compile(r"^[+-]?\d+$")
 NO_VALUE = object()
@@ -40,6 +44,10 @@ class Issue:
         if self.value:
             return f"{self.key}: {self.value} — {self.problem}"
         return f"{self.key}: {self.problem}"
+
+
+def issue(key: str, problem: str, *, value: Any = NO_VALUE, secret: bool = False) -> Issue:
+    return Issue(key, "" if value is NO_VALUE else "[secret]" if secret else show(value), problem)
 
 
 class SettingsError(ValueError):
@@ -130,13 +138,13 @@ def type_name(hint: Any) -> str:
 class Parser:
     """Collects issues while converting raw config values into typed values."""
 
-    def __init__(self, secret_roots: frozenset[str] = frozenset()):
+    def __init__(self, secret_roots: frozenset[str] = frozenset(), section_checks: SectionChecks | None = None):
         self.issues: list[Issue] = []
         self.secret_roots = secret_roots
+        self.section_checks = section_checks or {}
 
     def report(self, key: str, problem: str, *, value: Any = NO_VALUE, secret: bool = False) -> None:
-        shown = "" if value is NO_VALUE else "[secret]" if secret else show(value)
-        self.issues.append(Issue(key, shown, problem))
+        self.issues.append(issue(key, problem, value=value, secret=secret))
 
     def section(self, cls: type, raw: Any, path: str, root: str | None = None) -> Any:
         """Parse one dataclass section; returns None if it had issues.
@@ -175,6 +183,8 @@ class Parser:
         parsed = cls(**values)
         # Cross-field rules live on the section as `problems()` -> (relative key, value, problem).
         for key, value, problem in getattr(parsed, "problems", tuple)():
+            self.report(join(path, key) if key else path, problem, value=value)
+        for key, value, problem in self.section_checks.get(cls, lambda _: ())(parsed):
             self.report(join(path, key) if key else path, problem, value=value)
         return None if len(self.issues) > before else parsed
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import importlib
 import inspect
-import json
 import runpy
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 
 from opsctl.engine import Plan, Registration, load_project, load_stack_config, run_program
+from opsctl.engine.project import runtime_string
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,8 +37,8 @@ def valid_config() -> dict[str, Any]:
 
 
 def runtime_config(config: dict[str, Any]) -> dict[str, str]:
-    """Config as the language host passes it: objects as JSON text, scalars as strings."""
-    return {k: json.dumps(v) if isinstance(v, (dict, list)) else str(v) for k, v in config.items()}
+    """Config as the engine passes it to the program (the offline engine's own encoding)."""
+    return {key: runtime_string(value) for key, value in config.items()}
 
 
 def stack_values(stack: str) -> tuple[dict[str, str], tuple[str, ...]]:

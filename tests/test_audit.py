@@ -10,9 +10,9 @@ import boto3
 import pytest
 
 from opsctl.engine.policy_run import check_plan
+from plan import plan_stack
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.cis import CONTROLS
-from settings import parse_settings
 from tests.conftest import ROOT, VALID_CONFIG, only, run_stack_program, stack_key_arn, stack_values
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:ops-dev-alerts"
@@ -523,5 +523,5 @@ def test_bad_audit_settings_are_rejected_with_key_value_and_what_is_allowed(chan
     config = copy.deepcopy(VALID_CONFIG)
     config.update(changes)
     with pytest.raises(SettingsError) as raised:
-        parse_settings(config)
+        plan_stack(config)
     assert expected in str(raised.value)

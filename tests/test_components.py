@@ -10,6 +10,7 @@ import pytest
 
 from components import Alerting, AlertingArgs, EncryptionKeys, EncryptionKeysArgs, current_account
 from components.alerting import endpoint_suffix
+from plan.alerting import Key, Topic
 from tests.conftest import ROOT, VALID_CONFIG, is_taggable, only, run_components
 
 KEY = "aws:kms/key:Key"
@@ -21,17 +22,19 @@ def build_pair():
     account = current_account("eu-west-1")
     keys = EncryptionKeys(
         "keys",
-        EncryptionKeysArgs(account=account, alias="alias/ops-test", services=("logs", "sns", "cloudwatch", "events")),
+        EncryptionKeysArgs(account=account, key=Key("alias/ops-test", ("logs", "sns", "cloudwatch", "events"))),
     )
     Alerting(
         "alerting",
         AlertingArgs(
             account=account,
             kms_key_arn=keys.key_arn,
-            topic_name="ops-test-alerts",
-            emails=("a@example.com", "b@example.com"),
-            sms_numbers=("+14155550123",),
-            https_endpoints=("https://pager.example.com/hook",),
+            topic=Topic(
+                "ops-test-alerts",
+                emails=("a@example.com", "b@example.com"),
+                sms_numbers=("+14155550123",),
+                https_endpoints=("https://pager.example.com/hook",),
+            ),
         ),
     )
 
@@ -131,7 +134,7 @@ def test_topic_arn_output_is_known_after_deploy_only(mode, expected):
         alerting = Alerting(
             "alerting",
             AlertingArgs(
-                account=account, kms_key_arn="arn:aws:kms:eu-west-1:123456789012:key/k", topic_name="ops-test-alerts"
+                account=account, kms_key_arn="arn:aws:kms:eu-west-1:123456789012:key/k", topic=Topic("ops-test-alerts")
             ),
         )
         pulumi.export("topicArn", alerting.topic_arn)

@@ -13,7 +13,8 @@ import pytest
 from components.monitoring.dashboard import MAX_WIDGETS, paginate
 from functions.heartbeat import heartbeat
 from opsctl.engine import preflight_stack
-from settings import SettingsError, parse_settings
+from plan import plan_stack
+from settings import SettingsError
 from tests import aws_model
 from tests.conftest import ROOT, SECRET_KEYS, VALID_CONFIG, only, run_stack_program, stack_key_arn
 
@@ -340,7 +341,7 @@ def test_sample_workload_is_deployed_in_dev_only(stack, expected):
 
 def reject(monitoring, **extra):
     with pytest.raises(SettingsError) as error:
-        parse_settings(config_with(monitoring, **extra), SECRET_KEYS)
+        plan_stack(config_with(monitoring, **extra), SECRET_KEYS)
     return str(error.value)
 
 
@@ -542,7 +543,7 @@ def test_every_monitoring_problem_is_reported_at_once():
 
 def test_500_monitored_functions_plan_with_paged_dashboards(tmp_path):
     """The scale case of benchmarks/scale.py, asserted on counts (the benchmark reports the time)."""
-    for name in ("Pulumi.yaml", "__main__.py", "components", "settings", "functions", "policies"):
+    for name in ("Pulumi.yaml", "__main__.py", "components", "plan", "settings", "functions", "policies"):
         (tmp_path / name).symlink_to(ROOT / name)
     functions = [{"functionName": f"service-{i:04d}", "composite": i % 10 == 0} for i in range(500)]
     stack = {

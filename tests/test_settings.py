@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from settings import SettingsError, load_settings, parse_settings
+from opsctl.engine.project import runtime_string
+from plan import plan_stack
+from settings import SettingsError, decode_runtime_value, load_settings, parse_settings
 from tests.conftest import SECRET_KEYS, run_components, runtime_config, stack_values
 
 WEBHOOK = "https://hooks.slack.com/services/T0/B0/abc"
@@ -14,8 +14,9 @@ ROUTE = {"name": "incidents", "channel": "#incidents", "webhookUrl": "https://ho
 
 
 def problems(config, secret_keys=SECRET_KEYS) -> list[str]:
+    """Every problem of a stack's config: settings and plan alike."""
     with pytest.raises(SettingsError) as raised:
-        parse_settings(config, secret_keys)
+        plan_stack(config, secret_keys)
     return [str(issue) for issue in raised.value.issues]
 
 
@@ -259,11 +260,12 @@ def test_never_expire_is_a_deliberate_choice(valid_config):
 
 
 def test_defaults_apply_when_optional_keys_are_absent():
-    settings = parse_settings({"aws:region": "us-east-1", "ops-baseline:environment": "qa"})
+    config = {"aws:region": "us-east-1", "ops-baseline:environment": "qa"}
+    settings = parse_settings(config)
     assert settings.log_retention_days == 14
     assert settings.alerting.emails == ()
     assert settings.alerting.slack is None
-    assert dict(settings.default_tags) == {"project": "ops-baseline", "environment": "qa", "managed-by": "pulumi"}
+    assert dict(plan_stack(config).tags) == {"project": "ops-baseline", "environment": "qa", "managed-by": "pulumi"}
 
 
 def test_settings_are_frozen(valid_config):
@@ -286,8 +288,7 @@ def test_webhook_is_kept_out_of_repr(valid_config):
 )
 def test_committed_stacks_round_trip(stack, environment, retention, emails, sms):
     values, secret_keys = stack_values(stack)
-    decoded = {k: json.loads(v) if v[:1] in "{[" else v for k, v in values.items()}
-    settings = parse_settings(decoded, secret_keys)
+    settings = parse_settings({k: decode_runtime_value(v) for k, v in values.items()}, secret_keys)
     assert (settings.environment, settings.log_retention_days) == (environment, retention)
     assert (len(settings.alerting.emails), len(settings.alerting.sms_numbers)) == (emails, sms)
     assert settings.region == "eu-west-1"
@@ -301,6 +302,13 @@ def test_load_settings_reads_the_runtime_config_the_engine_passes(valid_config):
     assert settings.alerting.sms_numbers == ("+14155550123",)
     assert settings.alerting.slack.webhook_url == WEBHOOK
     assert runtime_config(valid_config)["ops-baseline:logRetentionDays"] == "14"
+
+
+@pytest.mark.parametrize("value", [True, False, 14, "eu-west-1", {"emails": ["a@example.com"]}, ["x", 1]])
+def test_what_the_engine_passes_reads_back_as_the_stack_file_said(value):
+    """The offline engine (and the tests, through it) encode config as the Pulumi engine does;
+    settings decode it back to the YAML value, so a top-level `true` stays a boolean."""
+    assert decode_runtime_value(runtime_string(value)) == value
 
 
 def test_a_route_webhook_in_plain_text_is_rejected_with_its_own_command(valid_config):

@@ -1,34 +1,34 @@
-"""The monitoring facade: saved queries, alarms (one factory, one naming and action strategy),
+"""The monitoring facade: saved queries, alarms (one factory; names from the plan, actions by topic),
 composite alarms and the generated dashboards."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from settings.monitoring import QuerySettings, composite_severity
+from plan.monitors import Monitor, Unbound
+from plan.stack import Monitoring as MonitoringPlan
+from plan.stack import SavedQuery
 
+from .alarm_factory import composite_rule, metric_alarm_args
 from .dashboard import Row, page_body, paginate, widget_count
-from .log_groups import slug
-from .monitors import Monitor, composite_rule, metric_alarm_args
 
 
 @dataclass(frozen=True)
 class MonitoringArgs:
-    prefix: str
-    """Physical-name prefix, e.g. `ops-prod`: alarms, filters, queries and dashboards start with it."""
-    environment: str
-    region: str
-    topic_arn: pulumi.Input[str]
-    """Alerting topic: ALARM and OK actions of every alarm in the stack's region."""
-    queries: tuple[QuerySettings, ...] = ()
+    plan: MonitoringPlan
+    monitors: tuple[Monitor, ...]
+    """Every monitor of the stack, in dashboard order."""
+    bindings: Mapping[Unbound, pulumi.Input[str]]
+    """Dimension values the components that own the watched resources offer (an API id, a name)."""
+    topics: Mapping[str, pulumi.Input[str]]
+    """Topic ARN by the plan's topic key: ALARM and OK actions of each monitor's alarms."""
     query_log_groups: pulumi.Input[list[str]] = ()
     """Log groups a saved query without its own list opens with (the baseline's log groups)."""
-    monitors: tuple[Monitor, ...] = ()
-    dashboard: bool = True
 
 
 class Monitoring(pulumi.ComponentResource):
@@ -42,8 +42,9 @@ class Monitoring(pulumi.ComponentResource):
         self._args = args
         self._child = pulumi.ResourceOptions(parent=self)
 
-        monitors = args.monitors
-        self.queries = [self._query(query) for query in args.queries]
+        monitors = tuple(monitor.bind(args.bindings) for monitor in args.monitors)
+        naming = args.plan.naming
+        self.queries = [self._query(query) for query in args.plan.queries]
         self.alarms = [self._alarms(monitor) for monitor in monitors]
         """MetricAlarms per monitor, in the order of `monitors`."""
         self.composites = [
@@ -53,52 +54,52 @@ class Monitoring(pulumi.ComponentResource):
         ]
         pages = (
             paginate([widget_count(m, len(a)) for m, a in zip(monitors, self.alarms, strict=True)])
-            if args.dashboard and monitors
+            if args.plan.dashboard and monitors
             else []
         )
         self.dashboards = [
             self._dashboard(monitors, indexes, number, len(pages)) for number, indexes in enumerate(pages, 1)
         ]
 
-        self.alarm_names = [monitor.alarm_name(args.prefix, p) for monitor in monitors for p in monitor.policies] + [
-            monitor.composite_name(args.prefix) for monitor in monitors if monitor.composite and monitor.policies
+        self.alarm_names = [alarm.name for monitor in monitors for alarm in monitor.alarms] + [
+            monitor.composite.name for monitor in monitors if monitor.composite
         ]
-        self.dashboard_names = [dashboard_name(args.prefix, number) for number in range(1, len(pages) + 1)]
+        self.dashboard_names = [naming.dashboard(number) for number in range(1, len(pages) + 1)]
         self.register_outputs({"dashboard_names": self.dashboard_names})
 
-    def _query(self, query: QuerySettings) -> aws.cloudwatch.QueryDefinition:
+    def _query(self, query: SavedQuery) -> aws.cloudwatch.QueryDefinition:
         return aws.cloudwatch.QueryDefinition(
-            f"{self._name}-query-{slug(query.name)}",
-            name=f"{self._args.prefix}/{query.name}",
+            f"{self._name}-query-{query.label}",
+            name=query.name,
             query_string=query.query,
             log_group_names=list(query.log_groups) or self._args.query_log_groups,
             opts=self._child,
         )
 
     def _alarms(self, monitor: Monitor) -> list[aws.cloudwatch.MetricAlarm]:
-        args = self._args
         # Children of a composite stay silent: the composite speaks for the whole resource.
-        actions = [] if monitor.composite else [monitor.topic_arn or args.topic_arn]
-        note = f"ops-baseline {args.environment}."
+        actions = [] if monitor.composite else [self._args.topics[monitor.topic]]
+        note = f"ops-baseline {self._args.plan.environment}."
         return [
             aws.cloudwatch.MetricAlarm(
-                f"{self._name}-{monitor.label}-{policy.what}-{policy.severity}",
-                **metric_alarm_args(args.prefix, monitor, policy, actions, note),
+                f"{self._name}-{monitor.label}-{alarm.spec.what}-{alarm.spec.severity}",
+                **metric_alarm_args(monitor, alarm, actions, note),
                 opts=self._child,
             )
-            for policy in monitor.policies
+            for alarm in monitor.alarms
         ]
 
     def _composite(self, monitor: Monitor, children: list[aws.cloudwatch.MetricAlarm]) -> aws.cloudwatch.CompositeAlarm:
-        args = self._args
-        actions = [monitor.topic_arn or args.topic_arn]
+        assert monitor.composite is not None
+        actions = [self._args.topics[monitor.topic]]
         return aws.cloudwatch.CompositeAlarm(
-            f"{self._name}-{monitor.label}-composite-{composite_severity(monitor.policies)}",
-            alarm_name=monitor.composite_name(args.prefix),
+            f"{self._name}-{monitor.label}-composite-{monitor.composite.severity}",
+            alarm_name=monitor.composite.name,
             alarm_description=(
-                f"{monitor.label}: any of its {len(children)} alarms is in ALARM. ops-baseline {args.environment}."
+                f"{monitor.label}: any of its {len(children)} alarms is in ALARM. "
+                f"ops-baseline {self._args.plan.environment}."
             ),
-            alarm_rule=composite_rule(args.prefix, monitor),
+            alarm_rule=composite_rule(monitor),
             actions_enabled=True,
             alarm_actions=actions,
             ok_actions=actions,
@@ -110,8 +111,8 @@ class Monitoring(pulumi.ComponentResource):
     def _dashboard(
         self, monitors: tuple[Monitor, ...], indexes: list[int], number: int, pages: int
     ) -> aws.cloudwatch.Dashboard:
-        args = self._args
-        title = f"ops-baseline {args.environment}" + (f" (page {number} of {pages})" if pages > 1 else "")
+        plan = self._args.plan
+        title = f"ops-baseline {plan.environment}" + (f" (page {number} of {pages})" if pages > 1 else "")
         page = [monitors[i] for i in indexes]
         body = pulumi.Output.all(
             [pulumi.Output.from_input(dict(m.dimensions)) for m in page],
@@ -120,8 +121,7 @@ class Monitoring(pulumi.ComponentResource):
             lambda resolved: json.dumps(
                 page_body(
                     title,
-                    args.region,
-                    args.prefix,
+                    plan.region,
                     [Row(m, dims, tuple(arns)) for m, dims, arns in zip(page, *resolved, strict=True)],
                 )
             )
@@ -129,11 +129,7 @@ class Monitoring(pulumi.ComponentResource):
         suffix = "" if number == 1 else f"-{number}"
         return aws.cloudwatch.Dashboard(
             f"{self._name}-dashboard{suffix}",
-            dashboard_name=dashboard_name(args.prefix, number),
+            dashboard_name=plan.naming.dashboard(number),
             dashboard_body=body,
             opts=self._child,
         )
-
-
-def dashboard_name(prefix: str, page: int) -> str:
-    return prefix if page == 1 else f"{prefix}-{page}"

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .monitors import Monitor
+from plan.monitors import Monitor
 
 MAX_WIDGETS = 500
 """CloudWatch's limit of widgets in one dashboard body."""
@@ -49,7 +49,7 @@ def paginate(sizes: Sequence[int], limit: int = MAX_WIDGETS) -> list[list[int]]:
     return pages
 
 
-def page_body(title: str, region: str, prefix: str, rows: Sequence[Row]) -> dict[str, Any]:
+def page_body(title: str, region: str, rows: Sequence[Row]) -> dict[str, Any]:
     widgets: list[dict[str, Any]] = [
         {
             "type": "text",
@@ -89,16 +89,14 @@ def page_body(title: str, region: str, prefix: str, rows: Sequence[Row]) -> dict
                     "y": y + (i * width) // GRID_WIDTH * ROW_HEIGHT,
                     "width": width,
                     "height": ROW_HEIGHT,
-                    "properties": metric_properties(row, title_part, metrics, region, prefix),
+                    "properties": metric_properties(row, title_part, metrics, region),
                 }
             )
         y += math.ceil(len(row.monitor.widgets) * width / GRID_WIDTH) * ROW_HEIGHT
     return {"start": "-PT8H", "periodOverride": "inherit", "widgets": widgets}
 
 
-def metric_properties(
-    row: Row, title: str, metrics: Sequence[tuple[str, str]], region: str, prefix: str
-) -> dict[str, Any]:
+def metric_properties(row: Row, title: str, metrics: Sequence[tuple[str, str]], region: str) -> dict[str, Any]:
     monitor = row.monitor
     dimension_parts = [part for pair in row.dimensions.items() for part in pair]
     properties: dict[str, Any] = {
@@ -114,9 +112,9 @@ def metric_properties(
         "yAxis": {"left": {"min": 0}},
     }
     thresholds = [
-        {"label": monitor.alarm_name(prefix, policy), "value": policy.threshold}
-        for policy in monitor.policies
-        if not policy.kind.rate_of and (policy.metric, policy.statistic) in metrics
+        {"label": alarm.name, "value": alarm.spec.threshold}
+        for alarm in monitor.alarms
+        if not alarm.spec.kind.rate_of and (alarm.spec.metric, alarm.spec.statistic) in metrics
     ]
     if thresholds:
         properties["annotations"] = {"horizontal": thresholds}

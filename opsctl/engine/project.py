@@ -71,7 +71,7 @@ def load_stack_config(project: Project, stack: str) -> StackConfig:
     for raw_key, raw_value in config.items():
         key = str(raw_key) if ":" in str(raw_key) else f"{project.name}:{raw_key}"
         value, secret = _replace_secure(raw_value)
-        values[key] = _runtime_string(value)
+        values[key] = runtime_string(value)
         if secret:
             secrets.append(key)
     return StackConfig(stack=stack, values=values, secret_keys=tuple(secrets))
@@ -106,7 +106,8 @@ def _replace_secure(value: Any) -> tuple[Any, bool]:
     return value, False
 
 
-def _runtime_string(value: Any) -> str:
+def runtime_string(value: Any) -> str:
+    """A config value as the engine hands it to the program: objects and lists as JSON, scalars as text."""
     if isinstance(value, (dict, list)):
         return json.dumps(value)
     if isinstance(value, bool):

@@ -10,6 +10,9 @@ from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
 from ...props import MISSING, UNKNOWN, Invalid, Props, shown
 from ...tokens import LOG_GROUP
 
+MIN_RETENTION_DAYS = "minRetentionDays"
+"""The parameter a stack sets from its own shortest retention (the AWS Config rule's MinRetentionTime)."""
+
 ACCEPTED = ", ".join(map(str, LOG_RETENTION_DAYS))
 
 
@@ -17,7 +20,7 @@ def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
     days = props.whole_number("retentionInDays")
     if days is UNKNOWN:
         return
-    low, high = config["minRetentionDays"], config["maxRetentionDays"]
+    low, high = config[MIN_RETENTION_DAYS], config["maxRetentionDays"]
     if isinstance(days, Invalid):
         yield f"Log group retentionInDays is {days}; set a number of days between {shown(low)} and {shown(high)}."
     elif days is MISSING or days == NEVER_EXPIRE:
@@ -32,7 +35,7 @@ def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
 
 def allowed_days(config: Mapping[str, Any]) -> list[int]:
     """Accepted CloudWatch Logs values within the configured bounds, shortest first."""
-    return [d for d in LOG_RETENTION_DAYS if config["minRetentionDays"] <= d <= config["maxRetentionDays"]]
+    return [d for d in LOG_RETENTION_DAYS if config[MIN_RETENTION_DAYS] <= d <= config["maxRetentionDays"]]
 
 
 def remediate(props: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -49,7 +52,7 @@ def remediate(props: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, 
             return None
         default = config["defaultRetentionDays"]
         return {**props, "retentionInDays": default if default in allowed else allowed[0]}
-    if days < config["minRetentionDays"]:
+    if days < config[MIN_RETENTION_DAYS]:
         return {**props, "retentionInDays": allowed[0]}
     return None
 
@@ -64,7 +67,7 @@ GUARDRAIL = Guardrail(
         config_rule=ConfigRule(
             "CW_LOGGROUP_RETENTION_PERIOD_CHECK",
             periodic=True,
-            parameters_from={"MinRetentionTime": "minRetentionDays"},
+            parameters_from={"MinRetentionTime": MIN_RETENTION_DAYS},
         ),
         security_hub=("CloudWatch.16",),
         checkov=("CKV_AWS_66", "CKV_AWS_338"),
@@ -73,7 +76,7 @@ GUARDRAIL = Guardrail(
     remediate=remediate,
     parameters=(
         Parameter(
-            "minRetentionDays",
+            MIN_RETENTION_DAYS,
             {"type": "number", "default": 365, "enum": list(LOG_RETENTION_DAYS)},
             "Shortest retention allowed, in days.",
             AwsDefault(365, "CloudWatch.16; CW_LOGGROUP_RETENTION_PERIOD_CHECK MinRetentionTime"),

@@ -1,0 +1,101 @@
+"""Who is told: the stack's key and alerting topic, the Slack notifier and the topic that watches it,
+and the billing alarm's key and topic in us-east-1 when the stack lives elsewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from settings import Settings
+
+from .monitors import billing
+from .naming import Naming, lambda_log_group
+
+KEY_SERVICES = ("logs", "sns", "cloudwatch", "events", "cloudtrail", "config")
+"""Services the stack's key is opened to (see components/documents.py)."""
+BILLING_KEY_SERVICES = ("sns", "cloudwatch")
+
+
+@dataclass(frozen=True)
+class Key:
+    alias: str
+    services: tuple[str, ...]
+    region: str | None = None
+    """Region of the key when not the stack's."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    emails: tuple[str, ...] = ()
+    sms_numbers: tuple[str, ...] = ()
+    https_endpoints: tuple[str, ...] = ()
+    region: str | None = None
+    """Region of the topic when not the stack's; alarms can only notify a topic in their own region."""
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    channel: str
+    webhook_url: str
+    severities: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Notifier:
+    function_name: str
+    log_group: str
+    """`/aws/lambda/<function_name>` (a LogGroups member), created before the function."""
+    webhook_url: str
+    channel: str
+    username: str
+    icon_emoji: str | None
+    timeout_seconds: int
+    retry_attempts: int
+    max_event_age_seconds: int
+    routes: tuple[Route, ...]
+    topic: Topic
+    """Where the notifier's own alarms go: email and SMS only, never the notifier itself."""
+
+
+@dataclass(frozen=True)
+class Billing:
+    """A key and topic beside the billing alarm in us-east-1; none when the stack is there already."""
+
+    key: Key
+    topic: Topic
+
+
+def alerting_topic(settings: Settings, naming: Naming) -> Topic:
+    alerting = settings.alerting
+    return Topic(naming.topic(), alerting.emails, alerting.sms_numbers, alerting.https_endpoints)
+
+
+def notifier(settings: Settings, naming: Naming, topic: Topic) -> Notifier | None:
+    slack = settings.alerting.slack
+    if slack is None:
+        return None
+    return Notifier(
+        function_name=naming.notifier_function,
+        log_group=lambda_log_group(naming.notifier_function),
+        webhook_url=slack.webhook_url,
+        channel=slack.channel,
+        username=slack.username,
+        icon_emoji=slack.icon_emoji,
+        timeout_seconds=slack.timeout_seconds,
+        retry_attempts=slack.retry_attempts,
+        max_event_age_seconds=slack.max_event_age_seconds,
+        routes=tuple(Route(r.name, r.channel, r.webhook_url, r.severities, r.sources) for r in slack.routes),
+        topic=replace(topic, name=naming.topic("notifier"), https_endpoints=()),
+    )
+
+
+def billing_alerting(settings: Settings, naming: Naming, topic: Topic) -> Billing | None:
+    if settings.monitoring.billing is None or settings.region == billing.REGION:
+        return None
+    # Alarms notify topics of their own region only, and topics use keys of their region; the same subscribers.
+    return Billing(
+        Key(naming.key_alias("billing"), BILLING_KEY_SERVICES, region=billing.REGION),
+        replace(topic, name=naming.topic("billing"), region=billing.REGION),
+    )

@@ -1,0 +1,273 @@
+"""Audit and compliance as the stack deploys them: the trail and its CIS dashboard, EventBridge rules,
+AWS Config with the managed rules generated from the guardrails, X-Ray, ECR and flow logs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from policies.guardrails.catalog import BY_NAME
+from policies.guardrails.rules.cloudwatch.log_group_retention import GUARDRAIL as RETENTION
+from policies.guardrails.rules.cloudwatch.log_group_retention import MIN_RETENTION_DAYS
+from settings import Settings
+from settings.audit import BucketLifecycleSettings
+
+from . import events
+from .log_groups import LogGroup
+from .naming import Naming, flow_log_group
+
+X_RAY_GROUP_NAME_LIMIT = 32
+
+
+@dataclass(frozen=True)
+class BucketLifecycle:
+    transition_days: int | None
+    expiration_days: int | None
+    noncurrent_expiration_days: int
+    protect: bool
+
+
+def lifecycle(settings: BucketLifecycleSettings) -> BucketLifecycle:
+    return BucketLifecycle(
+        settings.transition_days, settings.expiration_days, settings.noncurrent_expiration_days, settings.protect
+    )
+
+
+@dataclass(frozen=True)
+class CisGraph:
+    title: str
+    metric_name: str
+    threshold: float | None
+
+
+@dataclass(frozen=True)
+class CisDashboard:
+    name: str
+    namespace: str
+    graphs: tuple[CisGraph, ...]
+
+
+@dataclass(frozen=True)
+class Trail:
+    name: str
+    log_group: str
+    """Its CloudWatch log group, where the CIS filters live (a LogGroups member)."""
+    organization: bool
+    s3_data_events: bool
+    lambda_data_events: bool
+    insights: tuple[str, ...]
+    bucket: BucketLifecycle
+    dashboard: CisDashboard | None
+
+
+def trail(settings: Settings, naming: Naming, namespace: str, groups: tuple[LogGroup, ...]) -> Trail | None:
+    config = settings.cloud_trail
+    if not config.enabled:
+        return None
+    group = next(g for g in groups if g.name == naming.trail_log_group)
+    dashboard = None
+    if config.cis_dashboard:
+        graphs = tuple(
+            CisGraph(
+                f"{f.label} ({f.metric_name})",
+                f.metric_name,
+                f.monitor.alarms[0].spec.threshold if f.monitor.alarms else None,
+            )
+            for f in group.filters
+        )
+        dashboard = CisDashboard(naming.physical("cis"), namespace, graphs)
+    return Trail(
+        name=naming.trail,
+        log_group=group.name,
+        organization=config.organization,
+        s3_data_events=config.s3_data_events,
+        lambda_data_events=config.lambda_data_events,
+        insights=config.insights,
+        bucket=lifecycle(config.bucket),
+        dashboard=dashboard,
+    )
+
+
+@dataclass(frozen=True)
+class EventRule:
+    label: str
+    name: str
+    description: str
+    pattern: Mapping[str, Any]
+
+
+def event_rules(settings: Settings, naming: Naming) -> tuple[EventRule, ...]:
+    return tuple(
+        EventRule(rule.name, naming.physical(rule.name), rule.description, rule.pattern)
+        for rule in events.selected(settings.cloud_trail.event_rules)
+    )
+
+
+@dataclass(frozen=True)
+class ConfigRule:
+    guardrail: str
+    name: str
+    identifier: str
+    description: str
+    input_parameters: str
+    """JSON with sorted keys, or empty when the managed rule takes none."""
+
+
+@dataclass(frozen=True)
+class Compliance:
+    prefix: str
+    home_region: str | None
+    daily_recording: bool
+    snapshot_frequency: str
+    aggregator: str
+    conformance_pack: bool
+    organization: bool
+    bucket: BucketLifecycle
+    rules: tuple[ConfigRule, ...]
+
+
+def guardrail_parameters(settings: Settings, groups: tuple[LogGroup, ...]) -> Mapping[str, Mapping[str, Any]]:
+    """Guardrail parameters this stack decides: the shortest retention it deploys is the minimum the
+    log-retention rule checks at runtime (never-expire groups aside)."""
+    retentions = [group.retention_days for group in groups if group.retention_days != 0]
+    return {RETENTION.name: {MIN_RETENTION_DAYS: min(retentions)}} if retentions else {}
+
+
+def compliance(settings: Settings, naming: Naming, groups: tuple[LogGroup, ...]) -> Compliance | None:
+    config = settings.aws_config
+    if not config.enabled:
+        return None
+    overrides = guardrail_parameters(settings, groups)
+    rules = []
+    for name in config.rules:
+        guardrail = BY_NAME[name]
+        rule = guardrail.references.config_rule
+        assert rule is not None  # settings offer only guardrails with a managed rule
+        values = {p.name: p.default for p in guardrail.parameters} | dict(overrides.get(name, {}))
+        parameters = rule.input_parameters(values)
+        rules.append(
+            ConfigRule(
+                guardrail=name,
+                name=naming.config_rule(name),
+                identifier=rule.identifier,
+                description=guardrail.description,
+                input_parameters=json.dumps(parameters, sort_keys=True) if parameters else "",
+            )
+        )
+    return Compliance(
+        prefix=naming.prefix,
+        home_region=config.home_region,
+        daily_recording=config.daily_recording,
+        snapshot_frequency=config.snapshot_frequency,
+        aggregator=config.aggregator,
+        conformance_pack=config.conformance_pack,
+        organization=config.organization,
+        bucket=lifecycle(config.bucket),
+        rules=tuple(rules),
+    )
+
+
+@dataclass(frozen=True)
+class SamplingRule:
+    name: str
+    priority: int
+    fixed_rate: float
+    reservoir_size: int
+    service_name: str
+    service_type: str
+    host: str
+    http_method: str
+    url_path: str
+    resource_arn: str
+
+
+@dataclass(frozen=True)
+class XRayGroup:
+    name: str
+    filter_expression: str
+
+
+@dataclass(frozen=True)
+class Tracing:
+    sampling_rules: tuple[SamplingRule, ...]
+    groups: tuple[XRayGroup, ...]
+
+
+def function_group(function_name: str) -> XRayGroup:
+    """A group per monitored function; long names are cut and made unique with a digest."""
+    name = function_name
+    if len(name) > X_RAY_GROUP_NAME_LIMIT:
+        name = f"{function_name[:23]}-{hashlib.sha256(function_name.encode()).hexdigest()[:8]}"
+    return XRayGroup(name=name, filter_expression=f'service("{function_name}")')
+
+
+def tracing(settings: Settings, naming: Naming) -> Tracing | None:
+    config = settings.xray
+    if not config.enabled:
+        return None
+    traced = [fn.function_name for fn in settings.monitoring.lambda_functions]
+    if settings.sample_workload:
+        traced.append(naming.sample_function)
+    configured = [XRayGroup(g.name, g.filter_expression) for g in config.groups]
+    names = {g.name for g in configured}
+    groups = [*configured, *(g for g in map(function_group, traced) if g.name not in names)]
+    return Tracing(
+        sampling_rules=tuple(
+            SamplingRule(
+                r.name,
+                r.priority,
+                r.fixed_rate,
+                r.reservoir_size,
+                r.service_name,
+                r.service_type,
+                r.host,
+                r.http_method,
+                r.url_path,
+                r.resource_arn,
+            )
+            for r in config.sampling_rules
+        ),
+        # A function named like a configured group, or two functions cut to one name, get one group.
+        groups=tuple({g.name: g for g in groups}.values()),
+    )
+
+
+@dataclass(frozen=True)
+class Repository:
+    name: str
+    keep_last: int
+    untagged_expire_days: int
+
+
+@dataclass(frozen=True)
+class Registry:
+    repositories: tuple[Repository, ...]
+    scanning: str
+    """`off`, `basic` or `enhanced`."""
+
+
+def registry(settings: Settings) -> Registry | None:
+    config = settings.ecr
+    if not config.repositories and config.registry_scanning == "off":
+        return None
+    return Registry(
+        tuple(Repository(r.name, r.keep_last, r.untagged_expire_days) for r in config.repositories),
+        config.registry_scanning,
+    )
+
+
+@dataclass(frozen=True)
+class FlowLogs:
+    role_name: str
+    log_groups: Mapping[str, str]
+    """VPC id → its log group (a LogGroups member)."""
+
+
+def flow_logs(settings: Settings, naming: Naming) -> FlowLogs | None:
+    vpcs = settings.flow_logs.vpc_ids
+    if not vpcs:
+        return None
+    return FlowLogs(naming.physical("flow-logs-role"), {vpc: flow_log_group(vpc) for vpc in vpcs})

@@ -1,0 +1,99 @@
+"""API Gateway HTTP APIs: `AWS/ApiGateway` by ApiId and Stage, their alarm kinds and dashboard row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..alarms import AlarmKind, AlarmKinds, AlarmSpec
+from ..naming import Naming
+from .model import Monitor, monitor
+
+KINDS = AlarmKinds(
+    "HTTP API",
+    "AWS/ApiGateway",
+    (
+        AlarmKind("serverErrors", "5xx", "5xx", "Sum", "Requests answered with a 5xx status.", 0.0),
+        AlarmKind(
+            "serverErrorRate",
+            "5xx-rate",
+            "5xx",
+            "Sum",
+            "Share of requests answered with a 5xx status.",
+            1.0,
+            unit="%",
+            enabled=False,
+            rate_of="Count",
+            max_threshold=100.0,
+            evaluation_periods=3,
+            datapoints_to_alarm=3,
+        ),
+        AlarmKind(
+            "clientErrorRate",
+            "4xx-rate",
+            "4xx",
+            "Sum",
+            "Share of requests answered with a 4xx status.",
+            10.0,
+            unit="%",
+            severity="warning",
+            enabled=False,
+            rate_of="Count",
+            max_threshold=100.0,
+            evaluation_periods=3,
+            datapoints_to_alarm=3,
+        ),
+        AlarmKind(
+            "latencyP99",
+            "latency-p99",
+            "Latency",
+            "p99",
+            "p99 latency, from request to response, is high.",
+            2_000.0,
+            unit="ms",
+            severity="warning",
+            evaluation_periods=3,
+            datapoints_to_alarm=3,
+        ),
+        AlarmKind(
+            "integrationLatencyP99",
+            "integration-latency-p99",
+            "IntegrationLatency",
+            "p99",
+            "p99 latency of the backend integration is high.",
+            2_000.0,
+            unit="ms",
+            severity="warning",
+            enabled=False,
+            evaluation_periods=3,
+            datapoints_to_alarm=3,
+        ),
+    ),
+)
+WIDGETS = (
+    ("Requests", (("Count", "Sum"),)),
+    ("4xx and 5xx", (("4xx", "Sum"), ("5xx", "Sum"))),
+    ("Latency (ms)", (("Latency", "p99"), ("IntegrationLatency", "p99"))),
+)
+
+
+def api_monitor(
+    naming: Naming,
+    label: str,
+    api_id: Any,
+    specs: tuple[AlarmSpec, ...],
+    *,
+    source: str,
+    stage: str = "$default",
+    composite: bool = False,
+) -> Monitor:
+    return monitor(
+        naming,
+        service="http-api",
+        label=label,
+        namespace=KINDS.namespace,
+        dimensions={"ApiId": api_id, "Stage": stage},
+        specs=specs,
+        source=source,
+        composite=composite,
+        widgets=WIDGETS,
+    )

@@ -1,0 +1,69 @@
+"""The Slack notifier watched like any function, plus its lost and parked notifications and the
+notices Slack only took as plain text. They notify a topic the notifier does not read."""
+
+from __future__ import annotations
+
+from ..alarms import AlarmKind, fixed_spec
+from ..naming import NOTIFIER_LABEL, Naming
+from . import lambda_
+from .model import NOTIFIER_ALERTS, Monitor, Unbound, monitor
+
+FUNCTION_NAME = Unbound("SlackNotifier", "function name")
+QUEUE_NAME = Unbound("SlackNotifier", "failure queue name")
+"""Names taken from the resources, so the alarms depend on them."""
+DESTINATION_FAILURES = AlarmKind(
+    "destinationFailures",
+    "destination-failures",
+    "DestinationDeliveryFailures",
+    "Sum",
+    "Failed notifications could not be handed to the failure queue and are lost.",
+    0.0,
+)
+UNDELIVERED = AlarmKind(
+    "undelivered",
+    "undelivered",
+    "ApproximateNumberOfMessagesVisible",
+    "Maximum",
+    "Notifications Slack never received wait in the failure queue; read them there.",
+    0.0,
+)
+PLAIN_TEXT = AlarmKind(
+    "plainTextFallbacks",
+    "plain-text-fallbacks",
+    "PlainTextFallbacks",
+    "Sum",
+    "Slack rejected formatted notices; they were posted as plain text. The notifier's log names the reason.",
+    0.0,
+    severity="warning",
+)
+METRICS_NAMESPACE = "OpsBaseline/SlackNotifier"
+"""Where the notifier publishes PlainTextFallbacks (embedded metric format), by FunctionName."""
+
+
+def notifier_monitors(naming: Naming, timeout_seconds: int, *, source: str) -> tuple[Monitor, Monitor, Monitor]:
+    """The function, its failure queue and its formatting; the SlackNotifier component binds the names."""
+    specs = (*lambda_.KINDS.specs({}, timeout_seconds=timeout_seconds), fixed_spec(DESTINATION_FAILURES))
+    function = lambda_.function_monitor(
+        naming, NOTIFIER_LABEL, FUNCTION_NAME, specs, source=source, topic=NOTIFIER_ALERTS
+    )
+    queue = monitor(
+        naming,
+        service="sqs",
+        label=f"{NOTIFIER_LABEL}-queue",
+        namespace="AWS/SQS",
+        dimensions={"QueueName": QUEUE_NAME},
+        specs=(fixed_spec(UNDELIVERED),),
+        source=source,
+        topic=NOTIFIER_ALERTS,
+    )
+    formatting = monitor(
+        naming,
+        service="custom",
+        label=f"{NOTIFIER_LABEL}-formatting",
+        namespace=METRICS_NAMESPACE,
+        dimensions={"FunctionName": FUNCTION_NAME},
+        specs=(fixed_spec(PLAIN_TEXT),),
+        source=source,
+        topic=NOTIFIER_ALERTS,
+    )
+    return function, queue, formatting

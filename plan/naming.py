@@ -1,0 +1,82 @@
+"""One naming strategy for a stack: the physical names of alarms and resources, and the parts of
+logical names. The plan validates the names this object makes, and components create exactly them.
+
+Physical names start with the prefix `ops-<environment>`; alarms follow
+`<prefix>-<resource>-<what>-<severity>` (e.g. `ops-prod-orders-errors-critical`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SAMPLE_API_LABEL = "sample-api"
+SAMPLE_FUNCTION_LABEL = "sample-fn"
+NOTIFIER_LABEL = "slack-notifier"
+CONFIG_RULE_NAME_LIMIT = 128
+
+
+def slug(name: str) -> str:
+    """`/aws/lambda/orders` → `aws-lambda-orders`: a name as a logical-name part."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
+
+
+def lambda_log_group(function_name: str) -> str:
+    return f"/aws/lambda/{function_name}"
+
+
+def access_log_group(api_label: str) -> str:
+    """Where the baseline keeps an HTTP API's access logs."""
+    return f"/aws/apigateway/{api_label}"
+
+
+def flow_log_group(vpc_id: str) -> str:
+    return f"/aws/vpc/flow-logs/{vpc_id}"
+
+
+@dataclass(frozen=True)
+class Naming:
+    environment: str
+
+    @property
+    def prefix(self) -> str:
+        return f"ops-{self.environment}"
+
+    def physical(self, name: str) -> str:
+        """`<prefix>-<name>`: metric filters, event rules, canaries, the sample API, Config parts."""
+        return f"{self.prefix}-{name}"
+
+    def alarm(self, resource: str, what: str, severity: str) -> str:
+        return f"{self.prefix}-{resource}-{what}-{severity}"
+
+    def dashboard(self, page: int) -> str:
+        return self.prefix if page == 1 else f"{self.prefix}-{page}"
+
+    def topic(self, purpose: str = "") -> str:
+        """`<prefix>-alerts`, or `<prefix>-<purpose>-alerts` for the notifier's and the billing topic."""
+        return f"{self.prefix}-{purpose}-alerts" if purpose else f"{self.prefix}-alerts"
+
+    def key_alias(self, purpose: str = "") -> str:
+        return f"alias/{self.prefix}-{purpose}" if purpose else f"alias/{self.prefix}"
+
+    def query(self, name: str) -> str:
+        return f"{self.prefix}/{name}"
+
+    def config_rule(self, guardrail: str) -> str:
+        return f"{self.prefix}-{guardrail}"[:CONFIG_RULE_NAME_LIMIT]
+
+    @property
+    def trail(self) -> str:
+        return f"{self.prefix}-trail"
+
+    @property
+    def trail_log_group(self) -> str:
+        return f"/aws/cloudtrail/{self.trail}"
+
+    @property
+    def notifier_function(self) -> str:
+        return self.physical(NOTIFIER_LABEL)
+
+    @property
+    def sample_function(self) -> str:
+        return self.physical(SAMPLE_FUNCTION_LABEL)

@@ -1,0 +1,245 @@
+"""The whole stack as a plan: every node a component takes, built once from validated settings, and
+the checks that span the stack (every alarm name unique, no log group created twice)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from settings import NAMESPACE, Settings
+from settings.schema import NO_VALUE, Problem
+
+from . import alerting, audit
+from .alarms import resolve
+from .log_groups import LogGroup, collisions, log_groups
+from .monitors import ALERTS, BILLING_ALERTS, Monitor, Unbound, billing, canary, custom_metric, http_api, lambda_
+from .monitors.notifier import notifier_monitors
+from .naming import SAMPLE_API_LABEL, SAMPLE_FUNCTION_LABEL, Naming, access_log_group, lambda_log_group, slug
+
+ALARM_NAME_LIMIT = 255
+SAMPLE_TIMEOUT_SECONDS = 10
+SAMPLE_API_ID = Unbound("SampleWorkload", "API id")
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    label: str
+    """Logical-name part."""
+    name: str
+    query: str
+    log_groups: tuple[str, ...]
+    """Empty: every log group of the baseline."""
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """The facade's own settings; its monitors come bound from the components that own the resources."""
+
+    naming: Naming
+    environment: str
+    region: str
+    queries: tuple[SavedQuery, ...]
+    dashboard: bool
+
+
+@dataclass(frozen=True)
+class Canary:
+    label: str
+    name: str
+    urls: tuple[str, ...]
+    schedule: str
+    runtime_version: str
+    name_value: Unbound
+    """The canary's name as the resource gives it, for its monitor's CanaryName."""
+
+
+@dataclass(frozen=True)
+class Canaries:
+    prefix: str
+    canaries: tuple[Canary, ...]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The seed's sample workload: a function behind an HTTP API, and a secret."""
+
+    prefix: str
+    function_name: str
+    api_label: str
+    timeout_seconds: int
+    function_log_group: str
+    access_log_group: str
+    monitors: tuple[Monitor, ...]
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    naming: Naming
+    environment: str
+    region: str
+    tags: Mapping[str, str]
+    namespace: str
+    """Namespace of the baseline's own metrics (metric filters)."""
+    key: alerting.Key
+    topic: alerting.Topic
+    log_groups: tuple[LogGroup, ...]
+    monitoring: Monitoring
+    monitors: tuple[Monitor, ...]
+    """Every monitor, in dashboard order; some dimensions are bound by the components that own them."""
+    notifier: alerting.Notifier | None
+    sample: Sample | None
+    canaries: Canaries | None
+    billing: alerting.Billing | None
+    trail: audit.Trail | None
+    event_rules: tuple[audit.EventRule, ...]
+    compliance: audit.Compliance | None
+    tracing: audit.Tracing | None
+    registry: audit.Registry | None
+    flow_logs: audit.FlowLogs | None
+
+
+def build(settings: Settings) -> StackPlan:
+    naming = Naming(settings.environment)
+    namespace = settings.monitoring.namespace or f"OpsBaseline/{settings.environment}"
+    groups = log_groups(settings, naming, namespace)
+    topic = alerting.alerting_topic(settings, naming)
+    notifier = alerting.notifier(settings, naming, topic)
+    sample = sample_workload(settings, naming)
+    canaries = canaries_of(settings, naming)
+    billing_alerts = alerting.billing_alerting(settings, naming, topic)
+    return StackPlan(
+        naming=naming,
+        environment=settings.environment,
+        region=settings.region,
+        tags={"project": NAMESPACE, "environment": settings.environment, "managed-by": "pulumi", **settings.tags},
+        namespace=namespace,
+        key=alerting.Key(naming.key_alias(), alerting.KEY_SERVICES),
+        topic=topic,
+        log_groups=groups,
+        monitoring=Monitoring(
+            naming,
+            settings.environment,
+            settings.region,
+            tuple(
+                SavedQuery(slug(q.name), naming.query(q.name), q.query, q.log_groups)
+                for q in settings.monitoring.queries
+            ),
+            settings.monitoring.dashboard,
+        ),
+        monitors=(
+            *(f.monitor for group in groups for f in group.filters),
+            *configured_monitors(settings, naming),
+            *(notifier_monitors(naming, notifier.timeout_seconds, source="alerting.slack") if notifier else ()),
+            *(sample.monitors if sample else ()),
+            *canary_monitors(settings, naming, canaries),
+            *billing_monitors(settings, naming, billing_alerts),
+        ),
+        notifier=notifier,
+        sample=sample,
+        canaries=canaries,
+        billing=billing_alerts,
+        trail=audit.trail(settings, naming, namespace, groups),
+        event_rules=audit.event_rules(settings, naming),
+        compliance=audit.compliance(settings, naming, groups),
+        tracing=audit.tracing(settings, naming),
+        registry=audit.registry(settings),
+        flow_logs=audit.flow_logs(settings, naming),
+    )
+
+
+def configured_monitors(settings: Settings, naming: Naming) -> Iterator[Monitor]:
+    monitoring = settings.monitoring
+    for i, fn in enumerate(monitoring.lambda_functions):
+        specs = lambda_.KINDS.specs(fn.alarms, timeout_seconds=fn.timeout_seconds)
+        source = f"monitoring.lambdaFunctions[{i}]"
+        yield lambda_.function_monitor(
+            naming, fn.function_name, fn.function_name, specs, source=source, composite=fn.composite
+        )
+    for i, api in enumerate(monitoring.http_apis):
+        specs = http_api.KINDS.specs(api.alarms)
+        source = f"monitoring.httpApis[{i}]"
+        yield http_api.api_monitor(
+            naming, api.name, api.api_id, specs, source=source, stage=api.stage, composite=api.composite
+        )
+    for i, custom in enumerate(monitoring.custom_metrics):
+        yield custom_metric.metric_monitor(naming, custom, source=f"monitoring.customMetrics[{i}]")
+
+
+def sample_workload(settings: Settings, naming: Naming) -> Sample | None:
+    if not settings.sample_workload:
+        return None
+    function = naming.sample_function
+    specs = lambda_.KINDS.specs({}, timeout_seconds=SAMPLE_TIMEOUT_SECONDS)
+    return Sample(
+        prefix=naming.prefix,
+        function_name=function,
+        api_label=SAMPLE_API_LABEL,
+        timeout_seconds=SAMPLE_TIMEOUT_SECONDS,
+        function_log_group=lambda_log_group(function),
+        access_log_group=access_log_group(SAMPLE_API_LABEL),
+        monitors=(
+            lambda_.function_monitor(naming, SAMPLE_FUNCTION_LABEL, function, specs, source="sampleWorkload"),
+            http_api.api_monitor(
+                naming,
+                SAMPLE_API_LABEL,
+                SAMPLE_API_ID,
+                http_api.KINDS.specs({}),
+                source="sampleWorkload",
+            ),
+        ),
+    )
+
+
+def canaries_of(settings: Settings, naming: Naming) -> Canaries | None:
+    configured = settings.monitoring.canaries
+    if not configured:
+        return None
+    return Canaries(
+        naming.prefix,
+        tuple(
+            Canary(c.name, naming.physical(c.name), c.urls, c.schedule, c.runtime_version, Unbound("Canaries", c.name))
+            for c in configured
+        ),
+    )
+
+
+def canary_monitors(settings: Settings, naming: Naming, canaries: Canaries | None) -> Iterator[Monitor]:
+    for i, (config, planned) in enumerate(
+        zip(settings.monitoring.canaries, canaries.canaries if canaries else (), strict=True)
+    ):
+        spec = resolve(canary.SUCCESS, config.alarm)
+        yield canary.canary_monitor(naming, planned.label, planned.name_value, spec, source=f"monitoring.canaries[{i}]")
+
+
+def billing_monitors(
+    settings: Settings, naming: Naming, billing_alerts: alerting.Billing | None
+) -> tuple[Monitor, ...]:
+    budget = settings.monitoring.billing
+    if budget is None:
+        return ()
+    topic = BILLING_ALERTS if billing_alerts else ALERTS
+    return (billing.billing_monitor(naming, budget.threshold_usd, topic=topic, source="monitoring.billing"),)
+
+
+def problems(settings: Settings, plan: StackPlan) -> Iterator[Problem]:
+    """What only the whole stack shows: a notifier nobody watches, a log group created twice, an
+    alarm name used twice or longer than CloudWatch allows."""
+    if plan.notifier and not (plan.topic.emails or plan.topic.sms_numbers):
+        yield (
+            "alerting.slack",
+            NO_VALUE,
+            "needs at least one of alerting.emails or alerting.smsNumbers: the notifier's own alarms go "
+            "there, so a broken notifier is still noticed",
+        )
+    yield from collisions(settings, plan.log_groups)
+    seen: dict[str, str] = {}
+    for monitor in plan.monitors:
+        named = [(a.name, a.source) for a in monitor.alarms]
+        if monitor.composite:
+            named.append((monitor.composite.name, monitor.composite.source))
+        for name, source in named:
+            if name in seen:
+                yield source, name, f"alarm name is already used by {seen[name]}"
+            elif len(name) > ALARM_NAME_LIMIT:
+                yield source, name, f"alarm name is longer than CloudWatch's {ALARM_NAME_LIMIT} characters"
+            seen.setdefault(name, source)
