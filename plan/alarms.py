@@ -60,7 +60,7 @@ def window_problem(period: int, evaluation_periods: int) -> str | None:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AlarmKind:
     """One alarm a monitor can raise, with the defaults its factory applies."""
 

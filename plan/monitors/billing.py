@@ -10,12 +10,12 @@ from .model import Monitor, monitor
 
 REGION = "us-east-1"
 KIND = AlarmKind(
-    "billing",
-    "estimated-charges",
-    "EstimatedCharges",
-    "Maximum",
-    "Month-to-date estimated charges passed the budget.",
-    None,
+    key="billing",
+    what="estimated-charges",
+    metric="EstimatedCharges",
+    statistic="Maximum",
+    description="Month-to-date estimated charges passed the budget.",
+    threshold=None,
     unit="USD",
     treat_missing_data="missing",
     severity="warning",

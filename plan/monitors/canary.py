@@ -9,16 +9,16 @@ from ..naming import Naming
 from .model import Monitor, monitor
 
 KINDS = AlarmKinds(
-    "Synthetics canary",
-    "CloudWatchSynthetics",
-    (
+    service="Synthetics canary",
+    namespace="CloudWatchSynthetics",
+    kinds=(
         AlarmKind(
-            "successPercent",
-            "success-percent",
-            "SuccessPercent",
-            "Average",
-            "The heartbeat canary's checks fail.",
-            90.0,
+            key="successPercent",
+            what="success-percent",
+            metric="SuccessPercent",
+            statistic="Average",
+            description="The heartbeat canary's checks fail.",
+            threshold=90.0,
             unit="%",
             comparison="lessThan",
             treat_missing_data="breaching",

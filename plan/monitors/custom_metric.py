@@ -11,12 +11,12 @@ from ..naming import Naming
 from .model import Monitor, monitor
 
 KIND = AlarmKind(
-    "alarm",
-    "",
-    "",
-    "Sum",
-    "Custom application metric crossed its threshold.",
-    None,
+    key="alarm",
+    what="",
+    metric="",
+    statistic="Sum",
+    description="Custom application metric crossed its threshold.",
+    threshold=None,
     unit="",
     treat_missing_data="missing",
     severity="warning",

@@ -8,7 +8,14 @@ from ..alarms import AlarmKind, AlarmSpec
 from ..naming import Naming
 from .model import Monitor, monitor
 
-MATCHES = AlarmKind("alarm", "matches", "", "Sum", "Log events matched the metric filter's pattern.", 0.0)
+MATCHES = AlarmKind(
+    key="alarm",
+    what="matches",
+    metric="",
+    statistic="Sum",
+    description="Log events matched the metric filter's pattern.",
+    threshold=0.0,
+)
 CIS_MATCHES = replace(
     MATCHES,
     comparison="greaterThanOrEqual",

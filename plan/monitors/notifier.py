@@ -12,28 +12,28 @@ FUNCTION_NAME = Unbound("SlackNotifier", "function name")
 QUEUE_NAME = Unbound("SlackNotifier", "failure queue name")
 """Names taken from the resources, so the alarms depend on them."""
 DESTINATION_FAILURES = AlarmKind(
-    "destinationFailures",
-    "destination-failures",
-    "DestinationDeliveryFailures",
-    "Sum",
-    "Failed notifications could not be handed to the failure queue and are lost.",
-    0.0,
+    key="destinationFailures",
+    what="destination-failures",
+    metric="DestinationDeliveryFailures",
+    statistic="Sum",
+    description="Failed notifications could not be handed to the failure queue and are lost.",
+    threshold=0.0,
 )
 UNDELIVERED = AlarmKind(
-    "undelivered",
-    "undelivered",
-    "ApproximateNumberOfMessagesVisible",
-    "Maximum",
-    "Notifications Slack never received wait in the failure queue; read them there.",
-    0.0,
+    key="undelivered",
+    what="undelivered",
+    metric="ApproximateNumberOfMessagesVisible",
+    statistic="Maximum",
+    description="Notifications Slack never received wait in the failure queue; read them there.",
+    threshold=0.0,
 )
 PLAIN_TEXT = AlarmKind(
-    "plainTextFallbacks",
-    "plain-text-fallbacks",
-    "PlainTextFallbacks",
-    "Sum",
-    "Slack rejected formatted notices; they were posted as plain text. The notifier's log names the reason.",
-    0.0,
+    key="plainTextFallbacks",
+    what="plain-text-fallbacks",
+    metric="PlainTextFallbacks",
+    statistic="Sum",
+    description="Slack rejected formatted notices; they were posted as plain text. The notifier's log names the reason.",
+    threshold=0.0,
     severity="warning",
 )
 METRICS_NAMESPACE = "OpsBaseline/SlackNotifier"
