@@ -129,7 +129,7 @@ class Compliance:
     rules: tuple[ConfigRule, ...]
 
 
-def guardrail_parameters(settings: Settings, groups: tuple[LogGroup, ...]) -> Mapping[str, Mapping[str, Any]]:
+def guardrail_parameters(groups: tuple[LogGroup, ...]) -> Mapping[str, Mapping[str, Any]]:
     """Guardrail parameters this stack decides: the shortest retention it deploys is the minimum the
     log-retention rule checks at runtime (never-expire groups aside)."""
     retentions = [group.retention_days for group in groups if group.retention_days != 0]
@@ -140,7 +140,7 @@ def compliance(settings: Settings, naming: Naming, groups: tuple[LogGroup, ...])
     config = settings.aws_config
     if not config.enabled:
         return None
-    overrides = guardrail_parameters(settings, groups)
+    overrides = guardrail_parameters(groups)
     rules = []
     for name in config.rules:
         guardrail = BY_NAME[name]
