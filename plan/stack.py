@@ -57,6 +57,7 @@ class Canary:
 class Canaries:
     prefix: str
     canaries: tuple[Canary, ...]
+    monitors: tuple[Monitor, ...]
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def build(settings: Settings) -> StackPlan:
             *configured_monitors(settings, naming),
             *(notifier_monitors(naming, notifier.timeout_seconds, source="alerting.slack") if notifier else ()),
             *(sample.monitors if sample else ()),
-            *canary_monitors(settings, naming, canaries),
+            *(canaries.monitors if canaries else ()),
             *billing_monitors(settings, naming, billing_alerts),
         ),
         notifier=notifier,
@@ -194,21 +195,21 @@ def canaries_of(settings: Settings, naming: Naming) -> Canaries | None:
     configured = settings.monitoring.canaries
     if not configured:
         return None
-    return Canaries(
-        naming.prefix,
-        tuple(
-            Canary(c.name, naming.physical(c.name), c.urls, c.schedule, c.runtime_version, Unbound("Canaries", c.name))
-            for c in configured
-        ),
+    canaries = tuple(
+        Canary(c.name, naming.physical(c.name), c.urls, c.schedule, c.runtime_version, Unbound("Canaries", c.name))
+        for c in configured
     )
-
-
-def canary_monitors(settings: Settings, naming: Naming, canaries: Canaries | None) -> Iterator[Monitor]:
-    for i, (config, planned) in enumerate(
-        zip(settings.monitoring.canaries, canaries.canaries if canaries else (), strict=True)
-    ):
-        spec = resolve(canary.SUCCESS, config.alarm)
-        yield canary.canary_monitor(naming, planned.label, planned.name_value, spec, source=f"monitoring.canaries[{i}]")
+    monitors = tuple(
+        canary.canary_monitor(
+            naming,
+            planned.label,
+            planned.name_value,
+            resolve(canary.SUCCESS, config.alarm),
+            source=f"monitoring.canaries[{i}]",
+        )
+        for i, (config, planned) in enumerate(zip(configured, canaries, strict=True))
+    )
+    return Canaries(naming.prefix, canaries, monitors)
 
 
 def billing_monitors(

@@ -102,12 +102,13 @@ class PolicyPack:
             env=env,
             text=True,
         )
-        self.channel: grpc.Channel | None = None
+
+    @cached_property
+    def channel(self) -> grpc.Channel:
+        return grpc.insecure_channel(f"127.0.0.1:{self._read_port()}")
 
     @cached_property
     def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
-        port = self._read_port()
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         return analyzer_pb2_grpc.AnalyzerStub(self.channel)
 
     def _read_port(self) -> int:
@@ -135,7 +136,7 @@ class PolicyPack:
         self.close()
 
     def close(self) -> None:
-        if self.channel is not None:
+        if "channel" in self.__dict__:  # connected
             self.channel.close()
         self._stop()
         for stream in (self.process.stdout, self.process.stderr):
@@ -170,8 +171,6 @@ class PolicyPack:
 
     @cached_property
     def _analyze_bytes(self) -> grpc.UnaryUnaryMultiCallable:
-        self.stub  # noqa: B018 (connects the channel)
-        assert self.channel is not None
         return self.channel.unary_unary("/pulumirpc.Analyzer/Analyze")
 
     def analyze_stack(self, registrations: Iterable[Registration]) -> analyzer_pb2.AnalyzeResponse:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent import futures
 from dataclasses import dataclass
 from functools import cached_property
@@ -135,7 +135,7 @@ class GuardrailServicer(_PolicyAnalyzerServicer):
             args = ResourceValidationArgs(
                 request.type, props, request.urn, request.name, opts, provider, check.config, self._stack_tags
             )
-            self._judge(response, check, lambda report, args=args, check=check: check.policy.validate(args, report))
+            self._judge(response, check, args)
         return response
 
     def AnalyzeStack(self, request, context):  # noqa: N802 (gRPC method name)
@@ -146,15 +146,15 @@ class GuardrailServicer(_PolicyAnalyzerServicer):
         resources = self._stack_resources(request.resources)
         for check in self.dispatch.stack:
             args = StackValidationArgs(resources, check.config, self._stack_tags)
-            self._judge(response, check, lambda report, args=args, check=check: check.policy.validate(args, report))
+            self._judge(response, check, args)
         return response
 
-    def _judge(self, response, check: Check, validate: Callable[[Callable], Any]) -> None:
+    def _judge(self, response, check: Check, args: ResourceValidationArgs | StackValidationArgs) -> None:
         """Run one policy and record its outcome the way the SDK records it."""
         policy = check.policy
         report = self._create_report_violation(response, policy.name, policy.description, check.level, policy.severity)
         try:
-            result = validate(report)
+            result = policy.validate(args, report)
             if isawaitable(result):
                 loop = asyncio.new_event_loop()
                 loop.run_until_complete(asyncio.Task(result, loop=loop))
