@@ -7,7 +7,9 @@ Two things the SDK cannot do:
   in AnalyzeStack for every stack policy (29 here), and calls every policy on every resource. This
   servicer builds a table of the enabled policies by resource type once per Configure, decodes
   each resource at most once (in AnalyzeStack only when a policy reads it) and hands each policy
-  the config it parsed in Configure. The responses are the SDK's, field for field: the same
+  the config it parsed in Configure. The engine asks Remediate before every Analyze: with no
+  policy at `remediate`, the SDK's answer is always empty, and this servicer gives it without
+  decoding the resource. The responses are the SDK's, field for field: the same
   violation diagnostics, "can't run policy ... during preview" advisories and not-applicable
   entries, in the same order (tests/policies/test_dispatch.py compares the two on whole stacks).
 
