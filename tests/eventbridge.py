@@ -131,6 +131,7 @@ class Delivery:
         key = next(
             k for k in self.plan.of_type("aws:kms/key:Key") if k.outputs["arn"] == topic.inputs["kmsMasterKeyId"]
         )
-        assert allows(json.loads(key.inputs["policy"]), "kms:GenerateDataKey", "*", source, service), (
-            f"{key.name}'s policy refuses {rule_arn}"
-        )
+        for action in ("kms:GenerateDataKey", "kms:Decrypt"):  # what a publisher to an encrypted topic needs
+            assert allows(json.loads(key.inputs["policy"]), action, "*", source, service), (
+                f"{key.name}'s policy refuses {action} to {rule_arn}"
+            )
