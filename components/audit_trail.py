@@ -202,8 +202,7 @@ class EventRules(pulumi.ComponentResource):
         super().__init__("ops-baseline:audit:EventRules", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.rules = [
-            self._rule(f"{name}-{rule.label}", rule, target=("alerts", args.topic_arn), opts=child)
-            for rule in args.rules
+            self._rule(f"{name}-{rule.label}", rule, "alerts", args.topic_arn, opts=child) for rule in args.rules
         ]
 
         self.forwarding_rules = []
@@ -228,7 +227,8 @@ class EventRules(pulumi.ComponentResource):
                 self._rule(
                     f"{name}-{rule.label}-forwarding",
                     rule,
-                    target=("bus", bus_arn),
+                    "bus",
+                    bus_arn,
                     region=forwarding.region,
                     role_arn=self.forwarding_role.arn,
                     opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[role_policy])),
@@ -243,14 +243,15 @@ class EventRules(pulumi.ComponentResource):
     def _rule(
         logical: str,
         rule: EventRule,
+        target: str,
+        target_arn: pulumi.Input[str],
         *,
-        target: tuple[str, pulumi.Input[str]],
         opts: pulumi.ResourceOptions,
         region: str | None = None,
         role_arn: pulumi.Input[str] | None = None,
     ) -> aws.cloudwatch.EventRule:
-        """The rule on `region`'s default bus (None: the stack's) and its one target, `target`'s ARN
-        named `{logical}-<target role>`; the target lives beside its rule, whatever region it points to."""
+        """The rule on `region`'s default bus (None: the stack's) and its one target `{logical}-{target}`,
+        which lives beside its rule whatever region `target_arn` is in."""
         event_rule = aws.cloudwatch.EventRule(
             logical,
             name=rule.name,
@@ -259,8 +260,7 @@ class EventRules(pulumi.ComponentResource):
             region=region,
             opts=opts,
         )
-        role, arn = target
         aws.cloudwatch.EventTarget(
-            f"{logical}-{role}", rule=event_rule.name, arn=arn, role_arn=role_arn, region=region, opts=opts
+            f"{logical}-{target}", rule=event_rule.name, arn=target_arn, role_arn=role_arn, region=region, opts=opts
         )
         return event_rule
