@@ -83,7 +83,9 @@ if plan.trail:
     pulumi.export("trailArn", trail.trail_arn)
     pulumi.export("trailBucketName", trail.bucket_name)
 if plan.event_rules:
-    event_rules = EventRules("events", EventRulesArgs(alerting.topic_arn, plan.event_rules))
+    event_rules = EventRules(
+        "events", EventRulesArgs(account, alerting.topic_arn, plan.event_rules, plan.event_forwarding)
+    )
     pulumi.export("eventRuleNames", event_rules.rule_names)
 
 if plan.compliance:

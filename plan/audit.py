@@ -107,6 +107,43 @@ def event_rules(settings: Settings, naming: Naming) -> tuple[EventRule, ...]:
 
 
 @dataclass(frozen=True)
+class EventForwarding:
+    """Rules on the default bus of `region` that send the events of global services, with the
+    patterns of the stack's own rules, to the default bus of `bus_region`, where those rules match
+    them: a forwarded event keeps its source, detail-type, detail and its `region` (us-east-1)."""
+
+    region: str
+    """Where the forwarding rules live: the region AWS delivers those events to."""
+    bus_region: str
+    """The stack's region; its default bus receives them, and it forwards nothing back."""
+    role_name: str
+    """The role EventBridge sends them with (a bus in another region is reached only through one)."""
+    rules: tuple[EventRule, ...]
+
+
+def event_forwarding(settings: Settings, naming: Naming) -> EventForwarding | None:
+    """None for a stack in the region the events reach anyway, or without a global-service rule."""
+    region = events.GLOBAL_EVENTS_REGION
+    selected = [rule for rule in events.selected(settings.cloud_trail.event_rules) if rule.global_service]
+    if settings.region == region or not selected:
+        return None
+    return EventForwarding(
+        region=region,
+        bus_region=settings.region,
+        role_name=naming.physical("event-forwarding-role"),
+        rules=tuple(
+            EventRule(
+                rule.name,
+                naming.physical(f"{rule.name}-to-{settings.region}"),
+                f"{rule.description} Sent on to {settings.region}, whose rule {naming.physical(rule.name)} alerts.",
+                rule.pattern,
+            )
+            for rule in selected
+        ),
+    )
+
+
+@dataclass(frozen=True)
 class ConfigRule:
     guardrail: str
     name: str
