@@ -139,7 +139,9 @@ class TrailSettings:
 
 @dataclass(frozen=True)
 class AwsConfigSettings:
-    enabled: bool = setting("Create the recorder, delivery channel and managed rules.", default=True)
+    enabled: bool = setting(
+        "Create the managed rules and, with `recorder: own`, the recorder and delivery channel.", default=True
+    )
     recorder: Ownership = setting(
         "The region's one configuration recorder and delivery channel: `own` creates them (with their bucket "
         "and role) in this stack; `reuse` relies on the ones another stack or Control Tower owns and creates "
@@ -238,7 +240,10 @@ class XRayGroupSettings:
 
 @dataclass(frozen=True)
 class XRaySettings:
-    enabled: bool = setting("Encrypt traces with the customer key and manage sampling rules and groups.", default=True)
+    enabled: bool = setting(
+        "Manage sampling rules and groups and, with `encryption: own`, encrypt traces with the customer key.",
+        default=True,
+    )
     encryption: Ownership = setting(
         "The region's one X-Ray encryption configuration: `own` points it at this stack's key; `reuse` leaves "
         "it to the stack that owns it (traces of this stack are then encrypted with that stack's key).",
