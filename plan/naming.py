@@ -39,9 +39,10 @@ def flow_log_group(vpc_id: str) -> str:
     return f"/aws/vpc/flow-logs/{vpc_id}"
 
 
-def environment_of(name: str, role: str) -> str | None:
-    """The environment whose stack named a physical `<prefix>-<role>` (e.g. `ops-prod-recorder` → prod)."""
-    found = re.fullmatch(rf"{PREFIX}-(.+)-{re.escape(role)}", name)
+def environment_of(name: str, role: str = "") -> str | None:
+    """The environment whose stack named a physical `<prefix>-<role>`, or `<prefix>` itself without a
+    role (`ops-prod-recorder` → prod); None for a name this project does not give."""
+    found = re.fullmatch(rf"{PREFIX}-(.+)" + (f"-{re.escape(role)}" if role else ""), name)
     return found.group(1) if found and ENVIRONMENT.match(found.group(1)) else None
 
 
