@@ -579,7 +579,7 @@ def config_gaps(plan: Any) -> dict[str, Any]:
             "ops-dev-recorder",
             "ops-dev-delivery",
             "stack dev of ops-baseline",
-            "let one stack own it: set awsConfig.recorder: reuse here, or set it in stack dev and run `pulumi up` "
+            "let one stack own it: set awsConfig.recorder: reuse here, or in stack dev and run `pulumi up` "
             "there first (that deletes ops-dev-{part})",
         ),
         (

@@ -175,7 +175,7 @@ def owned_elsewhere(part: ConfigPart, name: str, planned: str, region: str) -> G
     if environment:
         owner = f"stack {environment} of ops-baseline"
         fix = (
-            f"let one stack own it: set awsConfig.recorder: reuse here, or set it in stack {environment} and "
+            f"let one stack own it: set awsConfig.recorder: reuse here, or in stack {environment} and "
             f"run `pulumi up` there first (that deletes {name})"
         )
     elif name.startswith(CONTROL_TOWER):
