@@ -220,7 +220,7 @@ def recorders(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
         return
     region = region_of(planned, plan) if planned else plan.region
     client = account.client("config", region)
-    # Service-linked recorders (Security Hub's, for one) live beside the one customer-managed recorder.
+    # Service-linked recorders (Security Hub's, for one), where listed, live beside the customer-managed one.
     live = [
         r["name"]
         for r in client.describe_configuration_recorders().get("ConfigurationRecorders", [])
