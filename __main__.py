@@ -90,7 +90,8 @@ if plan.event_rules:
 
 if plan.compliance:
     compliance = Compliance("compliance", ComplianceArgs(account, keys.key_arn, alerting.topic_arn, plan.compliance))
-    pulumi.export("configRecorderName", compliance.recorder_name)
+    if plan.compliance.recorder:
+        pulumi.export("configRecorderName", compliance.recorder_name)
     pulumi.export("configRuleNames", compliance.rule_names)
     if plan.compliance.conformance_pack:
         pulumi.export("configConformancePackName", compliance.pack_name)

@@ -81,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare what the stack should have with the live account",
         description="Compare the stack's offline plan (up mode, in the caller's account) with the live account: "
         "alarms and their actions, confirmed subscriptions, the notifier's failure queue, the Config recorder "
-        "and the trail delivering, the CIS filters, X-Ray encryption. Each gap says how to close it.",
+        "and the trail delivering, the CIS filters, X-Ray encryption, and who owns the region's recorder, "
+        "delivery channel, X-Ray encryption and registry scanning. Each gap says how to close it.",
     )
     add_stack_arguments(verify, ["text", "json"])
 

@@ -154,15 +154,25 @@ class ConfigRule:
 
 
 @dataclass(frozen=True)
-class Compliance:
-    prefix: str
+class Recorder:
+    """The region's configuration recorder and delivery channel, when this stack owns them."""
+
+    name: str
+    channel_name: str
     home_region: str | None
     daily_recording: bool
     snapshot_frequency: str
+    bucket: BucketLifecycle
+
+
+@dataclass(frozen=True)
+class Compliance:
+    prefix: str
+    recorder: Recorder | None
+    """None: the stack reuses the recorder another stack (or Control Tower) owns in the region."""
     aggregator: str
     conformance_pack: bool
     organization: bool
-    bucket: BucketLifecycle
     rules: tuple[ConfigRule, ...]
 
 
@@ -194,15 +204,22 @@ def compliance(settings: Settings, naming: Naming, groups: tuple[LogGroup, ...])
                 input_parameters=json.dumps(parameters, sort_keys=True) if parameters else "",
             )
         )
+    recorder = None
+    if config.recorder == "own":
+        recorder = Recorder(
+            name=naming.config_recorder,
+            channel_name=naming.delivery_channel,
+            home_region=config.home_region,
+            daily_recording=config.daily_recording,
+            snapshot_frequency=config.snapshot_frequency,
+            bucket=lifecycle(config.bucket),
+        )
     return Compliance(
         prefix=naming.prefix,
-        home_region=config.home_region,
-        daily_recording=config.daily_recording,
-        snapshot_frequency=config.snapshot_frequency,
+        recorder=recorder,
         aggregator=config.aggregator,
         conformance_pack=config.conformance_pack,
         organization=config.organization,
-        bucket=lifecycle(config.bucket),
         rules=tuple(rules),
     )
 
@@ -229,6 +246,8 @@ class XRayGroup:
 
 @dataclass(frozen=True)
 class Tracing:
+    owns_encryption: bool
+    """The stack points the region's X-Ray encryption at its key; otherwise another stack does."""
     sampling_rules: tuple[SamplingRule, ...]
     groups: tuple[XRayGroup, ...]
 
@@ -252,6 +271,7 @@ def tracing(settings: Settings, naming: Naming) -> Tracing | None:
     names = {g.name for g in configured}
     groups = [*configured, *(g for g in map(function_group, traced) if g.name not in names)]
     return Tracing(
+        owns_encryption=config.encryption == "own",
         sampling_rules=tuple(
             SamplingRule(
                 r.name,

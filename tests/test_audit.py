@@ -13,7 +13,7 @@ from opsctl.engine.policy_run import check_plan
 from plan import plan_stack
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.cis import CONTROLS
-from tests.conftest import ROOT, VALID_CONFIG, only, run_stack_program, stack_key_arn, stack_values
+from tests.conftest import ROOT, SECRET_KEYS, VALID_CONFIG, only, run_stack_program, stack_key_arn, stack_values
 from tests.eventbridge import Delivery, Hop, allows, matches
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:ops-dev-alerts"
@@ -381,6 +381,59 @@ def test_config_rules_are_accepted_by_aws_config(plan, moto_endpoint, fake_aws_c
         client.put_config_rule(ConfigRule=request)
 
 
+def test_a_stack_that_reuses_the_recorder_creates_only_its_rules():
+    plan = run_stack_program(audit_config(**{"ops-baseline:awsConfig": {"recorder": "reuse", "aggregator": "account"}}))
+    component = only(plan, "ops-baseline:compliance:Compliance")
+    children = {r.type for r in plan.children(component.urn)}
+    assert children == {"aws:cfg/rule:Rule", "aws:cfg/configurationAggregator:ConfigurationAggregator"}
+    rules = plan.of_type("aws:cfg/rule:Rule")
+    assert len(rules) == sum(1 for g in CATALOG if g.references.config_rule)
+    assert all(rule.dependencies == () for rule in rules)  # the reused recorder is deployed before the stack
+    assert "configRecorderName" not in plan.outputs and plan.outputs["configRuleNames"].value
+
+
+def test_the_recorder_owner_keeps_its_names():
+    plan = run_stack_program(audit_config(**{"ops-baseline:awsConfig": {"recorder": "own"}}))
+    assert only(plan, "aws:cfg/recorder:Recorder").inputs["name"] == "ops-dev-recorder"
+    assert only(plan, "aws:cfg/deliveryChannel:DeliveryChannel").inputs["name"] == "ops-dev-delivery"
+    assert plan.outputs["configRecorderName"].value == "ops-dev-recorder"
+
+
+def test_a_stack_that_reuses_xray_encryption_keeps_its_rules_and_groups():
+    xray = {**AUDIT["ops-baseline:xray"], "encryption": "reuse"}
+    plan = run_stack_program(audit_config(**{"ops-baseline:xray": xray}))
+    assert plan.of_type("aws:xray/encryptionConfig:EncryptionConfig") == []
+    assert only(plan, "aws:xray/samplingRule:SamplingRule").inputs["ruleName"] == "health-checks"
+    assert set(by_name(plan, "aws:xray/group:Group", "groupName")) == {"slow", "orders"}
+
+
+def test_a_stack_that_reuses_the_recorder_may_not_configure_it():
+    from settings import SettingsError
+
+    config = copy.deepcopy(VALID_CONFIG)
+    config["ops-baseline:awsConfig"] = {
+        "recorder": "reuse",
+        "dailyRecording": True,
+        "homeRegion": "us-east-1",
+        "snapshotFrequency": "One_Hour",
+        "bucket": {"protect": True},
+        "aggregator": "account",
+    }
+    with pytest.raises(SettingsError) as raised:
+        plan_stack(config, SECRET_KEYS)
+    reuse = "configures the recorder, which this stack reuses (recorder: reuse)"
+    assert [str(i) for i in raised.value.issues] == [
+        f'ops-baseline:awsConfig.homeRegion: "us-east-1" — {reuse}: the owning stack\'s settings apply; set it '
+        "there, or set recorder: own here",
+        f"ops-baseline:awsConfig.dailyRecording: true — {reuse}: the owning stack's settings apply; set it there, "
+        "or set recorder: own here",
+        f'ops-baseline:awsConfig.snapshotFrequency: "One_Hour" — {reuse}: the owning stack\'s settings apply; set '
+        "it there, or set recorder: own here",
+        f"ops-baseline:awsConfig.bucket: {reuse}: the owning stack's settings apply; set it there, or set "
+        "recorder: own here",
+    ]
+
+
 def test_account_aggregator_covers_all_regions(plan):
     aggregator = only(plan, "aws:cfg/configurationAggregator:ConfigurationAggregator").inputs
     assert aggregator["accountAggregationSource"] == {"accountIds": ["123456789012"], "allRegions": True}
@@ -453,12 +506,15 @@ def test_resource_policies_are_json_without_open_principals(plan):
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_recorder_required(stack):
+def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_the_recorder_they_own_required(stack):
     values, _ = stack_values(stack)
     config = {k: json.loads(v) if v[:1] in "[{" else v for k, v in values.items()}
     plan = run_stack_program(config)
     pack_config = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
-    assert pack_config["aws-cfg-recorder-record-all-resources"]["requireRecorder"] is True
+    owns = bool(plan.of_type("aws:cfg/recorder:Recorder"))
+    assert owns is (stack == "prod")  # one account and region: prod owns the singletons, dev reuses them
+    # The pack judges resources: a stack that reuses the region's recorder has none to show it.
+    assert pack_config["aws-cfg-recorder-record-all-resources"]["requireRecorder"] is owns
     assert pack_config["aws-cloudtrail-trail-configure-cis-metric-alarms"]["requireTrail"] is True
     result = check_plan(plan, ROOT / "policies", ROOT / "policies" / "config" / f"{stack}.json")
     assert [f for f in result.findings if f.level == "mandatory"] == []
@@ -577,6 +633,14 @@ def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_recorde
         ),
         ({"ops-baseline:ecr": {"registryScanning": "deep"}}, 'ops-baseline:ecr.registryScanning: "deep"'),
         (
+            {"ops-baseline:awsConfig": {"recorder": "shared"}},
+            'ops-baseline:awsConfig.recorder: "shared" — expected one of "own", "reuse"',
+        ),
+        (
+            {"ops-baseline:xray": {"encryption": "none"}},
+            'ops-baseline:xray.encryption: "none" — expected one of "own", "reuse"',
+        ),
+        (
             {"ops-baseline:flowLogs": {"vpcIds": ["vpc-0a1b2c3d4e5f67890"], "retentionDays": 2}},
             "ops-baseline:flowLogs.retentionDays: 2 — must be one of",
         ),
@@ -607,6 +671,8 @@ def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_recorde
         "ecr-repository-twice",
         "ecr-untagged-expiry-zero",
         "ecr-unknown-scanning",
+        "config-recorder-owner-unknown",
+        "xray-encryption-owner-unknown",
         "flow-log-retention-not-a-cloudwatch-value",
     ],
 )
