@@ -255,7 +255,7 @@ def test_billing_alarm_and_its_topic_live_in_us_east_1(plan):
     topics = {t.inputs["name"]: t.inputs for t in plan.of_type("aws:sns/topic:Topic")}
     assert topics["ops-dev-billing-alerts"]["region"] == "us-east-1"
     keys = [k.inputs for k in plan.of_type("aws:kms/key:Key")]
-    assert sorted(k.get("region", "stack") for k in keys) == ["stack", "us-east-1"]
+    assert sorted(k["region"] for k in keys) == ["eu-west-1", "us-east-1"]
 
 
 def test_billing_reuses_the_alerting_topic_in_us_east_1():

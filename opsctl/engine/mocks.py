@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -14,6 +14,7 @@ from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
 from .outputs import DEFAULT_ACCOUNT, invoke, partition_of, synthesize
+from .provider_check import ProviderCheckError, ProviderSettings, check
 
 Mode = Literal["preview", "up"]
 
@@ -71,11 +72,21 @@ def seconds(duration: str) -> float:
 class OfflineMocks(pulumi.runtime.Mocks):
     """Answers registrations and data sources for one account and region."""
 
-    def __init__(self, *, mode: Mode, region: str, account: str = DEFAULT_ACCOUNT):
+    def __init__(
+        self,
+        *,
+        mode: Mode,
+        region: str,
+        account: str = DEFAULT_ACCOUNT,
+        provider_config: Mapping[str, str] | None = None,
+    ):
         self.mode = mode
         self.region = region
         self.account = account
         self.partition = partition_of(region)
+        self.provider_config = provider_config
+        """The default aws provider's configuration (strings, as the engine holds it); None runs
+        no provider Check: the program's raw inputs are what is recorded and analyzed."""
         self._registering = threading.local()
         """The URN being registered, per thread: the SDK registers on several threads at once, and
         autonamed physical names are derived from the URN."""
@@ -117,6 +128,8 @@ class RecordingMonitor(MockMonitor):
         self.stack: Registration | None = None
         """The stack resource, kept apart: the plan lists what the program declares."""
         self._by_urn: dict[str, Registration] = {}
+        self.check_failures: list[str] = []
+        """What the provider's Check rejected, one line per resource."""
         self.listener = listener
         self._recording = threading.Lock()
         """Registrations arrive on the SDK's worker threads; the listener hears them in plan order."""
@@ -124,6 +137,8 @@ class RecordingMonitor(MockMonitor):
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         urn = self.make_urn(request.parent, request.type, request.name)
         self.mocks.current_urn = urn
+        if request.custom and self.mocks.provider_config is not None and not request.type.startswith("pulumi:"):
+            request = self._checked(request, urn)
         response = super().RegisterResource(request)
         registration = Registration(
             urn=response.urn,
@@ -160,6 +175,24 @@ class RecordingMonitor(MockMonitor):
             if self.listener is not None:
                 self.listener(registration, request.object, response.object)
         return response
+
+    def _checked(self, request, urn: str):
+        """The request with its inputs as the provider's Check returns them."""
+        own = self._by_urn.get(request.provider.rsplit("::", 1)[0]) if request.provider else None
+        config = own.inputs if own is not None else self.mocks.provider_config
+        provider = ProviderSettings.from_config(config or {}, self.mocks.region)
+        try:
+            inputs = check(request.type, request.name, urn, json_format.MessageToDict(request.object), provider)
+        except ProviderCheckError as error:
+            # The engine reports every resource Check rejects, then fails the run (runner.py).
+            with self._recording:
+                self.check_failures.append(f"{request.type} resource {request.name!r} has a problem: {error}")
+            return request
+        checked = type(request)()
+        checked.CopyFrom(request)
+        checked.object.Clear()
+        json_format.ParseDict(inputs, checked.object)
+        return checked
 
     def RegisterResourceOutputs(self, request):  # noqa: N802 (gRPC method name)
         """A component's (or the stack's) registered outputs: its state in the engine."""

@@ -16,13 +16,16 @@ from typing import Any
 
 from pulumi.runtime.rpc import UNKNOWN
 
+from .provider_check import ProviderCheckError, autoname
+from .provider_facts import facts_for
+
 DEFAULT_ACCOUNT = "123456789012"
 
 
 @dataclass(frozen=True)
 class OutputSpec:
     name_input: str | None = None
-    """Input holding the physical name; autonamed `<logical>-<7 hex>` when not given."""
+    """Input holding the physical name (the provider's Check autonames it where it does)."""
     arn: str | None = None
     """ARN template: {partition} {region} {account} {name} {uuid} and any input by name."""
     id: str = "{name}"
@@ -183,8 +186,11 @@ def synthesize(
     physical = logical_name
     if spec.name_input:
         if not inputs.get(spec.name_input):
+            # Reached without the provider's Check (plain mocks), or for a name the provider never fills.
             prefix = inputs.get("namePrefix") or inputs.get(f"{spec.name_input}Prefix")
-            outputs[spec.name_input] = f"{prefix}{digest[:26]}" if prefix else f"{logical_name}-{digest[:7]}"
+            outputs[spec.name_input] = (
+                f"{prefix}{digest[:26]}" if prefix else _autoname(type_, logical_name, urn, inputs)
+            )
         physical = str(outputs[spec.name_input])
     if preview:
         for key in (["arn"] if spec.arn else []) + list(spec.computed):
@@ -206,6 +212,13 @@ def synthesize(
     for key, template in spec.computed.items():
         outputs[key] = template.format_map(values)
     return spec.id.format_map(values), outputs
+
+
+def _autoname(type_: str, logical_name: str, urn: str, inputs: Mapping[str, Any]) -> str:
+    try:
+        return autoname(facts_for(type_), logical_name, urn, inputs) or logical_name
+    except ProviderCheckError:
+        return logical_name
 
 
 def partition_of(region: str) -> str:

@@ -18,6 +18,11 @@ from .mocks import Registration
 PROVIDER_TYPE_PREFIX = "pulumi:providers:"
 
 
+def package_config(config: Mapping[str, str], package: str) -> dict[str, str]:
+    """A default provider's configuration: the stack's `<package>:<key>` settings, by key."""
+    return {key.removeprefix(f"{package}:"): value for key, value in config.items() if key.startswith(f"{package}:")}
+
+
 def is_provider(registration: Registration) -> bool:
     return registration.type.startswith(PROVIDER_TYPE_PREFIX)
 

@@ -21,6 +21,7 @@ from .language_host import StackContext
 from .mocks import CollectingLogger, Listener, Mode, OfflineMocks, RecordingMonitor, Registration
 from .outputs import DEFAULT_ACCOUNT
 from .project import load_project, load_stack_config
+from .providers import package_config
 
 
 @dataclass(frozen=True)
@@ -63,21 +64,29 @@ def run_program(
     secret_keys: Iterable[str] = (),
     account: str = DEFAULT_ACCOUNT,
     listener: Listener | None = None,
+    provider_check: bool = True,
 ) -> Plan:
     """Run `program` (any callable that declares resources) and wait for every registration;
-    `listener` hears of each one as it is recorded.
+    `listener` hears of each one as it is recorded. With `provider_check`, each resource's inputs
+    are recorded as the provider's Check returns them (what the engine analyzes and creates);
+    without, as the program wrote them.
 
     Each run gets a fresh context, so runs in one process do not share a root stack or config.
     """
     values = dict(config or {})
     region = values.get("aws:region", "us-east-1")
     return contextvars.Context().run(
-        _run, program, project, stack, mode, values, tuple(secret_keys), account, region, listener
+        _run, program, project, stack, mode, values, tuple(secret_keys), account, region, listener, provider_check
     )
 
 
-def _run(program, project, stack, mode, config, secret_keys, account, region, listener) -> Plan:
-    mocks = OfflineMocks(mode=mode, region=region, account=account)
+def _run(program, project, stack, mode, config, secret_keys, account, region, listener, provider_check) -> Plan:
+    mocks = OfflineMocks(
+        mode=mode,
+        region=region,
+        account=account,
+        provider_config=package_config(config, "aws") if provider_check else None,
+    )
     monitor = RecordingMonitor(mocks, listener)
     logger = CollectingLogger()
     pulumi.runtime.set_mocks(
@@ -86,6 +95,8 @@ def _run(program, project, stack, mode, config, secret_keys, account, region, li
     runtime_config.set_all_config(dict(config), list(secret_keys))
 
     _sync_await(run_pulumi_func(program))
+    if monitor.check_failures:
+        raise pulumi.RunError("the provider's Check rejects:\n" + "\n".join(f"  - {f}" for f in monitor.check_failures))
     root = get_root_resource()
     outputs = _sync_await(_resolve_all(getattr(root, "outputs", {})))
     return Plan(
@@ -131,7 +142,13 @@ def stack_context(project_dir: Path, stack: str, *, mode: Mode) -> StackContext:
 
 
 def preflight_stack(
-    project_dir: Path, stack: str, *, mode: Mode, account: str = DEFAULT_ACCOUNT, listener: Listener | None = None
+    project_dir: Path,
+    stack: str,
+    *,
+    mode: Mode,
+    account: str = DEFAULT_ACCOUNT,
+    listener: Listener | None = None,
+    provider_check: bool = True,
 ) -> Plan:
     """Run the project's real `__main__.py` for one stack, offline."""
     project_dir = project_dir.resolve()
@@ -155,6 +172,7 @@ def preflight_stack(
             secret_keys=stack_config.secret_keys,
             account=account,
             listener=listener,
+            provider_check=provider_check,
         )
     except pulumi.RunError as error:
         raise EngineError(str(error)) from None

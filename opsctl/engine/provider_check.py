@@ -1,0 +1,240 @@
+"""The bridged pulumi-aws provider's Check, offline: what the engine does to a resource's inputs
+before the policy pack sees them (and before the provider creates the resource).
+
+Per type, from the facts in provider_facts.py:
+- an absent `region` is the provider's region;
+- an absent name is autonamed (the logical name, `-`, 7 hex characters derived from the URN so
+  runs repeat); a name over the provider's limit fails Check, as it fails `pulumi preview`;
+- strings become the schema's numbers and booleans ("365" → 365, "true" → true); a string the
+  provider cannot read as its type fails Check;
+- absent inputs get the Terraform defaults the bridge fills in (never falsy ones), also inside
+  blocks the program sets;
+- `tagsAll` is the provider's default tags under the resource's own tags.
+
+The schema's types come from the installed pulumi_aws SDK's type hints, so they match the provider
+version the program pins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import re
+import sys
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Union
+
+from pulumi.runtime.rpc import UNKNOWN
+
+from .provider_facts import AutoName, ResourceFacts, facts_for
+
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+class ProviderCheckError(ValueError):
+    """The provider rejects the resource's inputs: the engine stops the run on it."""
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    """What Check reads from the resource's provider."""
+
+    region: str
+    default_tags: Any = None
+    """`defaultTags.tags` as a mapping, UNKNOWN, or None."""
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], fallback_region: str) -> ProviderSettings:
+        """From provider configuration as the engine holds it (strings; defaultTags as JSON text)."""
+        setting = config.get("defaultTags")
+        if setting == UNKNOWN:
+            return cls(str(config.get("region") or fallback_region), UNKNOWN)
+        if isinstance(setting, str):
+            try:
+                setting = json.loads(setting)
+            except ValueError:
+                setting = None
+        tags = setting.get("tags") if isinstance(setting, Mapping) else None
+        return cls(str(config.get("region") or fallback_region), tags if isinstance(tags, Mapping) else None)
+
+
+def autoname(facts: ResourceFacts | None, logical_name: str, urn: str, inputs: Mapping[str, Any]) -> str | None:
+    """The name Check gives a resource that has none; None when it gives none."""
+    rule: AutoName | None = facts.autoname if facts else None
+    if rule is None or inputs.get(rule.property) not in (None, "") or any(inputs.get(c) for c in rule.conflicts_with):
+        return None
+    base = logical_name.lower() if rule.lowercase else logical_name
+    random = hashlib.sha256(urn.encode()).hexdigest()[: rule.random_length]
+    name = f"{base}{rule.separator}{random}" if random else base
+    name += "".join(suffix for flag, suffix in rule.suffix_when.items() if inputs.get(flag) is True)
+    if rule.prefix and not name.startswith(rule.prefix):
+        name = rule.prefix + name
+    if rule.max_length is not None and len(name) > rule.max_length:
+        raise ProviderCheckError(
+            f"the provider names it {name!r} ({len(name)} characters), longer than the {rule.max_length} "
+            f"{rule.property} allows: give the resource a shorter name or set {rule.property}"
+        )
+    return name
+
+
+def check(
+    type_: str, logical_name: str, urn: str, inputs: Mapping[str, Any], provider: ProviderSettings
+) -> dict[str, Any]:
+    """`inputs` (wire form) as the provider's Check returns them."""
+    facts = facts_for(type_)
+    checked = dict(inputs)
+    if facts is None:
+        return checked
+    if facts.region_from_provider and checked.get("region") in (None, ""):
+        checked["region"] = provider.region
+    name = autoname(facts, logical_name, urn, checked)
+    if name is not None:
+        checked[facts.autoname.property] = name  # type: ignore[union-attr]
+    if facts.coerces_scalars:
+        checked = coerce(checked, schema_of(type_), type_)
+    for prop, value in facts.check_defaults().items():
+        if checked.get(prop) is None:
+            checked[prop] = value
+    if facts.framework == "sdkv2":
+        for path, default in facts.nested_defaults.items():
+            if not _falsy(default.value):
+                _fill(checked, path.split("."), default.value)
+    if facts.sets_tags_all:
+        checked["tagsAll"] = _tags_all(checked.get("tags"), provider.default_tags)
+    return checked
+
+
+def _falsy(value: Any) -> bool:
+    return value is False or value == "" or (type(value) in (int, float) and value == 0)
+
+
+def _fill(value: Any, path: list[str], default: Any) -> None:
+    """Set the default at `path` (`[]` parts walk every element) where a present block lacks it."""
+    name, rest = path[0], path[1:]
+    many = name.endswith("[]")
+    name = name.removesuffix("[]")
+    if not isinstance(value, dict):
+        return
+    if not rest:
+        if value.get(name) is None:
+            value[name] = default
+        return
+    block = value.get(name)
+    for element in (block if isinstance(block, list) else []) if many else [block]:
+        _fill(element, rest, default)
+
+
+def _tags_all(own: Any, defaults: Any) -> Any:
+    if own == UNKNOWN or defaults == UNKNOWN:
+        return UNKNOWN
+    return {**(defaults or {}), **(own if isinstance(own, Mapping) else {})}
+
+
+# --- the schema's scalar types, from the SDK's type hints ---------------------------------------
+
+Kind = Union[str, "Nested", None]
+""""number", "bool", "string", a Nested shape, or None (anything)."""
+
+
+@dataclass(frozen=True)
+class Nested:
+    shape: str
+    """"object" (fields), "list" or "map" (element)."""
+    fields: Mapping[str, Kind] | None = None
+    element: Kind = None
+
+
+def coerce(value: Any, kind: Kind, where: str) -> Any:
+    """`value` as the bridge's Check returns it for a field of `kind`."""
+    if value is None or value == UNKNOWN:
+        return value
+    if kind in ("number", "bool") and isinstance(value, str):
+        return _scalar(value, kind, where)
+    if isinstance(kind, Nested):
+        if kind.shape == "object" and isinstance(value, Mapping) and kind.fields is not None:
+            return {k: coerce(v, kind.fields.get(k), f"{where}.{k}") for k, v in value.items()}
+        if kind.shape == "list" and isinstance(value, list):
+            return [coerce(v, kind.element, f"{where}[{i}]") for i, v in enumerate(value)]
+        if kind.shape == "map" and isinstance(value, Mapping) and not _is_special(value):
+            return {k: coerce(v, kind.element, f"{where}.{k}") for k, v in value.items()}
+    return value
+
+
+def _scalar(value: str, kind: str, where: str) -> Any:
+    if kind == "bool" and value in ("true", "false"):
+        return value == "true"
+    if kind == "number" and NUMBER.fullmatch(value.strip()):
+        return float(value)
+    expected = "a boolean (true or false)" if kind == "bool" else "a number"
+    raise ProviderCheckError(f"{where.split(':')[-1]}: {value!r} is not {expected}")
+
+
+def _is_special(value: Mapping[str, Any]) -> bool:
+    """A secret, asset or resource reference in wire form (a signature key), not a map."""
+    return "4dabf18193072939515e22adb298388d" in value
+
+
+@cache
+def schema_of(type_: str) -> Nested:
+    """The input fields of a resource type, by wire name, from its `<Class>Args` input type."""
+    package, module_path, class_name = type_.split(":")
+    module_name = module_path.split("/")[0]
+    try:
+        module = importlib.import_module(f"pulumi_{package}.{module_name}")
+    except ImportError:
+        try:
+            module = importlib.import_module(f"pulumi_{package}.{module_name}_")
+        except ImportError:
+            return Nested("object", None)
+    args = getattr(module, f"{class_name}Args", None)
+    return _fields(args) if isinstance(args, type) else Nested("object", None)
+
+
+@cache
+def _fields(input_type: type) -> Nested:
+    fields: dict[str, Kind] = {}
+    for attribute in vars(input_type).values():
+        getter = getattr(attribute, "fget", None)
+        wire = getattr(getter, "_pulumi_name", None)
+        if wire is None:
+            continue
+        fields[wire] = _kind(getter.__annotations__.get("return"), sys.modules[getter.__module__])
+    return Nested("object", fields)
+
+
+def _kind(annotation: Any, module: types.ModuleType) -> Kind:
+    """The wire shape of an SDK annotation: Input[...] unions of T, Awaitable[T] and Output[T]."""
+    if isinstance(annotation, typing.ForwardRef):
+        resolved = getattr(module, annotation.__forward_arg__, None)
+        return _fields(resolved) if isinstance(resolved, type) else None
+    if isinstance(annotation, str):
+        return _kind(typing.ForwardRef(annotation), module)
+    origin = typing.get_origin(annotation)
+    if origin is Union or origin is types.UnionType:
+        kinds = [
+            _kind(a, module)
+            for a in typing.get_args(annotation)
+            if a is not type(None)
+            and typing.get_origin(a) is not typing.get_origin(typing.Awaitable[int])
+            and not (isinstance(a, typing.ForwardRef) and a.__forward_arg__.startswith("Output"))
+        ]
+        known = [k for k in kinds if k is not None]
+        return known[0] if len(known) == 1 else None
+    if origin in (list, Sequence, typing.Sequence) or origin is getattr(typing, "List", None):
+        return Nested("list", element=_kind(typing.get_args(annotation)[0], module))
+    if origin in (dict, Mapping, typing.Mapping):
+        return Nested("map", element=_kind(typing.get_args(annotation)[1], module))
+    if annotation is bool:
+        return "bool"
+    if annotation in (int, float):
+        return "number"
+    if annotation is str:
+        return "string"
+    if isinstance(annotation, type):  # an input type such as MetricAlarmMetricQueryArgs
+        return _fields(annotation)
+    return None
