@@ -219,7 +219,7 @@ def carries(obj: S3Object, key: Any, value: Any, notes: list[str]) -> Any:
             "the stack does not declare the object, so its tags are unknown and the tag filter is taken to match"
         )
         return True
-    found = obj.tags.get(key, MISSING)
+    found = obj.tags.get(key, MISSING) if isinstance(key, str) else MISSING
     if found is UNKNOWN:
         return UNKNOWN
     if found is not MISSING:
@@ -307,17 +307,17 @@ def judge(stack: StackView, source: CodeSource, resource: StackResource) -> Iter
             elif done or doubtful:
                 doubts.append(rule.where)
     if hits:
-        where = f"s3://{bucket_shown(name, buckets)}/{facts.key if isinstance(facts.key, str) else '<key unknown until deploy>'}"
+        key_shown = facts.key if isinstance(facts.key, str) else "<key unknown until deploy>"
         version = " (a pinned version)" if pin is True else ""
         yield Violation(
-            f"{source.noun} {resource.name!r} deploys from {where}{version}, which {'; '.join(hits)}. Once it is "
+            f"{source.noun} {resource.name!r} deploys from s3://{bucket_shown(name, buckets)}/{key_shown}{version}, which {'; '.join(hits)}. Once it is "
             "gone, creating the resource again or updating its code fails; keep deploy-time objects under a prefix "
             "that no expiring lifecycle rule filters, or narrow the rule so it cannot match them.",
             resource.urn,
         )
     elif doubts:
         yield Undecided(
-            f"{resource.name}: whether {', '.join(dict.fromkeys(doubts))} expires the object it deploys from is unknown until deploy",
+            f"{resource.name}: whether {' or '.join(dict.fromkeys(doubts))} expires the object it deploys from is unknown until deploy",
             resource.urn,
         )
 
@@ -330,7 +330,7 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | U
 
 GUARDRAIL = Guardrail(
     name="aws-s3-bucketlifecycle-exclude-deployed-code",
-    description="No S3 object a resource deploys code from (Lambda functions and layers, Synthetics canaries, Elastic Beanstalk application versions, Glue job scripts, Managed Flink applications, MSK Connect plugins, GameLift builds and scripts) is expired by a lifecycle rule of the same stack, nor, where the resource pins a version, deleted as a noncurrent version.",
+    description="No S3 object a resource deploys code from (a function, layer, canary, application version, job script, plugin or build) is expired by a lifecycle rule of the same stack, nor is a version it pins deleted as noncurrent.",
     severity="medium",
     kind="stack",
     resource_types=(*BUCKETS, *LIFECYCLE_SETTINGS, *OBJECTS, *(s.type for s in SOURCES)),

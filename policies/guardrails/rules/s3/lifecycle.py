@@ -125,69 +125,57 @@ def configured_filter(props: Props, rule: str) -> Any:
     )
 
 
-def configured_rules(setting: StackResource) -> list[LifecycleRule]:
-    props = setting.props
-    count = props.count("rules")
-    if count is UNKNOWN:
-        return [unknown_rules(f"{setting.name} rules")]
-    rules = []
-    for i in range(count):
-        rule = f"rules[{i}]"
-        rule_id = props.peek(f"{rule}.id")
-        status = props.peek(f"{rule}.status")
-        rules.append(
-            LifecycleRule(
-                f"{setting.name} rule {rule_id!r}"
-                if isinstance(rule_id, str) and rule_id
-                else f"{setting.name} {rule}",
-                UNKNOWN if status is UNKNOWN else status == "Enabled",
-                configured_filter(props, rule),
-                expiration(props, f"{rule}.expiration"),
-                noncurrent_expiration(props, f"{rule}.noncurrentVersionExpiration.noncurrentDays"),
-            )
-        )
-    return rules
-
-
 def _blocks(props: Props, path: str) -> list[str] | None:
     """Paths of the elements of a list of blocks; None while the list is unknown."""
     count = props.count(path)
-    return None if count is UNKNOWN else [f"{path}[{j}]" for j in range(count)]
+    return None if count is UNKNOWN else [f"{path}[{i}]" for i in range(count)]
+
+
+def configured_rule(setting: StackResource, rule: str) -> LifecycleRule:
+    props = setting.props
+    rule_id, status = props.peek(f"{rule}.id"), props.peek(f"{rule}.status")
+    return LifecycleRule(
+        f"{setting.name} rule {rule_id!r}" if isinstance(rule_id, str) and rule_id else f"{setting.name} {rule}",
+        UNKNOWN if status is UNKNOWN else status == "Enabled",
+        configured_filter(props, rule),
+        expiration(props, f"{rule}.expiration"),
+        noncurrent_expiration(props, f"{rule}.noncurrentVersionExpiration.noncurrentDays"),
+    )
+
+
+def configured_rules(setting: StackResource) -> list[LifecycleRule]:
+    rules = _blocks(setting.props, "rules")
+    if rules is None:
+        return [unknown_rules(f"{setting.name} rules")]
+    return [configured_rule(setting, rule) for rule in rules]
+
+
+def inline_rule(bucket: StackResource, rule: str) -> LifecycleRule:
+    """A deprecated `lifecycleRules` entry: one `expiration` and `noncurrentVersionExpiration`
+    block on a Bucket, lists of them (`expirations`, `noncurrentVersionExpirations`) on a BucketV2."""
+    props = bucket.props
+    if bucket.type == S3_BUCKET_V2:
+        current, noncurrent = (
+            _blocks(props, f"{rule}.expirations"),
+            _blocks(props, f"{rule}.noncurrentVersionExpirations"),
+        )
+    else:
+        current, noncurrent = [f"{rule}.expiration"], [f"{rule}.noncurrentVersionExpiration"]
+    enabled = props.flag(f"{rule}.enabled")
+    return LifecycleRule(
+        f"{bucket.name} {rule}",
+        UNKNOWN if enabled is UNKNOWN else enabled is True,
+        Filter(prefixes=_prefixes(props, f"{rule}.prefix"), tags=_tag_pairs(props.plain(f"{rule}.tags", record=False))),
+        UNKNOWN if current is None else _first(expiration(props, b) for b in current),
+        UNKNOWN if noncurrent is None else _first(noncurrent_expiration(props, f"{b}.days") for b in noncurrent),
+    )
 
 
 def inline_rules(bucket: StackResource) -> list[LifecycleRule]:
-    """The deprecated `lifecycleRules` of a Bucket (`expiration`, `noncurrentVersionExpiration`)
-    or a BucketV2 (`expirations`, `noncurrentVersionExpirations`: lists)."""
-    props = bucket.props
-    count = props.count("lifecycleRules")
-    if count is UNKNOWN:
+    rules = _blocks(bucket.props, "lifecycleRules")
+    if rules is None:
         return [unknown_rules(f"{bucket.name} lifecycleRules")]
-    rules = []
-    for i in range(count):
-        rule = f"lifecycleRules[{i}]"
-        if bucket.type == S3_BUCKET_V2:
-            current, noncurrent = (
-                _blocks(props, f"{rule}.expirations"),
-                _blocks(props, f"{rule}.noncurrentVersionExpirations"),
-            )
-        else:
-            current, noncurrent = [f"{rule}.expiration"], [f"{rule}.noncurrentVersionExpiration"]
-        enabled = props.flag(f"{rule}.enabled")
-        rules.append(
-            LifecycleRule(
-                f"{bucket.name} {rule}",
-                UNKNOWN if enabled is UNKNOWN else enabled is True,
-                Filter(
-                    prefixes=_prefixes(props, f"{rule}.prefix"),
-                    tags=_tag_pairs(props.plain(f"{rule}.tags", record=False)),
-                ),
-                UNKNOWN if current is None else _first(expiration(props, b) for b in current),
-                UNKNOWN
-                if noncurrent is None
-                else _first(noncurrent_expiration(props, f"{b}.days") for b in noncurrent),
-            )
-        )
-    return rules
+    return [inline_rule(bucket, rule) for rule in rules]
 
 
 def lifecycle_rules(stack: StackView, bucket: StackResource) -> list[LifecycleRule] | None:
