@@ -109,45 +109,6 @@ def location(source: CodeSource, resource: StackResource) -> tuple[Any, Any]:
     return bucket, (key if key is UNKNOWN or (isinstance(key, str) and key) else MISSING)
 
 
-def buckets_named(stack: StackView, resource: StackResource, path: str, name: Any) -> tuple[list[StackResource], bool]:
-    """The stack's buckets a reference may name, and whether it surely names them: by its value,
-    else by the bucket (or the object in a bucket) it was computed from. ([], True): a bucket
-    outside the stack, whose lifecycle this stack does not set."""
-    buckets = stack.of_type(*BUCKETS)
-    sources = stack.referenced(resource, top_level(path), *BUCKETS)
-    if name is UNKNOWN:
-        found = {b.urn: b for b in sources}
-        for obj in stack.referenced(resource, top_level(path), *OBJECTS):
-            found.update((b.urn, b) for b in buckets_named(stack, obj, "bucket", obj.props.peek("bucket"))[0])
-        return (list(found.values()), True) if len(found) == 1 else (list(found.values()) or buckets, False)
-    if not isinstance(name, str):
-        return [], True
-    named = [b for b in buckets if b.props.peek("bucket") == name]
-    if named:
-        return named, True
-    unnamed = [b for b in buckets if b.props.peek("bucket") is UNKNOWN]
-    sourced = [b for b in unnamed if b.urn in {s.urn for s in sources}]
-    return (sourced, True) if sourced else (unnamed, not unnamed)
-
-
-def declared_object(
-    stack: StackView, source: CodeSource, resource: StackResource, buckets: list[StackResource], key: Any
-) -> StackResource | None:
-    """The stack's object resource the reference points at: the one its key or version was
-    computed from, else one with the same key in the same bucket."""
-    for path in (source.key, source.version, source.bucket):
-        found = stack.referenced(resource, top_level(path), *OBJECTS) if path else []
-        if len(found) == 1:
-            return found[0]
-    urns = {b.urn for b in buckets}
-    for obj in stack.of_type(*OBJECTS):
-        if isinstance(key, str) and obj.props.peek("key") == key:
-            held_in, _ = buckets_named(stack, obj, "bucket", obj.props.peek("bucket"))
-            if urns & {b.urn for b in held_in}:
-                return obj
-    return None
-
-
 def pinned(source: CodeSource, resource: StackResource, obj: StackResource | None) -> Any:
     """Whether the reference pins a version: True, False or UNKNOWN. A version computed from the
     stack's own object is that object's versionId, a pin."""
@@ -276,56 +237,109 @@ def bucket_shown(name: Any, buckets: list[StackResource]) -> str:
     return physical if isinstance(physical, str) else f"<{buckets[0].name}>"
 
 
-def lifecycles(stack: StackView, buckets: list[StackResource], name: Any) -> list[tuple[str, Any]]:
-    """(bucket label, its lifecycle rules or None while unknown) for the stack's buckets; for a
-    bucket outside the stack, the rules of the stack's lifecycle configurations that name it."""
-    if buckets:
-        return [(f"bucket {b.name!r}", lifecycle_rules(stack, b)) for b in buckets]
-    settings = [
-        s for s in stack.of_type(*LIFECYCLE_SETTINGS) if isinstance(name, str) and s.props.peek("bucket") == name
-    ]
-    return [(f"bucket {name!r}", [rule for s in settings for rule in configured_rules(s)])] if settings else []
+class Deployments:
+    """The stack's buckets, objects and lifecycle rules, indexed once per check, and the verdict on
+    each resource that deploys code from S3."""
 
+    def __init__(self, stack: StackView):
+        self.stack = stack
+        self.buckets = stack.of_type(*BUCKETS)
+        self.settings = stack.of_type(*LIFECYCLE_SETTINGS)
+        self.objects_by_key: dict[str, list[StackResource]] = {}
+        for obj in stack.of_type(*OBJECTS):
+            key = obj.props.peek("key")
+            if isinstance(key, str):
+                self.objects_by_key.setdefault(key, []).append(obj)
+        self.rules_by_bucket: dict[str, list[LifecycleRule] | None] = {}
 
-def judge(stack: StackView, source: CodeSource, resource: StackResource) -> Iterator[Violation | Undecided]:
-    name, key = location(source, resource)
-    if name is MISSING or key is MISSING:
-        return
-    buckets, certain = buckets_named(stack, resource, source.bucket, name)
-    obj = declared_object(stack, source, resource, buckets, key)
-    facts = object_facts(obj, key)
-    pin = pinned(source, resource, obj)
-    hits, doubts = [], []
-    for label, rules in lifecycles(stack, buckets, name):
-        if rules is None:
-            doubts.append(f"the lifecycle configuration of {label}")
-            continue
-        for rule in rules:
-            done, doubtful = effects(rule, facts, pin)
-            if done and certain:
-                hits.append(f"{rule.where} of {label} {' and '.join(done)}")
-            elif done or doubtful:
-                doubts.append(rule.where)
-    if hits:
-        key_shown = facts.key if isinstance(facts.key, str) else "<key unknown until deploy>"
-        version = " (a pinned version)" if pin is True else ""
-        yield Violation(
-            f"{source.noun} {resource.name!r} deploys from s3://{bucket_shown(name, buckets)}/{key_shown}{version}, which {'; '.join(hits)}. Once it is "
-            "gone, creating the resource again or updating its code fails; keep deploy-time objects under a prefix "
-            "that no expiring lifecycle rule filters, or narrow the rule so it cannot match them.",
-            resource.urn,
-        )
-    elif doubts:
-        yield Undecided(
-            f"{resource.name}: whether {' or '.join(dict.fromkeys(doubts))} expires the object it deploys from is unknown until deploy",
-            resource.urn,
-        )
+    def buckets_named(self, resource: StackResource, path: str, name: Any) -> tuple[list[StackResource], bool]:
+        """The stack's buckets a reference may name, and whether it surely names them: by its
+        value, else by the bucket (or the object in a bucket) it was computed from. ([], True): a
+        bucket outside the stack."""
+        sources = self.stack.referenced(resource, top_level(path), *BUCKETS)
+        if name is UNKNOWN:
+            found = {b.urn: b for b in sources}
+            for obj in self.stack.referenced(resource, top_level(path), *OBJECTS):
+                found.update((b.urn, b) for b in self.buckets_named(obj, "bucket", obj.props.peek("bucket"))[0])
+            return (list(found.values()), True) if len(found) == 1 else (list(found.values()) or self.buckets, False)
+        if not isinstance(name, str):
+            return [], True
+        named = [b for b in self.buckets if b.props.peek("bucket") == name]
+        if named:
+            return named, True
+        unnamed = [b for b in self.buckets if b.props.peek("bucket") is UNKNOWN]
+        sourced = [b for b in unnamed if b.urn in {s.urn for s in sources}]
+        return (sourced, True) if sourced else (unnamed, not unnamed)
+
+    def declared_object(
+        self, source: CodeSource, resource: StackResource, buckets: list[StackResource], key: Any
+    ) -> StackResource | None:
+        """The stack's object resource the reference points at: the one its key or version was
+        computed from, else one with the same key in the same bucket."""
+        for path in (source.key, source.version, source.bucket):
+            found = self.stack.referenced(resource, top_level(path), *OBJECTS) if path else []
+            if len(found) == 1:
+                return found[0]
+        urns = {b.urn for b in buckets}
+        for obj in self.objects_by_key.get(key, []) if isinstance(key, str) else []:
+            held_in, _ = self.buckets_named(obj, "bucket", obj.props.peek("bucket"))
+            if urns & {b.urn for b in held_in}:
+                return obj
+        return None
+
+    def lifecycles(self, buckets: list[StackResource], name: Any) -> list[tuple[str, list[LifecycleRule] | None]]:
+        """(bucket label, its rules or None while unknown) for the stack's buckets; for a bucket
+        outside the stack, the rules of the stack's lifecycle configurations that name it."""
+        if buckets:
+            for b in buckets:
+                if b.urn not in self.rules_by_bucket:
+                    self.rules_by_bucket[b.urn] = lifecycle_rules(self.stack, b)
+            return [(f"bucket {b.name!r}", self.rules_by_bucket[b.urn]) for b in buckets]
+        settings = [s for s in self.settings if isinstance(name, str) and s.props.peek("bucket") == name]
+        return [(f"bucket {name!r}", [rule for s in settings for rule in configured_rules(s)])] if settings else []
+
+    def judge(self, source: CodeSource, resource: StackResource) -> Iterator[Violation | Undecided]:
+        name, key = location(source, resource)
+        if name is MISSING or key is MISSING:
+            return
+        buckets, certain = self.buckets_named(resource, source.bucket, name)
+        obj = self.declared_object(source, resource, buckets, key)
+        facts = object_facts(obj, key)
+        pin = pinned(source, resource, obj)
+        hits, doubts = [], []
+        for label, rules in self.lifecycles(buckets, name):
+            if rules is None:
+                doubts.append(f"the lifecycle configuration of {label}")
+                continue
+            for rule in rules:
+                done, doubtful = effects(rule, facts, pin)
+                if done and certain:
+                    hits.append(f"{rule.where} of {label} {' and '.join(done)}")
+                elif done or doubtful:
+                    doubts.append(rule.where)
+        if hits:
+            key_shown = facts.key if isinstance(facts.key, str) else "<key unknown until deploy>"
+            version = " (a pinned version)" if pin is True else ""
+            yield Violation(
+                f"{source.noun} {resource.name!r} deploys from s3://{bucket_shown(name, buckets)}/{key_shown}{version}, "
+                f"which {'; '.join(hits)}. Once it is gone, creating the resource again or updating its code fails; "
+                "keep deploy-time objects under a prefix that no expiring lifecycle rule filters, or narrow the rule "
+                "so it cannot match them.",
+                resource.urn,
+            )
+        elif doubts:
+            yield Undecided(
+                f"{resource.name}: whether {' or '.join(dict.fromkeys(doubts))} expires the object it deploys from "
+                "is unknown until deploy",
+                resource.urn,
+            )
 
 
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
+    deployments = Deployments(stack)
     for source in SOURCES:
         for resource in stack.of_type(source.type):
-            yield from judge(stack, source, resource)
+            yield from deployments.judge(source, resource)
 
 
 GUARDRAIL = Guardrail(
