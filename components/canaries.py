@@ -21,6 +21,10 @@ HEARTBEAT_SCRIPT = Path(__file__).resolve().parent.parent / "functions" / "heart
 RUN_TIMEOUT_SECONDS = 60
 ARTIFACT_DAYS = 30
 """Run screenshots and logs are for debugging recent failures; a month is plenty."""
+RUNS_PREFIX = "runs/"
+"""Where each canary writes its runs (its artifact location); only these keys expire."""
+SCRIPT_KEY = "code/heartbeat.zip"
+"""Outside the expiring prefix: each canary pins this object's version, which must outlive it."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ class Canaries(pulumi.ComponentResource):
                 kms_key_arn=args.kms_key_arn,
                 expiration_days=ARTIFACT_DAYS,
                 noncurrent_expiration_days=1,
+                lifecycle_prefix=RUNS_PREFIX,
                 force_destroy=True,
             ),
             opts=child,
@@ -106,7 +111,7 @@ class Canaries(pulumi.ComponentResource):
         self.script = aws.s3.BucketObjectv2(
             f"{name}-script",
             bucket=self.artifacts.bucket_name,
-            key="scripts/heartbeat.zip",
+            key=SCRIPT_KEY,
             # The Python runtime loads `python/<module>.py`; the handler is `<module>.handler`.
             source=pulumi.AssetArchive({"python/heartbeat.py": pulumi.FileAsset(str(HEARTBEAT_SCRIPT))}),
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.artifacts])),
@@ -122,7 +127,7 @@ class Canaries(pulumi.ComponentResource):
                 s3_version=self.script.version_id,
                 execution_role_arn=self.role.arn,
                 artifact_s3_location=self.artifacts.bucket_name.apply(
-                    lambda b, label=canary.label: f"s3://{b}/runs/{label}/"
+                    lambda b, label=canary.label: f"s3://{b}/{RUNS_PREFIX}{label}/"
                 ),
                 artifact_config={"s3_encryption": {"encryption_mode": "SSE_KMS", "kms_key_arn": args.kms_key_arn}},
                 schedule={"expression": canary.schedule},

@@ -31,6 +31,9 @@ class SecureBucketArgs:
     noncurrent_expiration_days: int = 30
     """Overwritten or deleted versions are kept this long (recovery window)."""
     abort_multipart_days: int = 7
+    lifecycle_prefix: str = ""
+    """The lifecycle applies only to keys under this prefix ("" for the whole bucket): objects the
+    stack deploys elsewhere in the bucket (code a canary or function references) never expire."""
     force_destroy: bool = False
     """Let `pulumi destroy` empty the bucket (only for disposable data such as canary runs)."""
     protect: bool = False
@@ -58,7 +61,7 @@ def lifecycle_rule(args: SecureBucketArgs) -> dict[str, Any]:
     rule: dict[str, Any] = {
         "id": "lifecycle",
         "status": "Enabled",
-        "filter": {},
+        "filter": {"prefix": args.lifecycle_prefix} if args.lifecycle_prefix else {},
         "noncurrent_version_expiration": {"noncurrent_days": args.noncurrent_expiration_days},
         "abort_incomplete_multipart_upload": {"days_after_initiation": args.abort_multipart_days},
     }

@@ -276,6 +276,16 @@ def test_canary_runs_the_packaged_heartbeat_with_encrypted_artifacts(plan):
     assert canary["artifactConfig"]["s3Encryption"]["encryptionMode"] == "SSE_KMS"
     script = only(plan, "aws:s3/bucketObjectv2:BucketObjectv2").inputs
     assert canary["s3Key"] == script["key"] and canary["s3Version"]
+    # Runs expire after a month; the script each canary pins a version of sits outside that prefix.
+    lifecycle = next(
+        r.inputs
+        for r in plan.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+        if r.name == "canaries-artifacts-lifecycle"
+    )
+    (rule,) = lifecycle["rules"]
+    assert rule["filter"] == {"prefix": "runs/"} and rule["expiration"] == {"days": 30}
+    assert canary["artifactS3Location"].endswith("/runs/shop-health/")
+    assert not script["key"].startswith(rule["filter"]["prefix"])
     alarm = alarms(plan)["ops-dev-shop-health-success-percent-critical"]
     assert (alarm["comparisonOperator"], alarm["threshold"], alarm["treatMissingData"]) == (
         "LessThanThreshold",

@@ -22,7 +22,7 @@ from .rules.encryption import (
 from .rules.iam import admin_access, service_wildcards
 from .rules.kms import key_policy_public
 from .rules.lambda_ import active_tracing, environment_encryption, errors_alarm_coverage, permission_public
-from .rules.s3 import bucket_policy_public, public_access_block, tls_requests_only, versioning
+from .rules.s3 import bucket_policy_public, deployed_code, public_access_block, tls_requests_only, versioning
 from .rules.s3 import kms_encryption as s3_kms_encryption
 from .rules.sqs import queue_policy_public
 from .rules.tagging import required_tags
@@ -53,6 +53,7 @@ CATALOG: tuple[Guardrail, ...] = (
     public_access_block.GUARDRAIL,
     s3_kms_encryption.GUARDRAIL,
     versioning.GUARDRAIL,
+    deployed_code.GUARDRAIL,
     recorder_all_resources.GUARDRAIL,
     cis_metric_alarms.GUARDRAIL,
     errors_alarm_coverage.GUARDRAIL,
