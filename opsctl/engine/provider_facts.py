@@ -457,6 +457,29 @@ _TABLE: dict[str, ResourceFacts] = {
     ),
     "aws:sqs/queuePolicy:QueuePolicy": _sdkv2("aws_sqs_queue_policy"),
     "aws:synthetics/canary:Canary": _sdkv2("aws_synthetics_canary", autoname=_name(), sets_tags_all=True),
+    # Code deployed from S3 (aws-s3-bucketlifecycle-exclude-deployed-code); frameworks from the
+    # @SDKResource annotations; autonames by the default rule (per-resource overrides unchecked).
+    "aws:elasticbeanstalk/applicationVersion:ApplicationVersion": _sdkv2(
+        "aws_elastic_beanstalk_application_version", autoname=_name(), sets_tags_all=True
+    ),
+    "aws:gamelift/build:Build": _sdkv2("aws_gamelift_build", autoname=_name(), sets_tags_all=True),
+    "aws:gamelift/script:Script": _sdkv2("aws_gamelift_script", autoname=_name(), sets_tags_all=True),
+    "aws:glue/job:Job": _sdkv2("aws_glue_job", autoname=_name(), sets_tags_all=True),
+    "aws:kinesisanalyticsv2/application:Application": _sdkv2(
+        "aws_kinesisanalyticsv2_application", autoname=_name(), sets_tags_all=True
+    ),
+    "aws:lambda/layerVersion:LayerVersion": _sdkv2("aws_lambda_layer_version"),
+    "aws:mskconnect/customPlugin:CustomPlugin": _sdkv2(
+        "aws_mskconnect_custom_plugin", autoname=_name(), sets_tags_all=True
+    ),
+    "aws:s3/bucketObject:BucketObject": _sdkv2(
+        "aws_s3_bucket_object",
+        autoname=AutoName("key", None, OVERRIDES, separator="", random_length=0),
+        sets_tags_all=True,
+    ),
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": ResourceFacts(
+        "aws_s3_bucket_lifecycle_configuration", "plugin-framework", S3_LIFECYCLE_PF, region_from_provider=None
+    ),
     # X-Ray: group and sampling rule names (groupName, ruleName) are not autonamed.
     "aws:xray/encryptionConfig:EncryptionConfig": _sdkv2("aws_xray_encryption_config"),
     "aws:xray/group:Group": _sdkv2("aws_xray_group", sets_tags_all=True),
