@@ -10,7 +10,7 @@ PACK_STAMP := $(PACK_VENV)/.installed
 
 .PHONY: setup preflight test lint bench bench-gate lock docs clean
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt pyproject.toml setup.py policies/PulumiPolicy.yaml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .

@@ -13,6 +13,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from policies.guardrails.pack import PACK_NAME, PACK_VERSION
+
 from .baseline import Baseline, load_baseline, mark_existing
 from .cost import estimate, load_prices
 from .engine import DEFAULT_ACCOUNT, EngineError, Plan, preflight_stack, stack_context
@@ -29,6 +31,7 @@ FAIL_ON = ("mandatory", "low", "medium", "high", "critical", "never")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="opsctl", description="Run and check the ops-baseline program.")
+    parser.add_argument("--version", action="version", version=f"opsctl {PACK_VERSION} (policy pack {PACK_NAME})")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     preflight = commands.add_parser(
@@ -38,7 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
         "through the policy pack and print the plan, the findings and the estimated monthly cost.",
     )
     add_plan_arguments(preflight, list(OutputFormat))
-    preflight.add_argument("--policy-pack", type=Path, help="policy pack directory (default: <project-dir>/policies)")
+    preflight.add_argument(
+        "--policy-pack",
+        type=Path,
+        help="policy pack directory (default: <project-dir>/policies, else the pack installed with opsctl)",
+    )
     preflight.add_argument(
         "--policy-config",
         type=Path,
@@ -221,7 +228,7 @@ def run_preflight(args: argparse.Namespace) -> int:
         report = preflight_report(plan, baseline, args)
     else:
         # The pack starts first and checks each resource as the program registers it.
-        pack_dir = args.policy_pack or args.project_dir / "policies"
+        pack_dir = args.policy_pack or default_pack(args.project_dir)
         config = args.policy_config or default_policy_config(pack_dir, args.stack)
         print(f"preflight: policy pack {pack_dir}, config {config or 'pack defaults'}", file=sys.stderr)
         context = stack_context(args.project_dir, args.stack, mode=args.mode)
@@ -258,6 +265,16 @@ def preflight_report(plan: Plan, baseline: Baseline | None, args: argparse.Names
         fail_on=args.fail_on,
         stack_file=args.project_dir / f"Pulumi.{args.stack}.yaml",
     )
+
+
+def default_pack(project_dir: Path) -> Path:
+    """The project's own pack (`policies/`), else the one installed with opsctl."""
+    own = project_dir / "policies"
+    if (own / "PulumiPolicy.yaml").is_file():
+        return own
+    import policies
+
+    return Path(policies.__file__).parent
 
 
 def default_policy_config(pack_dir: Path, stack: str) -> Path | None:

@@ -13,6 +13,7 @@ import pytest
 
 from opsctl.cli import main
 from opsctl.engine import EngineError, StackContext, load_project, load_stack_config, preflight_stack
+from opsctl.engine.analyzer import PolicyPack
 from opsctl.engine.mocks import Registration
 from opsctl.engine.policy_run import PolicyGate, check_plan
 from opsctl.engine.project import runtime_string
@@ -212,3 +213,16 @@ def test_aws_default_tags_in_the_stack_config_satisfy_the_tags_guardrail(tmp_pat
     )
     found = [f.message.split("\n")[-1] for f in check_plan(plan, PACK, config).findings if f.policy == policy]
     assert found == violations
+
+
+def test_the_project_has_one_version_the_pack_the_wheel_and_the_cli_report(capsys):
+    """`pulumi policy publish` takes the version from the pack's manifest; it must be the release's."""
+    import yaml
+
+    manifest = yaml.safe_load((PACK / "PulumiPolicy.yaml").read_text())["version"]
+    with PolicyPack(PACK, StackContext("ops-baseline", "dev", dry_run=True)) as pack:
+        reported = pack.info().version
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert reported == manifest == version("ops-baseline")
+    assert capsys.readouterr().out == f"opsctl {manifest} (policy pack ops-baseline-guardrails)\n"

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from pulumi_policy import (
     PolicyConfigSchema,
@@ -31,7 +34,8 @@ from .scope import EXEMPTIONS_SCHEMA, SELECTION, SELECTION_SCHEMA, Exemption, ex
 
 SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
 PACK_NAME = "ops-baseline-guardrails"
-PACK_VERSION = "0.0.1"
+PACK_VERSION = str(yaml.safe_load((Path(__file__).parent.parent / "PulumiPolicy.yaml").read_text())["version"])
+"""The pack's manifest holds the project's one version (PyYAML comes with the pulumi SDK)."""
 PACK_DESCRIPTION = (
     "ops-baseline guardrails: log retention, alarm actions, ECR scanning, encryption, public access, IAM, "
     "CloudTrail, Config and CIS alarms."

@@ -13,6 +13,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from opsctl.engine import StackContext
 from opsctl.engine.analyzer import LEVEL_NAMES, PolicyPack, resolve_config
 from opsctl.engine.mocks import Registration
+from policies.guardrails.pack import PACK_VERSION
 from tests.conftest import ROOT
 
 STACK = "urn:pulumi:dev::ops-baseline"
@@ -85,7 +86,7 @@ def test_an_unknown_from_nowhere_is_reported_as_undecided_with_its_resource(pack
             "aws-cloudwatch-loggroup-configure-kms-key",
             "advisory",
             "can't run policy 'aws-cloudwatch-loggroup-configure-kms-key' from policy pack "
-            "'ops-baseline-guardrails@v0.0.1' during preview: group: kmsKeyId can't be known during preview",
+            f"'ops-baseline-guardrails@v{PACK_VERSION}' during preview: group: kmsKeyId can't be known during preview",
             "",
         )
     ]
