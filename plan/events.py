@@ -1,5 +1,6 @@
 """EventBridge rules: high-signal API calls through CloudTrail, and Config compliance changes, each
-sent to the alerting topic. A stack selects them by name (`cloudTrail.eventRules`)."""
+sent to the alerting topic. A stack selects them by name (`cloudTrail.eventRules`); the compliance
+rule is on wherever AWS Config is, since it is the only way compliance changes reach people."""
 
 from __future__ import annotations
 
@@ -98,6 +99,9 @@ EVENT_RULES: tuple[EventRule, ...] = (
         },
     ),
 )
+
+
+COMPLIANCE_CHANGES = "config-non-compliant"
 
 
 def selected(names: tuple[str, ...]) -> tuple[EventRule, ...]:
