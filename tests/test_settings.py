@@ -199,6 +199,27 @@ ALERTING_REJECTIONS = [
         "ops-baseline:alerting.slack.routes: 6 — at most 5 routes fit the function's environment",
         id="slack-too-many-routes",
     ),
+    pytest.param(
+        {"smsNumbers": ["+14155550123"], "smsFilter": {"alarmSeverities": ["high"]}},
+        'ops-baseline:alerting.smsFilter.alarmSeverities[0]: "high" — must be one of "critical", "warning"',
+        id="sms-filter-unknown-severity",
+    ),
+    pytest.param(
+        {"smsNumbers": ["+14155550123"], "smsFilter": {"alarmSeverities": [], "rootActivity": False}},
+        "ops-baseline:alerting.smsFilter.alarmSeverities: [] — with rootActivity false, SMS would receive nothing",
+        id="sms-filter-that-texts-nothing",
+    ),
+    pytest.param(
+        {"smsNumbers": ["+14155550123"], "smsFilter": {"alarmSeverities": [], "recoveries": True}},
+        "ops-baseline:alerting.smsFilter.recoveries: true — texts recoveries of the alarms in alarmSeverities, "
+        "which is empty",
+        id="sms-filter-recoveries-of-no-alarm",
+    ),
+    pytest.param(
+        {"smsNumbers": ["+14155550123"], "smsFilter": {"severities": ["critical"]}},
+        "ops-baseline:alerting.smsFilter.severities: unknown key 'severities'",
+        id="sms-filter-unknown-key",
+    ),
 ]
 
 
