@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from policies.guardrails.cis import BY_CONTROL, CONTROLS
 from settings import Settings
 from settings.model import SmsFilterSettings
 
@@ -76,13 +77,27 @@ class Billing:
 
 
 def sms_filter_policy(sms: SmsFilterSettings) -> Mapping[str, Any]:
-    """What a phone is woken for, as SNS matches it on the message body: CloudWatch alarm notifications
-    carry `AlarmName` and `NewStateValue`; EventBridge delivers CloudTrail events whole, with `detail-type`
-    and the caller in `detail.userIdentity.type`. Each part ANDs its keys; `$or` joins the parts."""
+    """What a phone is woken for, as SNS matches it on the message body. CloudWatch alarm notifications
+    carry `AlarmName`, `NewStateValue` and, for a metric alarm, `Trigger.MetricName` (the CIS metric of a
+    CIS alarm; composite and metric-math alarms have none). EventBridge delivers CloudTrail events whole,
+    with `detail-type` and the caller in `detail.userIdentity.type`. Each part ANDs its keys, `$or` joins
+    the parts: at most 5 keys and 126 combinations (counting each value `anything-but` lists), within
+SNS's 5 and 150."""
+    states = ["ALARM", "OK"] if sms.recoveries else ["ALARM"]
     parts: list[dict[str, Any]] = []
     if sms.alarm_severities:
-        states = ["ALARM", "OK"] if sms.recoveries else ["ALARM"]
-        parts.append({"AlarmName": [{"suffix": f"-{s}"} for s in sms.alarm_severities], "NewStateValue": states})
+        alarms: dict[str, Any] = {
+            "AlarmName": [{"suffix": f"-{s}"} for s in sms.alarm_severities],
+            "NewStateValue": states,
+        }
+        silent = [c.name for c in CONTROLS if c.control not in sms.cis_controls]
+        if silent:
+            alarms["Trigger"] = {"MetricName": [{"anything-but": silent}, {"exists": False}]}
+        parts.append(alarms)
+    if sms.cis_controls:
+        parts.append(
+            {"Trigger": {"MetricName": [BY_CONTROL[c].name for c in sms.cis_controls]}, "NewStateValue": states}
+        )
     if sms.root_activity:
         parts.append({"detail-type": list(CLOUDTRAIL_DETAIL_TYPES), "detail": {"userIdentity": {"type": ["Root"]}}})
     return parts[0] if len(parts) == 1 else {"$or": parts}

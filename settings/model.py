@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from policies.guardrails.cis import BY_CONTROL
+
 from . import field_checks
 from .audit import AwsConfigSettings, EcrSettings, FlowLogSettings, TrailSettings, XRaySettings
 from .monitoring import MonitoringSettings, retention_days
@@ -108,26 +110,36 @@ class SlackSettings:
 class SmsFilterSettings:
     alarm_severities: tuple[str, ...] = setting(
         "Alarms texted when they enter ALARM, by the severity their name ends with: `critical`, `warning`; "
-        "[] texts no alarm.",
+        "[] texts none. CIS alarms follow cisControls instead.",
         default=("critical",),
         item_check=field_checks.one_of(ALARM_SEVERITIES),
         check=field_checks.unique,
     )
+    cis_controls: tuple[str, ...] = setting(
+        "CIS alarms (CloudWatch.1-14, all named `…-critical`) that text when they enter ALARM; the others go "
+        "to email, HTTPS and Slack only. Default: root user usage.",
+        default=("CloudWatch.1",),
+        item_check=field_checks.one_of(BY_CONTROL),
+        check=field_checks.unique,
+    )
     recoveries: bool = setting("Also text when those alarms return to OK.", default=False)
     root_activity: bool = setting(
-        "Text the root user's console sign-ins and API calls that the event rules send.", default=True
+        "Text the root user's console sign-ins and API calls that the event rules send (they fire in "
+        "us-east-1 stacks only; CloudWatch.1 sees root usage in every region).",
+        default=True,
     )
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:
-        if not self.alarm_severities and not self.root_activity:
+        alarms = self.alarm_severities or self.cis_controls
+        if not alarms and not self.root_activity:
             yield (
                 "alarmSeverities",
                 [],
-                "with rootActivity false, SMS would receive nothing; list critical and/or warning, or drop "
-                "alerting.smsNumbers",
+                "with cisControls [] and rootActivity false, SMS would receive nothing; list critical and/or "
+                "warning, or drop alerting.smsNumbers",
             )
-        elif not self.alarm_severities and self.recoveries:
-            yield "recoveries", True, "texts recoveries of the alarms in alarmSeverities, which is empty"
+        elif not alarms and self.recoveries:
+            yield "recoveries", True, "texts recoveries of the alarms in alarmSeverities and cisControls, both empty"
 
 
 @dataclass(frozen=True)
