@@ -231,34 +231,6 @@ def test_the_compliance_rule_is_on_wherever_config_is(changes, expected):
     assert [rule.name for rule in plan.event_rules] == expected
 
 
-def test_event_patterns_match_the_events_the_notifier_formats(plan):
-    """The rules and the Slack fixtures describe the same events (matched here by their own fields)."""
-    from tests.test_slack_notifier import record
-
-    rules = {
-        r.inputs["name"]: json.loads(r.inputs["eventPattern"])
-        for r in plan.of_type("aws:cloudwatch/eventRule:EventRule")
-    }
-    for rule, fixture in (
-        ("ops-dev-security-group-changes", "cloudtrail_security_group.json"),
-        ("ops-dev-root-sign-in", "root_sign_in.json"),
-        ("ops-dev-config-non-compliant", "config_compliance.json"),
-    ):
-        assert matches(rules[rule], json.loads(record(fixture)["Sns"]["Message"])), rule
-
-
-def matches(pattern, event):
-    """EventBridge's exact-value matching, enough for these patterns: every listed field holds one of its values."""
-    for key, wanted in pattern.items():
-        value = event.get(key) if isinstance(event, dict) else None
-        if isinstance(wanted, dict):
-            if not matches(wanted, value):
-                return False
-        elif value not in wanted:
-            return False
-    return True
-
-
 # --- AWS Config ---------------------------------------------------------------------------------------
 
 

@@ -24,7 +24,11 @@ MAX_NAMES = 5
 
 def cell(text: str) -> str:
     """Text that stays inside one table cell, clipped to MAX_CELL characters."""
-    text = text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+    return escaped(text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…")
+
+
+def escaped(text: str) -> str:
+    """Text shown as written: no table breaks, no HTML, one line."""
     return (
         text.replace("\\", "\\\\")
         .replace("|", "\\|")
@@ -222,7 +226,10 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
                 *table(["Subscriber", "Topics", "A month", "What"], rows),
                 "",
             ]
-        notes = [*(f"- {cell(n)}" for n in forecast.notes), *(f"- assumed: {cell(a)}" for a in forecast.assumptions)]
+        notes = [
+            *(f"- {escaped(n)}" for n in forecast.notes),
+            *(f"- assumed: {escaped(a)}" for a in forecast.assumptions),
+        ]
         return lines + folded("Notes and assumptions", notes)
 
     def render_audit(self, report: AuditReport) -> str:

@@ -348,15 +348,15 @@ def compliance_change(
 def assumptions() -> tuple[str, ...]:
     """The month's figures in words, for the report."""
     activity = ", ".join(
-        f"{a.events} {a.what}" + (f" in {a.bursts} burst{'s' * (a.bursts > 1)}" if a.bursts != a.events else "")
-        for a in ACTIVITIES
+        f"{a.what} {a.events}" + (f" (bursts: {a.bursts})" if a.bursts != a.events else "") for a in ACTIVITIES
     )
     per_severity = ", ".join(f"…-{s} {n}x" for s, n in BREACHES.items())
     return (
         f"a {DAYS}-day month",
         f"alarm breaches a month, each one ALARM and one OK notification: {per_severity}, any other name "
         f"{OTHER_BREACHES}x; a CIS alarm once per burst of the events its metric filter counts",
-        f"CloudTrail: {activity}; IAM and sign-in events reach EventBridge in {GLOBAL_EVENTS_REGION} only",
+        f"CloudTrail events a month: {activity}; IAM and sign-in events reach EventBridge in {GLOBAL_EVENTS_REGION} "
+        "only",
         f"AWS Config: {CHANGES_PER_RESOURCE} configuration item a month per recorded resource of the stack (as the "
         "cost estimate assumes), an evaluation start per periodic run and per change a rule looks at, snapshots "
         f"at the channel's frequency, history every 6 hours, {NON_COMPLIANT_A_MONTH} resources turning "

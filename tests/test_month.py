@@ -1,0 +1,212 @@
+"""A month in a real account, replayed through the topics and subscriptions the stack creates: alarm
+transitions, the CloudTrail events the event rules match (and many they do not), and everything AWS
+Config streams (a configuration item per change, rule evaluation starts, snapshot and history
+deliveries, compliance changes). Counted per subscriber: each email, each SMS number, each HTTPS
+endpoint, each Slack route."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+
+from opsctl.engine import preflight_stack
+from opsctl.notifications import Subscriber, deliveries, forecast
+from opsctl.notifications.month import Happening, compliance_change, month_of
+from opsctl.notifications.wiring import Wiring, wiring_of
+from policies.guardrails.cis import BY_CONTROL, CONTROLS
+from tests.conftest import ROOT, VALID_CONFIG, run_stack_program
+from tests.test_identity import EVERYTHING
+
+CIS_METRICS = {c.name for c in CONTROLS}
+PEOPLE = ("email", "sms")
+
+
+def replayed(plan) -> tuple[Wiring, list[Happening], list]:
+    resources = [r for r in plan.registrations if r.custom]
+    wiring = wiring_of(resources, region=plan.region, account=plan.account)
+    return wiring, month_of(wiring, resources), resources
+
+
+@pytest.fixture(scope="module", params=["dev", "prod"])
+def stack(request):
+    return replayed(preflight_stack(ROOT, request.param, mode="preview"))
+
+
+def alerting_topic(wiring: Wiring) -> str:
+    return next(urn for urn in wiring.topics if urn.endswith("::alerting-topic"))
+
+
+def streamed_to_the_alerting_topic(wiring: Wiring) -> Wiring:
+    """The wiring as it was: the Config channel streaming to the alerting topic."""
+    return replace(wiring, channels=tuple(replace(c, topic=alerting_topic(wiring)) for c in wiring.channels))
+
+
+def test_nothing_config_streams_reaches_a_person(stack):
+    wiring, month, _ = stack
+    streamed = [h for h in month if h.source == "config"]
+    assert len(streamed) > 500  # items, evaluation starts, snapshots, history: the noise there is to keep out
+    received = deliveries(wiring, month)
+    assert not [d for d in received if d.via == "config stream"]
+    assert all(channel.topic is None for channel in wiring.channels)
+
+
+def test_the_old_wiring_would_have_mailed_every_configuration_item(stack):
+    """The replay counts the stream where it flows: each email got every message; the SMS filter kept it off phones."""
+    wiring, month, _ = stack
+    streamed = [h for h in month if h.source == "config"]
+    received = deliveries(streamed_to_the_alerting_topic(wiring), streamed)
+    by_protocol = Counter()
+    for delivery, count in received.items():
+        by_protocol[delivery.subscriber.protocol] += count
+    emails = [s for s in wiring.subscriptions if s.protocol == "email" and s.topic == alerting_topic(wiring)]
+    assert emails and by_protocol["email"] == len(streamed) * len(emails)
+    assert by_protocol["sms"] == 0
+
+
+def texts(body) -> bool:
+    """What the default SMS filter is meant to let through, said in plain Python."""
+    if "AlarmName" in body:
+        metric = body.get("Trigger", {}).get("MetricName")
+        cis_ok = metric not in CIS_METRICS or metric == BY_CONTROL["CloudWatch.1"].name
+        return body["AlarmName"].endswith("-critical") and body["NewStateValue"] == "ALARM" and cis_ok
+    return body.get("detail", {}).get("userIdentity", {}).get("type") == "Root"
+
+
+@pytest.fixture(scope="module")
+def prod_in_us_east_1():
+    """Prod's alerting in us-east-1, where IAM and sign-in events reach the event rules too."""
+    config = copy.deepcopy(VALID_CONFIG)
+    config["aws:region"] = "us-east-1"
+    config["ops-baseline:alerting"] = {"emails": ["oncall@example.com"], "smsNumbers": ["+14155550123"]}
+    config["ops-baseline:monitoring"] = {
+        "lambdaFunctions": [{"functionName": "orders", "composite": True}, {"functionName": "payments"}],
+        "billing": {"thresholdUsd": 100},
+    }
+    return replayed(run_stack_program(config, mode="preview"))
+
+
+def test_sms_gets_exactly_the_critical_alarms_and_root_activity(prod_in_us_east_1):
+    wiring, month, _ = prod_in_us_east_1
+    phone = Subscriber("sms", "+14155550123")
+    texted = [h for h in month if any(d.subscriber == phone for d in deliveries(wiring, [h]))]
+    published = [h for h in month if deliveries(wiring, [h])]
+    assert texted == [h for h in published if texts(h.body)]
+    kinds = Counter((h.source, h.body.get("NewStateValue") or h.body["detail-type"]) for h in texted)
+    assert kinds[("cloudwatch", "ALARM")] > 0 and kinds[("events", "AWS Console Sign In via CloudTrail")] == 1
+    assert not [h for h in texted if h.body.get("NewStateValue") == "OK"]
+
+
+def test_a_non_compliant_resource_is_told_once_to_each_person(prod_in_us_east_1):
+    wiring, _, resources = prod_in_us_east_1
+    change = compliance_change(
+        "ops-dev-cloudwatch-log-group-retention",
+        resources[0],
+        "NON_COMPLIANT",
+        "COMPLIANT",
+        region="us-east-1",
+        account=wiring.account,
+    )
+    now = Counter(d.subscriber.protocol for d, n in deliveries(wiring, change).items() for _ in range(n))
+    before = Counter(
+        d.subscriber.protocol
+        for d, n in deliveries(streamed_to_the_alerting_topic(wiring), change).items()
+        for _ in range(n)
+    )
+    assert now == {"email": 1}
+    assert before == {"email": 2}
+
+
+SMALL = {
+    "aws:region": "us-east-1",
+    "ops-baseline:environment": "shop",
+    "ops-baseline:alerting": {"emails": ["oncall@example.com"], "smsNumbers": ["+14155550123"]},
+    "ops-baseline:monitoring": {"lambdaFunctions": [{"functionName": "orders"}]},
+}
+
+
+def test_a_small_stack_counts_what_a_hand_count_gives():
+    """One function (errors critical; throttles and p99 duration warnings), the trail with its 14 CIS
+    alarms and 7 event rules, Config with its rules, in us-east-1."""
+    plan = run_stack_program(SMALL, mode="preview")
+    month = forecast([r for r in plan.registrations if r.custom], region=plan.region, account=plan.account)
+    counts = {
+        r.subscriber.protocol: (r.monthly, dict(((via, what), n) for via, what, n in r.kinds)) for r in month.receivers
+    }
+    # CIS alarms breach once per burst: root 1, denied calls 10, IAM policies 10, trail 1, sign-in
+    # failures 4, KMS 1, bucket policies 2, security groups 8, route tables 1 = 38; the function's
+    # errors alarm once: 39 critical ALARM and 39 OK. Throttles and duration, 3 each: 6 and 6.
+    # Rules: IAM policy changes 30, security groups 20, NON_COMPLIANT 4, KMS 1, root sign-in 1, trail 1.
+    assert counts["email"] == (
+        147,
+        {
+            ("alarm", "critical ALARM"): 39,
+            ("alarm", "critical OK"): 39,
+            ("alarm", "warning ALARM"): 6,
+            ("alarm", "warning OK"): 6,
+            ("event rule", "ops-shop-iam-policy-changes"): 30,
+            ("event rule", "ops-shop-security-group-changes"): 20,
+            ("event rule", "ops-shop-config-non-compliant"): 4,
+            ("event rule", "ops-shop-kms-key-disabled-or-deleted"): 1,
+            ("event rule", "ops-shop-root-sign-in"): 1,
+            ("event rule", "ops-shop-trail-stopped"): 1,
+        },
+    )
+    # The errors alarm and CIS root usage entering ALARM, and the root sign-in event.
+    assert counts["sms"] == (3, {("alarm", "critical ALARM"): 2, ("event rule", "ops-shop-root-sign-in"): 1})
+
+
+def test_slack_routes_get_what_the_notifier_routes_them():
+    plan = run_stack_program(EVERYTHING, mode="preview")
+    wiring, month, _ = replayed(plan)
+    received = deliveries(wiring, month)
+    slack = Counter()
+    for delivery, count in received.items():
+        if delivery.subscriber.protocol == "slack":
+            slack[(delivery.subscriber.route, delivery.via, delivery.what)] += count
+    incidents = {k: n for k, n in slack.items() if k[0] == "incidents"}
+    assert incidents and all(what == "critical ALARM" for _, _, what in incidents)  # the route takes `critical`
+    assert ("default", "alarm", "critical ALARM") not in slack and slack[("default", "alarm", "critical OK")] > 0
+    # The notifier listens to the alerting topic only: it posts each message there once, to one channel.
+    to_topic = sum(n for d, n in received.items() if d.topic == "ops-dev-alerts" and d.subscriber.protocol == "https")
+    assert sum(slack.values()) == to_topic
+
+
+def test_every_subscriber_is_listed_with_its_topics_even_when_silent():
+    config = {
+        **copy.deepcopy(SMALL),
+        "ops-baseline:alerting": {
+            **SMALL["ops-baseline:alerting"],
+            "smsFilter": {"alarmSeverities": ["warning"], "cisControls": [], "rootActivity": False},
+        },
+    }
+    config["ops-baseline:monitoring"] = {
+        "lambdaFunctions": [
+            {"functionName": "orders", "alarms": {"throttles": {"enabled": False}, "durationP99": {"enabled": False}}}
+        ]
+    }
+    plan = run_stack_program(config, mode="preview")
+    month = forecast([r for r in plan.registrations if r.custom], region=plan.region, account=plan.account)
+    phone = next(r for r in month.receivers if r.subscriber.protocol == "sms")
+    assert (phone.topics, phone.monthly, phone.kinds) == (("ops-shop-alerts",), 0, ())
+    assert phone.filter_policies and "AlarmName" in phone.filter_policies[0]
+
+
+def test_the_forecast_is_the_same_in_preview_and_up():
+    previews = forecast_of(preflight_stack(ROOT, "prod", mode="preview"))
+    ups = forecast_of(preflight_stack(ROOT, "prod", mode="up"))
+    assert previews == ups
+
+
+def forecast_of(plan):
+    return forecast([r for r in plan.registrations if r.custom], region=plan.region, account=plan.account).as_document()
+
+
+def test_the_stack_files_are_quiet_for_sms():
+    """prod texts its critical service alarms and root usage; none of the 14 routine CIS changes."""
+    month = forecast_of(preflight_stack(ROOT, "prod", mode="preview"))
+    [phone] = [s for s in month["subscribers"] if s["protocol"] == "sms"]
+    assert [k["what"] for k in phone["byKind"]] == ["critical ALARM"]
+    assert 0 < phone["monthly"] < 10
