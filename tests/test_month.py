@@ -7,12 +7,14 @@ endpoint, each Slack route."""
 from __future__ import annotations
 
 import copy
+import json
 from collections import Counter
 from dataclasses import replace
 
 import pytest
+from pulumi.runtime.rpc import UNKNOWN
 
-from opsctl.engine import preflight_stack
+from opsctl.engine import Registration, preflight_stack
 from opsctl.notifications import Subscriber, deliveries, forecast
 from opsctl.notifications.month import Happening, compliance_change, month_of
 from opsctl.notifications.wiring import Wiring, wiring_of
@@ -210,3 +212,95 @@ def test_the_stack_files_are_quiet_for_sms():
     [phone] = [s for s in month["subscribers"] if s["protocol"] == "sms"]
     assert [k["what"] for k in phone["byKind"]] == ["critical ALARM"]
     assert 0 < phone["monthly"] < 10
+
+
+# --- the wiring as the forecast reads it --------------------------------------------------------------
+
+
+def registration(type_: str, name: str, inputs: dict, **dependencies) -> Registration:
+    return Registration(
+        f"urn:pulumi:dev::ops-baseline::{type_}::{name}",
+        type_,
+        name,
+        None,
+        True,
+        inputs,
+        property_dependencies=dependencies,
+    )
+
+
+TOPIC = registration("aws:sns/topic:Topic", "alerts", {"name": "ops-dev-alerts"})
+
+
+def email(**inputs) -> Registration:
+    return registration(
+        "aws:sns/topicSubscription:TopicSubscription",
+        "alerts-email",
+        {"protocol": "email", "endpoint": "oncall@example.com", "topic": UNKNOWN, **inputs},
+        topic=(TOPIC.urn,),
+    )
+
+
+def errors_alarm(**inputs) -> Registration:
+    return registration(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "orders-errors",
+        {"name": "ops-dev-orders-errors-critical", "alarmActions": [UNKNOWN], "okActions": [UNKNOWN], **inputs},
+        alarmActions=(TOPIC.urn,),
+        okActions=(TOPIC.urn,),
+    )
+
+
+def receiver_of(*resources):
+    [receiver] = forecast(list(resources), region="eu-west-1", account="123456789012").receivers
+    return receiver
+
+
+def test_an_alarm_notifies_its_topic_for_alarm_and_ok():
+    assert receiver_of(TOPIC, email(), errors_alarm()).kinds == (
+        ("alarm", "critical ALARM", 1),
+        ("alarm", "critical OK", 1),
+    )
+
+
+def test_an_alarm_with_actions_disabled_notifies_no_one():
+    assert receiver_of(TOPIC, email(), errors_alarm(actionsEnabled=False)).monthly == 0
+
+
+def test_a_message_attribute_filter_lets_nothing_through_and_says_why():
+    receiver = receiver_of(TOPIC, email(filterPolicy='{"severity": ["critical"]}'), errors_alarm())
+    assert receiver.monthly == 0
+    assert receiver.notes == (
+        "ops-dev-alerts: the filter applies to message attributes, which alarms and events do not set",
+    )
+
+
+def test_a_filter_sns_refuses_is_named_and_delivers_nothing():
+    policy = json.dumps({k: ["x"] for k in "abcdef"})
+    receiver = receiver_of(TOPIC, email(filterPolicy=policy, filterPolicyScope="MessageBody"), errors_alarm())
+    assert receiver.monthly == 0 and "at most 5" in receiver.notes[0]
+
+
+def test_a_filter_known_after_deploy_is_counted_as_letting_everything_through():
+    receiver = receiver_of(TOPIC, email(filterPolicy=UNKNOWN, filterPolicyScope="MessageBody"), errors_alarm())
+    assert receiver.monthly == 2 and "known after deploy" in receiver.notes[0]
+
+
+def test_a_rule_whose_pattern_is_not_modelled_is_left_out_and_named():
+    rule = registration(
+        "aws:cloudwatch/eventRule:EventRule",
+        "events-writes",
+        {"name": "ops-dev-writes", "eventPattern": json.dumps({"detail": {"eventName": [{"wildcard": "Put*"}]}})},
+    )
+    target = registration(
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "events-writes-alerts",
+        {"arn": UNKNOWN},
+        rule=(rule.urn,),
+        arn=(TOPIC.urn,),
+    )
+    month = forecast([TOPIC, email(), rule, target], region="eu-west-1", account="123456789012")
+    assert month.receivers[0].monthly == 0
+    assert month.notes == (
+        "event rule ops-dev-writes is left out: EventBridge event pattern: detail.eventName: unknown operator 'wildcard'; known: prefix, suffix, equals-ignore-case, anything-but, numeric, cidr, exists",
+    )

@@ -26,7 +26,7 @@ from opsctl.cost.counting import (
 )
 from policies.guardrails.cis import BY_CONTROL, CONTROLS
 
-from .wiring import Alarm, Resource, Wiring
+from .wiring import Alarm, Resource, Wiring, name_of
 
 DAYS = 30
 GLOBAL_EVENTS_REGION = "us-east-1"
@@ -130,8 +130,8 @@ class Happening:
     (a notification AWS Config streams to its delivery channel's topic, if it has one)."""
     region: str
     body: Mapping[str, Any]
-    """What the publisher sends: the alarm notification, the event, Config's notification."""
-    day: int = 0
+    """What the publisher sends: the alarm notification, the event, Config's notification (each
+    stamped with its day of the month)."""
 
 
 def month_of(wiring: Wiring, resources: Sequence[Resource]) -> list[Happening]:
@@ -183,7 +183,7 @@ def alarm_notice(alarm: Alarm, account: str, state: str, previous: str, day: int
         "InsufficientDataActions": [],
         "Trigger": {"Namespace": namespace, "MetricName": metric} if metric else {},
     }
-    return Happening("cloudwatch", alarm.region, body, day)
+    return Happening("cloudwatch", alarm.region, body)
 
 
 def timestamp(day: int, second: int = 0) -> str:
@@ -230,7 +230,7 @@ def cloudtrail_events(activity: Activity, wiring: Wiring) -> Iterator[Happening]
             "resources": [],
             "detail": detail,
         }
-        yield Happening("events", region, event, day)
+        yield Happening("events", region, event)
 
 
 def resource_type(type_token: str) -> str:
@@ -252,7 +252,7 @@ def config_month(recorder: Resource, resources: Sequence[Resource], region: str,
             "notificationCreationTime": f"{timestamp(day)}.000Z",
             "recordVersion": "1.3",
         }
-        return Happening("config", region, body, day)
+        return Happening("config", region, body)
 
     changed = [r for r in recorded(recorder, resources) for _ in range(CHANGES_PER_RESOURCE)]
     happenings = [
@@ -269,7 +269,7 @@ def config_month(recorder: Resource, resources: Sequence[Resource], region: str,
         )
         for n, r in enumerate(changed)
     ]
-    rules = [(r.name, r) for r in of_types(resources, "aws:cfg/rule:Rule")]
+    rules = [(name_of(r), r) for r in of_types(resources, "aws:cfg/rule:Rule")]
     rules += [(r.name, r) for pack in of_types(resources, *CONFORMANCE_PACKS) for r in packed_rules(pack)]
     for name, rule in rules:
         targets, periodic = in_scope(rule, resources)
@@ -342,7 +342,7 @@ def compliance_change(
         "notificationCreationTime": f"{timestamp(day)}.000Z",
         "recordVersion": "1.0",
     }
-    return Happening("events", region, event, day), Happening("config", region, stream, day)
+    return Happening("events", region, event), Happening("config", region, stream)
 
 
 def assumptions() -> tuple[str, ...]:

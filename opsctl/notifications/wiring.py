@@ -142,16 +142,16 @@ def wiring_of(resources: Sequence[Resource], *, region: str, account: str) -> Wi
     targets: dict[str, list[str]] = {r.urn: [] for r in resources if r.type == RULE}
     for target in (r for r in resources if r.type == TARGET):
         for rule in target.property_dependencies.get("rule", ()):
-            targets.get(rule, []).extend(topics_in(target, "arn"))
+            if rule in targets:
+                targets[rule] += topics_in(target, "arn")
     return Wiring(
         region=region,
         account=account,
         topics=topics,
         subscriptions=tuple(
-            subscription_of(r, topic)
+            subscription_of(r, topics_in(r, "topic")[0])
             for r in resources
-            if r.type == SUBSCRIPTION
-            for topic in topics_in(r, "topic")[:1]
+            if r.type == SUBSCRIPTION and topics_in(r, "topic")
         ),
         alarms=tuple(
             Alarm(
