@@ -158,8 +158,8 @@ class AlertingSettings:
     )
     sms_filter: SmsFilterSettings = setting(
         "What SMS subscribers receive, as an SNS filter policy on the message body: by default only "
-        "alarms named `…-critical` entering ALARM and the root user's activity. Email, HTTPS and Slack "
-        "receive everything.",
+        "alarms named `…-critical` entering ALARM (of the CIS alarms, root usage only) and the root user's "
+        "activity. Email, HTTPS and Slack receive everything.",
         default=SmsFilterSettings(),
     )
     https_endpoints: tuple[str, ...] = setting(

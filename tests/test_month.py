@@ -302,5 +302,5 @@ def test_a_rule_whose_pattern_is_not_modelled_is_left_out_and_named():
     month = forecast([TOPIC, email(), rule, target], region="eu-west-1", account="123456789012")
     assert month.receivers[0].monthly == 0
     assert month.notes == (
-        "event rule ops-dev-writes is left out: EventBridge event pattern: detail.eventName: unknown operator 'wildcard'; known: prefix, suffix, equals-ignore-case, anything-but, numeric, cidr, exists",
+        "event rule ops-dev-writes is left out: EventBridge event pattern: detail.eventName: operator 'wildcard' is not modelled (modelled: prefix, suffix, equals-ignore-case, anything-but, numeric, cidr, exists)",
     )

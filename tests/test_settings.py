@@ -205,20 +205,29 @@ ALERTING_REJECTIONS = [
         id="sms-filter-unknown-severity",
     ),
     pytest.param(
-        {"smsNumbers": ["+14155550123"], "smsFilter": {"alarmSeverities": [], "rootActivity": False}},
-        "ops-baseline:alerting.smsFilter.alarmSeverities: [] — with rootActivity false, SMS would receive nothing",
+        {
+            "smsNumbers": ["+14155550123"],
+            "smsFilter": {"alarmSeverities": [], "cisControls": [], "rootActivity": False},
+        },
+        "ops-baseline:alerting.smsFilter.alarmSeverities: [] — with cisControls [] and rootActivity false, SMS would "
+        "receive nothing",
         id="sms-filter-that-texts-nothing",
     ),
     pytest.param(
-        {"smsNumbers": ["+14155550123"], "smsFilter": {"alarmSeverities": [], "recoveries": True}},
-        "ops-baseline:alerting.smsFilter.recoveries: true — texts recoveries of the alarms in alarmSeverities, "
-        "which is empty",
+        {"smsNumbers": ["+14155550123"], "smsFilter": {"alarmSeverities": [], "cisControls": [], "recoveries": True}},
+        "ops-baseline:alerting.smsFilter.recoveries: true — texts recoveries of the alarms in alarmSeverities and "
+        "cisControls, both empty",
         id="sms-filter-recoveries-of-no-alarm",
     ),
     pytest.param(
         {"smsNumbers": ["+14155550123"], "smsFilter": {"severities": ["critical"]}},
         "ops-baseline:alerting.smsFilter.severities: unknown key 'severities'",
         id="sms-filter-unknown-key",
+    ),
+    pytest.param(
+        {"smsNumbers": ["+14155550123"], "smsFilter": {"cisControls": ["CloudWatch.15"]}},
+        'ops-baseline:alerting.smsFilter.cisControls[0]: "CloudWatch.15" — must be one of "CloudWatch.1"',
+        id="sms-filter-unknown-cis-control",
     ),
 ]
 

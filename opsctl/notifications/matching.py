@@ -154,7 +154,7 @@ def _value_matches(condition: Any, value: Any, key: str) -> bool:
             return isinstance(value, str) and ipaddress.ip_address(value) in ipaddress.ip_network(operand)
         except ValueError:
             return False
-    raise PolicyError(f"{key!r}: operator {operator!r} is not modelled (known: {', '.join(OPERATORS)})")
+    raise PolicyError(f"{key!r}: operator {operator!r} is not modelled (modelled: {', '.join(OPERATORS)})")
 
 
 def _equal(wanted: Any, value: Any) -> bool:
@@ -203,10 +203,10 @@ def _shape_problems(policy: Mapping[str, Any], dialect: Dialect, path: str) -> I
         elif not isinstance(wanted, list) or not wanted:
             yield f"{where} must hold a non-empty list of values, or an object"
         else:
-            yield from (f"{where}: {p}" for c in wanted if (p := _condition_problem(c)))
+            yield from (f"{where}: {p}" for c in wanted if (p := _condition_problem(c, dialect)))
 
 
-def _condition_problem(condition: Any) -> str | None:
+def _condition_problem(condition: Any, dialect: Dialect) -> str | None:
     if not isinstance(condition, Mapping):
         if condition is None or isinstance(condition, (str, bool)) or _is_number(condition):
             return None
@@ -233,7 +233,9 @@ def _condition_problem(condition: Any) -> str | None:
         except (TypeError, ValueError):
             return f"cidr takes a network like 10.0.0.0/24, got {operand!r}"
         return None
-    return f"unknown operator {operator!r}; known: {', '.join(OPERATORS)}"
+    if dialect is EVENT_PATTERN:  # EventBridge has more (wildcard, anything-but with suffix): not modelled here
+        return f"operator {operator!r} is not modelled (modelled: {', '.join(OPERATORS)})"
+    return f"unknown operator {operator!r}; SNS filter policies take {', '.join(OPERATORS)}"
 
 
 def _numeric_problem(operand: Any) -> str | None:
