@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The policy pack's own virtualenv, where the Pulumi CLI runs it (PulumiPolicy.yaml: virtualenv: venv).
+# The CLI does not create it for a local --policy-pack; opsctl preflight runs the pack from it too.
+PACK_VENV := policies/venv
+PACK_STAMP := $(PACK_VENV)/.installed
 
 .PHONY: setup preflight test lint bench bench-gate lock docs clean
 
@@ -12,7 +16,12 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt policies/require
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-setup: $(STAMP)
+$(PACK_STAMP): policies/requirements.txt constraints.txt
+	test -x $(PACK_VENV)/bin/python || $(PYTHON) -m venv $(PACK_VENV)
+	$(PACK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -r policies/requirements.txt
+	touch $@
+
+setup: $(STAMP) $(PACK_STAMP)
 
 preflight: setup
 	$(BIN)/opsctl preflight --stack dev
@@ -48,4 +57,4 @@ lock: setup
 	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
 
 clean:
-	rm -rf $(VENV) .bench .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(PACK_VENV) .bench .pytest_cache .ruff_cache .hypothesis

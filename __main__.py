@@ -83,12 +83,15 @@ if plan.trail:
     pulumi.export("trailArn", trail.trail_arn)
     pulumi.export("trailBucketName", trail.bucket_name)
 if plan.event_rules:
-    event_rules = EventRules("events", EventRulesArgs(alerting.topic_arn, plan.event_rules))
+    event_rules = EventRules(
+        "events", EventRulesArgs(account, alerting.topic_arn, plan.event_rules, plan.event_forwarding)
+    )
     pulumi.export("eventRuleNames", event_rules.rule_names)
 
 if plan.compliance:
     compliance = Compliance("compliance", ComplianceArgs(account, keys.key_arn, plan.compliance))
-    pulumi.export("configRecorderName", compliance.recorder_name)
+    if plan.compliance.recorder:
+        pulumi.export("configRecorderName", compliance.recorder_name)
     pulumi.export("configRuleNames", compliance.rule_names)
     if plan.compliance.conformance_pack:
         pulumi.export("configConformancePackName", compliance.pack_name)

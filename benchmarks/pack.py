@@ -18,6 +18,7 @@ from pathlib import Path
 
 from opsctl.engine import preflight_stack
 from opsctl.engine.analyzer import PolicyPack, load_pack_config, resolve_config
+from opsctl.engine.policy_run import plan_context
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "policies"
@@ -28,7 +29,7 @@ def one_run(pack_dir: Path, plan) -> tuple[float, float, float]:
     resources = [r for r in plan.registrations if r.custom]
     config_path = pack_dir / "config" / f"{plan.stack}.json"
     started = time.perf_counter()
-    with PolicyPack(pack_dir, project=plan.project, stack=plan.stack, dry_run=plan.mode == "preview") as pack:
+    with PolicyPack(pack_dir, plan_context(plan)) as pack:
         info = pack.info()
         startup = time.perf_counter() - started
         pack.configure(resolve_config(info, load_pack_config(config_path), str(config_path)))

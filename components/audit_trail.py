@@ -1,5 +1,6 @@
 """CloudTrail: a multi-region trail into a hardened bucket and a CloudWatch log group (where the CIS
-filters live), and EventBridge rules that send high-signal API calls to the alerting topic."""
+filters live), and EventBridge rules that send high-signal API calls to the alerting topic, with
+the events of global services brought over from us-east-1."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from plan.audit import CisDashboard, EventRule, Trail
+from plan.audit import CisDashboard, EventForwarding, EventRule, Trail
 
 from .documents import Account, log_delivery_policy
 from .roles import service_role
@@ -170,31 +171,96 @@ class AuditTrail(pulumi.ComponentResource):
 
 @dataclass(frozen=True)
 class EventRulesArgs:
+    account: pulumi.Output[Account]
     topic_arn: pulumi.Input[str]
     rules: tuple[EventRule, ...]
+    forwarding: EventForwarding | None = None
+    """Rules in us-east-1 that send the events of global services to this region's default bus,
+    where `rules` match them."""
+
+
+def put_events_policy(bus_arn: str) -> dict[str, Any]:
+    """A role that may put events on one event bus, and do nothing else."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "PutEventsOnOneBus", "Effect": "Allow", "Action": "events:PutEvents", "Resource": bus_arn}
+        ],
+    }
 
 
 class EventRules(pulumi.ComponentResource):
-    """One EventBridge rule per planned rule, each targeting the alerting topic."""
+    """One EventBridge rule per planned rule, each targeting the alerting topic; and, for a stack
+    outside us-east-1, the rules there that forward global-service events to this region's bus.
+
+    A forwarded event is matched again by this region's rule of the same pattern, which publishes
+    to the topic: the topic and key policies, which admit rules of this region only, stay as they are."""
 
     rule_names: pulumi.Output[list[str]]
 
     def __init__(self, name: str, args: EventRulesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ops-baseline:audit:EventRules", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.rules = []
-        for rule in args.rules:
-            event_rule = aws.cloudwatch.EventRule(
-                f"{name}-{rule.label}",
-                name=rule.name,
-                description=rule.description,
-                event_pattern=json.dumps(rule.pattern),
+        self.rules = [
+            self._rule(f"{name}-{rule.label}", rule, "alerts", args.topic_arn, opts=child) for rule in args.rules
+        ]
+
+        self.forwarding_rules = []
+        forwarding = args.forwarding
+        if forwarding:
+            bus_arn = args.account.apply(
+                lambda a: a.in_region(forwarding.bus_region).arn("events", "event-bus/default")
+            )
+            self.forwarding_role, role_policy = service_role(
+                f"{name}-forwarding",
+                role_name=forwarding.role_name,
+                service="events",
+                account=args.account,
+                policy=bus_arn.apply(put_events_policy),
+                source_arns=args.account.apply(
+                    lambda a: [a.in_region(forwarding.region).arn("events", f"rule/{r.name}") for r in forwarding.rules]
+                ),
                 opts=child,
             )
-            aws.cloudwatch.EventTarget(
-                f"{name}-{rule.label}-alerts", rule=event_rule.name, arn=args.topic_arn, opts=child
-            )
-            self.rules.append(event_rule)
+            # EventBridge sends with the role as soon as the target exists: give the role its policy first.
+            self.forwarding_rules = [
+                self._rule(
+                    f"{name}-{rule.label}-forwarding",
+                    rule,
+                    "bus",
+                    bus_arn,
+                    region=forwarding.region,
+                    role_arn=self.forwarding_role.arn,
+                    opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[role_policy])),
+                )
+                for rule in forwarding.rules
+            ]
 
         self.rule_names = pulumi.Output.all(*[r.name for r in self.rules])
         self.register_outputs({"rule_names": self.rule_names})
+
+    @staticmethod
+    def _rule(
+        logical: str,
+        rule: EventRule,
+        target: str,
+        target_arn: pulumi.Input[str],
+        *,
+        opts: pulumi.ResourceOptions,
+        region: str | None = None,
+        role_arn: pulumi.Input[str] | None = None,
+    ) -> aws.cloudwatch.EventRule:
+        """The rule on `region`'s default bus (None: the stack's) and its one target `{logical}-{target}`,
+        which lives beside its rule whatever region `target_arn` is in."""
+        event_rule = aws.cloudwatch.EventRule(
+            logical,
+            name=rule.name,
+            description=rule.description,
+            event_pattern=json.dumps(rule.pattern),
+            region=region,
+            opts=opts,
+        )
+        aws.cloudwatch.EventTarget(
+            f"{logical}-{target}", rule=event_rule.name, arn=target_arn, role_arn=role_arn, region=region, opts=opts
+        )
+        return event_rule

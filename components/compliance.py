@@ -14,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from plan.audit import Compliance as CompliancePlan
+from plan.audit import Recorder as RecorderPlan
 from policies.guardrails.conformance import PackRule, template
 
 from .documents import Account
@@ -75,7 +76,8 @@ def config_delivery_policy(bucket_arn: str, key_arn: str, account: Account) -> d
 
 
 class Compliance(pulumi.ComponentResource):
-    recorder_name: pulumi.Output[str]
+    recorder_name: pulumi.Output[str] | None
+    """None when the stack reuses the region's recorder."""
     rule_names: pulumi.Output[list[str]]
     """The managed rules' names (inside the conformance pack when there is one)."""
     pack_name: pulumi.Output[str]
@@ -86,64 +88,13 @@ class Compliance(pulumi.ComponentResource):
         plan = args.plan
         prefix = plan.prefix
 
-        self.bucket = SecureBucket(
-            f"{name}-store",
-            SecureBucketArgs.audit_store(
-                f"{prefix}-config-",
-                args.kms_key_arn,
-                plan.bucket,
-                lambda bucket_arn: args.account.apply(lambda account: config_bucket_grants(bucket_arn, account)),
-            ),
-            opts=child,
-        )
-        self.role, self.role_policy = service_role(
-            name,
-            role_name=f"{prefix}-config-role",
-            service="config",
-            account=args.account,
-            policy=pulumi.Output.all(self.bucket.bucket_arn, args.kms_key_arn, args.account).apply(
-                lambda v: config_delivery_policy(*v)
-            ),
-            opts=child,
-        )
-        self.managed_policy = aws.iam.RolePolicyAttachment(
-            f"{name}-role-managed-policy",
-            role=self.role.name,
-            policy_arn=args.account.apply(lambda a: f"arn:{a.partition}:iam::aws:policy/service-role/AWS_ConfigRole"),
-            opts=child,
-        )
-        home = args.account.apply(lambda a: (plan.home_region or a.region) == a.region)
-        self.recorder = aws.cfg.Recorder(
-            f"{name}-recorder",
-            name=f"{prefix}-recorder",
-            role_arn=self.role.arn,
-            recording_group={"all_supported": True, "include_global_resource_types": home},
-            recording_mode={"recording_frequency": "DAILY" if plan.daily_recording else "CONTINUOUS"},
-            opts=pulumi.ResourceOptions.merge(
-                child, pulumi.ResourceOptions(depends_on=[self.role_policy, self.managed_policy])
-            ),
-        )
-        self.channel = aws.cfg.DeliveryChannel(
-            f"{name}-channel",
-            name=f"{prefix}-delivery",
-            s3_bucket_name=self.bucket.bucket_name,
-            s3_kms_key_arn=args.kms_key_arn,
-            # No SNS topic: the channel would stream every configuration item, rule evaluation and
-            # snapshot delivery. People hear of compliance changes through the EventBridge rule.
-            snapshot_delivery_properties={"delivery_frequency": plan.snapshot_frequency},
-            # Config checks bucket access when the channel is created; the channel needs a recorder.
-            opts=pulumi.ResourceOptions.merge(
-                child, pulumi.ResourceOptions(depends_on=[self.recorder, self.bucket.policy])
-            ),
-        )
-        self.status = aws.cfg.RecorderStatus(
-            f"{name}-recorder-status",
-            name=self.recorder.name,
-            is_enabled=True,
-            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.channel])),
-        )
-        # Rules evaluate only once the recorder is on.
-        after_status = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.status]))
+        self.recorder_name = None
+        rule_opts = child
+        if plan.recorder:
+            self.record(name, args, plan.recorder, child)
+            self.recorder_name = self.recorder.name
+            # Rules evaluate only once the recorder is on; a reused one must exist before the rules are created.
+            rule_opts = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.status]))
         self.rules: list[aws.cfg.Rule] = []
         if plan.conformance_pack:
             body = template(
@@ -151,7 +102,7 @@ class Compliance(pulumi.ComponentResource):
                 for rule in plan.rules
             )
             pack = aws.cfg.OrganizationConformancePack if plan.organization else aws.cfg.ConformancePack
-            self.pack = pack(f"{name}-pack", name=f"{prefix}-guardrails", template_body=body, opts=after_status)
+            self.pack = pack(f"{name}-pack", name=f"{prefix}-guardrails", template_body=body, opts=rule_opts)
         else:
             self.rules = [
                 aws.cfg.Rule(
@@ -160,7 +111,7 @@ class Compliance(pulumi.ComponentResource):
                     description=rule.description,
                     source={"owner": "AWS", "source_identifier": rule.identifier},
                     input_parameters=rule.input_parameters or None,
-                    opts=after_status,
+                    opts=rule_opts,
                 )
                 for rule in plan.rules
             ]
@@ -202,7 +153,6 @@ class Compliance(pulumi.ComponentResource):
                 f"{name}-aggregator", name=f"{prefix}-aggregator", **aggregation, opts=child
             )
 
-        self.recorder_name = self.recorder.name
         self.rule_names = (
             pulumi.Output.all(*[r.name for r in self.rules])
             if self.rules
@@ -211,4 +161,64 @@ class Compliance(pulumi.ComponentResource):
         self.pack_name = self.pack.name if plan.conformance_pack else pulumi.Output.from_input("")
         self.register_outputs(
             {"recorder_name": self.recorder_name, "rule_names": self.rule_names, "pack_name": self.pack_name}
+        )
+
+    def record(self, name: str, args: ComplianceArgs, recorder: RecorderPlan, child: pulumi.ResourceOptions) -> None:
+        """The recorder, its delivery channel to a hardened bucket, its role, and its status (started)."""
+        prefix = args.plan.prefix
+        self.bucket = SecureBucket(
+            f"{name}-store",
+            SecureBucketArgs.audit_store(
+                f"{prefix}-config-",
+                args.kms_key_arn,
+                recorder.bucket,
+                lambda bucket_arn: args.account.apply(lambda account: config_bucket_grants(bucket_arn, account)),
+            ),
+            opts=child,
+        )
+        self.role, self.role_policy = service_role(
+            name,
+            role_name=f"{prefix}-config-role",
+            service="config",
+            account=args.account,
+            policy=pulumi.Output.all(self.bucket.bucket_arn, args.kms_key_arn, args.account).apply(
+                lambda v: config_delivery_policy(*v)
+            ),
+            opts=child,
+        )
+        self.managed_policy = aws.iam.RolePolicyAttachment(
+            f"{name}-role-managed-policy",
+            role=self.role.name,
+            policy_arn=args.account.apply(lambda a: f"arn:{a.partition}:iam::aws:policy/service-role/AWS_ConfigRole"),
+            opts=child,
+        )
+        home = args.account.apply(lambda a: (recorder.home_region or a.region) == a.region)
+        self.recorder = aws.cfg.Recorder(
+            f"{name}-recorder",
+            name=recorder.name,
+            role_arn=self.role.arn,
+            recording_group={"all_supported": True, "include_global_resource_types": home},
+            recording_mode={"recording_frequency": "DAILY" if recorder.daily_recording else "CONTINUOUS"},
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(depends_on=[self.role_policy, self.managed_policy])
+            ),
+        )
+        self.channel = aws.cfg.DeliveryChannel(
+            f"{name}-channel",
+            name=recorder.channel_name,
+            s3_bucket_name=self.bucket.bucket_name,
+            s3_kms_key_arn=args.kms_key_arn,
+            # No SNS topic: the channel would stream every configuration item, rule evaluation and
+            # snapshot delivery. People hear of compliance changes through the EventBridge rule.
+            snapshot_delivery_properties={"delivery_frequency": recorder.snapshot_frequency},
+            # Config checks bucket access when the channel is created; the channel needs a recorder.
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(depends_on=[self.recorder, self.bucket.policy])
+            ),
+        )
+        self.status = aws.cfg.RecorderStatus(
+            f"{name}-recorder-status",
+            name=self.recorder.name,
+            is_enabled=True,
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.channel])),
         )

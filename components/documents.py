@@ -139,15 +139,21 @@ def tls_only_bucket_policy(bucket_arn: str, statements: Iterable[dict[str, Any]]
     }
 
 
-def assume_role_policy(service: str, account: Account | None = None) -> dict[str, Any]:
-    """Trust policy for a service principal, scoped to this account when one is given (confused deputy)."""
+def assume_role_policy(service: str, account: Account | None = None, source_arns: Iterable[str] = ()) -> dict[str, Any]:
+    """Trust policy for a service principal, scoped (confused deputy) to this account when one is
+    given, and to the resources that act through the role when their ARNs are given."""
     statement: dict[str, Any] = {
         "Effect": "Allow",
         "Principal": {"Service": f"{service}.amazonaws.com"},
         "Action": "sts:AssumeRole",
     }
+    condition: dict[str, Any] = {}
     if account is not None:
-        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": account.account_id}}
+        condition["StringEquals"] = {"aws:SourceAccount": account.account_id}
+    if arns := list(source_arns):
+        condition["ArnEquals"] = {"aws:SourceArn": arns}
+    if condition:
+        statement["Condition"] = condition
     return {"Version": "2012-10-17", "Statement": [statement]}
 
 

@@ -16,12 +16,16 @@ def service_role(
     account: pulumi.Output[Account],
     policy: pulumi.Input[dict],
     opts: pulumi.ResourceOptions,
+    source_arns: pulumi.Input[list[str]] | None = None,
 ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
-    """`{name}-role` trusted by `service` of this account only, and `{name}-role-policy` holding `policy`."""
+    """`{name}-role` trusted by `service` of this account only (and only for `source_arns`, the
+    resources that act through it, when given), and `{name}-role-policy` holding `policy`."""
     role = aws.iam.Role(
         f"{name}-role",
         name=role_name,
-        assume_role_policy=account.apply(lambda a: to_json(assume_role_policy(service, a))),
+        assume_role_policy=pulumi.Output.all(account, source_arns or []).apply(
+            lambda v: to_json(assume_role_policy(service, v[0], v[1]))
+        ),
         opts=opts,
     )
     role_policy = aws.iam.RolePolicy(

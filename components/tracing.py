@@ -1,4 +1,5 @@
-"""X-Ray: traces encrypted with the customer key, sampling rules, and groups with Insights on."""
+"""X-Ray: traces encrypted with the customer key (when the stack owns the region's encryption
+configuration), sampling rules, and groups with Insights on."""
 
 from __future__ import annotations
 
@@ -24,9 +25,11 @@ class Tracing(pulumi.ComponentResource):
         super().__init__("ops-baseline:tracing:Tracing", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        self.encryption = aws.xray.EncryptionConfig(
-            f"{name}-encryption", type="KMS", key_id=args.kms_key_arn, opts=child
-        )
+        if args.plan.owns_encryption:
+            # One per account and region; deleting it leaves X-Ray on this key (the provider only forgets it).
+            self.encryption = aws.xray.EncryptionConfig(
+                f"{name}-encryption", type="KMS", key_id=args.kms_key_arn, opts=child
+            )
         self.sampling_rules = [
             aws.xray.SamplingRule(
                 f"{name}-sampling-{rule.name}",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .baseline import Baseline, load_baseline, mark_existing
 from .cost import estimate, load_prices
-from .engine import DEFAULT_ACCOUNT, EngineError, Plan, load_project, preflight_stack
+from .engine import DEFAULT_ACCOUNT, EngineError, Plan, preflight_stack, stack_context
 from .engine.analyzer import load_pack_config
 from .engine.mocks import Listener
 from .engine.policy_run import PolicyGate
@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare what the stack should have with the live account",
         description="Compare the stack's offline plan (up mode, in the caller's account) with the live account: "
         "alarms and their actions, confirmed subscriptions, the notifier's failure queue, the Config recorder "
-        "and the trail delivering, the CIS filters, X-Ray encryption. Each gap says how to close it.",
+        "and the trail delivering, the CIS filters, X-Ray encryption, and who owns the region's recorder, "
+        "delivery channel, X-Ray encryption and registry scanning. Each gap says how to close it.",
     )
     add_stack_arguments(verify, ["text", "json"])
 
@@ -226,11 +227,12 @@ def run_preflight(args: argparse.Namespace) -> int:
         pack_dir = args.policy_pack or args.project_dir / "policies"
         config = args.policy_config or default_policy_config(pack_dir, args.stack)
         print(f"preflight: policy pack {pack_dir}, config {config or 'pack defaults'}", file=sys.stderr)
-        project = load_project(args.project_dir.resolve()).name
-        with PolicyGate(pack_dir, config, project=project, stack=args.stack, dry_run=args.mode == "preview") as gate:
+        context = stack_context(args.project_dir, args.stack, mode=args.mode)
+        constraints = args.project_dir / "constraints.txt"
+        with PolicyGate(pack_dir, config, context, constraints=constraints) as gate:
             plan, baseline = plan_stack(args, listener=gate.record)
             report = preflight_report(plan, baseline, args)
-            report.policies = gate.result()
+            report.policies = gate.result(plan.stack_resource)
         if baseline is not None:
             report.policies.findings = mark_existing(report.policies.findings, baseline)
     write_report(OutputFormat(args.format).formatter().render(report), args.output)

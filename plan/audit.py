@@ -112,6 +112,43 @@ def event_rules(settings: Settings, naming: Naming) -> tuple[EventRule, ...]:
 
 
 @dataclass(frozen=True)
+class EventForwarding:
+    """Rules on the default bus of `region` that send the events of global services, with the
+    patterns of the stack's own rules, to the default bus of `bus_region`, where those rules match
+    them: a forwarded event keeps its source, detail-type, detail and its `region` (us-east-1)."""
+
+    region: str
+    """Where the forwarding rules live: the region AWS delivers those events to."""
+    bus_region: str
+    """The stack's region; its default bus receives them, and it forwards nothing back."""
+    role_name: str
+    """The role EventBridge sends them with (a bus in another region is reached only through one)."""
+    rules: tuple[EventRule, ...]
+
+
+def event_forwarding(settings: Settings, naming: Naming) -> EventForwarding | None:
+    """None for a stack in the region the events reach anyway, or without a global-service rule."""
+    region = events.GLOBAL_EVENTS_REGION
+    selected = [rule for rule in events.selected(settings.cloud_trail.event_rules) if rule.global_service]
+    if settings.region == region or not selected:
+        return None
+    return EventForwarding(
+        region=region,
+        bus_region=settings.region,
+        role_name=naming.physical("event-forwarding-role"),
+        rules=tuple(
+            EventRule(
+                rule.name,
+                naming.physical(f"{rule.name}-to-{settings.region}"),
+                f"{rule.description} Sent on to {settings.region}, whose rule {naming.physical(rule.name)} alerts.",
+                rule.pattern,
+            )
+            for rule in selected
+        ),
+    )
+
+
+@dataclass(frozen=True)
 class ConfigRule:
     guardrail: str
     name: str
@@ -122,15 +159,25 @@ class ConfigRule:
 
 
 @dataclass(frozen=True)
-class Compliance:
-    prefix: str
+class Recorder:
+    """The region's configuration recorder and delivery channel, when this stack owns them."""
+
+    name: str
+    channel_name: str
     home_region: str | None
     daily_recording: bool
     snapshot_frequency: str
+    bucket: BucketLifecycle
+
+
+@dataclass(frozen=True)
+class Compliance:
+    prefix: str
+    recorder: Recorder | None
+    """None: the stack reuses the recorder another stack (or Control Tower) owns in the region."""
     aggregator: str
     conformance_pack: bool
     organization: bool
-    bucket: BucketLifecycle
     rules: tuple[ConfigRule, ...]
 
 
@@ -162,15 +209,22 @@ def compliance(settings: Settings, naming: Naming, groups: tuple[LogGroup, ...])
                 input_parameters=json.dumps(parameters, sort_keys=True) if parameters else "",
             )
         )
+    recorder = None
+    if config.recorder == "own":
+        recorder = Recorder(
+            name=naming.config_recorder,
+            channel_name=naming.delivery_channel,
+            home_region=config.home_region,
+            daily_recording=config.daily_recording,
+            snapshot_frequency=config.snapshot_frequency,
+            bucket=lifecycle(config.bucket),
+        )
     return Compliance(
         prefix=naming.prefix,
-        home_region=config.home_region,
-        daily_recording=config.daily_recording,
-        snapshot_frequency=config.snapshot_frequency,
+        recorder=recorder,
         aggregator=config.aggregator,
         conformance_pack=config.conformance_pack,
         organization=config.organization,
-        bucket=lifecycle(config.bucket),
         rules=tuple(rules),
     )
 
@@ -197,6 +251,8 @@ class XRayGroup:
 
 @dataclass(frozen=True)
 class Tracing:
+    owns_encryption: bool
+    """The stack points the region's X-Ray encryption at its key; otherwise another stack does."""
     sampling_rules: tuple[SamplingRule, ...]
     groups: tuple[XRayGroup, ...]
 
@@ -220,6 +276,7 @@ def tracing(settings: Settings, naming: Naming) -> Tracing | None:
     names = {g.name for g in configured}
     groups = [*configured, *(g for g in map(function_group, traced) if g.name not in names)]
     return Tracing(
+        owns_encryption=config.encryption == "own",
         sampling_rules=tuple(
             SamplingRule(
                 r.name,

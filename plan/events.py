@@ -1,6 +1,11 @@
 """EventBridge rules: high-signal API calls through CloudTrail, and Config compliance changes, each
 sent to the alerting topic. A stack selects them by name (`cloudTrail.eventRules`); the compliance
-rule is on wherever AWS Config is, since it is the only way compliance changes reach people."""
+rule is on wherever AWS Config is, since it is the only way compliance changes reach people.
+
+Events of global services reach EventBridge in one region only, `GLOBAL_EVENTS_REGION`: IAM API
+calls, and the root user's console sign-ins (CloudTrail records a root sign-in in us-east-1 whatever
+the endpoint). Rules that match them are marked `global_service`; a stack elsewhere forwards their
+events from there (plan/audit.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+GLOBAL_EVENTS_REGION = "us-east-1"
+"""Where AWS delivers the events of global services (IAM, root sign-in) to EventBridge."""
+
 
 @dataclass(frozen=True)
 class EventRule:
     name: str
     description: str
     pattern: Mapping[str, Any]
+    global_service: bool = False
+    """Its events reach EventBridge in `GLOBAL_EVENTS_REGION` only."""
 
 
 def _api_calls(source: str, *names: str) -> Mapping[str, Any]:
@@ -45,6 +55,7 @@ EVENT_RULES: tuple[EventRule, ...] = (
             "detail-type": ["AWS Console Sign In via CloudTrail"],
             "detail": {"userIdentity": {"type": ["Root"]}},
         },
+        global_service=True,
     ),
     EventRule(
         "iam-policy-changes",
@@ -68,6 +79,7 @@ EVENT_RULES: tuple[EventRule, ...] = (
             "AttachGroupPolicy",
             "DetachGroupPolicy",
         ),
+        global_service=True,
     ),
     EventRule(
         "trail-stopped",

@@ -10,10 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from settings.field_checks import ENVIRONMENT
+
+PREFIX = "ops"
 SAMPLE_API_LABEL = "sample-api"
 SAMPLE_FUNCTION_LABEL = "sample-fn"
 NOTIFIER_LABEL = "slack-notifier"
 CONFIG_RULE_NAME_LIMIT = 128
+CONFIG_RECORDER_ROLE = "recorder"
+DELIVERY_CHANNEL_ROLE = "delivery"
 
 
 def slug(name: str) -> str:
@@ -34,13 +39,20 @@ def flow_log_group(vpc_id: str) -> str:
     return f"/aws/vpc/flow-logs/{vpc_id}"
 
 
+def environment_of(name: str, role: str = "") -> str | None:
+    """The environment whose stack named a physical `<prefix>-<role>`, or `<prefix>` itself without a
+    role (`ops-prod-recorder` → prod); None for a name this project does not give."""
+    found = re.fullmatch(rf"{PREFIX}-(.+)" + (f"-{re.escape(role)}" if role else ""), name)
+    return found.group(1) if found and ENVIRONMENT.match(found.group(1)) else None
+
+
 @dataclass(frozen=True)
 class Naming:
     environment: str
 
     @property
     def prefix(self) -> str:
-        return f"ops-{self.environment}"
+        return f"{PREFIX}-{self.environment}"
 
     def physical(self, name: str) -> str:
         """`<prefix>-<name>`: metric filters, event rules, canaries, the sample API, Config parts."""
@@ -64,6 +76,14 @@ class Naming:
 
     def config_rule(self, guardrail: str) -> str:
         return f"{self.prefix}-{guardrail}"[:CONFIG_RULE_NAME_LIMIT]
+
+    @property
+    def config_recorder(self) -> str:
+        return self.physical(CONFIG_RECORDER_ROLE)
+
+    @property
+    def delivery_channel(self) -> str:
+        return self.physical(DELIVERY_CHANNEL_ROLE)
 
     @property
     def trail(self) -> str:

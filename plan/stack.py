@@ -93,6 +93,8 @@ class StackPlan:
     billing: alerting.Billing | None
     trail: audit.Trail | None
     event_rules: tuple[audit.EventRule, ...]
+    event_forwarding: audit.EventForwarding | None
+    """The global-service rules' events, sent from us-east-1 when the stack lives elsewhere."""
     compliance: audit.Compliance | None
     tracing: audit.Tracing | None
     registry: audit.Registry | None
@@ -141,6 +143,7 @@ def build(settings: Settings) -> StackPlan:
         billing=billing_alerts,
         trail=audit.trail(settings, naming, namespace, groups),
         event_rules=audit.event_rules(settings, naming),
+        event_forwarding=audit.event_forwarding(settings, naming),
         compliance=audit.compliance(settings, naming, groups),
         tracing=audit.tracing(settings, naming),
         registry=audit.registry(settings),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from policies.guardrails.cis import BY_CONTROL
 
 from . import field_checks
 from .monitoring import duplicates, retention_days
-from .schema import NO_VALUE, freeze, setting
+from .schema import NO_VALUE, config_key, default_of, freeze, setting
 
 INSIGHT_TYPES = ("ApiCallRateInsight", "ApiErrorRateInsight")
 SNAPSHOT_FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
@@ -21,6 +22,9 @@ CONFIG_RULE_GUARDRAILS = tuple(g.name for g in CATALOG if g.references.config_ru
 VPC_ID = re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")
 ECR_NAME = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 XRAY_GROUP = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+Ownership = Literal["own", "reuse"]
+"""Who provides a singleton of the account and region: `own`, this stack; `reuse`, another stack (or
+Control Tower), whose settings then apply. README: Several environments in one account."""
 
 
 EVENT_RULE_NAMES = (
@@ -136,7 +140,15 @@ class TrailSettings:
 
 @dataclass(frozen=True)
 class AwsConfigSettings:
-    enabled: bool = setting("Create the recorder, delivery channel and managed rules.", default=True)
+    enabled: bool = setting(
+        "Create the managed rules and, with `recorder: own`, the recorder and delivery channel.", default=True
+    )
+    recorder: Ownership = setting(
+        "The region's one configuration recorder and delivery channel: `own` creates them (with their bucket "
+        "and role) in this stack; `reuse` relies on the ones another stack or Control Tower owns and creates "
+        "only the rules, which need that recorder to exist first.",
+        default="own",
+    )
     home_region: str | None = setting(
         "Region that records global resource types (IAM); defaults to this stack's region.",
         default=None,
@@ -177,6 +189,20 @@ class AwsConfigSettings:
     def problems(self) -> Iterator[tuple[str, Any, str]]:
         if self.organization and not self.conformance_pack:
             yield "organization", True, "deploys the conformance pack to the organization; set conformancePack: true"
+        if self.recorder == "reuse":
+            for field in dataclasses.fields(self):
+                value = getattr(self, field.name)
+                if field.name in RECORDER_ONLY and value != default_of(field):
+                    yield (
+                        config_key(field),
+                        NO_VALUE if dataclasses.is_dataclass(value) else value,
+                        "configures the recorder, which this stack reuses (recorder: reuse): the owning stack's "
+                        "settings apply; set it there, or set recorder: own here",
+                    )
+
+
+RECORDER_ONLY = ("home_region", "daily_recording", "snapshot_frequency", "bucket")
+"""AwsConfigSettings fields that shape the recorder, its delivery channel and bucket, not the rules."""
 
 
 # --- X-Ray ----------------------------------------------------------------------------------------
@@ -215,7 +241,15 @@ class XRayGroupSettings:
 
 @dataclass(frozen=True)
 class XRaySettings:
-    enabled: bool = setting("Encrypt traces with the customer key and manage sampling rules and groups.", default=True)
+    enabled: bool = setting(
+        "Manage sampling rules and groups and, with `encryption: own`, encrypt traces with the customer key.",
+        default=True,
+    )
+    encryption: Ownership = setting(
+        "The region's one X-Ray encryption configuration: `own` points it at this stack's key; `reuse` leaves "
+        "it to the stack that owns it (traces of this stack are then encrypted with that stack's key).",
+        default="own",
+    )
     sampling_rules: tuple[SamplingRuleSettings, ...] = setting(
         "Sampling rules on top of X-Ray's default (1 request per second, then 5%).", default=()
     )
@@ -260,7 +294,8 @@ class EcrSettings:
         "Repositories with scan on push, immutable tags, the customer key and a lifecycle policy.", default=()
     )
     registry_scanning: Literal["off", "basic", "enhanced"] = setting(
-        "Registry-wide scanning configuration: `basic` (scan on push) or `enhanced` (Amazon Inspector).",
+        "The region's one registry scanning configuration: `basic` (scan on push) or `enhanced` (Amazon "
+        "Inspector) makes this stack its owner; `off` leaves it to its owner (another stack, or AWS's default).",
         default="off",
     )
 

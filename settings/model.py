@@ -116,17 +116,16 @@ class SmsFilterSettings:
         check=field_checks.unique,
     )
     cis_controls: tuple[str, ...] = setting(
-        "CIS alarms (CloudWatch.1-14, all named `…-critical`) that text when they enter ALARM; the others go "
-        "to email, HTTPS and Slack only. Default: root user usage.",
-        default=("CloudWatch.1",),
+        "CIS alarms (CloudWatch.1-14, all named `…-critical`) that text when they enter ALARM; the rest go to "
+        "email, HTTPS and Slack only. CloudWatch.1 (root usage) also sees root access-key calls, and texts a "
+        "root sign-in a second time.",
+        default=(),
         item_check=field_checks.one_of(BY_CONTROL),
         check=field_checks.unique,
     )
     recoveries: bool = setting("Also text when those alarms return to OK.", default=False)
     root_activity: bool = setting(
-        "Text the root user's console sign-ins and API calls that the event rules send (they fire in "
-        "us-east-1 stacks only; CloudWatch.1 sees root usage in every region).",
-        default=True,
+        "Text the root user's console sign-ins and API calls that the event rules send.", default=True
     )
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:
@@ -158,8 +157,8 @@ class AlertingSettings:
     )
     sms_filter: SmsFilterSettings = setting(
         "What SMS subscribers receive, as an SNS filter policy on the message body: by default only "
-        "alarms named `…-critical` entering ALARM (of the CIS alarms, root usage only) and the root user's "
-        "activity. Email, HTTPS and Slack receive everything.",
+        "alarms named `…-critical` entering ALARM (CIS alarms aside) and the root user's activity. Email, "
+        "HTTPS and Slack receive everything.",
         default=SmsFilterSettings(),
     )
     https_endpoints: tuple[str, ...] = setting(

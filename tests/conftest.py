@@ -56,6 +56,13 @@ def run_stack_program(config: dict[str, Any] | None = None, mode: str = "up") ->
     return run_components(lambda: runpy.run_path(str(ROOT), run_name="__main__"), mode=mode, config=config)
 
 
+def lend_pack_virtualenv(pack_dir: Path) -> Path:
+    """A test pack runs from the real pack's virtualenv, where the CLI would look for its own."""
+    pack_dir.mkdir(parents=True, exist_ok=True)
+    (pack_dir / "venv").symlink_to(ROOT / "policies" / "venv", target_is_directory=True)
+    return pack_dir
+
+
 def stack_key_arn(plan: Plan) -> str:
     """ARN of the stack's customer-managed key."""
     return next(k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key") if k.name == "keys-key")

@@ -13,7 +13,8 @@ from opsctl.engine.policy_run import check_plan
 from plan import plan_stack
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.cis import CONTROLS
-from tests.conftest import ROOT, VALID_CONFIG, only, run_stack_program, stack_key_arn, stack_values
+from tests.conftest import ROOT, SECRET_KEYS, VALID_CONFIG, only, run_stack_program, stack_key_arn, stack_values
+from tests.eventbridge import Delivery, Hop, allows, matches
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:ops-dev-alerts"
 TRAIL_GROUP = "/aws/cloudtrail/ops-dev-trail"
@@ -187,8 +188,28 @@ def test_cis_dashboard_charts_the_enabled_controls(plan):
 # --- EventBridge --------------------------------------------------------------------------------------
 
 
+RULE = "aws:cloudwatch/eventRule:EventRule"
+TARGET = "aws:cloudwatch/eventTarget:EventTarget"
+GLOBAL_RULES = ("root-sign-in", "iam-policy-changes")
+BUS = "arn:aws:events:eu-west-1:123456789012:event-bus/default"
+FORWARDING_ROLE = "arn:aws:iam::123456789012:role/ops-dev-event-forwarding-role"
+
+
+def in_region(plan, type_, region=None):
+    """Rules or targets by name in `region` (None: the stack's own, which has no region input)."""
+    return {r.inputs.get("name") or r.name: r for r in plan.of_type(type_) if r.inputs.get("region") == region}
+
+
+def forwarding_rule_arn(rule):
+    return f"arn:aws:events:us-east-1:123456789012:rule/ops-dev-{rule}-to-eu-west-1"
+
+
+def event(fixture):
+    return json.loads((ROOT / "tests" / "events" / "eventbridge" / fixture).read_text())
+
+
 def test_event_rules_send_high_signal_calls_to_the_alerting_topic(plan):
-    rules = by_name(plan, "aws:cloudwatch/eventRule:EventRule")
+    rules = in_region(plan, RULE)
     assert set(rules) == {
         f"ops-dev-{n}"
         for n in (
@@ -201,7 +222,7 @@ def test_event_rules_send_high_signal_calls_to_the_alerting_topic(plan):
             "config-non-compliant",
         )
     }
-    targets = plan.of_type("aws:cloudwatch/eventTarget:EventTarget")
+    targets = in_region(plan, TARGET).values()
     assert {t.inputs["rule"] for t in targets} == set(rules) and all(t.inputs["arn"] == TOPIC for t in targets)
     root = json.loads(rules["ops-dev-root-sign-in"].inputs["eventPattern"])
     assert root["detail"]["userIdentity"]["type"] == ["Root"]
@@ -229,6 +250,106 @@ def test_event_rules_send_high_signal_calls_to_the_alerting_topic(plan):
 def test_the_compliance_rule_is_on_wherever_config_is(changes, expected):
     plan = plan_stack({**copy.deepcopy(VALID_CONFIG), **changes}, ("ops-baseline:alerting",))
     assert [rule.name for rule in plan.event_rules] == expected
+
+
+def test_global_service_events_are_forwarded_from_us_east_1_to_this_regions_bus(plan):
+    """IAM calls and root sign-ins reach EventBridge in us-east-1 only: a rule there with the same
+    pattern sends them to this region's default bus, through the forwarding role."""
+    here = in_region(plan, RULE)
+    forwarding = in_region(plan, RULE, "us-east-1")
+    assert set(forwarding) == {f"ops-dev-{rule}-to-eu-west-1" for rule in GLOBAL_RULES}
+    for rule in GLOBAL_RULES:
+        forwarder = forwarding[f"ops-dev-{rule}-to-eu-west-1"]
+        assert forwarder.inputs["eventPattern"] == here[f"ops-dev-{rule}"].inputs["eventPattern"]
+        assert forwarder.inputs["description"].endswith(f"Sent on to eu-west-1, whose rule ops-dev-{rule} alerts.")
+    targets = in_region(plan, TARGET, "us-east-1").values()
+    assert sorted(t.inputs["rule"] for t in targets) == sorted(forwarding)
+    for target in targets:
+        assert (target.inputs["arn"], target.inputs["roleArn"]) == (BUS, FORWARDING_ROLE)
+        # The role holds its policy before EventBridge first sends with it.
+        assert any(urn.endswith("::events-forwarding-role-policy") for urn in target.dependencies)
+
+
+def test_the_forwarding_role_may_only_put_events_on_this_regions_bus(plan):
+    role = next(r for r in plan.of_type("aws:iam/role:Role") if r.inputs["name"] == "ops-dev-event-forwarding-role")
+    [policy] = [
+        json.loads(p.inputs["policy"])
+        for p in plan.of_type("aws:iam/rolePolicy:RolePolicy")
+        if p.inputs["role"] == "ops-dev-event-forwarding-role"
+    ]
+    assert policy["Statement"] == [
+        {"Sid": "PutEventsOnOneBus", "Effect": "Allow", "Action": "events:PutEvents", "Resource": BUS}
+    ]
+    assert not allows(policy, "events:PutEvents", "arn:aws:events:us-east-1:123456789012:event-bus/default", {})
+    trust = json.loads(role.inputs["assumeRolePolicy"])
+    service = "events.amazonaws.com"
+    for rule in GLOBAL_RULES:
+        context = {"aws:SourceAccount": "123456789012", "aws:SourceArn": forwarding_rule_arn(rule)}
+        assert allows(trust, "sts:AssumeRole", "", context, service), rule
+    # Another rule of this account, or the same rule name in another account, cannot send with it.
+    other_rule = {"aws:SourceAccount": "123456789012", "aws:SourceArn": forwarding_rule_arn("trail-stopped")}
+    other_account = {
+        "aws:SourceAccount": "999988887777",
+        "aws:SourceArn": forwarding_rule_arn("root-sign-in").replace("123456789012", "999988887777"),
+    }
+    assert not allows(trust, "sts:AssumeRole", "", other_rule, service)
+    assert not allows(trust, "sts:AssumeRole", "", other_account, service)
+
+
+@pytest.mark.parametrize(
+    "fixture, rule", [("root_sign_in.json", "root-sign-in"), ("iam_attach_role_policy.json", "iam-policy-changes")]
+)
+def test_global_service_events_in_us_east_1_reach_this_regions_alerting_topic(plan, fixture, rule):
+    """As AWS delivers them, in us-east-1: the forwarding rule sends them to this region's bus, and
+    this region's rule publishes them to the topic (topic and key policies admit it, as they admit
+    only rules of this region); nothing sends them back."""
+    hops = Delivery(plan, region="eu-west-1", account="123456789012").deliver(event(fixture))
+    assert hops == [
+        Hop(forwarding_rule_arn(rule), BUS),
+        Hop(f"arn:aws:events:eu-west-1:123456789012:rule/ops-dev-{rule}", TOPIC),
+    ]
+
+
+def test_regional_events_of_another_region_are_not_forwarded(plan):
+    """The stack watches its own region's security groups; those of us-east-1 stay there."""
+    change = json.loads(record_of("cloudtrail_security_group.json"))
+    change |= {"region": "us-east-1", "account": "123456789012"}
+    delivery = Delivery(plan, region="eu-west-1", account="123456789012")
+    assert delivery.deliver(change) == []
+    assert delivery.deliver(change | {"region": "eu-west-1"}) == [
+        Hop("arn:aws:events:eu-west-1:123456789012:rule/ops-dev-security-group-changes", TOPIC)
+    ]
+
+
+def test_a_us_east_1_stack_matches_global_service_events_where_they_arrive():
+    plan = run_stack_program(audit_config(**{"aws:region": "us-east-1"}))
+    assert in_region(plan, RULE, "us-east-1") == {} and in_region(plan, TARGET, "us-east-1") == {}
+    assert not [r for r in plan.of_type("aws:iam/role:Role") if "forwarding" in r.name]
+    hops = Delivery(plan, region="us-east-1", account="123456789012").deliver(event("root_sign_in.json"))
+    assert hops == [
+        Hop(
+            "arn:aws:events:us-east-1:123456789012:rule/ops-dev-root-sign-in",
+            "arn:aws:sns:us-east-1:123456789012:ops-dev-alerts",
+        )
+    ]
+
+
+def test_event_patterns_match_the_events_the_notifier_formats(plan):
+    """The rules and the Slack fixtures describe the same events (matched here by their own fields)."""
+    rules = {name: json.loads(r.inputs["eventPattern"]) for name, r in in_region(plan, RULE).items()}
+    for rule, fixture in (
+        ("ops-dev-security-group-changes", "cloudtrail_security_group.json"),
+        ("ops-dev-root-sign-in", "root_sign_in.json"),
+        ("ops-dev-config-non-compliant", "config_compliance.json"),
+    ):
+        assert matches(rules[rule], json.loads(record_of(fixture))), rule
+
+
+def record_of(fixture):
+    """The EventBridge event a Slack fixture's SNS record carries."""
+    from tests.test_slack_notifier import record
+
+    return record(fixture)["Sns"]["Message"]
 
 
 # --- AWS Config ---------------------------------------------------------------------------------------
@@ -286,6 +407,59 @@ def test_config_rules_are_accepted_by_aws_config(plan, moto_endpoint, fake_aws_c
         if rule.inputs.get("inputParameters"):
             request["InputParameters"] = rule.inputs["inputParameters"]
         client.put_config_rule(ConfigRule=request)
+
+
+def test_a_stack_that_reuses_the_recorder_creates_only_its_rules():
+    plan = run_stack_program(audit_config(**{"ops-baseline:awsConfig": {"recorder": "reuse", "aggregator": "account"}}))
+    component = only(plan, "ops-baseline:compliance:Compliance")
+    children = {r.type for r in plan.children(component.urn)}
+    assert children == {"aws:cfg/rule:Rule", "aws:cfg/configurationAggregator:ConfigurationAggregator"}
+    rules = plan.of_type("aws:cfg/rule:Rule")
+    assert len(rules) == sum(1 for g in CATALOG if g.references.config_rule)
+    assert all(rule.dependencies == () for rule in rules)  # the reused recorder is deployed before the stack
+    assert "configRecorderName" not in plan.outputs and plan.outputs["configRuleNames"].value
+
+
+def test_the_recorder_owner_keeps_its_names():
+    plan = run_stack_program(audit_config(**{"ops-baseline:awsConfig": {"recorder": "own"}}))
+    assert only(plan, "aws:cfg/recorder:Recorder").inputs["name"] == "ops-dev-recorder"
+    assert only(plan, "aws:cfg/deliveryChannel:DeliveryChannel").inputs["name"] == "ops-dev-delivery"
+    assert plan.outputs["configRecorderName"].value == "ops-dev-recorder"
+
+
+def test_a_stack_that_reuses_xray_encryption_keeps_its_rules_and_groups():
+    xray = {**AUDIT["ops-baseline:xray"], "encryption": "reuse"}
+    plan = run_stack_program(audit_config(**{"ops-baseline:xray": xray}))
+    assert plan.of_type("aws:xray/encryptionConfig:EncryptionConfig") == []
+    assert only(plan, "aws:xray/samplingRule:SamplingRule").inputs["ruleName"] == "health-checks"
+    assert set(by_name(plan, "aws:xray/group:Group", "groupName")) == {"slow", "orders"}
+
+
+def test_a_stack_that_reuses_the_recorder_may_not_configure_it():
+    from settings import SettingsError
+
+    config = copy.deepcopy(VALID_CONFIG)
+    config["ops-baseline:awsConfig"] = {
+        "recorder": "reuse",
+        "dailyRecording": True,
+        "homeRegion": "us-east-1",
+        "snapshotFrequency": "One_Hour",
+        "bucket": {"protect": True},
+        "aggregator": "account",
+    }
+    with pytest.raises(SettingsError) as raised:
+        plan_stack(config, SECRET_KEYS)
+    reuse = "configures the recorder, which this stack reuses (recorder: reuse)"
+    assert [str(i) for i in raised.value.issues] == [
+        f'ops-baseline:awsConfig.homeRegion: "us-east-1" — {reuse}: the owning stack\'s settings apply; set it '
+        "there, or set recorder: own here",
+        f"ops-baseline:awsConfig.dailyRecording: true — {reuse}: the owning stack's settings apply; set it there, "
+        "or set recorder: own here",
+        f'ops-baseline:awsConfig.snapshotFrequency: "One_Hour" — {reuse}: the owning stack\'s settings apply; set '
+        "it there, or set recorder: own here",
+        f"ops-baseline:awsConfig.bucket: {reuse}: the owning stack's settings apply; set it there, or set "
+        "recorder: own here",
+    ]
 
 
 def test_account_aggregator_covers_all_regions(plan):
@@ -360,12 +534,15 @@ def test_resource_policies_are_json_without_open_principals(plan):
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_recorder_required(stack):
+def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_the_recorder_they_own_required(stack):
     values, _ = stack_values(stack)
     config = {k: json.loads(v) if v[:1] in "[{" else v for k, v in values.items()}
     plan = run_stack_program(config)
     pack_config = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
-    assert pack_config["aws-cfg-recorder-record-all-resources"]["requireRecorder"] is True
+    owns = bool(plan.of_type("aws:cfg/recorder:Recorder"))
+    assert owns is (stack == "prod")  # one account and region: prod owns the singletons, dev reuses them
+    # The pack judges resources: a stack that reuses the region's recorder has none to show it.
+    assert pack_config["aws-cfg-recorder-record-all-resources"]["requireRecorder"] is owns
     assert pack_config["aws-cloudtrail-trail-configure-cis-metric-alarms"]["requireTrail"] is True
     result = check_plan(plan, ROOT / "policies", ROOT / "policies" / "config" / f"{stack}.json")
     assert [f for f in result.findings if f.level == "mandatory"] == []
@@ -484,6 +661,14 @@ def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_recorde
         ),
         ({"ops-baseline:ecr": {"registryScanning": "deep"}}, 'ops-baseline:ecr.registryScanning: "deep"'),
         (
+            {"ops-baseline:awsConfig": {"recorder": "shared"}},
+            'ops-baseline:awsConfig.recorder: "shared" — expected one of "own", "reuse"',
+        ),
+        (
+            {"ops-baseline:xray": {"encryption": "none"}},
+            'ops-baseline:xray.encryption: "none" — expected one of "own", "reuse"',
+        ),
+        (
             {"ops-baseline:flowLogs": {"vpcIds": ["vpc-0a1b2c3d4e5f67890"], "retentionDays": 2}},
             "ops-baseline:flowLogs.retentionDays: 2 — must be one of",
         ),
@@ -514,6 +699,8 @@ def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_recorde
         "ecr-repository-twice",
         "ecr-untagged-expiry-zero",
         "ecr-unknown-scanning",
+        "config-recorder-owner-unknown",
+        "xray-encryption-owner-unknown",
         "flow-log-retention-not-a-cloudwatch-value",
     ],
 )

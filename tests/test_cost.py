@@ -215,3 +215,22 @@ def test_every_price_has_a_source_a_unit_and_the_reference_region():
             assert all(amount > 0 for _, amount in tiers), name
     for source in document["sources"].values():
         assert source["page"].startswith("https://aws.amazon.com/") and source["checked"]
+
+
+def test_events_sent_to_another_regions_bus_are_priced_as_custom_events():
+    bus = "arn:aws:events:{}:123456789012:event-bus/default"
+    target = "aws:cloudwatch/eventTarget:EventTarget"
+    stack = [
+        resource(target, "forwarding", rule="r1", arn=bus.format("eu-west-1"), region="us-east-1"),
+        resource(target, "same-region", rule="r2", arn=bus.format("eu-west-1")),  # the stack's region: free
+        resource(target, "alerts", rule="r3", arn="arn:aws:sns:eu-west-1:123456789012:alerts"),
+    ]
+    result = estimate(stack, region="eu-west-1", prices=PRICES)
+    [price] = result.per_unit
+    assert (price.item, price.region, price.unit_price, price.resources) == (
+        "eventbridge-events-to-another-region",
+        "us-east-1",
+        1.00,
+        ("forwarding",),
+    )
+    assert price.basis == ("forwarding: sent to eu-west-1",) and result.lines == ()

@@ -167,7 +167,7 @@ ROOT_CALL = {
         (alarm("ops-prod-orders-composite-critical", "ALARM", metric=None), True),
         (alarm("ops-prod-orders-errors-critical", "OK"), False),
         (alarm("ops-prod-orders-throttles-warning", "ALARM"), False),
-        (alarm("ops-prod-cis-1-root-account-usage-matches-critical", "ALARM", "RootAccountUsage"), True),
+        (alarm("ops-prod-cis-1-root-account-usage-matches-critical", "ALARM", "RootAccountUsage"), False),
         (alarm("ops-prod-cis-10-security-group-changes-matches-critical", "ALARM", "SecurityGroupChanges"), False),
         (json.loads(record("root_sign_in.json")["Sns"]["Message"]), True),
         (ROOT_CALL, True),
@@ -193,10 +193,13 @@ def test_the_default_sms_filter_texts_what_needs_a_person(body, texted):
     assert matches(sms_filter_policy(SmsFilterSettings()), body) is texted
 
 
-def test_recoveries_and_warnings_text_when_chosen():
-    chosen = sms_filter_policy(SmsFilterSettings(alarm_severities=ALARM_SEVERITIES, cis_controls=(), recoveries=True))
+def test_recoveries_warnings_and_cis_alarms_text_when_chosen():
+    chosen = sms_filter_policy(
+        SmsFilterSettings(alarm_severities=ALARM_SEVERITIES, cis_controls=("CloudWatch.1",), recoveries=True)
+    )
     assert matches(chosen, alarm("ops-prod-orders-throttles-warning", "OK"))
-    assert not matches(chosen, alarm("ops-prod-cis-1-root-account-usage-matches-critical", "ALARM", "RootAccountUsage"))
+    assert matches(chosen, alarm("ops-prod-cis-1-root-account-usage-matches-critical", "OK", "RootAccountUsage"))
+    assert not matches(chosen, alarm("ops-prod-cis-4-iam-policy-changes-matches-critical", "ALARM", "IamPolicyChanges"))
 
 
 @pytest.mark.parametrize(

@@ -460,7 +460,8 @@ def test_verify_lists_every_gap_of_an_empty_account_with_how_to_close_it(aws, ca
 
 
 def deployed_dev(aws) -> Any:
-    """The dev plan's alarms, subscriptions, trail, recorder and filters created in moto, as pulumi up would."""
+    """The dev plan's alarms, subscriptions, trail and filters created in moto, as pulumi up would, beside
+    the recorder prod owns."""
     plan = preflight_stack(ROOT, "dev", mode="up", account=ACCOUNT)
     for topic in plan.of_type("aws:sns/topic:Topic"):
         aws("sns", topic.inputs.get("region") or REGION).create_topic(Name=topic.inputs["name"])
@@ -498,18 +499,25 @@ def deployed_dev(aws) -> Any:
     aws("s3").create_bucket(Bucket="dev-trail", CreateBucketConfiguration={"LocationConstraint": REGION})
     aws("cloudtrail").create_trail(Name=trail.inputs["name"], S3BucketName="dev-trail", IsMultiRegionTrail=True)
     aws("cloudtrail").start_logging(Name=trail.inputs["name"])
-    [recorder] = plan.of_type("aws:cfg/recorder:Recorder")
+    assert plan.of_type("aws:cfg/recorder:Recorder") == []  # dev reuses the recorder prod owns
+    put_recorder(aws, "ops-prod-recorder", "ops-prod-delivery")
+    return plan
+
+
+def put_recorder(aws, name: str, channel: str, *, start: bool = True) -> None:
+    """The region's one recorder and delivery channel, as their owner creates them."""
     config = aws("config")
     config.put_configuration_recorder(
         ConfigurationRecorder={
-            "name": recorder.inputs["name"],
+            "name": name,
             "roleARN": f"arn:aws:iam::{ACCOUNT}:role/r",
             "recordingGroup": {"allSupported": True},
         }
     )
-    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "dev-trail"})
-    config.start_configuration_recorder(ConfigurationRecorderName=recorder.inputs["name"])
-    return plan
+    aws("s3").create_bucket(Bucket=f"{name}-store", CreateBucketConfiguration={"LocationConstraint": REGION})
+    config.put_delivery_channel(DeliveryChannel={"name": channel, "s3BucketName": f"{name}-store"})
+    if start:
+        config.start_configuration_recorder(ConfigurationRecorderName=name)
 
 
 def test_verify_after_a_faithful_deploy_leaves_only_what_moto_cannot_show(aws, capsys):
@@ -525,14 +533,17 @@ def test_verify_after_a_faithful_deploy_leaves_only_what_moto_cannot_show(aws, c
 def test_verify_names_drifted_alarms_and_a_stopped_recorder(aws):
     plan = deployed_dev(aws)
     put_alarm(aws("cloudwatch"), "ops-dev-sample-fn-errors-critical")  # redefined without its actions
-    aws("config").stop_configuration_recorder(ConfigurationRecorderName="ops-dev-recorder")
+    aws("config").stop_configuration_recorder(ConfigurationRecorderName="ops-prod-recorder")
     account = Account(ACCOUNT, boto3.Session())
     gaps = {(g.what, g.problem) for g in verify(plan, account) if not g.error}
     assert (
         "alarm ops-dev-sample-fn-errors-critical",
         f"AlarmActions lack arn:aws:sns:{REGION}:{ACCOUNT}:ops-dev-alerts",
     ) in gaps
-    assert ("Config recorder ops-dev-recorder", "is not recording") in gaps
+    assert (
+        "Config recorder ops-prod-recorder",
+        "is not recording (this stack reuses it: its Config rules evaluate nothing)",
+    ) in gaps
 
 
 def test_verify_counts_what_waits_in_the_failure_queue(aws):
@@ -546,6 +557,174 @@ def test_verify_counts_what_waits_in_the_failure_queue(aws):
     aws("sqs").send_message(QueueUrl=url, MessageBody="{}")
     gaps = [g for g in verify(plan, Account(ACCOUNT, boto3.Session())) if g.what == f"queue {name}"]
     assert [g.problem for g in gaps] == ["holds 1 notification(s) Slack never received"]
+
+
+# --- verify: the region's singletons and their owner ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def stack_plans() -> dict[str, Any]:
+    """The committed stacks in one account and region: prod owns the singletons, dev reuses them."""
+    return {stack: preflight_stack(ROOT, stack, mode="up", account=ACCOUNT) for stack in ("dev", "prod")}
+
+
+def config_gaps(plan: Any) -> dict[str, Any]:
+    return {g.what: g for g in verify(plan, Account(ACCOUNT, boto3.Session())) if g.what.startswith("Config")}
+
+
+@pytest.mark.parametrize(
+    ("recorder", "channel", "owner", "fix"),
+    [
+        (
+            "ops-dev-recorder",
+            "ops-dev-delivery",
+            "stack dev of ops-baseline",
+            "let one stack own it: set awsConfig.recorder: reuse here, or in stack dev and run `pulumi up` "
+            "there first (that deletes ops-dev-{part})",
+        ),
+        (
+            "aws-controltower-BaselineConfigRecorder",
+            "aws-controltower-BaselineConfigDeliveryChannel",
+            "AWS Control Tower",
+            "set awsConfig.recorder: reuse here; Control Tower keeps managing it",
+        ),
+        (
+            "default",
+            "default",
+            "an owner outside ops-baseline",
+            "set awsConfig.recorder: reuse here to keep it, or delete it (aws configservice delete-{command} default) "
+            "and run `pulumi up`",
+        ),
+    ],
+    ids=["another-stack", "control-tower", "console"],
+)
+def test_verify_names_the_owner_of_the_recorder_and_channel_an_owning_stack_cannot_create(
+    aws, stack_plans, recorder, channel, owner, fix
+):
+    put_recorder(aws, recorder, channel)
+    gaps = config_gaps(stack_plans["prod"])
+    recorder_gap = gaps.pop(f"Config recorder {recorder} ({REGION})")
+    channel_gap = gaps.pop(f"Config delivery channel {channel} ({REGION})")
+    assert recorder_gap.problem == (
+        f"belongs to {owner}: a region has one, so this stack's ops-prod-recorder cannot be created"
+    )
+    assert channel_gap.problem == (
+        f"belongs to {owner}: a region has one, so this stack's ops-prod-delivery cannot be created"
+    )
+    assert recorder_gap.fix == fix.format(
+        part="recorder", command="configuration-recorder --configuration-recorder-name"
+    )
+    assert channel_gap.fix == fix.format(part="delivery", command="delivery-channel --delivery-channel-name")
+    assert gaps == {}  # not also "ops-prod-recorder does not exist", nor the other owner's recording
+
+
+def test_verify_finds_nothing_wrong_with_the_recorder_its_stack_owns(aws, stack_plans):
+    put_recorder(aws, "ops-prod-recorder", "ops-prod-delivery")
+    gaps = config_gaps(stack_plans["prod"])
+    assert [(g.what, g.error) for g in gaps.values()] == [("Config delivery channels", True)]  # moto: no status API
+
+
+def test_verify_reports_a_reused_recorder_that_nobody_provides_or_that_does_not_record(aws, stack_plans):
+    dev = stack_plans["dev"]
+    gaps = config_gaps(dev)
+    assert sorted(gaps) == [f"Config delivery channel ({REGION})", f"Config recorder ({REGION})"]
+    assert gaps[f"Config recorder ({REGION})"].problem.startswith(
+        "none in the region, though this stack reuses the region's (awsConfig.recorder: reuse)"
+    )
+    assert gaps[f"Config recorder ({REGION})"].fix.startswith("run `pulumi up` first for the stack that owns")
+    put_recorder(
+        aws, "aws-controltower-BaselineConfigRecorder", "aws-controltower-BaselineConfigDeliveryChannel", start=False
+    )
+    [stopped] = [g for g in config_gaps(dev).values() if not g.error]
+    assert (stopped.what, stopped.problem) == (
+        "Config recorder aws-controltower-BaselineConfigRecorder",
+        "is not recording (this stack reuses it: its Config rules evaluate nothing)",
+    )
+    aws("config").start_configuration_recorder(ConfigurationRecorderName="aws-controltower-BaselineConfigRecorder")
+    assert [g.what for g in config_gaps(dev).values()] == ["Config delivery channels"]  # any owner will do
+
+
+def stack_key(aws, environment: str) -> str:
+    """The customer-managed key a stack creates, under its alias `alias/ops-<environment>`."""
+    kms = aws("kms")
+    arn = kms.create_key(Description=f"ops-{environment}")["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName=f"alias/ops-{environment}", TargetKeyId=arn)
+    return arn
+
+
+def xray_gaps(plan: Any, encryption: dict[str, str]) -> list[tuple[str, str]]:
+    """moto has no route for X-Ray encryption: get_encryption_config is stubbed; KMS is moto's."""
+    from opsctl.live.verify import xray
+
+    account = Account(ACCOUNT, boto3.Session())
+    client = boto3.client("xray", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    account._clients[("xray", REGION)] = client
+    stub = Stubber(client)
+    stub.add_response("get_encryption_config", {"EncryptionConfig": {"Status": "ACTIVE", **encryption}}, {})
+    with stub:
+        gaps = [(g.problem, g.fix) for g in xray(plan, account, datetime.now(UTC))]
+    stub.assert_no_pending_responses()
+    return gaps
+
+
+def test_verify_tells_whose_key_x_ray_encrypts_with(aws, stack_plans):
+    prod, dev = stack_key(aws, "prod"), stack_key(aws, "dev")
+    assert xray_gaps(stack_plans["prod"], {"Type": "KMS", "KeyId": prod}) == []
+    assert xray_gaps(stack_plans["prod"], {"Type": "KMS", "KeyId": "alias/ops-prod"}) == []  # any form of the key
+    assert xray_gaps(stack_plans["prod"], {"Type": "KMS", "KeyId": dev}) == [
+        (
+            f"uses key {dev} (alias/ops-dev), not this stack's alias/ops-prod: stack dev of ops-baseline sets it",
+            "let one stack own it: set xray.encryption: reuse here, or in stack dev and then run "
+            "`pulumi up --refresh` here to point X-Ray at alias/ops-prod",
+        )
+    ]
+    foreign = "arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    assert xray_gaps(stack_plans["prod"], {"Type": "KMS", "KeyId": foreign}) == [
+        (
+            f"uses key {foreign}, not this stack's alias/ops-prod: an owner outside ops-baseline sets it",
+            "set xray.encryption: reuse here to keep it, or run `pulumi up --refresh` here to point X-Ray at "
+            "alias/ops-prod",
+        )
+    ]
+    # dev reuses prod's encryption: any customer key will do, none is a gap.
+    assert xray_gaps(stack_plans["dev"], {"Type": "KMS", "KeyId": prod}) == []
+    [(problem, fix)] = xray_gaps(stack_plans["dev"], {"Type": "NONE"})
+    assert problem == (
+        "is NONE, though this stack reuses the region's (xray.encryption: reuse): no stack encrypts the traces "
+        "with its key"
+    )
+    assert fix.startswith("run `pulumi up` for the stack that owns X-Ray encryption (xray.encryption: own)")
+
+
+def test_verify_says_when_the_owners_key_is_missing(aws, stack_plans):
+    assert xray_gaps(stack_plans["prod"], {"Type": "KMS", "KeyId": stack_key(aws, "dev")}) == [
+        ("does not exist, so X-Ray cannot encrypt with it", "run `pulumi up` for the stack")
+    ]
+
+
+def test_verify_checks_the_registry_scanning_its_stack_owns(aws, stack_plans):
+    from opsctl.live.verify import registry_scanning
+
+    def gaps(plan: Any) -> list[str]:
+        return [g.problem for g in registry_scanning(plan, Account(ACCOUNT, boto3.Session()), datetime.now(UTC))]
+
+    assert gaps(stack_plans["prod"]) == [
+        "is AWS's default (BASIC, no rules): this stack has not set it, or a stack that owned it was removed"
+    ]
+    every = [{"filter": "*", "filterType": "WILDCARD"}]
+    ecr = aws("ecr")
+    ecr.put_registry_scanning_configuration(
+        scanType="ENHANCED", rules=[{"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": every}]
+    )
+    assert gaps(stack_plans["prod"]) == [
+        "is ENHANCED, not BASIC on push of every repository: another stack or someone else set the region's one "
+        "configuration"
+    ]
+    assert gaps(stack_plans["dev"]) == []  # registryScanning: off leaves it to its owner
+    ecr.put_registry_scanning_configuration(
+        scanType="BASIC", rules=[{"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": every}]
+    )
+    assert gaps(stack_plans["prod"]) == []
 
 
 # --- drill ----------------------------------------------------------------------------------------

@@ -94,3 +94,33 @@ def test_the_billing_alarm_gets_its_own_topic_outside_us_east_1_only():
     assert away.billing.topic.region == away.billing.key.region == "us-east-1"
     assert [m.topic for m in away.monitors if m.label == "billing"] == ["billing"]
     assert home.billing is None and [m.topic for m in home.monitors if m.label == "billing"] == ["alerts"]
+
+
+def test_a_stack_outside_us_east_1_forwards_the_global_service_rules_only():
+    """IAM calls and root sign-ins reach EventBridge in us-east-1 only; the other rules' events
+    reach the stack's own region."""
+    forwarding = plan_stack(copy.deepcopy(VALID_CONFIG), SECRET_KEYS).event_forwarding
+    assert forwarding is not None
+    assert (forwarding.region, forwarding.bus_region, forwarding.role_name) == (
+        "us-east-1",
+        "eu-west-1",
+        "ops-dev-event-forwarding-role",
+    )
+    assert [(r.label, r.name) for r in forwarding.rules] == [
+        ("root-sign-in", "ops-dev-root-sign-in-to-eu-west-1"),
+        ("iam-policy-changes", "ops-dev-iam-policy-changes-to-eu-west-1"),
+    ]
+    patterns = {rule.name: rule.pattern for rule in EVENT_RULES}
+    assert all(r.pattern == patterns[r.label] for r in forwarding.rules)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"aws:region": "us-east-1"}, id="in-us-east-1"),
+        pytest.param({"ops-baseline:cloudTrail": {"eventRules": ["security-group-changes"]}}, id="no-global-rule"),
+        pytest.param({"ops-baseline:cloudTrail": {"eventRules": []}}, id="no-rule"),
+    ],
+)
+def test_nothing_is_forwarded_to_a_stack_that_gets_the_events_or_matches_none(changes):
+    assert plan_stack({**copy.deepcopy(VALID_CONFIG), **changes}, SECRET_KEYS).event_forwarding is None

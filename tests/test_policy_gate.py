@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
 from opsctl.cli import main
-from opsctl.engine import EngineError, preflight_stack
+from opsctl.engine import EngineError, StackContext, load_project, load_stack_config, preflight_stack
 from opsctl.engine.mocks import Registration
 from opsctl.engine.policy_run import PolicyGate, check_plan
-from opsctl.engine.runner import Plan
-from tests.conftest import ROOT
+from opsctl.engine.project import runtime_string
+from opsctl.engine.runner import Plan, run_program
+from tests.conftest import ROOT, lend_pack_virtualenv
 
 PACK = ROOT / "policies"
 DEV_CONFIG = PACK / "config" / "dev.json"
@@ -38,7 +41,7 @@ def pack_processes() -> list[int]:
 
 @pytest.mark.parametrize("mode", ["preview", "up"])
 def test_findings_while_the_program_runs_are_those_of_the_plan_sent_afterwards(mode):
-    with PolicyGate(PACK, DEV_CONFIG, project="ops-baseline", stack="dev", dry_run=mode == "preview") as gate:
+    with PolicyGate(PACK, DEV_CONFIG, StackContext("ops-baseline", "dev", dry_run=mode == "preview")) as gate:
         plan = preflight_stack(ROOT, "dev", mode=mode, listener=gate.record)
         streamed = gate.result()
     afterwards = check_plan(plan, PACK, DEV_CONFIG)
@@ -68,14 +71,15 @@ def test_remediation_rewrites_the_resource_before_it_is_analyzed(tmp_path):
     assert findings[0].level == "remediate"
 
 
-def test_no_remediate_call_unless_a_policy_remediates(tmp_path):
-    """With no remediation policy enabled, a resource with a fixable value is reported, not fixed."""
+def test_without_a_remediation_policy_a_fixable_value_is_reported_not_fixed():
+    """The engine asks Remediate for every resource; with no policy at `remediate` nothing changes."""
     plan = Plan("ops-baseline", "dev", "preview", "123456789012", "eu-west-1", [log_group("forever", {"name": "/f"})])
     kinds = {f.kind for f in check_plan(plan, PACK, DEV_CONFIG).findings if "retention" in f.policy}
     assert kinds == {"violation"}
 
 
 def test_a_pack_that_cannot_start_is_a_clear_error(capsys, tmp_path):
+    lend_pack_virtualenv(tmp_path)
     (tmp_path / "PulumiPolicy.yaml").write_text("runtime: python\n")
     (tmp_path / "__main__.py").write_text("raise SystemExit('the pack is broken')\n")
     code = main(["preflight", "--stack", "dev", "--project-dir", str(ROOT), "--policy-pack", str(tmp_path)])
@@ -105,7 +109,7 @@ def test_a_failing_program_leaves_no_pack_running(capsys, tmp_path):
 
 
 def test_a_gate_that_was_never_read_still_stops_its_pack():
-    with PolicyGate(PACK, None, project="ops-baseline", stack="dev", dry_run=True):
+    with PolicyGate(PACK, None, StackContext("ops-baseline", "dev", dry_run=True)):
         assert pack_processes()
     assert pack_processes() == []
 
@@ -116,3 +120,95 @@ def test_answers_the_pack_could_not_give_are_an_engine_error():
     plan = Plan("ops-baseline", "dev", "preview", "123456789012", "eu-west-1", [bad])
     with pytest.raises(EngineError, match="the policy pack failed"):
         check_plan(plan, PACK, None)
+
+
+def recording_pack(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    """The real pack behind a recorder, in a pack directory of its own."""
+    pack = lend_pack_virtualenv(tmp_path / "pack")
+    shutil.copy(PACK / "PulumiPolicy.yaml", pack / "PulumiPolicy.yaml")
+    shutil.copy(Path(__file__).parent / "fixtures" / "recording_pack.py", pack / "__main__.py")
+    log = tmp_path / "calls.jsonl"
+    monkeypatch.setenv("RECORDING_PACK_LOG", str(log))
+    monkeypatch.setenv("RECORDING_PACK_GUARDRAILS", str(PACK))
+    return pack, log
+
+
+def test_the_pack_is_started_and_called_as_the_cli_does(tmp_path, monkeypatch):
+    pack, log = recording_pack(tmp_path, monkeypatch)
+    code = main(
+        ["preflight", "--stack", "dev", "--project-dir", str(ROOT), "--policy-pack", str(pack), "--policy-config",
+         str(DEV_CONFIG), "--format", "json"]
+    )  # fmt: skip
+    assert code in (0, 1)
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    start = calls[0]
+    assert start["argv"] == [
+        str(pack / "venv" / "bin" / "python"),
+        "-u",
+        "-m",
+        "pulumi.policy",
+        "127.0.0.1:0",
+        str(pack),
+    ]
+    assert start["cwd"] == str(pack)
+    config = load_stack_config(load_project(ROOT), "dev")
+    environment = {key: start["env"].get(key) for key in ("PULUMI_ORGANIZATION", "PULUMI_PROJECT", "PULUMI_STACK")}
+    assert environment == {
+        "PULUMI_ORGANIZATION": "organization",
+        "PULUMI_PROJECT": "ops-baseline",
+        "PULUMI_STACK": "dev",
+    }
+    assert start["env"]["PULUMI_DRY_RUN"] == "true"
+    assert json.loads(start["env"]["PULUMI_CONFIG"]) == config.values
+
+    names = [c["call"] for c in calls[1:]]
+    assert names[:4] == ["Handshake", "ConfigureStack", "GetAnalyzerInfo", "Configure"]
+    assert names[-2:] == ["AnalyzeStack", "Cancel"]
+    per_resource: dict[str, list[str]] = {}
+    for call in calls[5:-2]:  # several resources are in flight at once, each on its own course
+        per_resource.setdefault(call["urn"], []).append(call["call"])
+    assert set(map(tuple, per_resource.values())) == {("Remediate", "Analyze")}
+
+    configure_stack = calls[2]["request"]
+    assert configure_stack["stack"] == "dev" and configure_stack["project"] == "ops-baseline"
+    assert configure_stack["dryRun"] is True and configure_stack["config"]["aws:region"] == "eu-west-1"
+    assert configure_stack["tags"]["pulumi:project"] == "ops-baseline"
+    assert "all" in calls[4]["policies"] and "aws-tagging-resource-require-tags" in calls[4]["policies"]
+
+    aws_version = version("pulumi_aws")
+    default_aws = f"urn:pulumi:dev::ops-baseline::pulumi:providers:aws::default_{aws_version.replace('.', '_')}"
+    analyzed = [c for c in calls if c["call"] == "Analyze"]
+    assert {c["provider"]["urn"] for c in analyzed} == {default_aws}
+    assert analyzed[0]["provider"]["properties"] == {"region": "eu-west-1", "version": aws_version}
+    state = calls[-2]["resources"]
+    assert state[0] == ["pulumi:pulumi:Stack", "urn:pulumi:dev::ops-baseline::pulumi:pulumi:Stack::ops-baseline-dev"]
+    assert ["pulumi:providers:aws", default_aws] in state
+    assert any(type_.startswith("ops-baseline:") for type_, _ in state), "components are part of the state"
+    assert {c["urn"] for c in analyzed} <= {urn for _, urn in state}
+
+
+@pytest.mark.parametrize(
+    ("stack_config", "violations"),
+    [
+        ({"aws:defaultTags": {"tags": {"team": "platform"}}}, []),
+        ({}, ["Resource has no team tag; required: team."]),
+    ],
+    ids=["tagged-by-the-provider", "untagged"],
+)
+def test_aws_default_tags_in_the_stack_config_satisfy_the_tags_guardrail(tmp_path, stack_config, violations):
+    """The engine hands the default provider's configuration over as strings (defaultTags as JSON)."""
+    import pulumi_aws as aws
+
+    policy = "aws-tagging-resource-require-tags"
+    config = tmp_path / "tags.json"
+    config.write_text(
+        json.dumps({"all": "disabled", policy: {"enforcementLevel": "mandatory", "requiredTags": {"team": []}}})
+    )
+    plan = run_program(
+        lambda: aws.sns.Topic("alerts", name="alerts"),
+        stack="dev",
+        mode="preview",
+        config={"aws:region": "eu-west-1", **{key: runtime_string(value) for key, value in stack_config.items()}},
+    )
+    found = [f.message.split("\n")[-1] for f in check_plan(plan, PACK, config).findings if f.policy == policy]
+    assert found == violations

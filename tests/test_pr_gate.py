@@ -21,8 +21,9 @@ STRICT = {
     "all": "mandatory",
     "aws-cloudwatch-loggroup-configure-retention": {"minRetentionDays": 365},
 }
-"""Without dev's config: its three 14-day log groups violate the retention guardrail, and its demo
-secret (no longer exempted) the rotation guardrail."""
+"""Without dev's config: its three 14-day log groups violate the retention guardrail, its demo secret
+(no longer exempted) the rotation guardrail, and the recorder it reuses from prod (not required by
+dev's config) the recorder guardrail."""
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -62,7 +63,7 @@ def violations(report: dict) -> list[dict]:
 def test_without_a_baseline_every_violation_counts(capsys, tmp_path):
     code, report = preflight_json(capsys, tmp_path)
     assert code == 1
-    assert len(violations(report)) == 4 and not any(f["existing"] for f in violations(report))
+    assert len(violations(report)) == 5 and not any(f["existing"] for f in violations(report))
     assert "baseline" not in report
 
 
@@ -73,7 +74,7 @@ def test_with_its_own_report_as_baseline_nothing_is_new(capsys, tmp_path):
     code, report = preflight_json(capsys, tmp_path, "--baseline", str(baseline))
     assert code == 0
     assert all(f["existing"] for f in violations(report))
-    assert report["baseline"] == {"file": str(baseline), "existing": 4, "new": 0, "fixed": []}
+    assert report["baseline"] == {"file": str(baseline), "existing": 5, "new": 0, "fixed": []}
     assert report["cost"]["change"] == {
         "before": first["cost"]["monthlyTotal"],
         "after": first["cost"]["monthlyTotal"],

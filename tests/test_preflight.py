@@ -251,8 +251,10 @@ def test_policy_violation_exits_1(capsys, tmp_path):
     )
     assert code == 1
     violations = [f for f in json.loads(out)["findings"] if f["kind"] == "violation"]
-    # Without the dev config's relaxations: the three 14-day log groups (sample function, access logs,
-    # trail), and the sample secret that dev exempts from rotation.
-    assert sorted(f["policy"] for f in violations) == ["aws-cloudwatch-loggroup-configure-retention"] * 3 + [
-        "aws-secretsmanager-secret-enable-rotation"
+    # Without the dev config's relaxations: no recorder (dev reuses prod's), the three 14-day log groups
+    # (sample function, access logs, trail), and the sample secret that dev exempts from rotation.
+    assert sorted(f["policy"] for f in violations) == [
+        "aws-cfg-recorder-record-all-resources",
+        *["aws-cloudwatch-loggroup-configure-retention"] * 3,
+        "aws-secretsmanager-secret-enable-rotation",
     ]

@@ -4,6 +4,7 @@ quantities for what AWS bills per resource, and the items it bills per use."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -33,6 +34,7 @@ CONFORMANCE_PACKS = (
     "aws:cfg/conformancePack:ConformancePack",
     "aws:cfg/organizationConformancePack:OrganizationConformancePack",
 )
+EVENT_BUS_ARN = re.compile(r"^arn:[^:]+:events:(?P<region>[^:]+):[^:]*:event-bus/")
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 CONFIG_RULES = {g.references.config_rule.identifier: g for g in CATALOG if g.references.config_rule}
@@ -327,6 +329,16 @@ def trails(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
             yield Usage("cloudtrail-insights", where, trail.name, basis=types)
 
 
+def events_to_other_regions(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
+    """A rule whose target is an event bus of another region: AWS bills each event it sends there
+    as a custom event, even an AWS management event, which is free on its own region's bus."""
+    for target in of_types(resources, "aws:cloudwatch/eventTarget:EventTarget"):
+        where = region_of(target, region)
+        bus = EVENT_BUS_ARN.match(text_of(target.inputs.get("arn")) or "")
+        if bus and bus["region"] != where:
+            yield Usage("eventbridge-events-to-another-region", where, target.name, basis=f"sent to {bus['region']}")
+
+
 Counter = Callable[[Sequence[Resource], str], Iterable[Usage]]
 COUNTERS: tuple[Counter, ...] = (
     alarm_metrics,
@@ -343,5 +355,6 @@ COUNTERS: tuple[Counter, ...] = (
     trails,
     each(KMS_KEYS, "kms-requests", quantity=None),
     each(["aws:secretsmanager/secret:Secret"], "secret-api-calls", quantity=None),
+    events_to_other_regions,
 )
 """Every counter, in the order the estimate lists its items."""

@@ -1,10 +1,11 @@
 """The offline engine: the real program under Pulumi's mocks, recording every registration."""
 
 from .errors import EngineError
+from .language_host import StackContext
 from .mocks import Mode, OfflineMocks, RecordingMonitor, Registration
 from .outputs import DEFAULT_ACCOUNT
 from .project import SECRET_PLACEHOLDER, StackConfig, load_project, load_stack_config
-from .runner import OutputValue, Plan, preflight_stack, run_program
+from .runner import OutputValue, Plan, preflight_stack, run_program, stack_context
 
 __all__ = [
     "DEFAULT_ACCOUNT",
@@ -17,8 +18,10 @@ __all__ = [
     "RecordingMonitor",
     "Registration",
     "StackConfig",
+    "StackContext",
     "load_project",
     "load_stack_config",
     "preflight_stack",
     "run_program",
+    "stack_context",
 ]

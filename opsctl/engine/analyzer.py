@@ -1,20 +1,21 @@
 """Drive a CrossGuard policy pack over the analyzer gRPC protocol, the way the Pulumi engine does.
 
-The pack is started exactly as the CLI starts a Python pack
-(`python -u -m pulumi.policy <engine-address> <pack-dir>` with PULUMI_PROJECT, PULUMI_STACK and
-PULUMI_DRY_RUN set); it prints its port, then answers GetAnalyzerInfo, Configure, Remediate,
-Analyze (per resource) and AnalyzeStack (once).
+The pack starts as the CLI starts a Python pack (language_host.py: its own virtualenv, command
+line, working directory and environment) and prints its port. The engine then calls Handshake,
+ConfigureStack, GetAnalyzerInfo and Configure; Remediate and Analyze for each resource, with the
+resource's options and provider; AnalyzeStack once over the whole state; Cancel at shutdown. A pack
+that answers UNIMPLEMENTED to Handshake, Remediate, AnalyzeStack or Cancel is not an error, as in
+the engine.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import selectors
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +29,7 @@ from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.scope import SELECTION, exemption_problems, selected
 
 from .errors import EngineError
+from .language_host import ENGINE_ADDRESS, StackContext, ensure_virtualenv, pack_launch
 from .mocks import Registration
 
 LEVELS = {"advisory": 0, "mandatory": 1, "disabled": 2, "remediate": 3}
@@ -35,6 +37,7 @@ LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
 SEVERITY_NAMES = {0: "", 1: "low", 2: "medium", 3: "high", 4: "critical"}
 START_TIMEOUT_S = 60.0
 """A cold start imports grpc and pulumi; allow for a slow CI machine."""
+ALL = "all"
 
 
 def _struct(values: Mapping[str, Any] | struct_pb2.Struct) -> struct_pb2.Struct:
@@ -45,20 +48,58 @@ def _struct(values: Mapping[str, Any] | struct_pb2.Struct) -> struct_pb2.Struct:
     return message
 
 
-def analyze_request(registration: Registration, props: Mapping[str, Any] | struct_pb2.Struct):
-    """What the engine sends to Analyze and Remediate for one resource."""
-    return analyzer_pb2.AnalyzeRequest(
-        type=registration.type, properties=_struct(props), urn=registration.urn, name=registration.name
+def resource_options(registration: Registration) -> analyzer_pb2.AnalyzerResourceOptions:
+    options = registration.options
+    create, update, delete = options.custom_timeouts
+    return analyzer_pb2.AnalyzerResourceOptions(
+        protect=options.protect,
+        ignoreChanges=list(options.ignore_changes),
+        deleteBeforeReplace=bool(options.delete_before_replace),
+        deleteBeforeReplaceDefined=options.delete_before_replace is not None,
+        additionalSecretOutputs=list(options.additional_secret_outputs),
+        aliases=list(options.aliases),
+        customTimeouts=analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(create=create, update=update, delete=delete),
+        parent=registration.parent or "",
     )
 
 
-def stack_resource(registration: Registration, outputs: Mapping[str, Any] | struct_pb2.Struct | None = None):
-    """One resource of the AnalyzeStack request: its outputs, parent and dependencies."""
+def provider_resource(provider: Registration | None) -> analyzer_pb2.AnalyzerProviderResource | None:
+    if provider is None:
+        return None
+    return analyzer_pb2.AnalyzerProviderResource(
+        type=provider.type, properties=_struct(provider.inputs), urn=provider.urn, name=provider.name
+    )
+
+
+def analyze_request(
+    registration: Registration,
+    props: Mapping[str, Any] | struct_pb2.Struct,
+    provider: Registration | None = None,
+) -> analyzer_pb2.AnalyzeRequest:
+    """What the engine sends to Remediate and Analyze for one resource."""
+    return analyzer_pb2.AnalyzeRequest(
+        type=registration.type,
+        properties=_struct(props),
+        urn=registration.urn,
+        name=registration.name,
+        options=resource_options(registration),
+        provider=provider_resource(provider),
+    )
+
+
+def stack_resource(
+    registration: Registration,
+    outputs: Mapping[str, Any] | struct_pb2.Struct | None = None,
+    provider: Registration | None = None,
+) -> analyzer_pb2.AnalyzerResource:
+    """One resource of the AnalyzeStack request: its outputs, options, provider, parent and dependencies."""
     return analyzer_pb2.AnalyzerResource(
         type=registration.type,
         properties=_struct(registration.outputs if outputs is None else outputs),
         urn=registration.urn,
         name=registration.name,
+        options=resource_options(registration),
+        provider=provider_resource(provider),
         parent=registration.parent or "",
         dependencies=list(registration.dependencies),
         propertyDependencies={
@@ -68,14 +109,41 @@ def stack_resource(registration: Registration, outputs: Mapping[str, Any] | stru
     )
 
 
-def configure_request(config: Mapping[str, tuple[str, Mapping[str, Any]]]) -> analyzer_pb2.ConfigureAnalyzerRequest:
-    """`config`: policy name → (enforcement level, properties with defaults applied)."""
+def configure_request(
+    config: Mapping[str, tuple[str, Mapping[str, Any]]], all_level: str | None = None
+) -> analyzer_pb2.ConfigureAnalyzerRequest:
+    """`config`: policy name → (enforcement level, properties with defaults applied). The engine
+    also passes on the config file's `all` entry, as a policy of its own."""
     request = analyzer_pb2.ConfigureAnalyzerRequest()
-    for name, (level, properties) in config.items():
+    entries = {**config, **({ALL: (all_level, {})} if all_level in LEVELS else {})}
+    for name, (level, properties) in entries.items():
         request.policyConfig[name].CopyFrom(
             analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level], properties=_struct(properties))
         )
     return request
+
+
+def configure_stack_request(context: StackContext) -> analyzer_pb2.AnalyzerStackConfigureRequest:
+    """The stack as ConfigureStack carries it: config decrypted, its secret keys named."""
+    return analyzer_pb2.AnalyzerStackConfigureRequest(
+        stack=context.stack,
+        project=context.project,
+        organization=context.organization,
+        dry_run=context.dry_run,
+        config=dict(context.config),
+        config_secret_keys=list(context.secret_keys),
+        tags=dict(context.tags),
+    )
+
+
+def _unless_unimplemented(call: Callable[[], Any]) -> Any:
+    """The engine's rule for the optional calls: UNIMPLEMENTED means the pack does without."""
+    try:
+        return call()
+    except grpc.RpcError as error:
+        if error.code() == grpc.StatusCode.UNIMPLEMENTED:
+            return None
+        raise
 
 
 class PolicyPack:
@@ -85,23 +153,20 @@ class PolicyPack:
     start the pack and do other work (run the program) while it imports.
     """
 
-    def __init__(self, pack_dir: Path, *, project: str, stack: str, dry_run: bool, python: str = sys.executable):
-        self.pack_dir = pack_dir.resolve()
-        if not (self.pack_dir / "PulumiPolicy.yaml").is_file():
-            raise EngineError(f"{self.pack_dir} is not a policy pack (no PulumiPolicy.yaml)")
-        env = {
-            **os.environ,
-            "PULUMI_PROJECT": project,
-            "PULUMI_STACK": stack,
-            "PULUMI_DRY_RUN": "true" if dry_run else "false",
-        }
-        self.process = subprocess.Popen(
-            [python, "-u", "-m", "pulumi.policy", "127.0.0.1:0", str(self.pack_dir)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            text=True,
-        )
+    def __init__(
+        self,
+        pack_dir: Path,
+        context: StackContext,
+        *,
+        constraints: Path | None = None,
+        announce: Callable[[str], None] = lambda text: print(f"preflight: {text}", file=sys.stderr),
+    ):
+        launch = pack_launch(pack_dir)
+        ensure_virtualenv(launch, constraints, announce)
+        self.pack_dir = launch.pack_dir
+        self.context = context
+        self.command = launch.command()
+        self.process: subprocess.Popen = launch.start(context)
 
     @cached_property
     def channel(self) -> grpc.Channel:
@@ -152,31 +217,59 @@ class PolicyPack:
                 self.process.kill()
                 self.process.wait()
 
+    def start(self) -> None:
+        """What the engine sends before it asks about policies: Handshake, then the stack."""
+        _unless_unimplemented(
+            lambda: self.stub.Handshake(
+                analyzer_pb2.AnalyzerHandshakeRequest(
+                    engine_address=ENGINE_ADDRESS,
+                    root_directory=str(self.pack_dir),
+                    program_directory=str(self.pack_dir),
+                )
+            )
+        )
+        _unless_unimplemented(lambda: self.stub.ConfigureStack(configure_stack_request(self.context)))
+
     def info(self) -> analyzer_pb2.AnalyzerInfo:
         return self.stub.GetAnalyzerInfo(empty_pb2.Empty())
 
-    def configure(self, config: Mapping[str, tuple[str, Mapping[str, Any]]]) -> None:
-        self.stub.Configure(configure_request(config))
+    def configure(self, config: Mapping[str, tuple[str, Mapping[str, Any]]], all_level: str | None = None) -> None:
+        self.stub.Configure(configure_request(config, all_level))
 
     def remediate(self, registration: Registration, props: Mapping[str, Any]) -> analyzer_pb2.RemediateResponse:
         return self.stub.Remediate(analyze_request(registration, props))
 
-    def analyze(self, registration: Registration, props: Mapping[str, Any]) -> analyzer_pb2.AnalyzeResponse:
-        return self.stub.Analyze(analyze_request(registration, props))
+    def analyze(
+        self, registration: Registration, props: Mapping[str, Any], provider: Registration | None = None
+    ) -> analyzer_pb2.AnalyzeResponse:
+        return self.stub.Analyze(analyze_request(registration, props, provider))
+
+    def remediate_later(self, request: bytes) -> grpc.Future:
+        """Send one serialized AnalyzeRequest to Remediate without waiting; the future's result is
+        the serialized RemediateResponse."""
+        return self._in_bytes["Remediate"].future(request)
 
     def analyze_later(self, request: bytes) -> grpc.Future:
         """Send one serialized AnalyzeRequest without waiting; the future's result is the serialized
         response. Bytes both ways keep thousands of answers small while they wait to be read."""
-        return self._analyze_bytes.future(request)
+        return self._in_bytes["Analyze"].future(request)
 
     @cached_property
-    def _analyze_bytes(self) -> grpc.UnaryUnaryMultiCallable:
-        return self.channel.unary_unary("/pulumirpc.Analyzer/Analyze")
+    def _in_bytes(self) -> dict[str, grpc.UnaryUnaryMultiCallable]:
+        return {
+            method: self.channel.unary_unary(f"/pulumirpc.Analyzer/{method}") for method in ("Remediate", "Analyze")
+        }
 
     def analyze_stack(self, registrations: Iterable[Registration]) -> analyzer_pb2.AnalyzeResponse:
-        return self.stub.AnalyzeStack(
+        return self.analyze_state(
             analyzer_pb2.AnalyzeStackRequest(resources=[stack_resource(r) for r in registrations])
         )
+
+    def analyze_state(self, request: analyzer_pb2.AnalyzeStackRequest) -> analyzer_pb2.AnalyzeResponse:
+        return _unless_unimplemented(lambda: self.stub.AnalyzeStack(request)) or analyzer_pb2.AnalyzeResponse()
+
+    def cancel(self) -> None:
+        _unless_unimplemented(lambda: self.stub.Cancel(empty_pb2.Empty()))
 
 
 def load_pack_config(path: Path | None) -> dict[str, Any]:
@@ -204,9 +297,9 @@ def resolve_config(
     problems: list[str] = []
     policies = {p.name: p for p in info.policies}
     for key in given:
-        if key != "all" and key not in policies:
+        if key != ALL and key not in policies:
             problems.append(f"{source}: unknown policy {key!r} (the pack {info.name} has {len(policies)} policies)")
-    all_level = given.get("all")
+    all_level = given.get(ALL)
     if all_level is not None and all_level not in LEVELS:
         problems.append(f"{source}: all: {json.dumps(all_level)} is not one of {', '.join(LEVELS)}")
         all_level = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,19 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 from .outputs import DEFAULT_ACCOUNT, invoke, partition_of, synthesize
 
 Mode = Literal["preview", "up"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """The resource options the engine hands an analyzer with each resource."""
+
+    protect: bool = False
+    ignore_changes: tuple[str, ...] = ()
+    delete_before_replace: bool | None = None
+    additional_secret_outputs: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    custom_timeouts: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    """create, update, delete, in seconds (the engine's form; the SDK sends "5m", "1h30m")."""
 
 
 @dataclass
@@ -31,6 +45,27 @@ class Registration:
     id: str = ""
     dependencies: tuple[str, ...] = ()
     property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    provider: str = ""
+    """The program's own provider (`urn::id`); empty: the engine's default provider for the package."""
+    version: str = ""
+    """Version of the provider plugin the SDK asked for (names the default provider)."""
+    options: Options = field(default_factory=Options)
+
+    @property
+    def package(self) -> str:
+        return self.type.split(":", 1)[0]
+
+
+DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+
+
+def seconds(duration: str) -> float:
+    """A Go duration ("5m", "1h30m", "90s") in seconds, as the engine parses custom timeouts."""
+    parts = DURATION_PART.findall(duration)
+    if "".join(number + unit for number, unit in parts) != duration:
+        raise ValueError(f"custom timeout {duration!r} is not a duration such as 5m, 1h30m or 90s")
+    return sum(float(number) * DURATION_UNITS[unit] for number, unit in parts)
 
 
 class OfflineMocks(pulumi.runtime.Mocks):
@@ -79,6 +114,9 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: OfflineMocks, listener: Listener | None = None):
         super().__init__(mocks)
         self.registrations: list[Registration] = []
+        self.stack: Registration | None = None
+        """The stack resource, kept apart: the plan lists what the program declares."""
+        self._by_urn: dict[str, Registration] = {}
         self.listener = listener
         self._recording = threading.Lock()
         """Registrations arrive on the SDK's worker threads; the listener hears them in plan order."""
@@ -87,24 +125,49 @@ class RecordingMonitor(MockMonitor):
         urn = self.make_urn(request.parent, request.type, request.name)
         self.mocks.current_urn = urn
         response = super().RegisterResource(request)
-        if request.type != "pulumi:pulumi:Stack":
-            registration = Registration(
-                urn=response.urn,
-                type=request.type,
-                name=request.name,
-                parent=request.parent or None,
-                custom=request.custom,
-                inputs=json_format.MessageToDict(request.object),
-                outputs=json_format.MessageToDict(response.object),
-                id=response.id,
-                dependencies=tuple(request.dependencies),
-                property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
-            )
-            with self._recording:
-                self.registrations.append(registration)
-                if self.listener is not None:
-                    self.listener(registration, request.object, response.object)
+        registration = Registration(
+            urn=response.urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent or None,
+            custom=request.custom,
+            inputs=json_format.MessageToDict(request.object),
+            outputs=json_format.MessageToDict(response.object),
+            id=response.id,
+            dependencies=tuple(request.dependencies),
+            property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
+            provider=request.provider,
+            version=request.version,
+            options=Options(
+                protect=request.protect,
+                ignore_changes=tuple(request.ignoreChanges),
+                delete_before_replace=request.deleteBeforeReplace if request.deleteBeforeReplaceDefined else None,
+                additional_secret_outputs=tuple(request.additionalSecretOutputs),
+                aliases=tuple(request.aliasURNs),
+                custom_timeouts=(
+                    seconds(request.customTimeouts.create),
+                    seconds(request.customTimeouts.update),
+                    seconds(request.customTimeouts.delete),
+                ),
+            ),
+        )
+        with self._recording:
+            self._by_urn[registration.urn] = registration
+            if request.type == "pulumi:pulumi:Stack":
+                self.stack = registration
+                return response
+            self.registrations.append(registration)
+            if self.listener is not None:
+                self.listener(registration, request.object, response.object)
         return response
+
+    def RegisterResourceOutputs(self, request):  # noqa: N802 (gRPC method name)
+        """A component's (or the stack's) registered outputs: its state in the engine."""
+        with self._recording:
+            registration = self._by_urn.get(request.urn)
+            if registration is not None and not registration.custom:
+                registration.outputs = json_format.MessageToDict(request.outputs)
+        return super().RegisterResourceOutputs(request)
 
 
 class CollectingLogger(logging.Logger):

@@ -1,9 +1,10 @@
-"""Send resources through a policy pack as the Pulumi engine does: each one to Remediate (when a
-remediation policy is enabled) and Analyze as it is registered, then the whole stack to AnalyzeStack.
+"""Send resources through a policy pack as the Pulumi engine does: each one to Remediate, then to
+Analyze with what remediation left, as it is registered; then the whole state to AnalyzeStack.
 
 The pack process starts before the program, so it imports while the program does; a background
-thread sends each registration as it arrives, with several Analyze calls in flight. Findings come
-out in registration order whatever order the answers arrive in.
+thread sends each registration as it arrives, with several resources in flight (each one's
+Analyze follows its own Remediate). Findings come out in registration order whatever order the
+answers arrive in.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pulumi.runtime.proto import analyzer_pb2
 from policies.guardrails.scope import EXEMPTED_LINE
 
 from .analyzer import (
+    ALL,
     LEVEL_NAMES,
     SEVERITY_NAMES,
     PolicyPack,
@@ -31,7 +33,9 @@ from .analyzer import (
     stack_resource,
 )
 from .errors import EngineError
+from .language_host import StackContext
 from .mocks import Registration
+from .providers import Providers
 from .runner import Plan
 
 PREVIEW_SKIP = "can't run policy"
@@ -76,7 +80,7 @@ class PolicyResult:
 
 
 IN_FLIGHT = 8
-"""Analyze calls waiting on the pack at once: enough to hide each round trip behind the next."""
+"""Resources waiting on the pack at once: enough to hide each round trip behind the next."""
 
 
 @dataclass
@@ -84,9 +88,20 @@ class _Sent:
     """One resource on its way through the pack; `answer` is the serialized AnalyzeResponse."""
 
     registration: Registration
-    remediations: list[analyzer_pb2.Remediation]
+    request: bytes
+    remediations: list[analyzer_pb2.Remediation] = field(default_factory=list)
     answer: bytes | None = None
     failure: Exception | None = None
+
+
+@dataclass
+class _Kept:
+    """One resource of the state AnalyzeStack will see: custom resources serialized as they came,
+    components built at the end (their registered outputs arrive after them)."""
+
+    registration: Registration
+    provider: Registration | None
+    serialized: bytes | None = None
 
 
 class PolicyGate:
@@ -98,12 +113,15 @@ class PolicyGate:
     start or a failed call surfaces there as an EngineError.
     """
 
-    def __init__(self, pack_dir: Path, config_path: Path | None, *, project: str, stack: str, dry_run: bool):
+    def __init__(
+        self, pack_dir: Path, config_path: Path | None, context: StackContext, *, constraints: Path | None = None
+    ):
         self._given = load_pack_config(config_path)
         self._source = str(config_path or "defaults")
-        self._pack = PolicyPack(pack_dir, project=project, stack=stack, dry_run=dry_run)
+        self._pack = PolicyPack(pack_dir, context, constraints=constraints)
+        self._providers = Providers(context.project, context.stack, context.config)
         self._incoming: queue.SimpleQueue = queue.SimpleQueue()
-        self._stack: list[bytes] = []
+        self._state: list[_Kept] = []
         self._sent: list[_Sent] = []
         self._slots = threading.BoundedSemaphore(IN_FLIGHT)
         self._info: analyzer_pb2.AnalyzerInfo | None = None
@@ -128,45 +146,53 @@ class PolicyGate:
         inputs: struct_pb2.Struct | None = None,
         outputs: struct_pb2.Struct | None = None,
     ) -> None:
-        """Queue one registration (a Listener); only custom resources reach the pack, as in the engine."""
+        """Queue one registration (a Listener). Every resource is part of the state; only custom
+        resources are remediated and analyzed, as in the engine."""
+        provider = self._providers.of(registration)
         if not registration.custom:
+            self._state.append(_Kept(registration, provider))
             return
-        self._stack.append(stack_resource(registration, outputs).SerializeToString())
-        request = analyze_request(registration, registration.inputs if inputs is None else inputs)
-        self._incoming.put((registration, request.SerializeToString()))
+        self._state.append(
+            _Kept(registration, provider, stack_resource(registration, outputs, provider).SerializeToString())
+        )
+        request = analyze_request(registration, registration.inputs if inputs is None else inputs, provider)
+        self._incoming.put(_Sent(registration, request.SerializeToString()))
 
     def _send_all(self) -> None:
         try:
             import jsonschema  # noqa: F401 (resolve_config's; loaded while the pack starts, not after)
 
+            self._pack.start()
             self._info = self._pack.info()
             self._config = resolve_config(self._info, self._given, self._source)
-            self._pack.configure(self._config)
-            remediating = any(level == "remediate" for level, _ in self._config.values())
-            while (item := self._incoming.get()) is not None:
-                registration, request = item
-                sent = _Sent(registration, self._remediate(request) if remediating else [])
-                if sent.remediations:
-                    request = self._remediated(request, sent.remediations)
+            self._pack.configure(self._config, all_level=self._given.get(ALL))
+            while (sent := self._incoming.get()) is not None:
                 self._slots.acquire()
-                self._pack.analyze_later(request).add_done_callback(
-                    lambda answer, sent=sent: self._answered(sent, answer)
-                )
                 self._sent.append(sent)
+                self._pack.remediate_later(sent.request).add_done_callback(
+                    lambda answer, sent=sent: self._remediated(sent, answer)
+                )
         except BaseException as failure:  # re-raised by result(), in the caller's thread
             self._failure = failure
 
-    def _remediate(self, request: bytes) -> list[analyzer_pb2.Remediation]:
-        return list(self._pack.stub.Remediate(analyzer_pb2.AnalyzeRequest.FromString(request)).remediations)
-
-    @staticmethod
-    def _remediated(request: bytes, remediations: list[analyzer_pb2.Remediation]) -> bytes:
-        """The request with the properties the last remediation wrote, as the engine analyzes it."""
-        message = analyzer_pb2.AnalyzeRequest.FromString(request)
-        for remediation in remediations:
-            if remediation.HasField("properties"):  # a preview skip carries only a diagnostic
-                message.properties.CopyFrom(remediation.properties)
-        return message.SerializeToString()
+    def _remediated(self, sent: _Sent, answer: grpc.Future) -> None:
+        """Remediate answered: analyze what it left (the properties of the last remediation that wrote any)."""
+        try:
+            failure = answer.exception()
+            if failure is None:
+                sent.remediations = list(analyzer_pb2.RemediateResponse.FromString(answer.result()).remediations)
+            elif failure.code() != grpc.StatusCode.UNIMPLEMENTED:
+                raise failure
+            request = sent.request
+            written = [r for r in sent.remediations if r.HasField("properties")]  # a preview skip has none
+            if written:
+                message = analyzer_pb2.AnalyzeRequest.FromString(request)
+                message.properties.CopyFrom(written[-1].properties)
+                request = message.SerializeToString()
+            self._pack.analyze_later(request).add_done_callback(lambda done: self._answered(sent, done))
+        except Exception as error:  # raised by result(), in the caller's thread
+            sent.failure = error
+            self._slots.release()
 
     def _answered(self, sent: _Sent, answer: grpc.Future) -> None:
         try:
@@ -176,7 +202,9 @@ class PolicyGate:
         finally:
             self._slots.release()
 
-    def result(self) -> PolicyResult:
+    def result(self, stack: Registration | None = None) -> PolicyResult:
+        """Every answer, then AnalyzeStack over the state: the stack resource (`stack`), the
+        default providers the resources used, and every resource; Cancel at the end."""
         self._incoming.put(None)
         self._sender.join()
         try:
@@ -188,9 +216,15 @@ class PolicyGate:
             if failed is not None:
                 raise failed
             request = analyzer_pb2.AnalyzeStackRequest()
-            for resource in self._stack:
-                request.resources.add().MergeFromString(resource)
-            stack = self._pack.stub.AnalyzeStack(request)
+            for resource in [*([stack] if stack else []), *self._providers.default_providers()]:
+                request.resources.append(stack_resource(resource))
+            for kept in self._state:
+                if kept.serialized is None:
+                    request.resources.append(stack_resource(kept.registration, provider=kept.provider))
+                else:
+                    request.resources.add().MergeFromString(kept.serialized)
+            answer = self._pack.analyze_state(request)
+            self._pack.cancel()
         except grpc.RpcError as error:
             raise EngineError(f"the policy pack failed: {error.details()}") from None
         assert self._info is not None
@@ -199,18 +233,28 @@ class PolicyGate:
             for remediation in sent.remediations:
                 findings.remediated(remediation, sent.registration.urn)
             findings.collect(analyzer_pb2.AnalyzeResponse.FromString(sent.answer or b""), sent.registration.urn)
-        findings.collect(stack, "")
+        findings.collect(answer, "")
         return findings.result
+
+
+def plan_context(plan: Plan, organization: str | None = None) -> StackContext:
+    """The stack a plan ran as, the way the engine describes it to a pack."""
+    return StackContext(
+        project=plan.project,
+        stack=plan.stack,
+        dry_run=plan.mode == "preview",
+        config=plan.config,
+        secret_keys=plan.secret_keys,
+        **({"organization": organization} if organization else {}),
+    )
 
 
 def check_plan(plan: Plan, pack_dir: Path, config_path: Path | None) -> PolicyResult:
     """Send a plan that has already run through the pack."""
-    with PolicyGate(
-        pack_dir, config_path, project=plan.project, stack=plan.stack, dry_run=plan.mode == "preview"
-    ) as gate:
+    with PolicyGate(pack_dir, config_path, plan_context(plan)) as gate:
         for registration in plan.registrations:
             gate.record(registration)
-        return gate.result()
+        return gate.result(plan.stack_resource)
 
 
 class Findings:

@@ -20,6 +20,13 @@ never resolves, and the value passes URL checks so the rest of the program still
 class Project:
     name: str
     directory: Path
+    runtime: str = "python"
+    description: str = ""
+
+    def stack_tags(self) -> dict[str, str]:
+        """The tags the CLI gives every stack of the project (and tells a policy pack of)."""
+        tags = {"pulumi:project": self.name, "pulumi:runtime": self.runtime}
+        return tags | ({"pulumi:description": self.description} if self.description else {})
 
     def stack_file(self, stack: str) -> Path:
         return self.directory / f"Pulumi.{stack}.yaml"
@@ -47,7 +54,15 @@ def load_project(directory: Path) -> Project:
     name = document.get("name") if isinstance(document, dict) else None
     if not isinstance(name, str) or not name:
         raise EngineError(f"{path}: the project file must have a 'name'")
-    return Project(name=name, directory=directory)
+    runtime = document.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    description = document.get("description")
+    return Project(
+        name=name,
+        directory=directory,
+        runtime=str(runtime_name or "python"),
+        description=description if isinstance(description, str) else "",
+    )
 
 
 def load_stack_config(project: Project, stack: str) -> StackConfig:

@@ -17,6 +17,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from .errors import EngineError
+from .language_host import StackContext
 from .mocks import CollectingLogger, Listener, Mode, OfflineMocks, RecordingMonitor, Registration
 from .outputs import DEFAULT_ACCOUNT
 from .project import load_project, load_stack_config
@@ -39,6 +40,11 @@ class Plan:
     registrations: list[Registration]
     outputs: dict[str, OutputValue] = field(default_factory=dict)
     messages: list[tuple[str, str]] = field(default_factory=list)
+    stack_resource: Registration | None = None
+    """`pulumi:pulumi:Stack`, with the exports as its outputs: in the engine's state, not the program's list."""
+    config: dict[str, str] = field(default_factory=dict)
+    """The stack config the program ran with, as the engine passes it (full keys, strings)."""
+    secret_keys: tuple[str, ...] = ()
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == type_]
@@ -91,6 +97,9 @@ def _run(program, project, stack, mode, config, secret_keys, account, region, li
         registrations=monitor.registrations,
         outputs=outputs,
         messages=logger.messages,
+        stack_resource=monitor.stack,
+        config=dict(config),
+        secret_keys=secret_keys,
     )
 
 
@@ -105,6 +114,20 @@ async def _resolve_all(exports: Mapping[str, Any]) -> dict[str, OutputValue]:
             secret=await output.is_secret(),
         )
     return resolved
+
+
+def stack_context(project_dir: Path, stack: str, *, mode: Mode) -> StackContext:
+    """The stack as `pulumi preview` (or `up`) describes it to a policy pack."""
+    project = load_project(project_dir.resolve())
+    config = load_stack_config(project, stack)
+    return StackContext(
+        project=project.name,
+        stack=stack,
+        dry_run=mode == "preview",
+        config=config.values,
+        secret_keys=config.secret_keys,
+        tags=project.stack_tags(),
+    )
 
 
 def preflight_stack(

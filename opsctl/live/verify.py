@@ -1,7 +1,9 @@
 """`opsctl verify`: what the stack should have (its offline plan, up mode, in the live account) next
 to what the account has: alarms with their actions, confirmed subscriptions, the notifier's empty
 failure queue, a recording Config recorder and a logging trail that both deliver, the CIS filters,
-X-Ray encryption. Each gap says how to close it."""
+X-Ray encryption and registry scanning. The region's singletons (recorder, delivery channel, X-Ray
+encryption, registry scanning) are checked for their owner: another stack's where this stack owns
+them, present and working where it reuses them. Each gap says how to close it."""
 
 from __future__ import annotations
 
@@ -12,9 +14,12 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from plan.naming import CONFIG_RECORDER_ROLE, DELIVERY_CHANNEL_ROLE, environment_of
 from policies.guardrails.tokens import (
     COMPOSITE_ALARM,
+    CONFIG_DELIVERY_CHANNEL,
     CONFIG_RECORDER,
+    ECR_REGISTRY_SCANNING,
     LOG_METRIC_FILTER,
     METRIC_ALARM,
     SQS_QUEUE,
@@ -24,8 +29,15 @@ from policies.guardrails.tokens import (
 
 from ..engine import Plan, Registration
 from .accounts import Account, error_code
+from .inventory import pages
 
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+COMPLIANCE = "ops-baseline:compliance:Compliance"
+"""Planned without a recorder, the stack reuses the region's (awsConfig.recorder: reuse)."""
+TRACING = "ops-baseline:tracing:Tracing"
+"""Planned without an encryption config, the stack reuses the region's (xray.encryption: reuse)."""
+CONTROL_TOWER = "aws-controltower-"
+"""Control Tower's recorder and channel: aws-controltower-BaselineConfigRecorder, -DeliveryChannel."""
 STALE = timedelta(hours=25)
 """A recorder or trail that has not delivered for longer than a day and an hour is not delivering."""
 SETTLING = timedelta(hours=1)
@@ -133,48 +145,140 @@ def stale(moment: Any, now: datetime) -> bool:
     return not isinstance(moment, datetime) or now - moment > STALE
 
 
+@dataclass(frozen=True)
+class ConfigPart:
+    """The region's one configuration recorder or one delivery channel."""
+
+    what: str
+    role: str
+    """The last part of the name a stack of this project gives it (plan/naming.py)."""
+    delete: str
+    """The command that deletes one named {name}."""
+
+
+RECORDER = ConfigPart(
+    "Config recorder",
+    CONFIG_RECORDER_ROLE,
+    "aws configservice delete-configuration-recorder --configuration-recorder-name {name}",
+)
+CHANNEL = ConfigPart(
+    "Config delivery channel",
+    DELIVERY_CHANNEL_ROLE,
+    "aws configservice delete-delivery-channel --delivery-channel-name {name}",
+)
+
+
+def owned_elsewhere(part: ConfigPart, name: str, planned: str, region: str) -> Gap:
+    """Another owner's recorder or channel holds the region's one place: this stack's cannot be created.
+    Neither takes tags through the provider, so the name tells whose it is."""
+    environment = environment_of(name, part.role)
+    if environment:
+        owner = f"stack {environment} of ops-baseline"
+        fix = (
+            f"let one stack own it: set awsConfig.recorder: reuse here, or in stack {environment} and "
+            f"run `pulumi up` there first (that deletes {name})"
+        )
+    elif name.startswith(CONTROL_TOWER):
+        owner, fix = "AWS Control Tower", "set awsConfig.recorder: reuse here; Control Tower keeps managing it"
+    else:
+        owner = "an owner outside ops-baseline"
+        fix = (
+            f"set awsConfig.recorder: reuse here to keep it, or delete it ({part.delete.format(name=name)}) "
+            "and run `pulumi up`"
+        )
+    return Gap(
+        f"{part.what} {name} ({region})",
+        f"belongs to {owner}: a region has one, so this stack's {planned} cannot be created",
+        fix,
+    )
+
+
+def owned(part: ConfigPart, live: list[str], planned: str, region: str) -> Iterator[Gap]:
+    others = [name for name in live if name != planned]
+    for name in others:
+        yield owned_elsewhere(part, name, planned, region)
+    if planned not in live and not others:
+        yield Gap(f"{part.what} {planned} ({region})", "does not exist", "run `pulumi up` for the stack")
+
+
+def reused(part: ConfigPart, live: list[str], region: str) -> Iterator[Gap]:
+    if not live:
+        yield Gap(
+            f"{part.what} ({region})",
+            "none in the region, though this stack reuses the region's (awsConfig.recorder: reuse): its Config "
+            "rules cannot be created, and evaluate nothing, without it",
+            "run `pulumi up` first for the stack that owns the region's recorder and delivery channel "
+            "(awsConfig.recorder: own), or set awsConfig.recorder: own here",
+        )
+
+
 def recorders(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
-    for recorder in plan.of_type(CONFIG_RECORDER):
-        name, region = recorder.inputs["name"], region_of(recorder, plan)
-        client = account.client("config", region)
-        statuses = client.describe_configuration_recorder_status().get("ConfigurationRecordersStatus", [])
-        status = next((s for s in statuses if s["name"] == name), None)
-        if status is None:
-            yield Gap(f"Config recorder {name} ({region})", "does not exist", "run `pulumi up` for the stack")
-            continue
-        if not status.get("recording"):
+    """The region's recorder and delivery channel: this stack's when it owns them (another owner's are
+    gaps), else the ones it reuses; then whether the recorder records and the channel delivers."""
+    planned = next(iter(plan.of_type(CONFIG_RECORDER)), None)
+    if planned is None and not plan.of_type(COMPLIANCE):
+        return
+    region = region_of(planned, plan) if planned else plan.region
+    client = account.client("config", region)
+    # Service-linked recorders (Security Hub's, for one), where listed, live beside the customer-managed one.
+    live = [
+        r["name"]
+        for r in client.describe_configuration_recorders().get("ConfigurationRecorders", [])
+        if not r.get("servicePrincipal")
+    ]
+    channels = [c["name"] for c in client.describe_delivery_channels().get("DeliveryChannels", [])]
+    if planned:
+        name = planned.inputs["name"]
+        yield from owned(RECORDER, live, name, region)
+        for channel in plan.of_type(CONFIG_DELIVERY_CHANNEL):
+            yield from owned(CHANNEL, channels, channel.inputs["name"], region)
+        if name not in live:
+            return
+    else:
+        yield from reused(RECORDER, live, region)
+        yield from reused(CHANNEL, channels, region)
+        if not live:
+            return
+        name = live[0]
+    yield from recording(client, name, bool(planned), now)
+
+
+def recording(client: Any, name: str, owner: bool, now: datetime) -> Iterator[Gap]:
+    statuses = client.describe_configuration_recorder_status().get("ConfigurationRecordersStatus", [])
+    status = next((s for s in statuses if s["name"] == name), {})
+    if not status.get("recording"):
+        yield Gap(
+            f"Config recorder {name}",
+            "is not recording" + ("" if owner else " (this stack reuses it: its Config rules evaluate nothing)"),
+            f"aws configservice start-configuration-recorder --configuration-recorder-name {name} (or opsctl audit --fix)",
+        )
+    elif status.get("lastStatus") == "Failure":
+        yield Gap(
+            f"Config recorder {name}",
+            f"last recording failed ({status.get('lastErrorCode', '')})",
+            "check the recorder's role",
+        )
+    try:
+        channels = client.describe_delivery_channel_status().get("DeliveryChannelsStatus", [])
+    except (ClientError, BotoCoreError) as error:
+        yield Gap(
+            "Config delivery channels",
+            f"could not be read ({error_code(error)})",
+            "give the caller config:DescribeDeliveryChannelStatus",
+            error=True,
+        )
+        return
+    for channel in channels:
+        delivery = channel.get("configHistoryDeliveryInfo", {})
+        if delivery.get("lastStatus") == "Failure" or (
+            status.get("recording") and stale(delivery.get("lastSuccessfulTime"), now)
+        ):
             yield Gap(
-                f"Config recorder {name}",
-                "is not recording",
-                f"aws configservice start-configuration-recorder --configuration-recorder-name {name} (or opsctl audit --fix)",
+                f"Config delivery channel {channel['name']}",
+                f"has not delivered since {delivery.get('lastSuccessfulTime', 'it was created')}"
+                + (f" ({delivery['lastErrorCode']})" if delivery.get("lastErrorCode") else ""),
+                "check the delivery bucket's policy and key",
             )
-        elif status.get("lastStatus") == "Failure":
-            yield Gap(
-                f"Config recorder {name}",
-                f"last recording failed ({status.get('lastErrorCode', '')})",
-                "check the recorder's role",
-            )
-        try:
-            channels = client.describe_delivery_channel_status().get("DeliveryChannelsStatus", [])
-        except (ClientError, BotoCoreError) as error:
-            yield Gap(
-                "Config delivery channels",
-                f"could not be read ({error_code(error)})",
-                "give the caller config:DescribeDeliveryChannelStatus",
-                error=True,
-            )
-            continue
-        for channel in channels:
-            delivery = channel.get("configHistoryDeliveryInfo", {})
-            if delivery.get("lastStatus") == "Failure" or (
-                status.get("recording") and stale(delivery.get("lastSuccessfulTime"), now)
-            ):
-                yield Gap(
-                    f"Config delivery channel {channel['name']}",
-                    f"has not delivered since {delivery.get('lastSuccessfulTime', 'it was created')}"
-                    + (f" ({delivery['lastErrorCode']})" if delivery.get("lastErrorCode") else ""),
-                    "check the delivery bucket's policy and key",
-                )
 
 
 def trails(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
@@ -224,14 +328,92 @@ def metric_filters(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]
 
 
 def xray(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
-    for config in plan.of_type(XRAY_ENCRYPTION):
-        if config.inputs.get("type") != "KMS":
-            continue
-        live = account.client("xray", region_of(config, plan)).get_encryption_config()["EncryptionConfig"]
-        if live.get("Type") != "KMS":
+    """The region's X-Ray encryption: KMS with this stack's key when the stack owns it, KMS at all when
+    it reuses it."""
+    planned = next(iter(plan.of_type(XRAY_ENCRYPTION)), None)
+    if planned is None and not plan.of_type(TRACING):
+        return
+    region = region_of(planned, plan) if planned else plan.region
+    live = account.client("xray", region).get_encryption_config()["EncryptionConfig"]
+    if live.get("Type") != "KMS":
+        if planned:
             yield Gap("X-Ray encryption", f"is {live.get('Type', 'NONE')}, not KMS", "run `pulumi up` for the stack")
-        elif live.get("Status") not in (None, "ACTIVE"):
-            yield Gap("X-Ray encryption", f"is {live['Status']}", "wait a few minutes for the key change to finish")
+        else:
+            yield Gap(
+                "X-Ray encryption",
+                f"is {live.get('Type', 'NONE')}, though this stack reuses the region's (xray.encryption: reuse): "
+                "no stack encrypts the traces with its key",
+                "run `pulumi up` for the stack that owns X-Ray encryption (xray.encryption: own), or set "
+                "xray.encryption: own here",
+            )
+        return
+    if live.get("Status") not in (None, "ACTIVE"):
+        yield Gap("X-Ray encryption", f"is {live['Status']}", "wait a few minutes for the key change to finish")
+    if planned:
+        yield from encryption_key(account.client("kms", region), plan.outputs["kmsKeyAlias"].value, live["KeyId"])
+
+
+def encryption_key(kms: Any, alias: str, key_id: str) -> Iterator[Gap]:
+    """X-Ray's encryption configuration has no name or tags: its key tells whose it is."""
+    try:
+        ours = kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"]
+    except kms.exceptions.NotFoundException:
+        yield Gap(
+            f"KMS key {alias}", "does not exist, so X-Ray cannot encrypt with it", "run `pulumi up` for the stack"
+        )
+        return
+    try:
+        theirs = kms.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"]
+    except ClientError:  # deleted, or another account's key this caller cannot read
+        theirs, aliases = key_id, []
+    else:
+        aliases = [a["AliasName"] for a in pages(kms, "list_aliases", "Aliases", KeyId=theirs)]
+    if theirs == ours:
+        return
+    environment = next(filter(None, (environment_of(a.removeprefix("alias/")) for a in aliases)), None)
+    named = f" ({', '.join(aliases)})" if aliases else ""
+    if environment:
+        owner = f"stack {environment} of ops-baseline sets it"
+        fix = f"let one stack own it: set xray.encryption: reuse here, or in stack {environment} and then "
+    else:
+        owner = "an owner outside ops-baseline sets it"
+        fix = "set xray.encryption: reuse here to keep it, or "
+    yield Gap(
+        "X-Ray encryption",
+        f"uses key {theirs}{named}, not this stack's {alias}: {owner}",
+        # Pulumi compares the program with its state, which still holds this stack's key: refresh first.
+        fix + f"run `pulumi up --refresh` here to point X-Ray at {alias}",
+    )
+
+
+def registry_scanning(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
+    """The region's one registry scanning configuration, when the stack owns it (ecr.registryScanning)."""
+    for planned in plan.of_type(ECR_REGISTRY_SCANNING):
+        region = region_of(planned, plan)
+        live = account.client("ecr", region).get_registry_scanning_configuration().get("scanningConfiguration", {})
+        wanted, found = planned.inputs["scanType"], live.get("scanType", "BASIC")
+        rules = [
+            {"scanFrequency": r.get("scanFrequency"), "repositoryFilters": r.get("repositoryFilters", [])}
+            for r in live.get("rules", [])
+        ]
+        what = f"ECR registry scanning ({region})"
+        if (found, rules) == (wanted, planned.inputs.get("rules", [])):
+            continue
+        if (found, rules) == ("BASIC", []):
+            # Deleting the provider's resource reverts the registry to this default.
+            yield Gap(
+                what,
+                "is AWS's default (BASIC, no rules): this stack has not set it, or a stack that owned it was removed",
+                "run `pulumi up --refresh` for the stack",
+            )
+        else:
+            yield Gap(
+                what,
+                f"is {found}{' with other rules' if found == wanted else ''}, not {wanted} on push of every "
+                "repository: another stack or someone else set the region's one configuration",
+                "let one stack per account and region set ecr.registryScanning (the others leave it off), then run "
+                "`pulumi up --refresh` for that stack",
+            )
 
 
 Check = Callable[[Plan, Account, datetime], Iterator[Gap]]
@@ -243,6 +425,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("trail", trails),
     ("CIS metric filters", metric_filters),
     ("X-Ray encryption", xray),
+    ("registry scanning", registry_scanning),
 )
 
 

@@ -2,7 +2,8 @@
 and subscriptions, as AWS would deliver it.
 
 An alarm notifies the topics of its new state's actions; an EventBridge rule sends each event its
-pattern matches, in its own region, to its targets; a Config delivery channel streams to its topic,
+pattern matches, on its region's default bus, to its target topics and buses (a forwarded event
+arrives on the other region's bus as it was); a Config delivery channel streams to its topic,
 if it has one. A topic hands each message to every subscription whose filter policy accepts it (a
 MessageAttributes policy accepts none: these publishers set no attributes). A Lambda subscription
 that is the Slack notifier posts to the route its own routing picks, from the notice its own
@@ -69,9 +70,18 @@ def publications(wiring: Wiring, happening: Happening) -> Iterator[tuple[str, st
             if alarm.name == name and alarm.region == happening.region:
                 yield from (("alarm", f"{severity(name)} {state}", t) for t in alarm.actions.get(state, ()))
     elif happening.source == "events":
-        for rule in wiring.rules:
-            if rule.region == happening.region and not rule.problems and matches(rule.pattern, body, EVENT_PATTERN):
-                yield from (("event rule", rule.name, t) for t in rule.targets)
+        # The event arrives on its region's default bus; a rule there may forward it to another
+        # region's, whose rules see it too. A bus sees an event once: nothing loops.
+        arrivals, seen = [happening.region], set()
+        while arrivals:
+            region = arrivals.pop(0)
+            if region in seen:
+                continue
+            seen.add(region)
+            for rule in wiring.rules:
+                if rule.region == region and not rule.problems and matches(rule.pattern, body, EVENT_PATTERN):
+                    yield from (("event rule", rule.name, t) for t in rule.targets)
+                    arrivals += rule.buses
     elif happening.source == "config":
         for channel in wiring.channels:
             if channel.region == happening.region and channel.topic:

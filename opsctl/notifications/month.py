@@ -24,13 +24,12 @@ from opsctl.cost.counting import (
     recorded,
     region_of,
 )
+from plan.events import GLOBAL_EVENTS_REGION
 from policies.guardrails.cis import BY_CONTROL, CONTROLS
 
 from .wiring import Alarm, Resource, Wiring, name_of
 
 DAYS = 30
-GLOBAL_EVENTS_REGION = "us-east-1"
-"""IAM and console sign-in events reach EventBridge in us-east-1 only."""
 BREACHES = {"critical": 1, "warning": 3}
 """Assumed breaches a month per alarm, by the severity its name ends with (others: 1); each breach
 is one ALARM and one OK notification. Warnings sit nearer normal load, so they cross more often."""
@@ -355,8 +354,8 @@ def assumptions() -> tuple[str, ...]:
         f"a {DAYS}-day month",
         f"alarm breaches a month, each one ALARM and one OK notification: {per_severity}, any other name "
         f"{OTHER_BREACHES}x; a CIS alarm once per burst of the events its metric filter counts",
-        f"CloudTrail events a month: {activity}; IAM and sign-in events reach EventBridge in {GLOBAL_EVENTS_REGION} "
-        "only",
+        f"CloudTrail events a month: {activity}; IAM and sign-in events arrive in {GLOBAL_EVENTS_REGION}, the "
+        "rest in the stack's region",
         f"AWS Config: {CHANGES_PER_RESOURCE} configuration item a month per recorded resource of the stack (as the "
         "cost estimate assumes), an evaluation start per periodic run and per change a rule looks at, snapshots "
         f"at the channel's frequency, history every 6 hours, {NON_COMPLIANT_A_MONTH} resources turning "

@@ -82,6 +82,8 @@ class Rule:
     pattern: Mapping[str, Any]
     targets: tuple[str, ...]
     """Topics (URNs) the rule sends matched events to."""
+    buses: tuple[str, ...] = ()
+    """Regions whose default bus the rule forwards matched events to (the event keeps its `region`)."""
     problems: tuple[str, ...] = ()
     """Why the pattern cannot be evaluated here (an operator not modelled); such a rule is left out."""
 
@@ -140,10 +142,12 @@ def wiring_of(resources: Sequence[Resource], *, region: str, account: str) -> Wi
         return tuple(dict.fromkeys([u for u in resource.property_dependencies.get(key, ()) if u in topics] + named))
 
     targets: dict[str, list[str]] = {r.urn: [] for r in resources if r.type == RULE}
+    buses: dict[str, list[str]] = {urn: [] for urn in targets}
     for target in (r for r in resources if r.type == TARGET):
         for rule in target.property_dependencies.get("rule", ()):
             if rule in targets:
                 targets[rule] += topics_in(target, "arn")
+                buses[rule] += filter(None, [default_bus_region(known(target.inputs.get("arn")))])
     return Wiring(
         region=region,
         account=account,
@@ -165,7 +169,11 @@ def wiring_of(resources: Sequence[Resource], *, region: str, account: str) -> Wi
             for r in resources
             if r.type in ALARMS
         ),
-        rules=tuple(rule_of(r, region, tuple(targets[r.urn])) for r in resources if r.type == RULE and listens(r)),
+        rules=tuple(
+            rule_of(r, region, tuple(targets[r.urn]), tuple(buses[r.urn]))
+            for r in resources
+            if r.type == RULE and listens(r)
+        ),
         channels=tuple(
             Channel(name_of(r), region_of(r, region), next(iter(topics_in(r, "snsTopicArn")), None))
             for r in resources
@@ -193,11 +201,17 @@ def listens(rule: Resource) -> bool:
     return rule.inputs.get("state", "ENABLED") != "DISABLED" and bus in (None, "default")
 
 
-def rule_of(resource: Resource, region: str, targets: tuple[str, ...]) -> Rule:
+def default_bus_region(arn: Any) -> str | None:
+    """The region of `arn:aws:events:<region>:<account>:event-bus/default`, where AWS events arrive."""
+    parts = arn.split(":") if isinstance(arn, str) else []
+    return parts[3] if len(parts) == 6 and parts[2] == "events" and parts[5] == "event-bus/default" else None
+
+
+def rule_of(resource: Resource, region: str, targets: tuple[str, ...], buses: tuple[str, ...]) -> Rule:
     raw = known(resource.inputs.get("eventPattern"))
     pattern = json.loads(raw) if isinstance(raw, str) else None
     found = problems(pattern, EVENT_PATTERN) if pattern is not None else ["its pattern is known only after deploy"]
-    return Rule(name_of(resource), region_of(resource, region), pattern or {}, targets, tuple(found))
+    return Rule(name_of(resource), region_of(resource, region), pattern or {}, targets, buses, tuple(found))
 
 
 def subscription_of(resource: Resource, topic: str) -> Subscription:

@@ -15,6 +15,7 @@ from (`origins`), through the property dependencies the engine sends.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -165,13 +166,23 @@ class Props:
             return float(int(value))
         return Invalid(value, "a whole number")
 
-    def provider_default_tags(self) -> dict[str, Any]:
+    def provider_default_tags(self) -> Any:
         """Tags the resource's provider adds to every resource (`defaultTags.tags`), where the
-        engine sent the provider; unknown values stay UNKNOWN."""
+        engine sent the provider. The engine sends provider configuration as strings, so
+        `defaultTags` arrives as JSON text; an object is read the same way. UNKNOWN when the
+        setting is not known yet (a computed value in an explicit provider's defaultTags)."""
         if self._provider is None:
             return {}
-        tags = Props(self._provider).plain("defaultTags.tags")
-        return tags if isinstance(tags, dict) else {}
+        setting = Props(self._provider).plain("defaultTags", record=False)
+        if setting is UNKNOWN:
+            return UNKNOWN
+        if isinstance(setting, str):
+            try:
+                setting = json.loads(setting)
+            except ValueError:
+                return {}  # the provider rejects it at CheckConfig: nothing is tagged
+        tags = setting.get("tags") if isinstance(setting, Mapping) else None
+        return tags if isinstance(tags, Mapping) else {}
 
     def origins(self, path: str) -> tuple[Origin, ...] | None:
         """Resources of the stack the value at `path` was computed from; None where the engine sent

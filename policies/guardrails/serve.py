@@ -7,7 +7,9 @@ Two things the SDK cannot do:
   in AnalyzeStack for every stack policy (29 here), and calls every policy on every resource. This
   servicer builds a table of the enabled policies by resource type once per Configure, decodes
   each resource at most once (in AnalyzeStack only when a policy reads it) and hands each policy
-  the config it parsed in Configure. The responses are the SDK's, field for field: the same
+  the config it parsed in Configure. The engine asks Remediate before every Analyze: with no
+  policy at `remediate`, the SDK's answer is always empty, and this servicer gives it without
+  decoding the resource. The responses are the SDK's, field for field: the same
   violation diagnostics, "can't run policy ... during preview" advisories and not-applicable
   entries, in the same order (tests/policies/test_dispatch.py compares the two on whole stacks).
 
@@ -84,6 +86,7 @@ class GuardrailServicer(_PolicyAnalyzerServicer):
                     request.policyConfig[name].enforcementLevel = analyzer_pb2.DISABLED
         self._config = {k: json_format.MessageToDict(v.properties) for k, v in request.policyConfig.items()}
         self.__dict__.pop("dispatch", None)
+        self.__dict__.pop("remediating", None)
         return super().Configure(request, context)
 
     def ConfigureStack(self, request, context):  # noqa: N802 (gRPC method name)
@@ -114,6 +117,18 @@ class GuardrailServicer(_PolicyAnalyzerServicer):
             everywhere=tuple(check for check, scope in resource_checks if scope is None),
             stack=tuple(stack_checks),
         )
+
+    @cached_property
+    def remediating(self) -> bool:
+        return any(self._get_enforcement_level(p) == EnforcementLevel.REMEDIATE for p in self._policies)
+
+    def Remediate(self, request, context):  # noqa: N802 (gRPC method name)
+        # The engine asks before every Analyze; with no policy at `remediate` the SDK's answer is
+        # always empty, after decoding the resource once more.
+        if not self.remediating:
+            self._configure_runtime_once()
+            return analyzer_pb2.RemediateResponse()
+        return super().Remediate(request, context)
 
     def Analyze(self, request, context):  # noqa: N802 (gRPC method name)
         self._configure_runtime_once()
@@ -234,9 +249,10 @@ def analyzer_info() -> analyzer_pb2.AnalyzerInfo:
     return servicer().GetAnalyzerInfo(None, None)
 
 
-def serve() -> NoReturn:
+def serve(analyzer: analyzer_pb2_grpc.AnalyzerServicer | None = None) -> NoReturn:
+    """Serve `analyzer` (the pack's own servicer unless given) and print the port, as the CLI expects."""
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=_GRPC_CHANNEL_OPTIONS)
-    analyzer_pb2_grpc.add_AnalyzerServicer_to_server(servicer(), server)
+    analyzer_pb2_grpc.add_AnalyzerServicer_to_server(analyzer or servicer(), server)
     port = server.add_insecure_port(address="127.0.0.1:0")
     server.start()
     sys.stdout.buffer.write(f"{port}\n".encode())

@@ -10,6 +10,7 @@ import pytest
 from google.protobuf import json_format
 from pulumi.runtime.rpc import UNKNOWN
 
+from opsctl.engine import StackContext
 from opsctl.engine.analyzer import LEVEL_NAMES, PolicyPack, resolve_config
 from opsctl.engine.mocks import Registration
 from tests.conftest import ROOT
@@ -46,7 +47,7 @@ CONFIG = {
 
 @pytest.fixture(scope="module")
 def pack():
-    with PolicyPack(ROOT / "policies", project="ops-baseline", stack="dev", dry_run=True) as running:
+    with PolicyPack(ROOT / "policies", StackContext("ops-baseline", "dev", dry_run=True)) as running:
         running.configure(resolve_config(running.info(), CONFIG, "test"))
         yield running
 

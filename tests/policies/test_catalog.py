@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import subprocess
-import sys
-import venv
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from opsctl.engine import EngineError
+from opsctl.engine import EngineError, StackContext
 from opsctl.engine.analyzer import PolicyPack, resolve_config
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.pack import build_policies
@@ -156,7 +156,7 @@ def test_no_stack_rule_raises_on_random_stacks(resources):
 
 
 def test_pack_config_errors_name_policy_key_value_and_allowed():
-    with PolicyPack(ROOT / "policies", project="ops-baseline", stack="dev", dry_run=True) as pack:
+    with PolicyPack(ROOT / "policies", StackContext("ops-baseline", "dev", dry_run=True)) as pack:
         info = pack.info()
     with pytest.raises(EngineError) as raised:
         resolve_config(
@@ -178,29 +178,24 @@ def test_pack_config_errors_name_policy_key_value_and_allowed():
     )
 
 
-def test_pack_starts_with_only_its_own_requirements(tmp_path):
-    """Launched as the CLI launches it, from a virtualenv holding only policies/requirements.txt."""
-    env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
-    subprocess.run(
-        [
-            python,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-c",
-            ROOT / "constraints.txt",
-            "-r",
-            ROOT / "policies" / "requirements.txt",
-        ],
-        check=True,
-        timeout=600,
-    )
-    with PolicyPack(ROOT / "policies", project="ops-baseline", stack="dev", dry_run=True, python=str(python)) as pack:
+def test_pack_without_its_virtualenv_gets_one_from_its_own_requirements(tmp_path):
+    """As the CLI launches it: from <pack>/venv, which holds only policies/requirements.txt; a pack
+    checked out without one has it created first, and the user is told."""
+    pack_dir = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", pack_dir, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    said: list[str] = []
+    context = StackContext("ops-baseline", "dev", dry_run=True)
+    with PolicyPack(pack_dir, context, constraints=ROOT / "constraints.txt", announce=said.append) as pack:
         info = pack.info()
+        assert pack.command[0] == str(pack_dir / "venv" / "bin" / "python")
     assert info.name == "ops-baseline-guardrails"
     assert sorted(p.name for p in info.policies) == sorted([*(g.name for g in CATALOG), SELECTION])
-    assert sys.executable != str(python)
+    assert len(said) == 1 and f"creating the policy pack's virtualenv {pack_dir / 'venv'}" in said[0]
+    installed = subprocess.run(
+        [pack_dir / "venv" / "bin" / "python", "-m", "pip", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    names = {p["name"].lower().replace("_", "-") for p in json.loads(installed.stdout)}
+    assert {"pulumi", "pulumi-policy"} <= names and not names & {"pulumi-aws", "boto3", "jsonschema"}

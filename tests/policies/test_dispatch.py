@@ -115,6 +115,7 @@ def test_every_answer_is_the_sdks(plans, config_name, stack):
     answers = []
     for resource in resources:
         request = analyze_request(resource, resource.inputs)
+        assert same(ours.Remediate(request, None), sdk.Remediate(request, None)), resource.urn
         answers.append(sdk.Analyze(request, None))
         assert same(ours.Analyze(request, None), answers[-1]), resource.urn
     stack_request = analyzer_pb2.AnalyzeStackRequest(resources=[stack_resource(r) for r in resources])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from pulumi_policy.proxy import unknown_checking_proxy
 
 from policies.guardrails import tokens as t
 from policies.guardrails.catalog import BY_NAME
@@ -123,12 +126,51 @@ def test_required_tags(tags, expected):
         assert outcome.violations == [f"Resource {expected}."] or expected in outcome.violations[0], outcome.violations
 
 
-def test_provider_default_tags_count_and_the_resource_wins():
+DEFAULT_TAGS = {"tags": {"environment": "prod", "owner": "platform"}}
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [json.dumps(DEFAULT_TAGS), DEFAULT_TAGS],
+    ids=["json-text-as-the-engine-sends-it", "object"],
+)
+def test_provider_default_tags_count_and_the_resource_wins(setting):
     check = BY_NAME[TAGS].check
     config = BY_NAME[TAGS].config(REQUIRED)
-    provider = {"defaultTags": {"tags": {"environment": "prod", "owner": "platform"}}}
+    provider = {"region": "eu-west-1", "defaultTags": setting, "version": "7.51.1"}
     assert list(check(Props({"tags": {}}, provider=provider), config)) == []
+    assert list(check(Props({}, provider=provider), config)) == []
     assert list(check(Props({"tags": {"environment": "qa"}}, provider=provider), config)) == [
+        "Resource tag environment is 'qa'; allowed: dev, prod."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        (UNKNOWN, "UNDECIDED"),
+        ("{not json", "Resource has no environment, owner tags; required: environment, owner."),
+        (
+            json.dumps({"tags": "owner=platform"}),
+            "Resource has no environment, owner tags; required: environment, owner.",
+        ),
+    ],
+    ids=["unknown-at-preview", "not-json", "tags-not-an-object"],
+)
+def test_provider_default_tags_that_say_nothing(setting, expected):
+    props = Props({"tags": {}}, provider=unknown_checking_proxy({"defaultTags": setting}))
+    found = list(BY_NAME[TAGS].check(props, BY_NAME[TAGS].config(REQUIRED)))
+    if expected == "UNDECIDED":
+        assert found == [] and props.unknown_paths == ["the provider's defaultTags"]
+    else:
+        assert found == [expected]
+
+
+def test_unknown_provider_tags_leave_the_resource_own_wrong_value_a_violation():
+    props = Props(
+        {"tags": {"environment": "qa", "owner": "me"}}, provider=unknown_checking_proxy({"defaultTags": UNKNOWN})
+    )
+    assert list(BY_NAME[TAGS].check(props, BY_NAME[TAGS].config(REQUIRED))) == [
         "Resource tag environment is 'qa'; allowed: dev, prod."
     ]
 

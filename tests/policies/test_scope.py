@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from opsctl.engine import EngineError
+from opsctl.engine import EngineError, StackContext
 from opsctl.engine.analyzer import LEVEL_NAMES, PolicyPack, resolve_config
 from opsctl.engine.mocks import Registration
 from policies.guardrails import tokens as t
@@ -109,7 +109,7 @@ def test_selection(selection, names):
 
 @pytest.fixture(scope="module")
 def info():
-    with PolicyPack(ROOT / "policies", project="ops-baseline", stack="dev", dry_run=True) as pack:
+    with PolicyPack(ROOT / "policies", StackContext("ops-baseline", "dev", dry_run=True)) as pack:
         yield pack.info()
 
 
@@ -121,7 +121,7 @@ def test_opsctl_disables_what_the_selection_leaves_out(info):
 
 def test_the_pack_applies_the_selection_itself(info):
     """Under the real CLI nothing but the pack reads the selection: Configure disables the rest."""
-    with PolicyPack(ROOT / "policies", project="ops-baseline", stack="dev", dry_run=True) as pack:
+    with PolicyPack(ROOT / "policies", StackContext("ops-baseline", "dev", dry_run=True)) as pack:
         config = {k: v for k, v in resolve_config(info, {"all": "mandatory"}, "cfg").items()}
         config[SELECTION] = ("advisory", {"severities": ["critical"], "frameworks": [], "policies": []})
         pack.configure(config)

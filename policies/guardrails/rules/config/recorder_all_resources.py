@@ -13,7 +13,8 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | U
     if not recorders:
         if config["requireRecorder"]:
             yield Violation(
-                "The stack has no AWS Config recorder; add a recorder, a delivery channel and an enabled recorder status."
+                "The stack has no AWS Config recorder; add a recorder, a delivery channel and an enabled recorder status, "
+                "or set requireRecorder false where the stack reuses a recorder another stack owns in its region."
             )
         return
     for recorder in recorders:
@@ -68,7 +69,8 @@ GUARDRAIL = Guardrail(
         Parameter(
             "requireRecorder",
             {"type": "boolean", "default": True},
-            "Fail when the stack has no Config recorder at all.",
+            "Fail when the stack has no Config recorder at all (false for a stack that reuses the recorder another "
+            "stack owns in its account and region).",
             AwsDefault(True, "Config.1 fails when AWS Config is not recording"),
         ),
         Parameter(

@@ -12,25 +12,20 @@ from ...taggable import load
 TAGGABLE = load()
 
 
-def effective_tags(props: Props) -> Any:
-    """The provider's default tags under the resource's own (its own keys win), as AWS applies
-    them; UNKNOWN when the resource's tags are unknown as a whole."""
-    own = props.plain("tags")
-    if own is UNKNOWN:
-        return UNKNOWN
-    defaults = props.provider_default_tags()
-    return {**defaults, **(own if isinstance(own, Mapping) else {})}
-
-
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
     required: Mapping[str, list[str]] = config["requiredTags"]
     if not required:
         return
-    tags = effective_tags(props)
-    if tags is UNKNOWN:
+    own = props.plain("tags")
+    if own is UNKNOWN:
         return
+    # The provider's default tags under the resource's own (its own keys win), as AWS applies them.
+    defaults = props.provider_default_tags()
+    tags = {**(defaults if defaults is not UNKNOWN else {}), **(own if isinstance(own, Mapping) else {})}
     missing = [key for key in required if tags.get(key) in (None, MISSING, "")]
-    if missing:
+    if missing and defaults is UNKNOWN:
+        props.undecided("the provider's defaultTags")
+    elif missing:
         yield f"Resource has no {', '.join(missing)} tag{'s' if len(missing) > 1 else ''}; required: {', '.join(required)}."
     for key, allowed in required.items():
         value = tags.get(key)
