@@ -16,9 +16,9 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from opsctl.engine import Registration, preflight_stack
 from opsctl.notifications import Subscriber, deliveries, forecast
-from opsctl.notifications.month import Happening, compliance_change, month_of
+from opsctl.notifications.month import ACTIVITIES, Happening, compliance_change, month_of
 from opsctl.notifications.wiring import Wiring, wiring_of
-from policies.guardrails.cis import CONTROLS
+from policies.guardrails.cis import BY_CONTROL, CONTROLS
 from tests.conftest import ROOT, VALID_CONFIG, run_stack_program
 from tests.test_identity import EVERYTHING
 
@@ -228,6 +228,21 @@ def test_prod_texts_each_critical_service_alarm_once_and_the_forwarded_root_sign
         {"via": "alarm", "what": "critical ALARM", "count": len(services)},
         {"via": "event rule", "what": "ops-prod-root-sign-in", "count": 1},
     ]
+
+
+def test_each_activity_is_counted_by_the_cis_control_it_names():
+    """The month says which CIS filter counts which events; each named control's pattern names them."""
+    for activity in ACTIVITIES:
+        if not activity.cis:
+            continue
+        pattern = BY_CONTROL[activity.cis].pattern
+        signs = (
+            {"Root": '"Root"', "IAMUser": "Failed authentication"}.get(activity.identity, "")
+            if activity.source == "aws.signin"
+            else activity.error.split(".")[-1]
+        )
+        names = [call for call in activity.calls if call in pattern]
+        assert names == list(activity.calls) or (signs and signs in pattern), (activity.what, activity.cis)
 
 
 # --- the wiring as the forecast reads it --------------------------------------------------------------

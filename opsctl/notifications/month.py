@@ -11,7 +11,7 @@ event, Config's notification, in the shapes AWS documents.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from opsctl.cost.counting import (
@@ -51,6 +51,7 @@ class Activity:
     source: str
     calls: tuple[str, ...]
     """Event names, taken in turn."""
+    _: KW_ONLY
     events: int
     bursts: int
     """The events come in this many bursts of a few minutes (a deploy, a console session): each burst
@@ -92,7 +93,13 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     Activity("IAM roles created", "aws.iam", ("CreateRole",), events=4, bursts=4, global_service=True),
     Activity(
-        "console sign-ins with MFA", "aws.signin", ("ConsoleLogin",), 120, 120, global_service=True, identity="IAMUser"
+        "console sign-ins with MFA",
+        "aws.signin",
+        ("ConsoleLogin",),
+        events=120,
+        bursts=120,
+        global_service=True,
+        identity="IAMUser",
     ),
     Activity(
         "console sign-in failures",
@@ -105,7 +112,16 @@ ACTIVITIES: tuple[Activity, ...] = (
         identity="IAMUser",
         error="Failed authentication",
     ),
-    Activity("root console sign-ins", "aws.signin", ("ConsoleLogin",), 1, 1, "CloudWatch.1", True, identity="Root"),
+    Activity(
+        "root console sign-ins",
+        "aws.signin",
+        ("ConsoleLogin",),
+        events=1,
+        bursts=1,
+        cis="CloudWatch.1",
+        global_service=True,
+        identity="Root",
+    ),
     Activity(
         "denied API calls",
         "aws.ec2",
@@ -115,10 +131,14 @@ ACTIVITIES: tuple[Activity, ...] = (
         cis="CloudWatch.2",
         error="Client.UnauthorizedOperation",
     ),
-    Activity("KMS keys scheduled for deletion", "aws.kms", ("ScheduleKeyDeletion",), 1, 1, "CloudWatch.7"),
-    Activity("trail updates by a deploy", "aws.cloudtrail", ("UpdateTrail",), 1, 1, "CloudWatch.5"),
-    Activity("S3 bucket policy changes", "aws.s3", ("PutBucketPolicy",), 3, 2, "CloudWatch.8"),
-    Activity("route table changes", "aws.ec2", ("CreateRoute", "ReplaceRoute"), 2, 1, "CloudWatch.13"),
+    Activity(
+        "KMS keys scheduled for deletion", "aws.kms", ("ScheduleKeyDeletion",), events=1, bursts=1, cis="CloudWatch.7"
+    ),
+    Activity("trail updates by a deploy", "aws.cloudtrail", ("UpdateTrail",), events=1, bursts=1, cis="CloudWatch.5"),
+    Activity("S3 bucket policy changes", "aws.s3", ("PutBucketPolicy",), events=3, bursts=2, cis="CloudWatch.8"),
+    Activity(
+        "route table changes", "aws.ec2", ("CreateRoute", "ReplaceRoute"), events=2, bursts=1, cis="CloudWatch.13"
+    ),
 )
 
 
