@@ -89,7 +89,7 @@ if plan.event_rules:
     pulumi.export("eventRuleNames", event_rules.rule_names)
 
 if plan.compliance:
-    compliance = Compliance("compliance", ComplianceArgs(account, keys.key_arn, alerting.topic_arn, plan.compliance))
+    compliance = Compliance("compliance", ComplianceArgs(account, keys.key_arn, plan.compliance))
     if plan.compliance.recorder:
         pulumi.export("configRecorderName", compliance.recorder_name)
     pulumi.export("configRuleNames", compliance.rule_names)

@@ -1,4 +1,5 @@
-"""The alerting topic: encrypted SNS, a scoped topic policy and one subscription per endpoint."""
+"""The alerting topic: encrypted SNS, a scoped topic policy and one subscription per endpoint; SMS
+subscriptions carry the plan's filter policy, so phones get only what needs a person."""
 
 from __future__ import annotations
 
@@ -65,6 +66,11 @@ def topic_policy(account: Account, topic_arn: str) -> dict[str, Any]:
     }
 
 
+def sms_filter(policy: str | None) -> dict[str, str]:
+    """A phone gets what the policy matches in the message body (alarm JSON, EventBridge events)."""
+    return {"filter_policy": policy, "filter_policy_scope": "MessageBody"} if policy else {}
+
+
 def endpoint_suffix(endpoint: str) -> str:
     """Stable, PII-free name part: reordering the list or adding one does not replace the others."""
     return hashlib.sha256(endpoint.encode()).hexdigest()[:8]
@@ -110,6 +116,7 @@ class Alerting(pulumi.ComponentResource):
                 protocol=protocol,
                 endpoint=endpoint,
                 region=topic.region,
+                **(sms_filter(topic.sms_filter_policy) if protocol == "sms" else {}),
                 opts=child,
             )
             for protocol, endpoint in endpoints

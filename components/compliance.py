@@ -1,5 +1,8 @@
 """AWS Config: recorder, delivery channel to a hardened bucket, recorder status, and the managed rules
-generated from the guardrail catalog, so what the policy pack checks before deploy is checked at runtime."""
+generated from the guardrail catalog, so what the policy pack checks before deploy is checked at runtime.
+
+The delivery channel notifies no SNS topic: compliance changes reach people through the EventBridge
+rule `config-non-compliant` (plan/events.py), once each, and nothing else Config streams does."""
 
 from __future__ import annotations
 
@@ -23,8 +26,6 @@ from .secure_bucket import SecureBucket, SecureBucketArgs
 class ComplianceArgs:
     account: pulumi.Output[Account]
     kms_key_arn: pulumi.Input[str]
-    topic_arn: pulumi.Input[str]
-    """Config's own notifications (delivery, compliance) go to the alerting topic."""
     plan: CompliancePlan
 
 
@@ -51,8 +52,8 @@ def config_bucket_grants(bucket_arn: str, account: Account) -> list[dict[str, An
     ]
 
 
-def config_delivery_policy(bucket_arn: str, key_arn: str, topic_arn: str, account: Account) -> dict[str, Any]:
-    """On top of the AWS managed AWS_ConfigRole: deliver to the bucket, encrypt with the key, notify the topic."""
+def config_delivery_policy(bucket_arn: str, key_arn: str, account: Account) -> dict[str, Any]:
+    """On top of the AWS managed AWS_ConfigRole: deliver to the bucket and encrypt with the key."""
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -70,7 +71,6 @@ def config_delivery_policy(bucket_arn: str, key_arn: str, topic_arn: str, accoun
                 "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
                 "Resource": key_arn,
             },
-            {"Sid": "NotifyTopic", "Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arn},
         ],
     }
 
@@ -181,7 +181,7 @@ class Compliance(pulumi.ComponentResource):
             role_name=f"{prefix}-config-role",
             service="config",
             account=args.account,
-            policy=pulumi.Output.all(self.bucket.bucket_arn, args.kms_key_arn, args.topic_arn, args.account).apply(
+            policy=pulumi.Output.all(self.bucket.bucket_arn, args.kms_key_arn, args.account).apply(
                 lambda v: config_delivery_policy(*v)
             ),
             opts=child,
@@ -208,7 +208,8 @@ class Compliance(pulumi.ComponentResource):
             name=recorder.channel_name,
             s3_bucket_name=self.bucket.bucket_name,
             s3_kms_key_arn=args.kms_key_arn,
-            sns_topic_arn=args.topic_arn,
+            # No SNS topic: the channel would stream every configuration item, rule evaluation and
+            # snapshot delivery. People hear of compliance changes through the EventBridge rule.
             snapshot_delivery_properties={"delivery_frequency": recorder.snapshot_frequency},
             # Config checks bucket access when the channel is created; the channel needs a recorder.
             opts=pulumi.ResourceOptions.merge(

@@ -92,8 +92,9 @@ def notifier_policy(
     }
 
 
-def routes_variable(routes: tuple[Route, ...], ciphertexts: list[str]) -> str:
-    """SLACK_ROUTES as the function reads it: each route with its webhook's ciphertext, never the URL."""
+def routes_variable(routes: tuple[Route, ...]) -> str:
+    """SLACK_ROUTES as the function reads it: what each route takes, known before deploy (so a preview
+    can tell which channel a notice goes to). The webhooks travel apart, as ciphertexts."""
     return json.dumps(
         [
             {
@@ -101,11 +102,17 @@ def routes_variable(routes: tuple[Route, ...], ciphertexts: list[str]) -> str:
                 "channel": route.channel,
                 "severities": list(route.severities),
                 "sources": list(route.sources),
-                "ciphertext": blob,
             }
-            for route, blob in zip(routes, ciphertexts, strict=True)
+            for route in routes
         ],
         separators=(",", ":"),
+    )
+
+
+def ciphertexts_variable(routes: tuple[Route, ...], ciphertexts: list[str]) -> str:
+    """SLACK_ROUTE_CIPHERTEXTS: each route's webhook as its KMS ciphertext, by route name; never the URL."""
+    return json.dumps(
+        {route.name: blob for route, blob in zip(routes, ciphertexts, strict=True)}, separators=(",", ":")
     )
 
 
@@ -169,9 +176,10 @@ class SlackNotifier(pulumi.ComponentResource):
         if plan.icon_emoji:
             variables["SLACK_ICON_EMOJI"] = plan.icon_emoji
         if plan.routes:
-            variables["SLACK_ROUTES"] = pulumi.Output.all(*(c.ciphertext_blob for c in self.route_webhooks)).apply(
-                lambda blobs: routes_variable(plan.routes, blobs)
-            )
+            variables["SLACK_ROUTES"] = routes_variable(plan.routes)
+            variables["SLACK_ROUTE_CIPHERTEXTS"] = pulumi.Output.all(
+                *(c.ciphertext_blob for c in self.route_webhooks)
+            ).apply(lambda blobs: ciphertexts_variable(plan.routes, blobs))
         self.function = aws.lambda_.Function(
             f"{name}-function",
             name=plan.function_name,

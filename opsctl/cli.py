@@ -22,6 +22,7 @@ from .engine.analyzer import load_pack_config
 from .engine.mocks import Listener
 from .engine.policy_run import PolicyGate
 from .formats import COST_FORMATS, CostFormatter, OutputFormat
+from .notifications import forecast
 from .report import PreflightReport, exit_code
 
 EXIT_ERROR = 2
@@ -36,9 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     preflight = commands.add_parser(
         "preflight",
-        help="run the Pulumi program offline for one stack, check it with the policy pack and estimate its cost",
+        help="run the Pulumi program offline for one stack, check it with the policy pack and estimate its cost "
+        "and notifications",
         description="Run the real Pulumi program for one stack under the offline engine, send every resource "
-        "through the policy pack and print the plan, the findings and the estimated monthly cost.",
+        "through the policy pack and print the plan, the findings, the estimated monthly cost and the expected "
+        "notifications a month per subscriber.",
     )
     add_plan_arguments(preflight, list(OutputFormat))
     preflight.add_argument(
@@ -258,9 +261,11 @@ def run_preflight(args: argparse.Namespace) -> int:
 
 
 def preflight_report(plan: Plan, baseline: Baseline | None, args: argparse.Namespace) -> PreflightReport:
+    custom = [r for r in plan.registrations if r.custom]
     return PreflightReport(
         plan,
         cost=estimate_plan(plan, args),
+        notifications=forecast(custom, region=plan.region, account=plan.account),
         baseline=baseline,
         fail_on=args.fail_on,
         stack_file=args.project_dir / f"Pulumi.{args.stack}.yaml",

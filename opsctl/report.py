@@ -16,6 +16,7 @@ from .baseline import Baseline, fixed
 from .cost import CostChange, CostEstimate, compare
 from .engine import Plan, Registration
 from .engine.policy_run import Finding, PolicyInfo, PolicyResult
+from .notifications import Forecast
 
 SECRET_TEXT = "[secret]"
 UNKNOWN_TEXT = "(known after deploy)"
@@ -29,6 +30,8 @@ class PreflightReport:
     plan: Plan
     policies: PolicyResult | None = None
     cost: CostEstimate | None = None
+    notifications: Forecast | None = None
+    """Expected notifications a month per subscriber."""
     baseline: Baseline | None = None
     fail_on: str = "mandatory"
     stack_file: Path | None = None

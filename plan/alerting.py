@@ -3,9 +3,14 @@ and the billing alarm's key and topic in us-east-1 when the stack lives elsewher
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
+from policies.guardrails.cis import BY_CONTROL, CONTROLS
 from settings import Settings
+from settings.model import SmsFilterSettings
 
 from .monitors import billing
 from .naming import Naming, lambda_log_group
@@ -13,6 +18,8 @@ from .naming import Naming, lambda_log_group
 KEY_SERVICES = ("logs", "sns", "cloudwatch", "events", "cloudtrail", "config")
 """Services the stack's key is opened to (see components/documents.py)."""
 BILLING_KEY_SERVICES = ("sns", "cloudwatch")
+CLOUDTRAIL_DETAIL_TYPES = ("AWS Console Sign In via CloudTrail", "AWS API Call via CloudTrail")
+"""The EventBridge detail-types of CloudTrail events: console sign-ins, and API calls (plan/events.py)."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,8 @@ class Topic:
     https_endpoints: tuple[str, ...] = ()
     region: str | None = None
     """Region of the topic when not the stack's; alarms can only notify a topic in their own region."""
+    sms_filter_policy: str | None = None
+    """The SMS subscriptions' SNS filter policy (JSON, applied to the message body); None: SMS gets everything."""
 
 
 @dataclass(frozen=True)
@@ -67,9 +76,42 @@ class Billing:
     topic: Topic
 
 
+def sms_filter_policy(sms: SmsFilterSettings) -> Mapping[str, Any]:
+    """What a phone is woken for, as SNS matches it on the message body. CloudWatch alarm notifications
+    carry `AlarmName`, `NewStateValue` and, for a metric alarm, `Trigger.MetricName` (the CIS metric of a
+    CIS alarm; composite and metric-math alarms have none). EventBridge delivers CloudTrail events whole,
+    with `detail-type` and the caller in `detail.userIdentity.type`. Each part ANDs its keys, `$or` joins
+    the parts: at most 5 keys and 126 combinations (counting each value `anything-but` lists), within
+SNS's 5 and 150."""
+    states = ["ALARM", "OK"] if sms.recoveries else ["ALARM"]
+    parts: list[dict[str, Any]] = []
+    if sms.alarm_severities:
+        alarms: dict[str, Any] = {
+            "AlarmName": [{"suffix": f"-{s}"} for s in sms.alarm_severities],
+            "NewStateValue": states,
+        }
+        silent = [c.name for c in CONTROLS if c.control not in sms.cis_controls]
+        if silent:
+            alarms["Trigger"] = {"MetricName": [{"anything-but": silent}, {"exists": False}]}
+        parts.append(alarms)
+    if sms.cis_controls:
+        parts.append(
+            {"Trigger": {"MetricName": [BY_CONTROL[c].name for c in sms.cis_controls]}, "NewStateValue": states}
+        )
+    if sms.root_activity:
+        parts.append({"detail-type": list(CLOUDTRAIL_DETAIL_TYPES), "detail": {"userIdentity": {"type": ["Root"]}}})
+    return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
 def alerting_topic(settings: Settings, naming: Naming) -> Topic:
     alerting = settings.alerting
-    return Topic(naming.topic(), alerting.emails, alerting.sms_numbers, alerting.https_endpoints)
+    return Topic(
+        naming.topic(),
+        alerting.emails,
+        alerting.sms_numbers,
+        alerting.https_endpoints,
+        sms_filter_policy=json.dumps(sms_filter_policy(alerting.sms_filter), sort_keys=True),
+    )
 
 
 def notifier(settings: Settings, naming: Naming, topic: Topic) -> Notifier | None:

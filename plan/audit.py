@@ -100,9 +100,14 @@ class EventRule:
 
 
 def event_rules(settings: Settings, naming: Naming) -> tuple[EventRule, ...]:
+    """The selected rules; with AWS Config on, its compliance rule too: the delivery channel notifies no
+    topic, so this rule is how a resource turning NON_COMPLIANT reaches anyone."""
+    names = settings.cloud_trail.event_rules
+    if settings.aws_config.enabled:
+        names = (*names, events.COMPLIANCE_CHANGES)
     return tuple(
         EventRule(rule.name, naming.physical(rule.name), rule.description, rule.pattern)
-        for rule in events.selected(settings.cloud_trail.event_rules)
+        for rule in events.selected(names)
     )
 
 

@@ -1,5 +1,6 @@
 """EventBridge rules: high-signal API calls through CloudTrail, and Config compliance changes, each
-sent to the alerting topic. A stack selects them by name (`cloudTrail.eventRules`).
+sent to the alerting topic. A stack selects them by name (`cloudTrail.eventRules`); the compliance
+rule is on wherever AWS Config is, since it is the only way compliance changes reach people.
 
 Events of global services reach EventBridge in one region only, `GLOBAL_EVENTS_REGION`: IAM API
 calls, and the root user's console sign-ins (CloudTrail records a root sign-in in us-east-1 whatever
@@ -110,6 +111,9 @@ EVENT_RULES: tuple[EventRule, ...] = (
         },
     ),
 )
+
+
+COMPLIANCE_CHANGES = "config-non-compliant"
 
 
 def selected(names: tuple[str, ...]) -> tuple[EventRule, ...]:

@@ -110,7 +110,8 @@ class TrailSettings:
     )
     cis_dashboard: bool = setting("A dashboard `<prefix>-cis` with the 14 CIS metrics.", default=False)
     event_rules: tuple[str, ...] = setting(
-        f"EventBridge rules to the alerting topic; default all: {', '.join(EVENT_RULE_NAMES)}.",
+        f"EventBridge rules to the alerting topic; default all: {', '.join(EVENT_RULE_NAMES)}. "
+        "`config-non-compliant` is on whenever `awsConfig` is, listed or not.",
         default=EVENT_RULE_NAMES,
         item_check=field_checks.one_of(EVENT_RULE_NAMES),
         check=field_checks.unique,

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from policies.guardrails.cis import BY_CONTROL
+
 from . import field_checks
 from .audit import AwsConfigSettings, EcrSettings, FlowLogSettings, TrailSettings, XRaySettings
 from .monitoring import MonitoringSettings, retention_days
@@ -17,6 +19,8 @@ NOTICE_SEVERITIES = ("critical", "high", "medium", "low", "info")
 """The notifier's severities (functions/slack_notifier/notice.py), highest first."""
 MAX_SLACK_ROUTES = 5
 """Each route's webhook ciphertext travels in the function's environment, which Lambda caps at 4 KB."""
+ALARM_SEVERITIES = ("critical", "warning")
+"""The severities the baseline's alarm names end with (`<prefix>-<resource>-<what>-<severity>`)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,41 @@ class SlackSettings:
 
 
 @dataclass(frozen=True)
+class SmsFilterSettings:
+    alarm_severities: tuple[str, ...] = setting(
+        "Alarms texted when they enter ALARM, by the severity their name ends with: `critical`, `warning`; "
+        "[] texts none. CIS alarms follow cisControls instead.",
+        default=("critical",),
+        item_check=field_checks.one_of(ALARM_SEVERITIES),
+        check=field_checks.unique,
+    )
+    cis_controls: tuple[str, ...] = setting(
+        "CIS alarms (CloudWatch.1-14, all named `…-critical`) that text when they enter ALARM; the rest go to "
+        "email, HTTPS and Slack only. CloudWatch.1 (root usage) also sees root access-key calls, and texts a "
+        "root sign-in a second time.",
+        default=(),
+        item_check=field_checks.one_of(BY_CONTROL),
+        check=field_checks.unique,
+    )
+    recoveries: bool = setting("Also text when those alarms return to OK.", default=False)
+    root_activity: bool = setting(
+        "Text the root user's console sign-ins and API calls that the event rules send.", default=True
+    )
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        alarms = self.alarm_severities or self.cis_controls
+        if not alarms and not self.root_activity:
+            yield (
+                "alarmSeverities",
+                [],
+                "with cisControls [] and rootActivity false, SMS would receive nothing; list critical and/or "
+                "warning, or drop alerting.smsNumbers",
+            )
+        elif not alarms and self.recoveries:
+            yield "recoveries", True, "texts recoveries of the alarms in alarmSeverities and cisControls, both empty"
+
+
+@dataclass(frozen=True)
 class AlertingSettings:
     emails: tuple[str, ...] = setting(
         "Email addresses subscribed to the alerting topic (each confirms by email).",
@@ -115,6 +154,12 @@ class AlertingSettings:
         default=(),
         item_check=field_checks.matches(field_checks.E164, "an E.164 phone number like +14155550123"),
         check=field_checks.unique,
+    )
+    sms_filter: SmsFilterSettings = setting(
+        "What SMS subscribers receive, as an SNS filter policy on the message body: by default only "
+        "alarms named `…-critical` entering ALARM (CIS alarms aside) and the root user's activity. Email, "
+        "HTTPS and Slack receive everything.",
+        default=SmsFilterSettings(),
     )
     https_endpoints: tuple[str, ...] = setting(
         "HTTPS endpoints subscribed to the topic (they must confirm the subscription).",

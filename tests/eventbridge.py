@@ -1,8 +1,8 @@
 """EventBridge as a planned stack sets it up: which rules of which region match an event, where
 their targets send it, and whether IAM, the topic policy and the key policy let each hop through.
 
-Enough of EventBridge for the baseline's rules: exact-value patterns (an event's list field matches
-when one of its items does), the default bus of each region, targets that are SNS topics or event
+Enough of EventBridge for the baseline's rules: content matching as opsctl/notifications evaluates it
+(an event's list field matches when one of its items does), the default bus of each region, targets that are SNS topics or event
 buses. A forwarded event is the event itself: it keeps its source, detail-type, detail and `region`
 (the region it originated in, per EventBridge's event structure). IAM conditions are evaluated with
 the reference evaluator of the policy-document tests."""
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from opsctl.engine import Plan, Registration
+from opsctl.notifications.matching import EVENT_PATTERN
+from opsctl.notifications.matching import matches as content_matches
 from tests.policies.test_documents import condition_holds
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -23,15 +25,8 @@ TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 
 
 def matches(pattern: Mapping[str, Any], event: Any) -> bool:
-    """Every field the pattern names holds one of its values (nested fields by their own pattern)."""
-    for key, wanted in pattern.items():
-        value = event.get(key) if isinstance(event, dict) else None
-        if isinstance(wanted, dict):
-            if not matches(wanted, value):
-                return False
-        elif not any(item in wanted for item in (value if isinstance(value, list) else [value])):
-            return False
-    return True
+    """EventBridge's content matching, as the notification forecast evaluates it."""
+    return content_matches(pattern, event, EVENT_PATTERN)
 
 
 def _listed(value: Any) -> list[Any]:

@@ -238,6 +238,23 @@ def test_event_rules_send_high_signal_calls_to_the_alerting_topic(plan):
     assert events["Condition"]["ArnLike"]["aws:SourceArn"] == "arn:aws:events:eu-west-1:123456789012:rule/*"
 
 
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"ops-baseline:cloudTrail": {"eventRules": ["root-sign-in"]}},
+            ["ops-dev-root-sign-in", "ops-dev-config-non-compliant"],
+        ),
+        ({"ops-baseline:cloudTrail": {"enabled": False, "eventRules": []}}, ["ops-dev-config-non-compliant"]),
+        ({"ops-baseline:cloudTrail": {"eventRules": []}, "ops-baseline:awsConfig": {"enabled": False}}, []),
+    ],
+    ids=["config-on-rule-left-out", "config-on-no-trail", "config-off"],
+)
+def test_the_compliance_rule_is_on_wherever_config_is(changes, expected):
+    plan = plan_stack({**copy.deepcopy(VALID_CONFIG), **changes}, ("ops-baseline:alerting",))
+    assert [rule.name for rule in plan.event_rules] == expected
+
+
 def test_global_service_events_are_forwarded_from_us_east_1_to_this_regions_bus(plan):
     """IAM calls and root sign-ins reach EventBridge in us-east-1 only: a rule there with the same
     pattern sends them to this region's default bus, through the forwarding role."""
@@ -346,10 +363,21 @@ def test_recorder_records_everything_daily_in_dev_with_global_types_at_home(plan
     assert recorder["recordingGroup"] == {"allSupported": True, "includeGlobalResourceTypes": True}
     assert recorder["recordingMode"] == {"recordingFrequency": "DAILY"}
     channel = only(plan, "aws:cfg/deliveryChannel:DeliveryChannel").inputs
-    assert channel["s3KmsKeyArn"] == stack_key_arn(plan) and channel["snsTopicArn"] == TOPIC
+    assert channel["s3KmsKeyArn"] == stack_key_arn(plan)
     assert channel["snapshotDeliveryProperties"] == {"deliveryFrequency": "TwentyFour_Hours"}
     attachment = only(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs
     assert attachment["policyArn"] == "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"
+
+
+def test_config_streams_nothing_to_people_and_may_not_publish(plan):
+    """Configuration items, evaluations and snapshots stay in the bucket; compliance changes come from
+    the EventBridge rule alone, so each reaches the topic once."""
+    channel = only(plan, "aws:cfg/deliveryChannel:DeliveryChannel").inputs
+    assert "snsTopicArn" not in channel
+    role_policy = next(p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == "compliance-role-policy")
+    actions = [s["Action"] for s in json.loads(role_policy.inputs["policy"])["Statement"]]
+    assert not any("sns:" in json.dumps(action) for action in actions)
+    assert "ops-dev-config-non-compliant" in by_name(plan, "aws:cloudwatch/eventRule:EventRule")
 
 
 def test_global_types_are_recorded_only_in_the_home_region():

@@ -16,6 +16,7 @@ from tests.conftest import ROOT, VALID_CONFIG, is_taggable, only, run_components
 KEY = "aws:kms/key:Key"
 TOPIC = "aws:sns/topic:Topic"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+SMS_FILTER = '{"AlarmName": [{"suffix": "-critical"}], "NewStateValue": ["ALARM"]}'
 
 
 def build_pair():
@@ -34,6 +35,7 @@ def build_pair():
                 emails=("a@example.com", "b@example.com"),
                 sms_numbers=("+14155550123",),
                 https_endpoints=("https://pager.example.com/hook",),
+                sms_filter_policy=SMS_FILTER,
             ),
         ),
     )
@@ -109,6 +111,14 @@ def test_every_endpoint_becomes_a_subscription_to_the_topic(plan):
         ("https", "https://pager.example.com/hook"),
     }
     assert {s.inputs["topic"] for s in plan.of_type(SUBSCRIPTION)} == {topic_arn}
+
+
+def test_only_sms_subscriptions_filter_and_they_filter_the_message_body(plan):
+    filtered = {
+        s.inputs["protocol"]: (s.inputs.get("filterPolicy"), s.inputs.get("filterPolicyScope"))
+        for s in plan.of_type(SUBSCRIPTION)
+    }
+    assert filtered == {"email": (None, None), "sms": (SMS_FILTER, "MessageBody"), "https": (None, None)}
 
 
 def test_subscription_names_are_stable_and_free_of_personal_data(plan):

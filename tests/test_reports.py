@@ -11,12 +11,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from pulumi.runtime.rpc import UNKNOWN
 
 from opsctl.baseline import Baseline, mark_existing
 from opsctl.cost import estimate, load_prices
 from opsctl.engine import OutputValue, Plan, Registration
 from opsctl.engine.policy_run import Finding, PolicyInfo, PolicyResult
 from opsctl.formats import OutputFormat
+from opsctl.notifications import forecast
 from opsctl.report import PreflightReport
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "preflight-dev.md"
@@ -53,6 +55,31 @@ DASHBOARD = Registration(
     urn("aws:cloudwatch/dashboard:Dashboard", "board"), "aws:cloudwatch/dashboard:Dashboard", "board", None, True, {}
 )
 KEY = Registration(urn("aws:kms/key:Key", "key"), "aws:kms/key:Key", "key", None, True, {"enableKeyRotation": True})
+EMAIL = Registration(
+    urn("aws:sns/topicSubscription:TopicSubscription", "alerts-email"),
+    "aws:sns/topicSubscription:TopicSubscription",
+    "alerts-email",
+    None,
+    True,
+    {"protocol": "email", "endpoint": "platform-oncall@example.com", "topic": UNKNOWN},
+    property_dependencies={"topic": (TOPIC.urn,)},
+)
+ERRORS = Registration(
+    urn("aws:cloudwatch/metricAlarm:MetricAlarm", "orders-errors"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "orders-errors",
+    None,
+    True,
+    {
+        "name": "ops-dev-orders-errors-critical",
+        "namespace": "AWS/Lambda",
+        "metricName": "Errors",
+        "period": 300.0,
+        "alarmActions": [UNKNOWN],
+        "okActions": [UNKNOWN],
+    },
+    property_dependencies={"alarmActions": (TOPIC.urn,), "okActions": (TOPIC.urn,)},
+)
 
 POLICIES = [
     PolicyInfo(
@@ -116,13 +143,14 @@ FINDINGS = [RETENTION, TOPIC_KEY, TLS_UNCHECKED, VERSIONING_EXEMPTED]
 def make_report(tmp_path: Path, *, fail_on: str = "mandatory", baseline: Baseline | None = None) -> PreflightReport:
     stack_file = tmp_path / "Pulumi.dev.yaml"
     stack_file.write_text(STACK_FILE)
-    resources = [LOG_GROUP, TOPIC, BUCKET, DASHBOARD, KEY]
+    resources = [LOG_GROUP, TOPIC, BUCKET, DASHBOARD, KEY, EMAIL, ERRORS]
     plan = Plan("ops-baseline", "dev", "preview", "123456789012", "eu-west-1", resources)
     findings = mark_existing(FINDINGS, baseline) if baseline else list(FINDINGS)
     return PreflightReport(
         plan,
         PolicyResult("ops-baseline-guardrails", list(POLICIES), findings),
         cost=estimate(resources, region="eu-west-1", prices=load_prices()),
+        notifications=forecast(resources, region="eu-west-1", account="123456789012"),
         baseline=baseline,
         fail_on=fail_on,
         stack_file=stack_file,
@@ -423,3 +451,51 @@ def test_text_shortens_long_outputs_and_json_keeps_them_whole(tmp_path):
     assert f"  format: {'x' * 200}… (300 characters)\n" in text
     assert '  short: ["a", "b"]\n' in text
     assert json.loads(render(report, OutputFormat.JSON))["outputs"]["xrayGroupNames"] == groups
+
+
+def test_every_format_with_a_cost_shows_the_notifications_beside_it(tmp_path):
+    report = make_report(tmp_path)
+    text = render(report, OutputFormat.TEXT)
+    assert text.index("Estimated monthly cost") < text.index("Expected notifications a month, per subscriber")
+    assert (
+        "  email platform-oncall@example.com      2  ops-dev-alerts\n      1 critical → ALARM, 1 critical → OK\n"
+        in text
+    )
+    document = json.loads(render(report, OutputFormat.JSON))["notifications"]
+    assert document["days"] == 30 and document["assumptions"]
+    assert document["subscribers"] == [
+        {
+            "protocol": "email",
+            "endpoint": "platform-oncall@example.com",
+            "route": "",
+            "topics": ["ops-dev-alerts"],
+            "monthly": 2,
+            "byKind": [
+                {"via": "alarm", "what": "critical ALARM", "count": 1},
+                {"via": "alarm", "what": "critical OK", "count": 1},
+            ],
+            "filterPolicies": [],
+            "notes": [],
+        }
+    ]
+
+
+def test_markdown_masks_addresses_and_numbers(tmp_path):
+    report = make_report(tmp_path)
+    markdown = render(report, OutputFormat.MARKDOWN)
+    assert "| email pl…@example.com | ops-dev-alerts | 2 | 1 critical → ALARM, 1 critical → OK |" in markdown
+    assert "platform-oncall" not in markdown
+    report.notifications = replace(
+        report.notifications,
+        receivers=tuple(
+            replace(r, subscriber=replace(r.subscriber, protocol=protocol, endpoint=shown))
+            for r, (protocol, shown) in zip(
+                report.notifications.receivers * 2,
+                [("sms", "+14155550123"), ("https", "https://events.pagerduty.com/integration/0123abcd/enqueue")],
+                strict=True,
+            )
+        ),
+    )
+    markdown = render(report, OutputFormat.MARKDOWN)
+    assert "| sms +14…23 |" in markdown and "| https https://events.pagerduty.com/… |" in markdown
+    assert "0123abcd" not in markdown and "0123abcd" not in render(report, OutputFormat.TEXT)

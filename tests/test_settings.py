@@ -199,6 +199,36 @@ ALERTING_REJECTIONS = [
         "ops-baseline:alerting.slack.routes: 6 — at most 5 routes fit the function's environment",
         id="slack-too-many-routes",
     ),
+    pytest.param(
+        {"smsNumbers": ["+14155550123"], "smsFilter": {"alarmSeverities": ["high"]}},
+        'ops-baseline:alerting.smsFilter.alarmSeverities[0]: "high" — must be one of "critical", "warning"',
+        id="sms-filter-unknown-severity",
+    ),
+    pytest.param(
+        {
+            "smsNumbers": ["+14155550123"],
+            "smsFilter": {"alarmSeverities": [], "cisControls": [], "rootActivity": False},
+        },
+        "ops-baseline:alerting.smsFilter.alarmSeverities: [] — with cisControls [] and rootActivity false, SMS would "
+        "receive nothing",
+        id="sms-filter-that-texts-nothing",
+    ),
+    pytest.param(
+        {"smsNumbers": ["+14155550123"], "smsFilter": {"alarmSeverities": [], "cisControls": [], "recoveries": True}},
+        "ops-baseline:alerting.smsFilter.recoveries: true — texts recoveries of the alarms in alarmSeverities and "
+        "cisControls, both empty",
+        id="sms-filter-recoveries-of-no-alarm",
+    ),
+    pytest.param(
+        {"smsNumbers": ["+14155550123"], "smsFilter": {"severities": ["critical"]}},
+        "ops-baseline:alerting.smsFilter.severities: unknown key 'severities'",
+        id="sms-filter-unknown-key",
+    ),
+    pytest.param(
+        {"smsNumbers": ["+14155550123"], "smsFilter": {"cisControls": ["CloudWatch.15"]}},
+        'ops-baseline:alerting.smsFilter.cisControls[0]: "CloudWatch.15" — must be one of "CloudWatch.1"',
+        id="sms-filter-unknown-cis-control",
+    ),
 ]
 
 

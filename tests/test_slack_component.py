@@ -241,14 +241,16 @@ def test_each_route_gets_its_own_encrypted_webhook_and_the_function_only_ciphert
     assert route.inputs["context"] == {"LambdaFunctionName": FUNCTION}
     assert route.inputs["plaintextWo"] == {rpc._special_sig_key: rpc._special_secret_sig, "value": ROUTE_WEBHOOK}
     function = next(f for f in routed_plan.of_type("aws:lambda/function:Function") if f.inputs["name"] == FUNCTION)
-    [entry] = json.loads(function.inputs["environment"]["variables"]["SLACK_ROUTES"])
-    assert entry == {
-        "name": "incidents",
-        "channel": "#incidents",
-        "severities": ["critical"],
-        "sources": ["aws.guardduty", "aws.securityhub"],
-        "ciphertext": route.outputs["ciphertextBlob"],
-    }
+    variables = function.inputs["environment"]["variables"]
+    assert json.loads(variables["SLACK_ROUTES"]) == [
+        {
+            "name": "incidents",
+            "channel": "#incidents",
+            "severities": ["critical"],
+            "sources": ["aws.guardduty", "aws.securityhub"],
+        }
+    ]
+    assert json.loads(variables["SLACK_ROUTE_CIPHERTEXTS"]) == {"incidents": route.outputs["ciphertextBlob"]}
     for registration in routed_plan.registrations:
         inputs = dict(registration.inputs)
         inputs.pop("plaintextWo", None)

@@ -1041,10 +1041,10 @@ def route_env(deployed, slack, monkeypatch) -> str:
             "channel": "#incidents",
             "severities": ["critical"],
             "sources": ["aws.guardduty", "aws.securityhub"],
-            "ciphertext": deployed(url=incidents),
         }
     ]
     monkeypatch.setenv("SLACK_ROUTES", json.dumps(routes))
+    monkeypatch.setenv("SLACK_ROUTE_CIPHERTEXTS", json.dumps({"incidents": deployed(url=incidents)}))
     notifier_module.notifier.cache_clear()
     return incidents.split("/", 3)[3]
 
@@ -1070,17 +1070,19 @@ def test_each_route_keeps_the_delivery_guarantees(deployed, slack, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("routes", "problem"),
+    ("routes", "ciphertexts", "problem"),
     [
-        ("{", "SLACK_ROUTES is not JSON"),
-        ('{"name": "x"}', "must be a JSON list"),
-        ('[{"name": "x"}]', "SLACK_ROUTES[0] needs a name and a ciphertext"),
+        ("{", "{}", "SLACK_ROUTES is not JSON"),
+        ('{"name": "x"}', "{}", "must be a JSON list"),
+        ('[{"channel": "#x"}]', "{}", "SLACK_ROUTES[0] needs a name"),
+        ('[{"name": "x"}]', "{", "SLACK_ROUTE_CIPHERTEXTS is not JSON"),
+        ('[{"name": "x"}]', '{"y": "c"}', "SLACK_ROUTE_CIPHERTEXTS has no ciphertext for the route x"),
     ],
 )
-def test_a_broken_routes_variable_is_named(routes, problem):
+def test_a_broken_routes_variable_is_named(routes, ciphertexts, problem):
     env = {"SLACK_WEBHOOK_CIPHERTEXT": "c", "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME, "AWS_REGION": "eu-west-1"}
     with pytest.raises(ConfigurationError, match=re.escape(problem)):
-        Config.from_environment({**env, "SLACK_ROUTES": routes})
+        Config.from_environment({**env, "SLACK_ROUTES": routes, "SLACK_ROUTE_CIPHERTEXTS": ciphertexts})
 
 
 @pytest.mark.parametrize(

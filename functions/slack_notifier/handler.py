@@ -91,7 +91,9 @@ class Config:
             function_name=env["AWS_LAMBDA_FUNCTION_NAME"],
             region=env["AWS_REGION"],
             default=default,
-            routes=tuple(routes_of(env.get("SLACK_ROUTES") or "[]", username, icon)),
+            routes=tuple(
+                routes_of(env.get("SLACK_ROUTES") or "[]", env.get("SLACK_ROUTE_CIPHERTEXTS") or "{}", username, icon)
+            ),
         )
 
     def destination_for(self, notice: Notice) -> Destination:
@@ -99,22 +101,35 @@ class Config:
         return next((d for d in self.routes if d.route is route), self.default)
 
 
-def routes_of(document: str, username: str | None, icon: str | None) -> Iterator[Destination]:
-    """SLACK_ROUTES: `[{"name", "channel", "severities", "sources", "ciphertext"}, ...]`, as the component writes it."""
+def routing_of(document: str) -> list[tuple[Route, str | None]]:
+    """SLACK_ROUTES, `[{"name", "channel", "severities", "sources"}, ...]` as the component writes it:
+    each route with its channel override."""
     try:
         entries = json.loads(document)
     except ValueError:
         raise ConfigurationError("SLACK_ROUTES is not JSON") from None
     if not isinstance(entries, list):
         raise ConfigurationError("SLACK_ROUTES must be a JSON list of routes")
+    routes = []
     for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("name", "ciphertext")):
-            raise ConfigurationError(f"SLACK_ROUTES[{index}] needs a name and a ciphertext")
-        yield Destination(
-            Route(entry["name"], frozenset(entry.get("severities") or ()), frozenset(entry.get("sources") or ())),
-            entry["ciphertext"],
-            SlackTarget(entry.get("channel") or None, username, icon),
-        )
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise ConfigurationError(f"SLACK_ROUTES[{index}] needs a name")
+        route = Route(entry["name"], frozenset(entry.get("severities") or ()), frozenset(entry.get("sources") or ()))
+        routes.append((route, entry.get("channel") or None))
+    return routes
+
+
+def routes_of(document: str, ciphertexts: str, username: str | None, icon: str | None) -> Iterator[Destination]:
+    """Each route of SLACK_ROUTES with its webhook from SLACK_ROUTE_CIPHERTEXTS (`{route name: ciphertext}`)."""
+    try:
+        blobs = json.loads(ciphertexts)
+    except ValueError:
+        raise ConfigurationError("SLACK_ROUTE_CIPHERTEXTS is not JSON") from None
+    for route, channel in routing_of(document):
+        blob = blobs.get(route.name) if isinstance(blobs, dict) else None
+        if not isinstance(blob, str):
+            raise ConfigurationError(f"SLACK_ROUTE_CIPHERTEXTS has no ciphertext for the route {route.name}")
+        yield Destination(route, blob, SlackTarget(channel, username, icon))
 
 
 @contextlib.contextmanager

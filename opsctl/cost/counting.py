@@ -18,13 +18,9 @@ CHANGES_PER_RESOURCE = 1
 """Stated assumption: each resource changes once a month (one configuration item, and one
 evaluation by each change-triggered Config rule that looks at it)."""
 
-CONFIG_RUNS_PER_MONTH = {
-    "One_Hour": 730,
-    "Three_Hours": 730 / 3,
-    "Six_Hours": 730 / 6,
-    "Twelve_Hours": 730 / 12,
-    "TwentyFour_Hours": 730 / 24,
-}
+CONFIG_FREQUENCY_HOURS = {"One_Hour": 1, "Three_Hours": 3, "Six_Hours": 6, "Twelve_Hours": 12, "TwentyFour_Hours": 24}
+"""AWS Config's frequencies (periodic rules, snapshot deliveries) in hours."""
+CONFIG_RUNS_PER_MONTH = {frequency: 730 / hours for frequency, hours in CONFIG_FREQUENCY_HOURS.items()}
 VENDED_NAMESPACES = ("AWS/", "CloudWatchSynthetics")
 """Metrics AWS publishes for its services (canary metrics included) cost nothing as metrics."""
 

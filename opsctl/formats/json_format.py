@@ -61,6 +61,8 @@ class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
             }
         if report.cost is not None:
             document["cost"] = cost_document(report.cost, report.cost_change())
+        if report.notifications is not None:
+            document["notifications"] = report.notifications.as_document()
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
     def render_cost(self, estimate: CostEstimate, change: CostChange | None) -> str:

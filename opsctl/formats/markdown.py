@@ -1,15 +1,17 @@
 """Markdown for a pull request: `$GITHUB_STEP_SUMMARY` or a comment. A one-line verdict, the
 findings by severity with how to fix each, checks left for deploy folded away, the estimated
-monthly cost and the resources by type."""
+monthly cost, the expected notifications per subscriber (endpoints masked) and the resources by type."""
 
 from __future__ import annotations
 
 from ..cost import CostChange, CostEstimate
 from ..engine.policy_run import Finding
 from ..live.audit import AuditReport
+from ..notifications import Forecast
 from ..report import SEVERITY_ORDER, PreflightReport
 from .base import AuditFormatter, CostFormatter, Formatter
 from .money import change_summary, price, quantity, usd
+from .subscribers import breakdown, endpoint, filtered
 
 RANK = {s: i for i, s in enumerate(reversed(SEVERITY_ORDER))}
 
@@ -22,7 +24,11 @@ MAX_NAMES = 5
 
 def cell(text: str) -> str:
     """Text that stays inside one table cell, clipped to MAX_CELL characters."""
-    text = text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+    return escaped(text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…")
+
+
+def escaped(text: str) -> str:
+    """Text shown as written: no table breaks, no HTML, one line."""
     return (
         text.replace("\\", "\\\\")
         .replace("|", "\\|")
@@ -61,6 +67,8 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
             lines += self.findings(report)
         if report.cost is not None:
             lines += ["#### Estimated monthly cost", "", *self.cost_lines(report.cost, report.cost_change())]
+        if report.notifications is not None:
+            lines += ["#### Expected notifications a month", "", *self.notification_lines(report.notifications)]
         counts = report.counts_by_type()
         lines += folded(
             f"Resources by type ({sum(counts.values())})",
@@ -99,6 +107,9 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
             change = report.cost_change()
             delta = f" ({usd(change.delta, sign=True)})" if change else ""
             parts.append(f"about {usd(report.cost.total)}/month{delta}")
+        if report.notifications is not None and report.notifications.receivers:
+            most = max(r.monthly for r in report.notifications.receivers)
+            parts.append(f"up to {most:,} notifications/month per subscriber")
         return " · ".join(parts)
 
     def findings(self, report: PreflightReport) -> list[str]:
@@ -195,6 +206,31 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
                 "Notes and price sources", [*(f"- {cell(n)}" for n in (*estimate.notes, *estimate.sources))]
             )
         return lines
+
+    def notification_lines(self, forecast: Forecast) -> list[str]:
+        if not forecast.receivers:
+            lines = ["No subscribers.", ""]
+        else:
+            rows = [
+                [
+                    cell(endpoint(r, masked=True) + filtered(r)),
+                    cell(", ".join(r.topics)),
+                    f"{r.monthly:,}",
+                    cell("; ".join((breakdown(r), *r.notes))),
+                ]
+                for r in forecast.receivers
+            ]
+            lines = [
+                f"Per subscriber in an assumed {forecast.days}-day month; addresses and numbers masked.",
+                "",
+                *table(["Subscriber", "Topics", "A month", "What"], rows),
+                "",
+            ]
+        notes = [
+            *(f"- {escaped(n)}" for n in forecast.notes),
+            *(f"- assumed: {escaped(a)}" for a in forecast.assumptions),
+        ]
+        return lines + folded("Notes and assumptions", notes)
 
     def render_audit(self, report: AuditReport) -> str:
         failing = report.failing()

@@ -6,9 +6,11 @@ import json
 
 from ..cost import CostChange, CostEstimate
 from ..live.audit import AuditReport
+from ..notifications import Forecast
 from ..report import PreflightReport
 from .base import AuditFormatter, CostFormatter, Formatter
 from .money import change_summary, price, quantity, usd
+from .subscribers import breakdown, endpoint, filtered
 
 OUTPUT_ITEMS = 5
 """A list or map output longer than this shows its first items and a count."""
@@ -53,6 +55,8 @@ class TextFormatter(Formatter, CostFormatter, AuditFormatter):
             lines += ["", *policy_lines(report)]
         if report.cost is not None:
             lines += ["", *cost_lines(report.cost, report.cost_change())]
+        if report.notifications is not None:
+            lines += ["", *notification_lines(report.notifications)]
         return "\n".join(lines) + "\n"
 
     def render_cost(self, estimate: CostEstimate, change: CostChange | None) -> str:
@@ -130,4 +134,20 @@ def cost_lines(estimate: CostEstimate, change: CostChange | None) -> list[str]:
             )
     lines += [f"  note: {note}" for note in estimate.notes]
     lines += [f"  prices: {source}" for source in estimate.sources]
+    return lines
+
+
+def notification_lines(forecast: Forecast) -> list[str]:
+    lines = [f"Expected notifications a month, per subscriber ({forecast.days}-day month, assumptions below):"]
+    if not forecast.receivers:
+        lines.append("  no subscribers")
+    shown = {id(r): endpoint(r) for r in forecast.receivers}
+    width = max((len(s) for s in shown.values()), default=0)
+    for receiver in forecast.receivers:
+        topics = ", ".join(receiver.topics)
+        lines.append(f"  {shown[id(receiver)].ljust(width)}  {receiver.monthly:>5,}  {topics}{filtered(receiver)}")
+        lines.append(f"      {breakdown(receiver)}")
+        lines += [f"      note: {note}" for note in receiver.notes]
+    lines += [f"  note: {note}" for note in forecast.notes]
+    lines += [f"  assumed: {assumption}" for assumption in forecast.assumptions]
     return lines
