@@ -6,6 +6,8 @@ import copy
 import importlib
 import inspect
 import runpy
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,16 @@ def lend_pack_virtualenv(pack_dir: Path) -> Path:
     pack_dir.mkdir(parents=True, exist_ok=True)
     (pack_dir / "venv").symlink_to(ROOT / "policies" / "venv", target_is_directory=True)
     return pack_dir
+
+
+def clean_checkout(destination: Path) -> Path:
+    """What a fresh clone of this tree holds: the files git tracks, as they are now."""
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in tracked.decode().split("\0"):
+        if name and (ROOT / name).is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, destination / name)
+    return destination
 
 
 def stack_key_arn(plan: Plan) -> str:
