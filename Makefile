@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PACK_VENV := policies/venv
 PACK_STAMP := $(PACK_VENV)/.installed
 
-.PHONY: setup preflight test lint bench bench-gate lock docs clean
+.PHONY: setup pack preflight test lint bench bench-gate lock docs clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt pyproject.toml setup.py policies/PulumiPolicy.yaml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,8 @@ $(PACK_STAMP): policies/requirements.txt constraints.txt
 	touch $@
 
 setup: $(STAMP) $(PACK_STAMP)
+
+pack: $(PACK_STAMP)  # only what `pulumi preview --policy-pack policies` needs
 
 preflight: setup
 	$(BIN)/opsctl preflight --stack dev
