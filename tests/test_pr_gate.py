@@ -272,8 +272,10 @@ def test_workflow_runs_the_real_preview_only_when_credentials_exist():
     assert preview["with"]["command"] == "preview"
     assert preview["with"]["policyPacks"] == "policies"
     assert preview["with"]["policyPackConfigs"] == "policies/config/${{ matrix.stack }}.json"
-    gated = [s for s in job["steps"] if "uses" in s]
+    gated = [s for s in job["steps"] if "uses" in s or s.get("run", "").startswith("make")]
     assert all(s.get("if") == "steps.token.outputs.present == 'true'" for s in gated)
+    order = [s.get("run") or s["uses"].split("@")[0] for s in job["steps"]]
+    assert order.index("make pack") < order.index("pulumi/actions"), "the pack's virtualenv exists first"
     readme = (ROOT / "README.md").read_text()
     assert "pulumi preview --policy-pack policies --policy-pack-config policies/config/<stack>.json" in readme
 
