@@ -74,7 +74,7 @@ def provider_resource(provider: Registration | None) -> analyzer_pb2.AnalyzerPro
 def analyze_request(
     registration: Registration,
     props: Mapping[str, Any] | struct_pb2.Struct,
-    provider: Registration | None = None,
+    provider: analyzer_pb2.AnalyzerProviderResource | None = None,
 ) -> analyzer_pb2.AnalyzeRequest:
     """What the engine sends to Remediate and Analyze for one resource."""
     return analyzer_pb2.AnalyzeRequest(
@@ -83,14 +83,14 @@ def analyze_request(
         urn=registration.urn,
         name=registration.name,
         options=resource_options(registration),
-        provider=provider_resource(provider),
+        provider=provider,
     )
 
 
 def stack_resource(
     registration: Registration,
     outputs: Mapping[str, Any] | struct_pb2.Struct | None = None,
-    provider: Registration | None = None,
+    provider: analyzer_pb2.AnalyzerProviderResource | None = None,
 ) -> analyzer_pb2.AnalyzerResource:
     """One resource of the AnalyzeStack request: its outputs, options, provider, parent and dependencies."""
     return analyzer_pb2.AnalyzerResource(
@@ -99,7 +99,7 @@ def stack_resource(
         urn=registration.urn,
         name=registration.name,
         options=resource_options(registration),
-        provider=provider_resource(provider),
+        provider=provider,
         parent=registration.parent or "",
         dependencies=list(registration.dependencies),
         propertyDependencies={
@@ -242,7 +242,7 @@ class PolicyPack:
     def analyze(
         self, registration: Registration, props: Mapping[str, Any], provider: Registration | None = None
     ) -> analyzer_pb2.AnalyzeResponse:
-        return self.stub.Analyze(analyze_request(registration, props, provider))
+        return self.stub.Analyze(analyze_request(registration, props, provider_resource(provider)))
 
     def remediate_later(self, request: bytes) -> grpc.Future:
         """Send one serialized AnalyzeRequest to Remediate without waiting; the future's result is

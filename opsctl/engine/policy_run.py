@@ -100,7 +100,7 @@ class _Kept:
     components built at the end (their registered outputs arrive after them)."""
 
     registration: Registration
-    provider: Registration | None
+    provider: analyzer_pb2.AnalyzerProviderResource | None
     serialized: bytes | None = None
 
 
@@ -148,7 +148,7 @@ class PolicyGate:
     ) -> None:
         """Queue one registration (a Listener). Every resource is part of the state; only custom
         resources are remediated and analyzed, as in the engine."""
-        provider = self._providers.of(registration)
+        provider = self._providers.wire_of(registration)
         if not registration.custom:
             self._state.append(_Kept(registration, provider))
             return
@@ -217,7 +217,7 @@ class PolicyGate:
                 raise failed
             request = analyzer_pb2.AnalyzeStackRequest()
             for resource in [*([stack] if stack else []), *self._providers.default_providers()]:
-                request.resources.append(stack_resource(resource))
+                request.resources.append(stack_resource(resource))  # providers have none of their own
             for kept in self._state:
                 if kept.serialized is None:
                     request.resources.append(stack_resource(kept.registration, provider=kept.provider))

@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from pulumi.runtime.proto import analyzer_pb2
+
+from .analyzer import provider_resource
 from .mocks import Registration
 
 PROVIDER_TYPE_PREFIX = "pulumi:providers:"
@@ -38,6 +41,16 @@ class Providers:
     """Explicit providers by URN."""
     defaults: dict[str, Registration] = field(default_factory=dict)
     """Default providers by URN, created on first use."""
+    _wire: dict[str, analyzer_pb2.AnalyzerProviderResource] = field(default_factory=dict)
+
+    def wire_of(self, registration: Registration) -> analyzer_pb2.AnalyzerProviderResource | None:
+        """The provider as it goes beside the resource in every request, built once per provider."""
+        provider = self.of(registration)
+        if provider is None:
+            return None
+        if provider.urn not in self._wire:
+            self._wire[provider.urn] = provider_resource(provider)
+        return self._wire[provider.urn]
 
     def of(self, registration: Registration) -> Registration | None:
         """The provider `registration` is created with; providers themselves have none."""
