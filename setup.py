@@ -6,4 +6,4 @@ from pathlib import Path
 from setuptools import setup
 
 manifest = (Path(__file__).parent / "policies" / "PulumiPolicy.yaml").read_text()
-setup(version=re.search(r"^version:\s*([^\s#]+)", manifest, re.MULTILINE)[1])
+setup(version=re.search(r"^version:\s*[\"']?([^\s#\"']+)", manifest, re.MULTILINE)[1])

@@ -1,8 +1,9 @@
-"""The policy pack's own cost, over the analyzer protocol: start-up, per-resource Analyze and AnalyzeStack.
+"""The policy pack's own cost, over the analyzer protocol: start-up, per resource and AnalyzeStack.
 
-Start-up is the time from launching the pack process (as the Pulumi CLI does) until it answers
-GetAnalyzerInfo. The per-resource figure sends every resource of a committed stack's recorded plan
-through Analyze, one call at a time, and divides by the number of resources. Prints medians, min and
+Start-up is the time from launching the pack process (as the Pulumi CLI does) until it has been
+told the stack (ConfigureStack) and answered GetAnalyzerInfo. The per-resource figure sends every
+resource of a committed stack's recorded plan to Remediate and then Analyze, as the engine does,
+one resource at a time, and divides by the number of resources. Prints medians, min and
 max over N runs (a fresh pack process per run).
 
 Usage: python benchmarks/pack.py [--runs N] [--stack dev] [--mode preview] [--pack DIR ...]
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from opsctl.engine import preflight_stack
 from opsctl.engine.analyzer import PolicyPack, load_pack_config, resolve_config
-from opsctl.engine.policy_run import plan_context
+from opsctl.engine.runner import plan_context
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "policies"
@@ -30,11 +31,13 @@ def one_run(pack_dir: Path, plan) -> tuple[float, float, float]:
     config_path = pack_dir / "config" / f"{plan.stack}.json"
     started = time.perf_counter()
     with PolicyPack(pack_dir, plan_context(plan)) as pack:
+        pack.start()
         info = pack.info()
         startup = time.perf_counter() - started
         pack.configure(resolve_config(info, load_pack_config(config_path), str(config_path)))
         started = time.perf_counter()
         for resource in resources:
+            pack.remediate(resource, resource.inputs)
             pack.analyze(resource, resource.inputs)
         per_resource = (time.perf_counter() - started) / len(resources)
         started = time.perf_counter()
@@ -67,7 +70,7 @@ def main() -> None:
         medians[pack] = []
         for label, index in (
             ("start-up to GetAnalyzerInfo", 0),
-            ("Analyze, per resource", 1),
+            ("Remediate + Analyze, per resource", 1),
             ("AnalyzeStack, whole stack", 2),
         ):
             values = [run[index] * 1000 for run in results]

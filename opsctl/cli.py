@@ -19,6 +19,7 @@ from .baseline import Baseline, load_baseline, mark_existing
 from .cost import estimate, load_prices
 from .engine import DEFAULT_ACCOUNT, EngineError, Plan, preflight_stack, stack_context
 from .engine.analyzer import load_pack_config
+from .engine.language_host import cached_virtualenv
 from .engine.mocks import Listener
 from .engine.policy_run import PolicyGate
 from .formats import COST_FORMATS, CostFormatter, OutputFormat
@@ -231,12 +232,12 @@ def run_preflight(args: argparse.Namespace) -> int:
         report = preflight_report(plan, baseline, args)
     else:
         # The pack starts first and checks each resource as the program registers it.
-        pack_dir = args.policy_pack or default_pack(args.project_dir)
+        pack_dir, virtualenv = (args.policy_pack, None) if args.policy_pack else default_pack(args.project_dir)
         config = args.policy_config or default_policy_config(pack_dir, args.stack)
         print(f"preflight: policy pack {pack_dir}, config {config or 'pack defaults'}", file=sys.stderr)
         context = stack_context(args.project_dir, args.stack, mode=args.mode)
         constraints = args.project_dir / "constraints.txt"
-        with PolicyGate(pack_dir, config, context, constraints=constraints) as gate:
+        with PolicyGate(pack_dir, config, context, constraints=constraints, virtualenv=virtualenv) as gate:
             plan, baseline = plan_stack(args, listener=gate.record)
             report = preflight_report(plan, baseline, args)
             report.policies = gate.result(plan.stack_resource)
@@ -272,14 +273,15 @@ def preflight_report(plan: Plan, baseline: Baseline | None, args: argparse.Names
     )
 
 
-def default_pack(project_dir: Path) -> Path:
-    """The project's own pack (`policies/`), else the one installed with opsctl."""
+def default_pack(project_dir: Path) -> tuple[Path, Path | None]:
+    """The project's own pack (`policies/`), which runs from its own virtualenv, else the one
+    installed with opsctl, which runs from one in the user's cache."""
     own = project_dir / "policies"
     if (own / "PulumiPolicy.yaml").is_file():
-        return own
+        return own, None
     import policies
 
-    return Path(policies.__file__).parent
+    return Path(policies.__file__).parent, cached_virtualenv(f"policy-pack-{PACK_VERSION}")
 
 
 def default_policy_config(pack_dir: Path, stack: str) -> Path | None:

@@ -106,9 +106,18 @@ def event_rules(settings: Settings, naming: Naming) -> tuple[EventRule, ...]:
     if settings.aws_config.enabled:
         names = (*names, events.COMPLIANCE_CHANGES)
     return tuple(
-        EventRule(rule.name, naming.physical(rule.name), rule.description, rule.pattern)
+        EventRule(rule.name, naming.physical(rule.name), rule.description, scoped(rule, naming))
         for rule in events.selected(names)
     )
+
+
+def scoped(rule: events.EventRule, naming: Naming) -> Mapping[str, Any]:
+    """Compliance changes of this stack's own Config rules only: every Config rule of the account and
+    region sends its changes to the same bus, and another stack there tells its own people."""
+    if rule.name != events.COMPLIANCE_CHANGES:
+        return rule.pattern
+    detail = {**rule.pattern["detail"], "configRuleName": [{"prefix": naming.config_rule("")}]}
+    return {**rule.pattern, "detail": detail}
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,17 @@ the step generator) and pulumi-language-python:
 2. start `python -u -m pulumi.policy ENGINE <absolute pack dir>` in the pack directory with
    PULUMI_ORGANIZATION, PULUMI_PROJECT, PULUMI_STACK, PULUMI_DRY_RUN and PULUMI_CONFIG; read the
    port from the first line of its output;
-3. Handshake, ConfigureStack, GetAnalyzerInfo, then Configure with every policy's schema defaults,
+3. ConfigureStack (the CLI's proxy in front of the pack answers Handshake itself), GetAnalyzerInfo,
+   then Configure with every policy's schema defaults,
    the config file's `all` level and its entries (`all` and unknown names included);
 4. per resource, one at a time: Remediate, then Analyze with the remediated properties, each with
    the resource's provider (the default provider: the stack's `aws:*` settings as strings and the
    plugin version);
 5. AnalyzeStack once over the state: the stack, the default providers, every resource; Cancel.
 
-Only the program's registrations come from opsctl's offline runner: they are what the program
-declares, and a real preview gets them from the language host.
+Only the program's registrations come from opsctl's offline runner (with its provider Check): they
+are what the program declares, and a real preview gets them from the language host and the
+provider. The launch, the calls, the config and the default provider are this module's own.
 """
 
 from __future__ import annotations
@@ -122,10 +124,6 @@ class PulumiPreview:
             raise
 
     def _preview(self, stub) -> list[Diagnostic]:
-        handshake = analyzer_pb2.AnalyzerHandshakeRequest(
-            engine_address="127.0.0.1:0", root_directory=str(self.pack_dir), program_directory=str(self.pack_dir)
-        )
-        self._call(stub, "Handshake", handshake, optional=True)
         stack = analyzer_pb2.AnalyzerStackConfigureRequest(
             stack=self.plan.stack,
             project=self.plan.project,

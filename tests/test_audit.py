@@ -343,9 +343,20 @@ def test_event_patterns_match_the_events_the_notifier_formats(plan):
     for rule, fixture in (
         ("ops-dev-security-group-changes", "cloudtrail_security_group.json"),
         ("ops-dev-root-sign-in", "root_sign_in.json"),
-        ("ops-dev-config-non-compliant", "config_compliance.json"),
     ):
         assert matches(rules[rule], json.loads(record_of(fixture))), rule
+    change = json.loads(record_of("config_compliance.json"))
+    own_rule = plan.of_type("aws:cfg/rule:Rule")[0]
+    ours = change | {"detail": change["detail"] | {"configRuleName": own_rule.inputs["name"]}}
+    assert matches(rules["ops-dev-config-non-compliant"], ours)
+
+
+def test_compliance_changes_of_another_stacks_config_rules_reach_only_that_stack(plan):
+    """Every Config rule of the account and region reports to the same bus: prod's, Control Tower's."""
+    pattern = json.loads(in_region(plan, RULE)["ops-dev-config-non-compliant"].inputs["eventPattern"])
+    change = json.loads(record_of("config_compliance.json"))
+    for foreign in ("ops-prod-aws-s3-bucket-enable-versioning", "AWSControlTower_AWS-GR_ENCRYPTED_VOLUMES"):
+        assert not matches(pattern, change | {"detail": change["detail"] | {"configRuleName": foreign}}), foreign
 
 
 def record_of(fixture):

@@ -59,7 +59,7 @@ def test_a_pulumi_preview_with_the_pack_finds_what_opsctl_preflight_finds(checko
     )
     found = sorted(normalized(d.policy, d.level, d.urn, d.message) for d in preview.run())
     assert preview.python == checkout / "policies" / "venv" / "bin" / "python", "made by the set-up"
-    assert preview.calls[:4] == ["Handshake", "ConfigureStack", "GetAnalyzerInfo", "Configure"]
+    assert preview.calls[:3] == ["ConfigureStack", "GetAnalyzerInfo", "Configure"]
     assert preview.calls[-2:] == ["AnalyzeStack", "Cancel"]
 
     report = tmp_path / "report.json"

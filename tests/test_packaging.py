@@ -5,10 +5,12 @@ policy pack that ship inside the wheel."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import venv
+from importlib.metadata import version
 
 import pytest
 
@@ -65,7 +67,10 @@ def installed(tmp_path_factory):
 
 
 def run(opsctl, *args, cwd):
-    return subprocess.run([opsctl, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=600)
+    environment = {**os.environ, "XDG_CACHE_HOME": str(cwd / "cache")}
+    return subprocess.run(
+        [opsctl, *map(str, args)], cwd=cwd, env=environment, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_cost_runs_from_the_wheel(installed, tmp_path):
@@ -84,4 +89,6 @@ def test_preflight_runs_from_the_wheel_with_the_pack_it_ships(installed, tmp_pat
     site_pack = next(opsctl.parent.parent.glob("lib/python*/site-packages/policies"))
     assert f"policy pack {site_pack}, config {site_pack / 'config' / 'dev.json'}" in done.stderr
     assert report["policies"] and report["cost"]["monthlyTotal"] > 0
-    assert (site_pack / "venv" / "bin" / "python").exists(), "the installed pack got its own virtualenv"
+    assert not (site_pack / "venv").exists(), "nothing is written into site-packages"
+    cached = tmp_path / "cache" / "ops-baseline" / f"policy-pack-{version('ops-baseline')}"
+    assert (cached / "bin" / "python").exists() and (cached / ".installed").exists()

@@ -163,18 +163,19 @@ def test_the_pack_is_started_and_called_as_the_cli_does(tmp_path, monkeypatch):
     assert json.loads(start["env"]["PULUMI_CONFIG"]) == config.values
 
     names = [c["call"] for c in calls[1:]]
-    assert names[:4] == ["Handshake", "ConfigureStack", "GetAnalyzerInfo", "Configure"]
+    assert names[:3] == ["ConfigureStack", "GetAnalyzerInfo", "Configure"], "the CLI's proxy answers Handshake"
+    assert "Handshake" not in names
     assert names[-2:] == ["AnalyzeStack", "Cancel"]
     per_resource: dict[str, list[str]] = {}
-    for call in calls[5:-2]:  # several resources are in flight at once, each on its own course
+    for call in calls[4:-2]:  # several resources are in flight at once, each on its own course
         per_resource.setdefault(call["urn"], []).append(call["call"])
     assert set(map(tuple, per_resource.values())) == {("Remediate", "Analyze")}
 
-    configure_stack = calls[2]["request"]
+    configure_stack = calls[1]["request"]
     assert configure_stack["stack"] == "dev" and configure_stack["project"] == "ops-baseline"
     assert configure_stack["dryRun"] is True and configure_stack["config"]["aws:region"] == "eu-west-1"
     assert configure_stack["tags"]["pulumi:project"] == "ops-baseline"
-    assert "all" in calls[4]["policies"] and "aws-tagging-resource-require-tags" in calls[4]["policies"]
+    assert "all" in calls[3]["policies"] and "aws-tagging-resource-require-tags" in calls[3]["policies"]
 
     aws_version = version("pulumi_aws")
     default_aws = f"urn:pulumi:dev::ops-baseline::pulumi:providers:aws::default_{aws_version.replace('.', '_')}"
@@ -226,3 +227,31 @@ def test_the_project_has_one_version_the_pack_the_wheel_and_the_cli_report(capsy
         main(["--version"])
     assert reported == manifest == version("ops-baseline")
     assert capsys.readouterr().out == f"opsctl {manifest} (policy pack ops-baseline-guardrails)\n"
+
+
+def test_a_pack_that_writes_a_lot_to_its_output_streams_does_not_stall_the_run(tmp_path, monkeypatch):
+    """A pipe nobody reads fills up at 64 KB and blocks the writer: the gate reads both streams."""
+    pack, log = recording_pack(tmp_path, monkeypatch)
+    monkeypatch.setenv("RECORDING_PACK_NOISE", "65536")
+    plan = preflight_stack(ROOT, "dev", mode="preview")
+    result = check_plan(plan, pack, DEV_CONFIG)
+    assert result.findings and len(log.read_text().splitlines()) > 2 * len([r for r in plan.registrations if r.custom])
+    assert pack_processes() == []
+
+
+def test_a_pack_that_stops_answering_fails_the_run_naming_the_call_and_resource(tmp_path, monkeypatch):
+    pack = lend_pack_virtualenv(tmp_path / "pack")
+    shutil.copy(PACK / "PulumiPolicy.yaml", pack / "PulumiPolicy.yaml")
+    (pack / "__main__.py").write_text(
+        "import os, sys, time\n"
+        f"sys.path.insert(0, {str(PACK)!r})\n"
+        "from guardrails import serve\n"
+        "analyzer = serve.servicer()\n"
+        "analyzer.Analyze = lambda request, context: time.sleep(30)\n"
+        "serve.serve(analyzer)\n"
+    )
+    monkeypatch.setattr("opsctl.engine.analyzer.CALL_TIMEOUT_S", 1.0)
+    plan = Plan("ops-baseline", "dev", "preview", "123456789012", "eu-west-1", [log_group("stuck", {"name": "/stuck"})])
+    with pytest.raises(EngineError, match=r"failed in Analyze of .*::stuck: no answer within"):
+        check_plan(plan, pack, None)
+    assert pack_processes() == []

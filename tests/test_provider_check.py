@@ -78,9 +78,37 @@ def test_strings_become_the_schema_types(type_, inputs, expected):
     assert {k: checked[k] for k in expected} == expected
 
 
-def test_a_string_the_provider_cannot_read_as_its_type_fails_check():
-    with pytest.raises(ProviderCheckError, match="retentionInDays: 'a year' is not a number"):
-        check("aws:cloudwatch/logGroup:LogGroup", "x", "urn:x", {"retentionInDays": "a year"}, EU)
+@pytest.mark.parametrize(
+    ("prop", "text", "expected"),
+    [
+        ("enableKeyRotation", "True", True),
+        ("enableKeyRotation", "1", True),
+        ("enableKeyRotation", "F", False),
+        ("deletionWindowInDays", "0x1e", 30.0),
+        ("deletionWindowInDays", "1_0", 10.0),
+        ("deletionWindowInDays", "030", 24.0),
+    ],
+    ids=["Go-True", "Go-1", "Go-F", "hex", "underscore", "leading-zero-is-octal"],
+)
+def test_strings_are_read_as_go_reads_them(prop, text, expected):
+    """The bridge parses with Go's strconv.ParseBool and ParseInt(s, 0, 0)."""
+    assert check("aws:kms/key:Key", "k", "urn:k", {prop: text}, EU)[prop] == expected
+
+
+@pytest.mark.parametrize(
+    ("type_", "prop", "text", "expected"),
+    [
+        ("aws:cloudwatch/logGroup:LogGroup", "retentionInDays", "a year", "is not a whole number"),
+        ("aws:cloudwatch/logGroup:LogGroup", "retentionInDays", "365.0", "is not a whole number"),
+        ("aws:cloudwatch/logGroup:LogGroup", "retentionInDays", " 365", "is not a whole number"),
+        ("aws:kms/key:Key", "enableKeyRotation", "yes", "is not a boolean"),
+        ("aws:cloudwatch/metricAlarm:MetricAlarm", "threshold", "1_0", "is not a number"),
+    ],
+    ids=["words", "fraction-for-an-int", "space", "yes", "underscore-in-a-float"],
+)
+def test_a_string_the_provider_cannot_read_as_its_type_fails_check(type_, prop, text, expected):
+    with pytest.raises(ProviderCheckError, match=f"{prop}: '{text}' {expected}"):
+        check(type_, "x", "urn:x", {prop: text}, EU)
 
 
 def test_defaults_are_filled_but_never_falsy_ones_and_only_inside_blocks_the_program_sets():
@@ -201,3 +229,13 @@ def test_adversarial_inputs_get_the_same_verdicts_and_only_the_defaults_change_a
     assert ("aws-tagging-resource-require-tags", "provider-tagged", "violation", "mandatory") not in checked
     text = ("aws-cloudwatch-loggroup-configure-retention", "retention-as-text", "violation", "mandatory")
     assert text not in checked and text not in plain, "365 given as text is 365 days either way"
+
+
+def test_provider_default_tags_that_are_not_json_fail_the_run_once():
+    def program():
+        aws.sns.Topic("a")
+        aws.sns.Topic("b")
+
+    with pytest.raises(pulumi.RunError) as raised:
+        run_program(program, mode="preview", config={"aws:region": "eu-west-1", "aws:defaultTags": "{tags: owner}"})
+    assert str(raised.value).count("provider aws (default): the provider's defaultTags is not JSON") == 1

@@ -11,10 +11,10 @@ the engine.
 from __future__ import annotations
 
 import json
-import selectors
 import subprocess
 import sys
-import time
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -29,7 +29,7 @@ from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.scope import SELECTION, exemption_problems, selected
 
 from .errors import EngineError
-from .language_host import ENGINE_ADDRESS, StackContext, ensure_virtualenv, pack_launch
+from .language_host import StackContext, ensure_virtualenv, pack_launch
 from .mocks import Registration
 
 LEVELS = {"advisory": 0, "mandatory": 1, "disabled": 2, "remediate": 3}
@@ -37,6 +37,9 @@ LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
 SEVERITY_NAMES = {0: "", 1: "low", 2: "medium", 3: "high", 4: "critical"}
 START_TIMEOUT_S = 60.0
 """A cold start imports grpc and pulumi; allow for a slow CI machine."""
+CALL_TIMEOUT_S = 120.0
+"""Longest wait for any one answer: a resource takes milliseconds, AnalyzeStack over thousands of
+resources a few seconds; past this the pack is taken to be stuck."""
 ALL = "all"
 
 
@@ -146,11 +149,38 @@ def _unless_unimplemented(call: Callable[[], Any]) -> Any:
         raise
 
 
+class PackOutput:
+    """One output stream of the pack, read to its end on a thread of its own (a pipe nobody reads
+    fills up and stops the pack mid-call); the last lines are kept for error messages. On stdout
+    the first line that is a number is the port."""
+
+    def __init__(self, stream) -> None:
+        self.tail: deque[str] = deque(maxlen=200)
+        self.port: int | None = None
+        self.port_read = threading.Event()
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True, name="pack-output")
+        self._thread.start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            if self.port is None and line.strip().isdigit():
+                self.port = int(line)
+                self.port_read.set()
+            else:
+                self.tail.append(line)
+        self.port_read.set()  # the stream ended: no port will come
+
+    def text(self) -> str:
+        self._thread.join(timeout=2)
+        return "".join(self.tail).strip()[-2000:]
+
+
 class PolicyPack:
     """A pack process and its analyzer client; use as a context manager.
 
     The process starts at once; the first call waits for it to print its port, so a caller can
-    start the pack and do other work (run the program) while it imports.
+    start the pack and do other work (run the program) while it imports. Every call has a
+    deadline: a pack that stops answering fails the run, it does not hang it.
     """
 
     def __init__(
@@ -159,14 +189,20 @@ class PolicyPack:
         context: StackContext,
         *,
         constraints: Path | None = None,
+        virtualenv: Path | None = None,
         announce: Callable[[str], None] = lambda text: print(f"preflight: {text}", file=sys.stderr),
     ):
-        launch = pack_launch(pack_dir)
+        launch = pack_launch(pack_dir, virtualenv)
         ensure_virtualenv(launch, constraints, announce)
         self.pack_dir = launch.pack_dir
         self.context = context
         self.command = launch.command()
-        self.process: subprocess.Popen = launch.start(context)
+        try:
+            self.process: subprocess.Popen = launch.start(context)
+        except OSError as error:
+            raise EngineError(f"cannot start the policy pack with {self.command[0]}: {error.strerror}") from None
+        self.stdout = PackOutput(self.process.stdout)
+        self.stderr = PackOutput(self.process.stderr)
 
     @cached_property
     def channel(self) -> grpc.Channel:
@@ -177,22 +213,11 @@ class PolicyPack:
         return analyzer_pb2_grpc.AnalyzerStub(self.channel)
 
     def _read_port(self) -> int:
-        selector = selectors.DefaultSelector()
-        selector.register(self.process.stdout, selectors.EVENT_READ)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if selector.select(timeout=0.2):
-                line = self.process.stdout.readline().strip()
-                if line.isdigit():
-                    return int(line)
-                if not line and self.process.poll() is not None:
-                    break
-            elif self.process.poll() is not None:
-                break
+        self.stdout.port_read.wait(timeout=START_TIMEOUT_S)
+        if self.stdout.port is not None:
+            return self.stdout.port
         self._stop()
-        stderr = self.process.stderr.read() if self.process.stderr else ""
-        self.close()
-        raise EngineError(f"the policy pack in {self.pack_dir} did not start:\n{stderr.strip()[-2000:]}")
+        raise EngineError(f"the policy pack in {self.pack_dir} did not start:\n{self.stderr.text()}")
 
     def __enter__(self) -> PolicyPack:
         return self
@@ -204,9 +229,6 @@ class PolicyPack:
         if "channel" in self.__dict__:  # connected
             self.channel.close()
         self._stop()
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream:
-                stream.close()
 
     def _stop(self) -> None:
         if self.process.poll() is None:
@@ -218,41 +240,39 @@ class PolicyPack:
                 self.process.wait()
 
     def start(self) -> None:
-        """What the engine sends before it asks about policies: Handshake, then the stack."""
+        """What the engine sends before it asks about policies: the stack. (The CLI's proxy in
+        front of the pack answers Handshake itself; the pack never sees it.)"""
         _unless_unimplemented(
-            lambda: self.stub.Handshake(
-                analyzer_pb2.AnalyzerHandshakeRequest(
-                    engine_address=ENGINE_ADDRESS,
-                    root_directory=str(self.pack_dir),
-                    program_directory=str(self.pack_dir),
-                )
-            )
+            lambda: self.stub.ConfigureStack(configure_stack_request(self.context), timeout=CALL_TIMEOUT_S)
         )
-        _unless_unimplemented(lambda: self.stub.ConfigureStack(configure_stack_request(self.context)))
 
     def info(self) -> analyzer_pb2.AnalyzerInfo:
-        return self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        return self.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=CALL_TIMEOUT_S)
 
     def configure(self, config: Mapping[str, tuple[str, Mapping[str, Any]]], all_level: str | None = None) -> None:
-        self.stub.Configure(configure_request(config, all_level))
+        self.stub.Configure(configure_request(config, all_level), timeout=CALL_TIMEOUT_S)
 
-    def remediate(self, registration: Registration, props: Mapping[str, Any]) -> analyzer_pb2.RemediateResponse:
-        return self.stub.Remediate(analyze_request(registration, props))
+    def remediate(
+        self, registration: Registration, props: Mapping[str, Any], provider: Registration | None = None
+    ) -> analyzer_pb2.RemediateResponse:
+        request = analyze_request(registration, props, provider_resource(provider))
+        return self.stub.Remediate(request, timeout=CALL_TIMEOUT_S)
 
     def analyze(
         self, registration: Registration, props: Mapping[str, Any], provider: Registration | None = None
     ) -> analyzer_pb2.AnalyzeResponse:
-        return self.stub.Analyze(analyze_request(registration, props, provider_resource(provider)))
+        request = analyze_request(registration, props, provider_resource(provider))
+        return self.stub.Analyze(request, timeout=CALL_TIMEOUT_S)
 
     def remediate_later(self, request: bytes) -> grpc.Future:
         """Send one serialized AnalyzeRequest to Remediate without waiting; the future's result is
         the serialized RemediateResponse."""
-        return self._in_bytes["Remediate"].future(request)
+        return self._in_bytes["Remediate"].future(request, timeout=CALL_TIMEOUT_S)
 
     def analyze_later(self, request: bytes) -> grpc.Future:
         """Send one serialized AnalyzeRequest without waiting; the future's result is the serialized
         response. Bytes both ways keep thousands of answers small while they wait to be read."""
-        return self._in_bytes["Analyze"].future(request)
+        return self._in_bytes["Analyze"].future(request, timeout=CALL_TIMEOUT_S)
 
     @cached_property
     def _in_bytes(self) -> dict[str, grpc.UnaryUnaryMultiCallable]:
@@ -266,10 +286,11 @@ class PolicyPack:
         )
 
     def analyze_state(self, request: analyzer_pb2.AnalyzeStackRequest) -> analyzer_pb2.AnalyzeResponse:
-        return _unless_unimplemented(lambda: self.stub.AnalyzeStack(request)) or analyzer_pb2.AnalyzeResponse()
+        answer = _unless_unimplemented(lambda: self.stub.AnalyzeStack(request, timeout=CALL_TIMEOUT_S))
+        return answer or analyzer_pb2.AnalyzeResponse()
 
     def cancel(self) -> None:
-        _unless_unimplemented(lambda: self.stub.Cancel(empty_pb2.Empty()))
+        _unless_unimplemented(lambda: self.stub.Cancel(empty_pb2.Empty(), timeout=CALL_TIMEOUT_S))
 
 
 def load_pack_config(path: Path | None) -> dict[str, Any]:

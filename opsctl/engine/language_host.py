@@ -13,13 +13,15 @@ a local pack; opsctl does, once, when it is missing, and says so.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
-import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import distributions
 from pathlib import Path
 
 import yaml
@@ -83,8 +85,9 @@ class PackLaunch:
         )
 
 
-def pack_launch(pack_dir: Path) -> PackLaunch:
-    """Where the CLI will look for the pack's interpreter, from its manifest."""
+def pack_launch(pack_dir: Path, virtualenv: Path | None = None) -> PackLaunch:
+    """Where the CLI will look for the pack's interpreter, from its manifest (or `virtualenv`, for
+    a pack the CLI never runs from where it is, such as the one installed with opsctl)."""
     pack_dir = pack_dir.resolve()
     manifest = pack_dir / MANIFEST
     if not manifest.is_file():
@@ -98,33 +101,65 @@ def pack_launch(pack_dir: Path) -> PackLaunch:
     if name != "python":
         raise EngineError(f"{manifest}: runtime {json.dumps(name)} is not python; opsctl runs Python packs only")
     options = runtime.get("options") if isinstance(runtime, dict) else None
-    virtualenv = (options or {}).get("virtualenv") or DEFAULT_VIRTUALENV
-    return PackLaunch(pack_dir, pack_dir / str(virtualenv))
+    named = (options or {}).get("virtualenv") or DEFAULT_VIRTUALENV
+    return PackLaunch(pack_dir, virtualenv or pack_dir / str(named))
+
+
+def cached_virtualenv(name: str) -> Path:
+    """A virtualenv in the user's cache (XDG_CACHE_HOME, else ~/.cache), for a pack whose own
+    directory is not the place for one (inside site-packages it would outlive an uninstall)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "ops-baseline" / name
 
 
 def ensure_virtualenv(
-    launch: PackLaunch, constraints: Path | None = None, announce: Callable[[str], None] = print
+    launch: PackLaunch,
+    constraints: Path | None = None,
+    announce: Callable[[str], None] = lambda text: print(text, file=sys.stderr),
 ) -> None:
-    """Create the pack's virtualenv from its requirements.txt when it has none, as a user must
-    before `pulumi preview --policy-pack`; `constraints` pins what the requirements leave open."""
-    if launch.python.exists():
-        return
+    """Make the pack's virtualenv from its requirements.txt unless it is whole and current, as a
+    user must before `pulumi preview --policy-pack`. Whole and current means, as for `make pack`,
+    a `.installed` stamp newer than the requirements (and constraints). `constraints` pins what the
+    requirements leave open; without one, the versions installed beside opsctl are the pins."""
     requirements = launch.pack_dir / "requirements.txt"
+    stamp = launch.virtualenv / ".installed"
+    sources = [path for path in (requirements, constraints) if path is not None and path.is_file()]
+
+    def current() -> bool:
+        return stamp.is_file() and all(path.stat().st_mtime <= stamp.stat().st_mtime for path in sources)
+
+    if current():
+        return
     if not requirements.is_file():
+        if launch.python.exists():
+            return  # a virtualenv made by hand, with nothing to check it against
         raise EngineError(
             f"the policy pack has no virtualenv at {launch.virtualenv} and no requirements.txt to create it from"
         )
-    announce(
-        f"creating the policy pack's virtualenv {launch.virtualenv} from {requirements} "
-        "(the Pulumi CLI runs the pack from it; once)"
-    )
-    pins = ["-c", str(constraints)] if constraints and constraints.is_file() else []
-    pip = [str(launch.python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    for step in ([sys.executable, "-m", "venv", str(launch.virtualenv)], [*pip, *pins, "-r", str(requirements)]):
-        done = subprocess.run(step, capture_output=True, text=True)
-        if done.returncode != 0:
-            shutil.rmtree(launch.virtualenv, ignore_errors=True)  # half a virtualenv would pass for a whole one
-            raise EngineError(
-                f"could not create the policy pack's virtualenv {launch.virtualenv}: "
-                f"{' '.join(step[:4])} ... failed:\n{(done.stderr or done.stdout).strip()[-2000:]}"
-            )
+    launch.virtualenv.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{launch.virtualenv}.lock", "w") as lock:  # two runs at once: one makes it, the other waits
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if current():
+            return
+        announce(
+            f"{'updating' if launch.python.exists() else 'creating'} the policy pack's virtualenv "
+            f"{launch.virtualenv} from {requirements} (the Pulumi CLI runs the pack from it)"
+        )
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as installed:
+            if constraints is None or not constraints.is_file():
+                pins = {d.metadata["Name"]: d.version for d in distributions() if d.metadata["Name"]}
+                installed.write("".join(f"{name}=={version}\n" for name, version in sorted(pins.items())))
+                installed.flush()
+                constraints = Path(installed.name)
+            steps = [[str(launch.python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                      "-c", str(constraints), "-r", str(requirements)]]  # fmt: skip
+            if not launch.python.exists():
+                steps.insert(0, [sys.executable, "-m", "venv", str(launch.virtualenv)])
+            for step in steps:
+                done = subprocess.run(step, capture_output=True, text=True)
+                if done.returncode != 0:  # no stamp: the next run tries again
+                    raise EngineError(
+                        f"could not make the policy pack's virtualenv {launch.virtualenv}: "
+                        f"{' '.join(step[:5])} ... failed:\n{(done.stderr or done.stdout).strip()[-2000:]}"
+                    )
+        stamp.touch()

@@ -177,22 +177,29 @@ class RecordingMonitor(MockMonitor):
         return response
 
     def _checked(self, request, urn: str):
-        """The request with its inputs as the provider's Check returns them."""
+        """The request with its inputs as the provider's Check returns them. The engine reports
+        every resource Check rejects, then fails the run (runner.py)."""
         own = self._by_urn.get(request.provider.rsplit("::", 1)[0]) if request.provider else None
-        config = own.inputs if own is not None else self.mocks.provider_config
-        provider = ProviderSettings.from_config(config or {}, self.mocks.region)
+        try:
+            provider = ProviderSettings.from_config(
+                (own.inputs if own else self.mocks.provider_config) or {}, self.mocks.region
+            )
+        except ProviderCheckError as error:
+            return self._rejected(request, f"provider {own.name if own else 'aws (default)'}: {error}")
         try:
             inputs = check(request.type, request.name, urn, json_format.MessageToDict(request.object), provider)
         except ProviderCheckError as error:
-            # The engine reports every resource Check rejects, then fails the run (runner.py).
-            with self._recording:
-                self.check_failures.append(f"{request.type} resource {request.name!r} has a problem: {error}")
-            return request
+            return self._rejected(request, f"{request.type} resource {request.name!r} has a problem: {error}")
         checked = type(request)()
         checked.CopyFrom(request)
         checked.object.Clear()
         json_format.ParseDict(inputs, checked.object)
         return checked
+
+    def _rejected(self, request, problem: str):
+        with self._recording:
+            self.check_failures.append(problem)
+        return request
 
     def RegisterResourceOutputs(self, request):  # noqa: N802 (gRPC method name)
         """A component's (or the stack's) registered outputs: its state in the engine."""

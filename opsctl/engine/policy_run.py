@@ -24,8 +24,10 @@ from policies.guardrails.scope import EXEMPTED_LINE
 
 from .analyzer import (
     ALL,
+    CALL_TIMEOUT_S,
     LEVEL_NAMES,
     SEVERITY_NAMES,
+    START_TIMEOUT_S,
     PolicyPack,
     analyze_request,
     load_pack_config,
@@ -36,7 +38,7 @@ from .errors import EngineError
 from .language_host import StackContext
 from .mocks import Registration
 from .providers import Providers
-from .runner import Plan
+from .runner import Plan, plan_context
 
 PREVIEW_SKIP = "can't run policy"
 
@@ -92,6 +94,8 @@ class _Sent:
     remediations: list[analyzer_pb2.Remediation] = field(default_factory=list)
     answer: bytes | None = None
     failure: Exception | None = None
+    call: str = "Remediate"
+    """The call it is waiting on, or failed in."""
 
 
 @dataclass
@@ -114,11 +118,17 @@ class PolicyGate:
     """
 
     def __init__(
-        self, pack_dir: Path, config_path: Path | None, context: StackContext, *, constraints: Path | None = None
+        self,
+        pack_dir: Path,
+        config_path: Path | None,
+        context: StackContext,
+        *,
+        constraints: Path | None = None,
+        virtualenv: Path | None = None,
     ):
         self._given = load_pack_config(config_path)
         self._source = str(config_path or "defaults")
-        self._pack = PolicyPack(pack_dir, context, constraints=constraints)
+        self._pack = PolicyPack(pack_dir, context, constraints=constraints, virtualenv=virtualenv)
         self._providers = Providers(context.project, context.stack, context.config)
         self._incoming: queue.SimpleQueue = queue.SimpleQueue()
         self._state: list[_Kept] = []
@@ -138,6 +148,7 @@ class PolicyGate:
 
     def close(self) -> None:
         self._incoming.put(None)
+        self._sender.join(timeout=START_TIMEOUT_S + CALL_TIMEOUT_S)  # it may be connecting
         self._pack.close()
 
     def record(
@@ -148,6 +159,7 @@ class PolicyGate:
     ) -> None:
         """Queue one registration (a Listener). Every resource is part of the state; only custom
         resources are remediated and analyzed, as in the engine."""
+        self._providers.note(registration)
         provider = self._providers.wire_of(registration)
         if not registration.custom:
             self._state.append(_Kept(registration, provider))
@@ -189,6 +201,7 @@ class PolicyGate:
                 message = analyzer_pb2.AnalyzeRequest.FromString(request)
                 message.properties.CopyFrom(written[-1].properties)
                 request = message.SerializeToString()
+            sent.call = "Analyze"
             self._pack.analyze_later(request).add_done_callback(lambda done: self._answered(sent, done))
         except Exception as error:  # raised by result(), in the caller's thread
             sent.failure = error
@@ -212,9 +225,11 @@ class PolicyGate:
                 raise self._failure
             for _ in range(IN_FLIGHT):  # every slot back: every answer is in
                 self._slots.acquire()
-            failed = next((sent.failure for sent in self._sent if sent.failure is not None), None)
+            failed = next((sent for sent in self._sent if sent.failure is not None), None)
             if failed is not None:
-                raise failed
+                raise EngineError(
+                    f"the policy pack failed in {failed.call} of {failed.registration.urn}: {reason(failed.failure)}"
+                )
             request = analyzer_pb2.AnalyzeStackRequest()
             for resource in [*([stack] if stack else []), *self._providers.default_providers()]:
                 request.resources.append(stack_resource(resource))  # providers have none of their own
@@ -226,7 +241,7 @@ class PolicyGate:
             answer = self._pack.analyze_state(request)
             self._pack.cancel()
         except grpc.RpcError as error:
-            raise EngineError(f"the policy pack failed: {error.details()}") from None
+            raise EngineError(f"the policy pack failed: {reason(error)}") from None
         assert self._info is not None
         findings = Findings(self._info, self._config)
         for sent in self._sent:
@@ -237,16 +252,13 @@ class PolicyGate:
         return findings.result
 
 
-def plan_context(plan: Plan, organization: str | None = None) -> StackContext:
-    """The stack a plan ran as, the way the engine describes it to a pack."""
-    return StackContext(
-        project=plan.project,
-        stack=plan.stack,
-        dry_run=plan.mode == "preview",
-        config=plan.config,
-        secret_keys=plan.secret_keys,
-        **({"organization": organization} if organization else {}),
-    )
+def reason(failure: BaseException) -> str:
+    """What went wrong with a call, in the words a user can act on."""
+    if isinstance(failure, grpc.RpcError) and failure.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return f"no answer within {CALL_TIMEOUT_S:.0f} s (the pack is stuck or overloaded)"
+    if isinstance(failure, grpc.RpcError):
+        return failure.details() or failure.code().name
+    return f"{type(failure).__name__}: {failure}"
 
 
 def check_plan(plan: Plan, pack_dir: Path, config_path: Path | None) -> PolicyResult:

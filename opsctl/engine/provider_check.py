@@ -29,11 +29,21 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Union
 
-from pulumi.runtime.rpc import UNKNOWN
+from pulumi.runtime.rpc import UNKNOWN, _special_sig_key
 
 from .provider_facts import AutoName, ResourceFacts, facts_for
 
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# The bridge's CoerceTerraformString reads a string with Go's strconv: ParseBool, ParseInt(s, 0, 0)
+# (base prefixes, `_` between digits after one), ParseFloat (decimal or hex; inf, nan). No spaces.
+GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
+            "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}  # fmt: skip
+GO_INT = re.compile(
+    r"[+-]?(?:0[xX](?:_?[0-9a-fA-F])+|0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0(?:_?[0-7])*|[1-9](?:_?[0-9])*)"
+)
+GO_FLOAT = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE)
+GO_HEX_FLOAT = re.compile(r"[+-]?0[xX](?:[0-9a-fA-F_]+\.?[0-9a-fA-F_]*|\.[0-9a-fA-F_]+)[pP][+-]?\d+")
+INT64 = 2**63
+AWAITABLE = typing.get_origin(typing.Awaitable[int])
 
 
 class ProviderCheckError(ValueError):
@@ -58,7 +68,7 @@ class ProviderSettings:
             try:
                 setting = json.loads(setting)
             except ValueError:
-                setting = None
+                raise ProviderCheckError(f"the provider's defaultTags is not JSON: {setting[:80]!r}") from None
         tags = setting.get("tags") if isinstance(setting, Mapping) else None
         return cls(str(config.get("region") or fallback_region), tags if isinstance(tags, Mapping) else None)
 
@@ -138,7 +148,7 @@ def _tags_all(own: Any, defaults: Any) -> Any:
 # --- the schema's scalar types, from the SDK's type hints ---------------------------------------
 
 Kind = Union[str, "Nested", None]
-""""number", "bool", "string", a Nested shape, or None (anything)."""
+""""int", "float", "bool", "string", a Nested shape, or None (anything)."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +163,7 @@ def coerce(value: Any, kind: Kind, where: str) -> Any:
     """`value` as the bridge's Check returns it for a field of `kind`."""
     if value is None or value == UNKNOWN:
         return value
-    if kind in ("number", "bool") and isinstance(value, str):
+    if kind in ("int", "float", "bool") and isinstance(value, str):
         return _scalar(value, kind, where)
     if isinstance(kind, Nested):
         if kind.shape == "object" and isinstance(value, Mapping) and kind.fields is not None:
@@ -166,17 +176,31 @@ def coerce(value: Any, kind: Kind, where: str) -> Any:
 
 
 def _scalar(value: str, kind: str, where: str) -> Any:
-    if kind == "bool" and value in ("true", "false"):
-        return value == "true"
-    if kind == "number" and NUMBER.fullmatch(value.strip()):
+    if kind == "bool" and value in GO_BOOLS:
+        return GO_BOOLS[value]
+    if kind == "int" and GO_INT.fullmatch(value):
+        number = _go_int(value)
+        if -INT64 <= number < INT64:
+            return float(number)
+    if kind == "float" and GO_FLOAT.fullmatch(value):
         return float(value)
-    expected = "a boolean (true or false)" if kind == "bool" else "a number"
+    if kind == "float" and GO_HEX_FLOAT.fullmatch(value):
+        return float.fromhex(value.replace("_", ""))
+    expected = {"bool": "a boolean (true or false)", "int": "a whole number", "float": "a number"}[kind]
     raise ProviderCheckError(f"{where.split(':')[-1]}: {value!r} is not {expected}")
+
+
+def _go_int(text: str) -> int:
+    digits = text.lstrip("+-").replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    if digits[:2].lower() in ("0x", "0b", "0o"):
+        return sign * int(digits, 0)
+    return sign * int(digits, 8 if len(digits) > 1 and digits.startswith("0") else 10)
 
 
 def _is_special(value: Mapping[str, Any]) -> bool:
     """A secret, asset or resource reference in wire form (a signature key), not a map."""
-    return "4dabf18193072939515e22adb298388d" in value
+    return _special_sig_key in value
 
 
 @cache
@@ -220,7 +244,7 @@ def _kind(annotation: Any, module: types.ModuleType) -> Kind:
             _kind(a, module)
             for a in typing.get_args(annotation)
             if a is not type(None)
-            and typing.get_origin(a) is not typing.get_origin(typing.Awaitable[int])
+            and typing.get_origin(a) is not AWAITABLE
             and not (isinstance(a, typing.ForwardRef) and a.__forward_arg__.startswith("Output"))
         ]
         known = [k for k in kinds if k is not None]
@@ -231,8 +255,10 @@ def _kind(annotation: Any, module: types.ModuleType) -> Kind:
         return Nested("map", element=_kind(typing.get_args(annotation)[1], module))
     if annotation is bool:
         return "bool"
-    if annotation in (int, float):
-        return "number"
+    if annotation is int:
+        return "int"
+    if annotation is float:
+        return "float"
     if annotation is str:
         return "string"
     if isinstance(annotation, type):  # an input type such as MetricAlarmMetricQueryArgs

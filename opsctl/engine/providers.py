@@ -52,10 +52,14 @@ class Providers:
             self._wire[provider.urn] = provider_resource(provider)
         return self._wire[provider.urn]
 
+    def note(self, registration: Registration) -> None:
+        """Keep the program's own providers, for the resources that name them."""
+        if is_provider(registration):
+            self.own[registration.urn] = registration
+
     def of(self, registration: Registration) -> Registration | None:
         """The provider `registration` is created with; providers themselves have none."""
         if is_provider(registration):
-            self.own[registration.urn] = registration
             return None
         if registration.provider:  # a reference: `<provider urn>::<provider id>`
             return self.own.get(registration.provider.rsplit("::", 1)[0])
@@ -68,11 +72,7 @@ class Providers:
         type_ = f"{PROVIDER_TYPE_PREFIX}{package}"
         urn = f"urn:pulumi:{self.stack}::{self.project}::{type_}::{name}"
         if urn not in self.defaults:
-            inputs = {
-                key.removeprefix(f"{package}:"): value
-                for key, value in self.config.items()
-                if key.startswith(f"{package}:")
-            }
+            inputs = package_config(self.config, package)
             if version:
                 inputs["version"] = version
             self.defaults[urn] = Registration(urn, type_, name, None, True, inputs, dict(inputs))

@@ -46,6 +46,8 @@ class Plan:
     config: dict[str, str] = field(default_factory=dict)
     """The stack config the program ran with, as the engine passes it (full keys, strings)."""
     secret_keys: tuple[str, ...] = ()
+    stack_tags: dict[str, str] = field(default_factory=dict)
+    """The tags the CLI gives the stack (`pulumi:project`, ...), where the run read a project file."""
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == type_]
@@ -96,7 +98,8 @@ def _run(program, project, stack, mode, config, secret_keys, account, region, li
 
     _sync_await(run_pulumi_func(program))
     if monitor.check_failures:
-        raise pulumi.RunError("the provider's Check rejects:\n" + "\n".join(f"  - {f}" for f in monitor.check_failures))
+        problems = dict.fromkeys(monitor.check_failures)  # a bad provider setting is met by every resource
+        raise pulumi.RunError("the provider's Check rejects:\n" + "\n".join(f"  - {f}" for f in problems))
     root = get_root_resource()
     outputs = _sync_await(_resolve_all(getattr(root, "outputs", {})))
     return Plan(
@@ -128,17 +131,17 @@ async def _resolve_all(exports: Mapping[str, Any]) -> dict[str, OutputValue]:
 
 
 def stack_context(project_dir: Path, stack: str, *, mode: Mode) -> StackContext:
-    """The stack as `pulumi preview` (or `up`) describes it to a policy pack."""
+    """The stack as `pulumi preview` (or `up`) describes it to a policy pack, from its files."""
     project = load_project(project_dir.resolve())
     config = load_stack_config(project, stack)
-    return StackContext(
-        project=project.name,
-        stack=stack,
-        dry_run=mode == "preview",
-        config=config.values,
-        secret_keys=config.secret_keys,
-        tags=project.stack_tags(),
-    )
+    return StackContext(project.name, stack, mode == "preview", config=config.values,
+                        secret_keys=config.secret_keys, tags=project.stack_tags())  # fmt: skip
+
+
+def plan_context(plan: Plan) -> StackContext:
+    """The same, for a plan that has run."""
+    return StackContext(plan.project, plan.stack, plan.mode == "preview", config=plan.config,
+                        secret_keys=plan.secret_keys, tags=plan.stack_tags)  # fmt: skip
 
 
 def preflight_stack(
@@ -163,7 +166,7 @@ def preflight_stack(
         runpy.run_path(str(project_dir), run_name="__main__")
 
     try:
-        return run_program(
+        plan = run_program(
             program,
             project=project.name,
             stack=stack,
@@ -174,6 +177,8 @@ def preflight_stack(
             listener=listener,
             provider_check=provider_check,
         )
+        plan.stack_tags = project.stack_tags()
+        return plan
     except pulumi.RunError as error:
         raise EngineError(str(error)) from None
     except EngineError:

@@ -4,7 +4,7 @@ Two things the SDK cannot do:
 - A pack-wide setting: in Configure, the selection entry of the policy config disables every
   guardrail outside it before the levels are stored.
 - Speed at scale. The SDK decodes a resource's properties once per policy, in Analyze and again
-  in AnalyzeStack for every stack policy (29 here), and calls every policy on every resource. This
+  in AnalyzeStack for every stack policy (31 here), and calls every policy on every resource. This
   servicer builds a table of the enabled policies by resource type once per Configure, decodes
   each resource at most once (in AnalyzeStack only when a policy reads it) and hands each policy
   the config it parsed in Configure. The engine asks Remediate before every Analyze: with no
