@@ -17,11 +17,21 @@ from policies.guardrails.pack import PACK_NAME, PACK_VERSION
 
 from .baseline import Baseline, load_baseline, mark_existing
 from .cost import estimate, load_prices
-from .engine import DEFAULT_ACCOUNT, EngineError, Plan, preflight_stack, stack_context
+from .engine import (
+    DEFAULT_ACCOUNT,
+    EngineError,
+    Plan,
+    StackConfig,
+    load_project,
+    load_stack_config,
+    preflight_stack,
+    stack_context,
+)
 from .engine.analyzer import load_pack_config
 from .engine.language_host import cached_virtualenv
 from .engine.mocks import Listener
 from .engine.policy_run import PolicyGate
+from .engine.program_host import run_project
 from .formats import COST_FORMATS, CostFormatter, OutputFormat
 from .notifications import forecast
 from .report import PreflightReport, exit_code
@@ -56,12 +66,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="policy config file, as for `pulumi preview --policy-pack-config` (default: <pack>/config/<stack>.json when it exists)",
     )
     preflight.add_argument("--no-policies", action="store_true", help="only run the program; skip the policy pack")
+    preflight.set_defaults(stack_config=None)
     preflight.add_argument(
         "--fail-on",
         choices=FAIL_ON,
         default="mandatory",
         help="exit 1 on any new mandatory violation (default), on any new violation at or above a severity, or never",
     )
+
+    scan = commands.add_parser(
+        "scan",
+        help="run any Python Pulumi program offline and check it with the policy pack (another team's stack)",
+        description="Run another team's Python Pulumi program the way the Pulumi CLI runs it (in its own "
+        "virtualenv, made from its requirements.txt, from its project directory) under the offline engine, "
+        "and check every resource with the ops-baseline pack and the chosen profile. Same reports and exit "
+        "codes as preflight; no Pulumi credentials or AWS account needed.",
+    )
+    add_plan_arguments(scan, list(OutputFormat), stack_required=False)
+    scan.add_argument(
+        "--region",
+        default="us-east-1",
+        help="aws:region for a project with no stack file (default: us-east-1, the provider's own default)",
+    )
+    scan.add_argument(
+        "--profile",
+        default="workload",
+        help="policy config of the pack to judge with: <pack>/config/<profile>.json (default: workload)",
+    )
+    scan.add_argument("--policy-config", type=Path, help="policy config file instead of the profile's")
+    scan.set_defaults(no_policies=False, policy_pack=None)
+    scan.add_argument("--fail-on", choices=FAIL_ON, default="mandatory", help="as for preflight (default: mandatory)")
 
     audit = commands.add_parser(
         "audit",
@@ -130,9 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_stack_arguments(parser: argparse.ArgumentParser, formats: list[str]) -> None:
+def add_stack_arguments(parser: argparse.ArgumentParser, formats: list[str], stack_required: bool = True) -> None:
     """--stack, --project-dir and, where the command reports, --format and --output."""
-    parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument("--stack", required=stack_required, help="stack name: reads Pulumi.<stack>.yaml")
     parser.add_argument(
         "--project-dir", type=Path, default=Path.cwd(), help="directory holding Pulumi.yaml (default: .)"
     )
@@ -141,8 +175,10 @@ def add_stack_arguments(parser: argparse.ArgumentParser, formats: list[str]) -> 
     parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
 
 
-def add_plan_arguments(parser: argparse.ArgumentParser, formats: list[OutputFormat]) -> None:
-    add_stack_arguments(parser, [f.value for f in formats])
+def add_plan_arguments(
+    parser: argparse.ArgumentParser, formats: list[OutputFormat], stack_required: bool = True
+) -> None:
+    add_stack_arguments(parser, [f.value for f in formats], stack_required)
     parser.add_argument(
         "--mode",
         choices=("preview", "up"),
@@ -185,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         commands = {
+            "scan": run_scan,
             "cost": run_cost,
             "audit": run_audit,
             "verify": run_verify,
@@ -204,7 +241,11 @@ def plan_stack(args: argparse.Namespace, listener: Listener | None = None) -> tu
     """The baseline is read first: a bad file is reported before the program runs."""
     baseline = load_baseline(args.baseline, args.stack) if args.baseline else None
     print(f"{args.command}: stack {args.stack}, mode {args.mode}", file=sys.stderr)
-    plan = preflight_stack(args.project_dir, args.stack, mode=args.mode, account=args.account, listener=listener)
+    if args.command == "scan":
+        plan = run_project(args.project_dir, args.stack, mode=args.mode, account=args.account, listener=listener,
+                           stack_config=args.stack_config)  # fmt: skip
+    else:
+        plan = preflight_stack(args.project_dir, args.stack, mode=args.mode, account=args.account, listener=listener)
     for level, text in plan.messages:
         print(f"{level}: {text}", file=sys.stderr)
     return plan, baseline
@@ -232,10 +273,10 @@ def run_preflight(args: argparse.Namespace) -> int:
         report = preflight_report(plan, baseline, args)
     else:
         # The pack starts first and checks each resource as the program registers it.
-        pack_dir, virtualenv = (args.policy_pack, None) if args.policy_pack else default_pack(args.project_dir)
+        pack_dir, virtualenv = pack_of(args)
         config = args.policy_config or default_policy_config(pack_dir, args.stack)
-        print(f"preflight: policy pack {pack_dir}, config {config or 'pack defaults'}", file=sys.stderr)
-        context = stack_context(args.project_dir, args.stack, mode=args.mode)
+        print(f"{args.command}: policy pack {pack_dir}, config {config or 'pack defaults'}", file=sys.stderr)
+        context = stack_context(args.project_dir, args.stack, mode=args.mode, stack_config=args.stack_config)
         constraints = args.project_dir / "constraints.txt"
         with PolicyGate(pack_dir, config, context, constraints=constraints, virtualenv=virtualenv) as gate:
             plan, baseline = plan_stack(args, listener=gate.record)
@@ -245,7 +286,7 @@ def run_preflight(args: argparse.Namespace) -> int:
             report.policies.findings = mark_existing(report.policies.findings, baseline)
     write_report(OutputFormat(args.format).formatter().render(report), args.output)
     resources = sum(report.counts_by_type().values())
-    summary = f"preflight: {resources} resources planned in {time.perf_counter() - started:.2f} s"
+    summary = f"{args.command}: {resources} resources planned in {time.perf_counter() - started:.2f} s"
     if report.policies is not None:
         kinds = [f.kind for f in report.findings]
         mandatory = sum(1 for f in report.violations() if f.level in ("mandatory", "remediate"))
@@ -261,6 +302,25 @@ def run_preflight(args: argparse.Namespace) -> int:
     return exit_code(report.findings, args.fail_on)
 
 
+def run_scan(args: argparse.Namespace) -> int:
+    """preflight for any project: the stack file it has, or none; opsctl's own pack and a profile."""
+    project = load_project(args.project_dir.resolve())
+    if args.stack is None:
+        if project.stacks():
+            raise EngineError(f"the project has stacks {', '.join(project.stacks())}: pick one with --stack")
+        args.stack = "scan"
+        args.stack_config = StackConfig("scan", {"aws:region": args.region})
+    else:
+        args.stack_config = load_stack_config(project, args.stack)
+    pack_dir, _ = installed_pack()
+    if args.policy_config is None:
+        args.policy_config = pack_dir / "config" / f"{args.profile}.json"
+        if not args.policy_config.is_file():
+            profiles = sorted(p.stem for p in (pack_dir / "config").glob("*.json"))
+            raise EngineError(f"--profile {args.profile}: no such profile (the pack has {', '.join(profiles)})")
+    return run_preflight(args)
+
+
 def preflight_report(plan: Plan, baseline: Baseline | None, args: argparse.Namespace) -> PreflightReport:
     custom = [r for r in plan.registrations if r.custom]
     return PreflightReport(
@@ -273,15 +333,25 @@ def preflight_report(plan: Plan, baseline: Baseline | None, args: argparse.Names
     )
 
 
-def default_pack(project_dir: Path) -> tuple[Path, Path | None]:
-    """The project's own pack (`policies/`), which runs from its own virtualenv, else the one
-    installed with opsctl, which runs from one in the user's cache."""
-    own = project_dir / "policies"
-    if (own / "PulumiPolicy.yaml").is_file():
-        return own, None
+def pack_of(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    """The pack a run checks with, and the virtualenv it runs from (None: its own)."""
+    if args.command == "scan":
+        return installed_pack()
+    if args.policy_pack:
+        return args.policy_pack, None
+    own = args.project_dir / "policies"
+    return (own, None) if (own / "PulumiPolicy.yaml").is_file() else installed_pack()
+
+
+def installed_pack() -> tuple[Path, Path | None]:
+    """The pack installed with opsctl. A checkout's, set up by make, runs from its own virtualenv;
+    a wheel's from one in the user's cache (site-packages is no place for one)."""
     import policies
 
-    return Path(policies.__file__).parent, cached_virtualenv(f"policy-pack-{PACK_VERSION}")
+    installed = Path(policies.__file__).parent
+    if (installed / "venv" / ".installed").is_file():
+        return installed, None
+    return installed, cached_virtualenv(f"policy-pack-{PACK_VERSION}")
 
 
 def default_policy_config(pack_dir: Path, stack: str) -> Path | None:

@@ -69,7 +69,7 @@ class PackLaunch:
 
     @property
     def python(self) -> Path:
-        return self.virtualenv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+        return interpreter(self.virtualenv)
 
     def command(self) -> list[str]:
         return [str(self.python), "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(self.pack_dir)]
@@ -112,17 +112,44 @@ def cached_virtualenv(name: str) -> Path:
     return cache / "ops-baseline" / name
 
 
+def interpreter(virtualenv: Path) -> Path:
+    return virtualenv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
 def ensure_virtualenv(
     launch: PackLaunch,
     constraints: Path | None = None,
     announce: Callable[[str], None] = lambda text: print(text, file=sys.stderr),
 ) -> None:
-    """Make the pack's virtualenv from its requirements.txt unless it is whole and current, as a
-    user must before `pulumi preview --policy-pack`. Whole and current means, as for `make pack`,
-    a `.installed` stamp newer than the requirements (and constraints). `constraints` pins what the
-    requirements leave open; without one, the versions installed beside opsctl are the pins."""
-    requirements = launch.pack_dir / "requirements.txt"
-    stamp = launch.virtualenv / ".installed"
+    """The pack's virtualenv, as a user must make it before `pulumi preview --policy-pack`.
+    `constraints` pins what the requirements leave open; without one, the versions installed beside
+    opsctl are the pins (the pack's pulumi is opsctl's)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as installed:
+        if constraints is None or not constraints.is_file():
+            pins = {d.metadata["Name"]: d.version for d in distributions() if d.metadata["Name"]}
+            installed.write("".join(f"{name}=={version}\n" for name, version in sorted(pins.items())))
+            installed.flush()
+        make_virtualenv(
+            launch.virtualenv,
+            launch.pack_dir / "requirements.txt",
+            constraints if constraints and constraints.is_file() else Path(installed.name),
+            "the policy pack's",
+            "the Pulumi CLI runs the pack from it",
+            announce,
+        )
+
+
+def make_virtualenv(
+    virtualenv: Path,
+    requirements: Path,
+    constraints: Path | None,
+    whose: str,
+    why: str,
+    announce: Callable[[str], None],
+) -> None:
+    """Make `virtualenv` from `requirements` unless it is whole and current: as for `make pack`, a
+    `.installed` stamp newer than the requirements (and constraints). Two runs at once take turns."""
+    stamp = virtualenv / ".installed"
     sources = [path for path in (requirements, constraints) if path is not None and path.is_file()]
 
     def current() -> bool:
@@ -131,35 +158,41 @@ def ensure_virtualenv(
     if current():
         return
     if not requirements.is_file():
-        if launch.python.exists():
+        if interpreter(virtualenv).exists():
             return  # a virtualenv made by hand, with nothing to check it against
         raise EngineError(
-            f"the policy pack has no virtualenv at {launch.virtualenv} and no requirements.txt to create it from"
+            f"{whose} virtualenv {virtualenv} does not exist and there is no {requirements} to make it from"
         )
-    launch.virtualenv.parent.mkdir(parents=True, exist_ok=True)
-    with open(f"{launch.virtualenv}.lock", "w") as lock:  # two runs at once: one makes it, the other waits
+    virtualenv.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{virtualenv}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if current():
             return
+        python = interpreter(virtualenv)
         announce(
-            f"{'updating' if launch.python.exists() else 'creating'} the policy pack's virtualenv "
-            f"{launch.virtualenv} from {requirements} (the Pulumi CLI runs the pack from it)"
+            f"{'updating' if python.exists() else 'creating'} {whose} virtualenv {virtualenv} from {requirements} ({why})"
         )
-        with tempfile.NamedTemporaryFile("w", suffix=".txt") as installed:
-            if constraints is None or not constraints.is_file():
-                pins = {d.metadata["Name"]: d.version for d in distributions() if d.metadata["Name"]}
-                installed.write("".join(f"{name}=={version}\n" for name, version in sorted(pins.items())))
-                installed.flush()
-                constraints = Path(installed.name)
-            steps = [[str(launch.python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                      "-c", str(constraints), "-r", str(requirements)]]  # fmt: skip
-            if not launch.python.exists():
-                steps.insert(0, [sys.executable, "-m", "venv", str(launch.virtualenv)])
-            for step in steps:
-                done = subprocess.run(step, capture_output=True, text=True)
-                if done.returncode != 0:  # no stamp: the next run tries again
-                    raise EngineError(
-                        f"could not make the policy pack's virtualenv {launch.virtualenv}: "
-                        f"{' '.join(step[:5])} ... failed:\n{(done.stderr or done.stdout).strip()[-2000:]}"
-                    )
+        pins = ["-c", str(constraints)] if constraints else []
+        steps = [
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                *pins,
+                "-r",
+                str(requirements),
+            ]
+        ]
+        if not python.exists():
+            steps.insert(0, [sys.executable, "-m", "venv", str(virtualenv)])
+        for step in steps:
+            done = subprocess.run(step, capture_output=True, text=True)
+            if done.returncode != 0:  # no stamp: the next run tries again
+                raise EngineError(
+                    f"could not make {whose} virtualenv {virtualenv}: "
+                    f"{' '.join(step[:5])} ... failed:\n{(done.stderr or done.stdout).strip()[-2000:]}"
+                )
         stamp.touch()

@@ -9,6 +9,7 @@ ones are unknown, exactly as in a real `pulumi preview`.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from .provider_check import ProviderCheckError, autoname
 from .provider_facts import facts_for
+from .sdk_schema import Kind, Nested, computed_only, result_of
 
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -184,16 +186,16 @@ def synthesize(
     outputs = dict(inputs)
     digest = _digest(urn)
     physical = logical_name
-    if spec.name_input:
-        if not inputs.get(spec.name_input):
+    name_input = spec.name_input or _autonamed(type_)
+    if name_input:
+        if not inputs.get(name_input):
             # Reached without the provider's Check (plain mocks), or for a name the provider never fills.
-            prefix = inputs.get("namePrefix") or inputs.get(f"{spec.name_input}Prefix")
-            outputs[spec.name_input] = (
-                f"{prefix}{digest[:26]}" if prefix else _autoname(type_, logical_name, urn, inputs)
-            )
-        physical = str(outputs[spec.name_input])
+            prefix = inputs.get("namePrefix") or inputs.get(f"{name_input}Prefix")
+            outputs[name_input] = f"{prefix}{digest[:26]}" if prefix else _autoname(type_, logical_name, urn, inputs)
+        physical = str(outputs[name_input])
+    computed = {k: v for k, v in computed_only(type_).items() if k not in outputs}
     if preview:
-        for key in (["arn"] if spec.arn else []) + list(spec.computed):
+        for key in (["arn"] if spec.arn else []) + list(spec.computed) + list(computed):
             outputs.setdefault(key, UNKNOWN)
         return "", outputs
 
@@ -211,7 +213,74 @@ def synthesize(
         values["arn"] = outputs["arn"] = spec.arn.format_map(values)
     for key, template in spec.computed.items():
         outputs[key] = template.format_map(values)
+    place = Place(type_, physical, values["region"], account, partition, digest)
+    for key, kind in computed.items():
+        outputs.setdefault(key, example(key, kind, place))
     return spec.id.format_map(values), outputs
+
+
+def _autonamed(type_: str) -> str | None:
+    facts = facts_for(type_)
+    return facts.autoname.property if facts and facts.autoname else None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a synthesized value belongs: the resource (or data source) it describes."""
+
+    type: str
+    name: str
+    region: str
+    account: str
+    partition: str
+    digest: str
+
+    @property
+    def service(self) -> str:
+        module = self.type.split(":")[1].split("/")[0]
+        return SERVICE_OF.get(module, module)
+
+    @property
+    def resource(self) -> str:
+        kind = self.type.rsplit(":", 1)[-1]
+        return kind[:1].lower() + kind[1:]
+
+
+SERVICE_OF = {
+    "apigatewayv2": "apigateway",
+    "sfn": "states",
+    "cloudwatch": "logs",
+    "cfg": "config",
+    "lb": "elasticloadbalancing",
+    "alb": "elasticloadbalancing",
+}
+"""The ARN service of a pulumi-aws module, where the two differ."""
+
+
+def example(wire: str, kind: Kind, place: Place, depth: int = 0) -> Any:
+    """A realistic value of the schema's shape for a computed field: a program reads it (an ARN to
+    build a policy, an endpoint to export, `certificateAuthority.data`, the first of a list)."""
+    if isinstance(kind, Nested):
+        if depth > 4 or kind.shape == "map":
+            return [] if kind.shape == "list" else {}
+        if kind.shape == "list":
+            return [example(wire, kind.element, place, depth + 1)]
+        return {k: example(k, v, place, depth + 1) for k, v in (kind.fields or {}).items()}
+    if kind == "bool":
+        return False
+    if kind in ("int", "float"):
+        return 0
+    lower = wire.lower()
+    if lower.endswith("arn"):
+        return f"arn:{place.partition}:{place.service}:{place.region}:{place.account}:{place.resource}/{place.name}"
+    if lower.endswith(("endpoint", "url", "uri")):
+        return f"https://{place.name}.{place.service}.{place.region}.amazonaws.com"
+    if lower.endswith(("dnsname", "domainname", "hostname", "fqdn", "address")):
+        return f"{place.name}.{place.service}.{place.region}.amazonaws.com"
+    if lower == "id" or lower.endswith("id"):
+        stem = "".join(c for c in wire.removesuffix("Id").removesuffix("id") if c.islower())[:8] or "id"
+        return f"{stem}-{place.digest[:17]}"
+    return f"{place.name}-{wire}"
 
 
 def _autoname(type_: str, logical_name: str, urn: str, inputs: Mapping[str, Any]) -> str:
@@ -230,26 +299,114 @@ def partition_of(region: str) -> str:
 
 
 def invoke(token: str, args: Mapping[str, Any], *, account: str, region: str, partition: str) -> dict[str, Any]:
-    """Answers for the data sources the program calls."""
-    if token == "aws:index/getCallerIdentity:getCallerIdentity":
-        return {
-            "accountId": account,
-            "arn": f"arn:{partition}:iam::{account}:user/opsctl-offline",
-            "userId": "AIDAOFFLINEENGINE",
-            "id": account,
-        }
-    if token == "aws:index/getPartition:getPartition":
-        suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
-        return {
-            "partition": partition,
-            "dnsSuffix": suffix,
-            "reverseDnsPrefix": ".".join(reversed(suffix.split("."))),
-            "id": partition,
-        }
-    if token == "aws:secretsmanager/getRandomPassword:getRandomPassword":
-        # Offline runs must never produce a usable secret: a fixed, obviously fake value.
-        return {"randomPassword": "offline-engine-not-a-secret", "id": "offline"}
-    if token == "aws:index/getRegion:getRegion":
-        name = args.get("region") or args.get("name") or region
-        return {"name": name, "region": name, "endpoint": f"ec2.{name}.amazonaws.com", "description": name, "id": name}
-    raise LookupError(f"the offline engine has no answer for data source {token!r}; add it to opsctl/engine/outputs.py")
+    """Answers for the data sources a program calls: the ones whose answer decides a verdict or a
+    name exactly, and every other one shaped by its result type (arguments echoed back), so a
+    program never stops offline where it would run under the CLI."""
+    place = Place(
+        token,
+        token.rsplit(":", 1)[-1],
+        str(args.get("region") or region),
+        account,
+        partition,
+        _digest(token + repr(sorted(args.items(), key=str))),
+    )
+    answer = ANSWERS.get(token)
+    known = answer(args, place) if answer else {}
+    shaped = {
+        k: args[k] if k in args else example(k, kind, place) for k, kind in (result_of(token).fields or {}).items()
+    }
+    return {**shaped, "id": place.digest[:12], **known}
+
+
+def _caller_identity(args: Mapping[str, Any], place: Place) -> dict[str, Any]:
+    return {
+        "accountId": place.account,
+        "arn": f"arn:{place.partition}:iam::{place.account}:user/opsctl-offline",
+        "userId": "AIDAOFFLINEENGINE",
+        "id": place.account,
+    }
+
+
+def _partition(args: Mapping[str, Any], place: Place) -> dict[str, Any]:
+    suffix = "amazonaws.com.cn" if place.partition == "aws-cn" else "amazonaws.com"
+    return {
+        "partition": place.partition,
+        "dnsSuffix": suffix,
+        "reverseDnsPrefix": ".".join(reversed(suffix.split("."))),
+        "id": place.partition,
+    }
+
+
+def _region(args: Mapping[str, Any], place: Place) -> dict[str, Any]:
+    name = args.get("region") or args.get("name") or place.region
+    return {"name": name, "region": name, "endpoint": f"ec2.{name}.amazonaws.com", "description": name, "id": name}
+
+
+def _random_password(args: Mapping[str, Any], place: Place) -> dict[str, Any]:
+    # Offline runs must never produce a usable secret: a fixed, obviously fake value.
+    return {"randomPassword": "offline-engine-not-a-secret", "id": "offline"}
+
+
+def _availability_zones(args: Mapping[str, Any], place: Place) -> dict[str, Any]:
+    names = [f"{place.region}{letter}" for letter in "abc"]
+    return {
+        "names": names,
+        "zoneIds": [f"{place.region[:3]}{place.region[-1]}-az{i}" for i in (1, 2, 3)],
+        "id": place.region,
+    }
+
+
+def _policy_document(args: Mapping[str, Any], place: Place) -> dict[str, Any]:
+    """`aws.iam.get_policy_document` renders its statements as IAM JSON, as the provider does: the
+    guardrails judge that JSON, so it must be the document, not a stand-in."""
+    statements = []
+    for document in args.get("sourcePolicyDocuments") or []:
+        statements += json.loads(document).get("Statement", [])
+    statements += [_statement(statement) for statement in args.get("statements") or []]
+    document = {"Version": args.get("version") or "2012-10-17", "Statement": statements}
+    if args.get("policyId"):
+        document = {"Id": args["policyId"], **document}
+    return {"json": json.dumps(document, indent=2), "minifiedJson": json.dumps(document, separators=(",", ":"))}
+
+
+def _statement(given: Mapping[str, Any]) -> dict[str, Any]:
+    statement: dict[str, Any] = {}
+    if given.get("sid"):
+        statement["Sid"] = given["sid"]
+    statement["Effect"] = given.get("effect") or "Allow"
+    for name, key in (("actions", "Action"), ("notActions", "NotAction"), ("resources", "Resource"),
+                      ("notResources", "NotResource")):  # fmt: skip
+        values = given.get(name)
+        if values:
+            statement[key] = values[0] if len(values) == 1 else sorted(values)
+    for name, key in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
+        principals = given.get(name)
+        if principals:
+            statement[key] = _principals(principals)
+    conditions: dict[str, dict[str, Any]] = {}
+    for condition in given.get("conditions") or []:
+        values = condition.get("values") or []
+        conditions.setdefault(condition["test"], {})[condition["variable"]] = values[0] if len(values) == 1 else values
+    if conditions:
+        statement["Condition"] = conditions
+    return statement
+
+
+def _principals(principals: list[Mapping[str, Any]]) -> Any:
+    if any(p.get("type") == "*" for p in principals):
+        return "*"
+    found: dict[str, list[str]] = {}
+    for principal in principals:
+        found.setdefault(principal["type"], []).extend(principal.get("identifiers") or [])
+    return {kind: ids[0] if len(ids) == 1 else sorted(ids) for kind, ids in found.items()}
+
+
+ANSWERS = {
+    "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
+    "aws:index/getPartition:getPartition": _partition,
+    "aws:index/getRegion:getRegion": _region,
+    "aws:secretsmanager/getRandomPassword:getRandomPassword": _random_password,
+    "aws:index/getAvailabilityZones:getAvailabilityZones": _availability_zones,
+    "aws:iam/getPolicyDocument:getPolicyDocument": _policy_document,
+}
+"""Data sources answered exactly; every other one is answered from its result type."""

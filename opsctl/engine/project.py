@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,17 @@ class Project:
     directory: Path
     runtime: str = "python"
     description: str = ""
+    main: str = ""
+    """Where the program is, relative to the project directory (`main:`); empty: the directory itself."""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """The runtime's options (`virtualenv`, `toolchain`)."""
+
+    @property
+    def virtualenv(self) -> Path | None:
+        """The program's own virtualenv, which the CLI makes from requirements.txt; None: the
+        interpreter on the PATH runs the program."""
+        named = self.options.get("virtualenv")
+        return (self.directory / str(named)).resolve() if named else None
 
     def stack_tags(self) -> dict[str, str]:
         """The tags the CLI gives every stack of the project (and tells a policy pack of)."""
@@ -56,12 +68,16 @@ def load_project(directory: Path) -> Project:
         raise EngineError(f"{path}: the project file must have a 'name'")
     runtime = document.get("runtime")
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    options = runtime.get("options") if isinstance(runtime, dict) else None
     description = document.get("description")
+    main = document.get("main")
     return Project(
         name=name,
         directory=directory,
         runtime=str(runtime_name or "python"),
         description=description if isinstance(description, str) else "",
+        main=main if isinstance(main, str) else "",
+        options=options if isinstance(options, dict) else {},
     )
 
 
@@ -119,6 +135,11 @@ def _replace_secure(value: Any) -> tuple[Any, bool]:
         pairs = [_replace_secure(v) for v in value]
         return [v for v, _ in pairs], any(s for _, s in pairs)
     return value, False
+
+
+def package_config(config: Mapping[str, str], package: str) -> dict[str, str]:
+    """A default provider's configuration: the stack's `<package>:<key>` settings, by key."""
+    return {key.removeprefix(f"{package}:"): value for key, value in config.items() if key.startswith(f"{package}:")}
 
 
 def runtime_string(value: Any) -> str:

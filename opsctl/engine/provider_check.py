@@ -18,20 +18,16 @@ version the program pins.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import re
-import sys
-import types
-import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from typing import Any, Union
+from typing import Any
 
 from pulumi.runtime.rpc import UNKNOWN, _special_sig_key
 
 from .provider_facts import AutoName, ResourceFacts, facts_for
+from .sdk_schema import Kind, Nested, inputs_of
 
 # The bridge's CoerceTerraformString reads a string with Go's strconv: ParseBool, ParseInt(s, 0, 0)
 # (base prefixes, `_` between digits after one), ParseFloat (decimal or hex; inf, nan). No spaces.
@@ -43,7 +39,6 @@ GO_INT = re.compile(
 GO_FLOAT = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE)
 GO_HEX_FLOAT = re.compile(r"[+-]?0[xX](?:[0-9a-fA-F_]+\.?[0-9a-fA-F_]*|\.[0-9a-fA-F_]+)[pP][+-]?\d+")
 INT64 = 2**63
-AWAITABLE = typing.get_origin(typing.Awaitable[int])
 
 
 class ProviderCheckError(ValueError):
@@ -106,7 +101,7 @@ def check(
     if name is not None:
         checked[facts.autoname.property] = name  # type: ignore[union-attr]
     if facts.coerces_scalars:
-        checked = coerce(checked, schema_of(type_), type_)
+        checked = coerce(checked, inputs_of(type_), type_)
     for prop, value in facts.check_defaults().items():
         if checked.get(prop) is None:
             checked[prop] = value
@@ -145,18 +140,7 @@ def _tags_all(own: Any, defaults: Any) -> Any:
     return {**(defaults or {}), **(own if isinstance(own, Mapping) else {})}
 
 
-# --- the schema's scalar types, from the SDK's type hints ---------------------------------------
-
-Kind = Union[str, "Nested", None]
-""""int", "float", "bool", "string", a Nested shape, or None (anything)."""
-
-
-@dataclass(frozen=True)
-class Nested:
-    shape: str
-    """"object" (fields), "list" or "map" (element)."""
-    fields: Mapping[str, Kind] | None = None
-    element: Kind = None
+# --- strings read as the schema's types ---------------------------------------------------
 
 
 def coerce(value: Any, kind: Kind, where: str) -> Any:
@@ -201,66 +185,3 @@ def _go_int(text: str) -> int:
 def _is_special(value: Mapping[str, Any]) -> bool:
     """A secret, asset or resource reference in wire form (a signature key), not a map."""
     return _special_sig_key in value
-
-
-@cache
-def schema_of(type_: str) -> Nested:
-    """The input fields of a resource type, by wire name, from its `<Class>Args` input type."""
-    package, module_path, class_name = type_.split(":")
-    module_name = module_path.split("/")[0]
-    try:
-        module = importlib.import_module(f"pulumi_{package}.{module_name}")
-    except ImportError:
-        try:
-            module = importlib.import_module(f"pulumi_{package}.{module_name}_")
-        except ImportError:
-            return Nested("object", None)
-    args = getattr(module, f"{class_name}Args", None)
-    return _fields(args) if isinstance(args, type) else Nested("object", None)
-
-
-@cache
-def _fields(input_type: type) -> Nested:
-    fields: dict[str, Kind] = {}
-    for attribute in vars(input_type).values():
-        getter = getattr(attribute, "fget", None)
-        wire = getattr(getter, "_pulumi_name", None)
-        if wire is None:
-            continue
-        fields[wire] = _kind(getter.__annotations__.get("return"), sys.modules[getter.__module__])
-    return Nested("object", fields)
-
-
-def _kind(annotation: Any, module: types.ModuleType) -> Kind:
-    """The wire shape of an SDK annotation: Input[...] unions of T, Awaitable[T] and Output[T]."""
-    if isinstance(annotation, typing.ForwardRef):
-        resolved = getattr(module, annotation.__forward_arg__, None)
-        return _fields(resolved) if isinstance(resolved, type) else None
-    if isinstance(annotation, str):
-        return _kind(typing.ForwardRef(annotation), module)
-    origin = typing.get_origin(annotation)
-    if origin is Union or origin is types.UnionType:
-        kinds = [
-            _kind(a, module)
-            for a in typing.get_args(annotation)
-            if a is not type(None)
-            and typing.get_origin(a) is not AWAITABLE
-            and not (isinstance(a, typing.ForwardRef) and a.__forward_arg__.startswith("Output"))
-        ]
-        known = [k for k in kinds if k is not None]
-        return known[0] if len(known) == 1 else None
-    if origin in (list, Sequence, typing.Sequence) or origin is getattr(typing, "List", None):
-        return Nested("list", element=_kind(typing.get_args(annotation)[0], module))
-    if origin in (dict, Mapping, typing.Mapping):
-        return Nested("map", element=_kind(typing.get_args(annotation)[1], module))
-    if annotation is bool:
-        return "bool"
-    if annotation is int:
-        return "int"
-    if annotation is float:
-        return "float"
-    if annotation is str:
-        return "string"
-    if isinstance(annotation, type):  # an input type such as MetricAlarmMetricQueryArgs
-        return _fields(annotation)
-    return None

@@ -17,13 +17,9 @@ from pulumi.runtime.proto import analyzer_pb2
 
 from .analyzer import provider_resource
 from .mocks import Registration
+from .project import package_config
 
 PROVIDER_TYPE_PREFIX = "pulumi:providers:"
-
-
-def package_config(config: Mapping[str, str], package: str) -> dict[str, str]:
-    """A default provider's configuration: the stack's `<package>:<key>` settings, by key."""
-    return {key.removeprefix(f"{package}:"): value for key, value in config.items() if key.startswith(f"{package}:")}
 
 
 def is_provider(registration: Registration) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import runpy
 import traceback
@@ -20,8 +21,7 @@ from .errors import EngineError
 from .language_host import StackContext
 from .mocks import CollectingLogger, Listener, Mode, OfflineMocks, RecordingMonitor, Registration
 from .outputs import DEFAULT_ACCOUNT
-from .project import load_project, load_stack_config
-from .providers import package_config
+from .project import StackConfig, load_project, load_stack_config, package_config
 
 
 @dataclass(frozen=True)
@@ -130,10 +130,12 @@ async def _resolve_all(exports: Mapping[str, Any]) -> dict[str, OutputValue]:
     return resolved
 
 
-def stack_context(project_dir: Path, stack: str, *, mode: Mode) -> StackContext:
+def stack_context(
+    project_dir: Path, stack: str, *, mode: Mode, stack_config: StackConfig | None = None
+) -> StackContext:
     """The stack as `pulumi preview` (or `up`) describes it to a policy pack, from its files."""
     project = load_project(project_dir.resolve())
-    config = load_stack_config(project, stack)
+    config = stack_config or load_stack_config(project, stack)
     return StackContext(project.name, stack, mode == "preview", config=config.values,
                         secret_keys=config.secret_keys, tags=project.stack_tags())  # fmt: skip
 
@@ -152,31 +154,38 @@ def preflight_stack(
     account: str = DEFAULT_ACCOUNT,
     listener: Listener | None = None,
     provider_check: bool = True,
+    stack_config: StackConfig | None = None,
 ) -> Plan:
-    """Run the project's real `__main__.py` for one stack, offline."""
+    """Run the project's real program for one stack, offline, as the language host runs it: from
+    the project directory, with the program's directory (`main:`) first on sys.path.
+    `stack_config` stands in for `Pulumi.<stack>.yaml` (a scan of a project that has none)."""
     project_dir = project_dir.resolve()
     project = load_project(project_dir)
-    stack_config = load_stack_config(project, stack)
-    main = project_dir / "__main__.py"
-    if not main.is_file():
-        raise EngineError(f"{main} not found: the project has no program to run")
+    stack_config = stack_config or load_stack_config(project, stack)
+    program_dir = (project_dir / project.main).resolve()
+    if project.runtime != "python":
+        raise EngineError(
+            f"{project_dir / 'Pulumi.yaml'}: runtime {project.runtime!r}; opsctl runs Python programs only"
+        )
+    if not (program_dir / "__main__.py").is_file():
+        raise EngineError(f"{program_dir / '__main__.py'} not found: the project has no program to run")
 
     def program() -> None:
-        # Run the directory, like the language host: it goes first on sys.path for `import components`.
-        runpy.run_path(str(project_dir), run_name="__main__")
+        runpy.run_path(str(program_dir), run_name="__main__")
 
     try:
-        plan = run_program(
-            program,
-            project=project.name,
-            stack=stack,
-            mode=mode,
-            config=stack_config.values,
-            secret_keys=stack_config.secret_keys,
-            account=account,
-            listener=listener,
-            provider_check=provider_check,
-        )
+        with contextlib.chdir(project_dir):
+            plan = run_program(
+                program,
+                project=project.name,
+                stack=stack,
+                mode=mode,
+                config=stack_config.values,
+                secret_keys=stack_config.secret_keys,
+                account=account,
+                listener=listener,
+                provider_check=provider_check,
+            )
         plan.stack_tags = project.stack_tags()
         return plan
     except pulumi.RunError as error:
