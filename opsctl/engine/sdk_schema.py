@@ -49,22 +49,24 @@ def _module(package: str, module_path: str) -> types.ModuleType | None:
     return None
 
 
+def _fields_in(package: str, module_path: str, attribute: str) -> Nested:
+    module = _module(package, module_path)
+    found = getattr(module, attribute, None) if module else None
+    return fields_of(found) if isinstance(found, type) else NO_FIELDS
+
+
 @cache
 def inputs_of(type_: str) -> Nested:
     """A resource type's input fields, from its `<Class>Args` input type."""
     package, module_path, class_name = type_.split(":")
-    module = _module(package, module_path)
-    args = getattr(module, f"{class_name}Args", None) if module else None
-    return fields_of(args) if isinstance(args, type) else NO_FIELDS
+    return _fields_in(package, module_path, f"{class_name}Args")
 
 
 @cache
 def outputs_of(type_: str) -> Nested:
     """A resource type's output fields, from the resource class's properties."""
     package, module_path, class_name = type_.split(":")
-    module = _module(package, module_path)
-    resource = getattr(module, class_name, None) if module else None
-    return fields_of(resource) if isinstance(resource, type) else NO_FIELDS
+    return _fields_in(package, module_path, class_name)
 
 
 def computed_only(type_: str) -> dict[str, Kind]:
@@ -77,9 +79,7 @@ def computed_only(type_: str) -> dict[str, Kind]:
 def result_of(token: str) -> Nested:
     """A data source's result fields (`aws:ec2/getAmi:getAmi` → `GetAmiResult`)."""
     package, module_path, function = token.split(":")
-    module = _module(package, module_path)
-    result = getattr(module, f"{function[:1].upper()}{function[1:]}Result", None) if module else None
-    return fields_of(result) if isinstance(result, type) else NO_FIELDS
+    return _fields_in(package, module_path, f"{function[:1].upper()}{function[1:]}Result")
 
 
 @cache
