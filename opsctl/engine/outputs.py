@@ -31,8 +31,8 @@ class OutputSpec:
     arn: str | None = None
     """ARN template: {partition} {region} {account} {name} {uuid} and any input by name."""
     id: str = "{name}"
-    computed: Mapping[str, str] = field(default_factory=dict)
-    """Other computed outputs, as templates."""
+    computed: Mapping[str, Any] = field(default_factory=dict)
+    """Other computed outputs, as templates (strings, or mappings and lists of them)."""
 
 
 SPECS: dict[str, OutputSpec] = {
@@ -150,6 +150,19 @@ SPECS: dict[str, OutputSpec] = {
     "aws:xray/group:Group": OutputSpec(
         name_input="groupName", arn="arn:{partition}:xray:{region}:{account}:group/{name}/{short}", id="{arn}"
     ),
+    # Another stack's exports: nobody knows them offline. A preview leaves them unknown; an update
+    # cannot (the SDK reads an unknown output as None there), so they are empty.
+    "pulumi:pulumi:StackReference": OutputSpec(id="{name}", computed={"outputs": {}, "secretOutputNames": []}),
+    "aws:appsync/graphQLApi:GraphQLApi": OutputSpec(
+        arn="arn:{partition}:appsync:{region}:{account}:apis/{short}",
+        id="{short}",
+        computed={
+            "uris": {
+                "GRAPHQL": "https://{short}.appsync-api.{region}.amazonaws.com/graphql",
+                "REALTIME": "wss://{short}.appsync-realtime-api.{region}.amazonaws.com/graphql",
+            }
+        },
+    ),
     "aws:xray/samplingRule:SamplingRule": OutputSpec(
         name_input="ruleName", arn="arn:{partition}:xray:{region}:{account}:sampling-rule/{name}"
     ),
@@ -212,11 +225,19 @@ def synthesize(
     if spec.arn:
         values["arn"] = outputs["arn"] = spec.arn.format_map(values)
     for key, template in spec.computed.items():
-        outputs[key] = template.format_map(values)
+        outputs[key] = _filled(template, values)
     place = Place(type_, physical, values["region"], account, partition, digest)
     for key, kind in computed.items():
         outputs.setdefault(key, example(key, kind, place))
     return spec.id.format_map(values), outputs
+
+
+def _filled(template: Any, values: _Template) -> Any:
+    if isinstance(template, Mapping):
+        return {key: _filled(value, values) for key, value in template.items()}
+    if isinstance(template, list):
+        return [_filled(value, values) for value in template]
+    return template.format_map(values)
 
 
 def _autonamed(type_: str) -> str | None:
