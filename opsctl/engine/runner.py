@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import runpy
+import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -174,7 +175,8 @@ def preflight_stack(
         runpy.run_path(str(program_dir), run_name="__main__")
 
     try:
-        with contextlib.chdir(project_dir):
+        # What the program prints is the program's, not the report's (stdout): the CLI shows it apart.
+        with contextlib.chdir(project_dir), contextlib.redirect_stdout(sys.stderr):
             plan = run_program(
                 program,
                 project=project.name,

@@ -9,7 +9,14 @@ import pulumi_aws as aws
 baseline = pulumi.StackReference("acme/ops-baseline/prod")
 role = aws.iam.Role(
     "billing-role",
-    assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+    assume_role_policy=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ],
+        }
+    ),
 )
 function = aws.lambda_.Function(
     "billing",
@@ -21,14 +28,26 @@ function = aws.lambda_.Function(
     tracing_config={"mode": "Active"},
     tags={"team": "billing", "cost-center": "finance"},
 )
-aws.cloudwatch.LogGroup("billing-logs", name=function.name.apply(lambda n: f"/aws/lambda/{n}"), retention_in_days=365,
-                        kms_key_id=baseline.get_output("kmsKeyArn"), tags={"team": "billing", "cost-center": "finance"})
+aws.cloudwatch.LogGroup(
+    "billing-logs",
+    name=function.name.apply(lambda n: f"/aws/lambda/{n}"),
+    retention_in_days=365,
+    kms_key_id=baseline.get_output("kmsKeyArn"),
+    tags={"team": "billing", "cost-center": "finance"},
+)
 aws.cloudwatch.MetricAlarm(
     "billing-errors",
-    namespace="AWS/Lambda", metric_name="Errors", dimensions={"FunctionName": function.name},
-    statistic="Sum", period=300, evaluation_periods=1, threshold=0, comparison_operator="GreaterThanThreshold",
+    namespace="AWS/Lambda",
+    metric_name="Errors",
+    dimensions={"FunctionName": function.name},
+    statistic="Sum",
+    period=300,
+    evaluation_periods=1,
+    threshold=0,
+    comparison_operator="GreaterThanThreshold",
     treat_missing_data="notBreaching",
-    alarm_actions=[baseline.get_output("alertTopicArn")], ok_actions=[baseline.get_output("alertTopicArn")],
+    alarm_actions=[baseline.get_output("alertTopicArn")],
+    ok_actions=[baseline.get_output("alertTopicArn")],
     tags={"team": "billing", "cost-center": "finance"},
 )
 pulumi.export("function", function.name)

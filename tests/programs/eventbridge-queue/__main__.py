@@ -19,10 +19,20 @@ aws.sqs.QueuePolicy(
     "events-send",
     queue_url=queue.id,
     policy=pulumi.Output.all(queue.arn, rule.arn).apply(
-        lambda args: json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
-            "Resource": args[0], "Condition": {"ArnEquals": {"aws:SourceArn": args[1]}},
-        }]})
+        lambda args: json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "events.amazonaws.com"},
+                        "Action": "sqs:SendMessage",
+                        "Resource": args[0],
+                        "Condition": {"ArnEquals": {"aws:SourceArn": args[1]}},
+                    }
+                ],
+            }
+        )
     ),
 )
 pulumi.export("queueUrl", queue.url)

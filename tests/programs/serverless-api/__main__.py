@@ -12,7 +12,9 @@ table = aws.dynamodb.Table(
     billing_mode="PAY_PER_REQUEST",
 )
 assume = aws.iam.get_policy_document(
-    statements=[{"actions": ["sts:AssumeRole"], "principals": [{"type": "Service", "identifiers": ["lambda.amazonaws.com"]}]}]
+    statements=[
+        {"actions": ["sts:AssumeRole"], "principals": [{"type": "Service", "identifiers": ["lambda.amazonaws.com"]}]}
+    ]
 )
 role = aws.iam.Role("handler-role", assume_role_policy=assume.json)
 aws.iam.RolePolicyAttachment(
@@ -23,7 +25,10 @@ aws.iam.RolePolicy(
     role=role.id,
     policy=table.arn.apply(
         lambda arn: json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:PutItem"], "Resource": arn}]}
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:PutItem"], "Resource": arn}],
+            }
         )
     ),
 )
@@ -37,13 +42,21 @@ handler = aws.lambda_.Function(
 )
 api = aws.apigatewayv2.Api("api", protocol_type="HTTP")
 integration = aws.apigatewayv2.Integration(
-    "handler-integration", api_id=api.id, integration_type="AWS_PROXY", integration_uri=handler.invoke_arn,
+    "handler-integration",
+    api_id=api.id,
+    integration_type="AWS_PROXY",
+    integration_uri=handler.invoke_arn,
     payload_format_version="2.0",
 )
-aws.apigatewayv2.Route("orders-route", api_id=api.id, route_key="GET /orders", target=integration.id.apply(lambda i: f"integrations/{i}"))
+aws.apigatewayv2.Route(
+    "orders-route", api_id=api.id, route_key="GET /orders", target=integration.id.apply(lambda i: f"integrations/{i}")
+)
 aws.apigatewayv2.Stage("default", api_id=api.id, name="$default", auto_deploy=True)
 aws.lambda_.Permission(
-    "api-invokes", action="lambda:InvokeFunction", function=handler.name, principal="apigateway.amazonaws.com",
+    "api-invokes",
+    action="lambda:InvokeFunction",
+    function=handler.name,
+    principal="apigateway.amazonaws.com",
     source_arn=api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
 )
 pulumi.export("url", api.api_endpoint)
