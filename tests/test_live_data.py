@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 
 from opsctl.live.readers.eks import props_of
-from tests.test_live import ACCOUNT, AUDIT_CONFIG, REGION, aws, run  # noqa: F401 (aws is a fixture)
+from tests import test_live
+from tests.test_live import ACCOUNT, AUDIT_CONFIG, REGION, run
+
+aws = test_live.aws
+"""The clean moto account fixture of the other live tests."""
 
 PASSWORD = "not-a-real-password-1"
 
