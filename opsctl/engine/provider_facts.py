@@ -192,6 +192,25 @@ CONFIG_RECORDER = Source(
     "090344804c490a98599aee521af0ce5ac61b9cb1",
     "older schema; later versions (index excerpts) keep recording_group.all_supported Default true",
 )
+RDS_INSTANCE = Source(
+    f"{TF_AWS} internal/service/rds/instance.go",
+    note="@SDKResource aws_db_instance, SchemaVersion 2 (index excerpt, 2023); publicly_accessible Default false "
+    "and deletion_protection/storage_encrypted without one, all sent as false when left out",
+)
+RDS_CLUSTER = Source(
+    f"{TF_AWS} internal/service/rds/cluster.go",
+    note="@SDKResource aws_rds_cluster (index excerpt, aws-sdk-go-v2 era); storage_encrypted Optional+Computed, "
+    "sent only when set",
+)
+RDS_CLUSTER_INSTANCE = Source(
+    f"{TF_AWS} internal/service/rds/cluster_instance.go",
+    "01606926a0c0ab9174aec440f976a48b0baee722",
+    "publicly_accessible Optional+Computed but always sent (false when left out)",
+)
+EKS_CLUSTER = Source(
+    f"{TF_AWS} internal/service/eks/cluster.go",
+    note="@SDKResource aws_eks_cluster (index excerpt, 2026); vpc_config is required, so its defaults always apply",
+)
 S3_LIFECYCLE_PF = Source(
     f"{TF_AWS} internal/service/s3/bucket_lifecycle_configuration.go",
     note='index: @FrameworkResource("aws_s3_bucket_lifecycle_configuration")',
@@ -387,6 +406,60 @@ _TABLE: dict[str, ResourceFacts] = {
     "aws:lambda/permission:Permission": _sdkv2(
         "aws_lambda_permission",
         autoname=AutoName("statementId", 100, OVERRIDES, conflicts_with=("statementIdPrefix",)),
+    ),
+    # RDS / EKS: identifiers and cluster names are not autonamed here (overrides unchecked).
+    "aws:eks/cluster:Cluster": _sdkv2(
+        "aws_eks_cluster",
+        EKS_CLUSTER,
+        defaults=_d(EKS_CLUSTER, bootstrapSelfManagedAddons=True),
+        nested_defaults=_d(
+            EKS_CLUSTER, **{"vpcConfig.endpointPrivateAccess": False, "vpcConfig.endpointPublicAccess": True}
+        ),
+        sets_tags_all=True,
+    ),
+    "aws:rds/cluster:Cluster": _sdkv2(
+        "aws_rds_cluster",
+        RDS_CLUSTER,
+        defaults=_d(
+            RDS_CLUSTER,
+            copyTagsToSnapshot=False,
+            deleteAutomatedBackups=True,
+            enableGlobalWriteForwarding=False,
+            enableHttpEndpoint=False,
+            enableLocalWriteForwarding=False,
+            engineMode="provisioned",
+            skipFinalSnapshot=False,
+        ),
+        sets_tags_all=True,
+    ),
+    "aws:rds/clusterInstance:ClusterInstance": _sdkv2(
+        "aws_rds_cluster_instance",
+        RDS_CLUSTER_INSTANCE,
+        defaults=_d(
+            RDS_CLUSTER_INSTANCE,
+            autoMinorVersionUpgrade=True,
+            copyTagsToSnapshot=False,
+            forceDestroy=False,
+            monitoringInterval=0,
+            promotionTier=0,
+        ),
+        sets_tags_all=True,
+    ),
+    "aws:rds/instance:Instance": _sdkv2(
+        "aws_db_instance",
+        RDS_INSTANCE,
+        defaults=_d(
+            RDS_INSTANCE,
+            applyImmediately=False,
+            autoMinorVersionUpgrade=True,
+            copyTagsToSnapshot=False,
+            deleteAutomatedBackups=True,
+            monitoringInterval=0,
+            performanceInsightsEnabled=False,
+            publiclyAccessible=False,
+            skipFinalSnapshot=False,
+        ),
+        sets_tags_all=True,
     ),
     # S3
     "aws:s3/bucket:Bucket": _sdkv2(

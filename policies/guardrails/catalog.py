@@ -9,6 +9,7 @@ from .rules.cloudtrail import cis_metric_alarms, cloudwatch_logs, kms_key, log_f
 from .rules.cloudwatch import alarm_actions, log_group_kms, log_group_retention
 from .rules.config import delivery_channel_kms, recorder_all_resources
 from .rules.ecr import image_scanning, immutable_tags, kms_encryption, repository_policy_public
+from .rules.eks import control_plane_logging, public_endpoint, secrets_encryption
 from .rules.encryption import (
     kms_key_lockout,
     kms_key_rotation,
@@ -22,6 +23,13 @@ from .rules.encryption import (
 from .rules.iam import admin_access, service_wildcards
 from .rules.kms import key_policy_public
 from .rules.lambda_ import active_tracing, environment_encryption, errors_alarm_coverage, permission_public
+from .rules.rds import (
+    cluster_deletion_protection,
+    cluster_storage_encryption,
+    instance_deletion_protection,
+    instance_storage_encryption,
+    public_access,
+)
 from .rules.s3 import bucket_policy_public, deployed_code, public_access_block, tls_requests_only, versioning
 from .rules.s3 import kms_encryption as s3_kms_encryption
 from .rules.sqs import queue_policy_public
@@ -67,6 +75,14 @@ CATALOG: tuple[Guardrail, ...] = (
     permission_public.GUARDRAIL,
     secret_rotation.GUARDRAIL,
     required_tags.GUARDRAIL,
+    instance_storage_encryption.GUARDRAIL,
+    cluster_storage_encryption.GUARDRAIL,
+    public_access.GUARDRAIL,
+    instance_deletion_protection.GUARDRAIL,
+    cluster_deletion_protection.GUARDRAIL,
+    public_endpoint.GUARDRAIL,
+    secrets_encryption.GUARDRAIL,
+    control_plane_logging.GUARDRAIL,
 )
 
 BY_NAME: dict[str, Guardrail] = {g.name: g for g in CATALOG}

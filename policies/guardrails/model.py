@@ -54,11 +54,17 @@ class ConfigRule:
         for rule_input, parameter in self.parameters_from.items():
             value = values[parameter]
             params[rule_input] = (
-                str(value).lower()
-                if isinstance(value, bool)
-                else str(int(value) if isinstance(value, float) and value.is_integer() else value)
+                ",".join(_rule_value(v) for v in value) if isinstance(value, (list, tuple)) else _rule_value(value)
             )
         return params
+
+
+def _rule_value(value: Any) -> str:
+    """A Config rule input as AWS reads it: lowercase booleans, whole numbers without a point; lists
+    are comma-separated (the CSV parameter type)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(int(value) if isinstance(value, float) and value.is_integer() else value)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from .catalog import CATALOG
 from .model import Guardrail, StackView, Undecided, Violation
-from .props import Props
+from .props import Props, unknown_reason
 from .scope import EXEMPTIONS_SCHEMA, SELECTION, SELECTION_SCHEMA, Exemption, exempted_line, exemption_for, expired_note
 
 SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
@@ -36,7 +36,7 @@ PACK_NAME = "ops-baseline-guardrails"
 PACK_VERSION = str(yaml.safe_load((Path(__file__).parent.parent / "PulumiPolicy.yaml").read_text())["version"])
 """The pack's manifest holds the project's one version (PyYAML comes with the pulumi SDK)."""
 PACK_DESCRIPTION = (
-    "ops-baseline guardrails: log retention, alarm actions, ECR scanning, encryption, public access, IAM, "
+    "ops-baseline guardrails: log retention, alarm actions, ECR scanning, encryption, public access, RDS and EKS, IAM, "
     "CloudTrail, Config and CIS alarms."
 )
 
@@ -47,10 +47,6 @@ class UndecidedError(UnknownValueError):
     def __init__(self, reasons: Iterable[str]):
         super().__init__(UNKNOWN_STRING_VALUE, [])
         self.message = "; ".join(reasons)
-
-
-def unknown_reason(paths: Iterable[str]) -> str:
-    return f"{', '.join(dict.fromkeys(paths))} can't be known during preview"
 
 
 def report(args, report_violation, findings: Iterable[Violation | Undecided], config: Mapping[str, Any]) -> None:

@@ -6,7 +6,7 @@ on other values that are known and wrong, and the pack reports the rest as undec
 values come back as MISSING, and a value of the wrong shape never raises.
 
 Where the provider's schema has a boolean or a number, `flag` and `whole_number` read the value
-the way the bridged provider coerces it (`"true"`, `"365"`); anything it cannot coerce comes back
+the way the bridged provider coerces it (`"true"`, `"True"`, `"1"`, `"365"`); anything it cannot coerce comes back
 as `Invalid`, which rules report as a violation naming the value.
 
 In AnalyzeStack a value that is unknown can still be traced to the resources it was computed
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +64,9 @@ class Origin:
 
 Origins = Callable[[str], tuple[Origin, ...]]
 
+_GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
+             "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}  # fmt: skip
+"""Every spelling Go's strconv.ParseBool reads, as the bridge's CoerceTerraformString does."""
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _WHOLE_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)")
 """Decimal digits only: a leading zero or a sign other than '-' reads differently across the
@@ -151,8 +154,8 @@ class Props:
         value = self.get(path)
         if value in (MISSING, UNKNOWN) or isinstance(value, bool):
             return value
-        if value in ("true", "false"):
-            return value == "true"
+        if isinstance(value, str) and value in _GO_BOOLS:
+            return _GO_BOOLS[value]
         return Invalid(value, "a boolean (true or false)")
 
     def whole_number(self, path: str) -> Any:
@@ -200,6 +203,11 @@ class Props:
             return ()
         self.unknown_paths = [p for p in self.unknown_paths if p != path]
         return origins
+
+
+def unknown_reason(paths: Iterable[str]) -> str:
+    """How the pack names the reads that waited on unknown values."""
+    return f"{', '.join(dict.fromkeys(paths))} can't be known during preview"
 
 
 def _plain(value: Any) -> Any:

@@ -515,10 +515,17 @@ CASES = [
     ),
     (
         "aws-cloudtrail-trail-enable-log-file-validation",
-        "capitalised-string",
+        "capitalised-string-is-true-as-go-parses-it",
         {"enableLogFileValidation": "True"},
         {},
-        "'True', which the provider cannot read as a boolean (true or false)",
+        None,
+    ),
+    (
+        "aws-cloudtrail-trail-enable-log-file-validation",
+        "yes-is-no-boolean",
+        {"enableLogFileValidation": "yes"},
+        {},
+        "'yes', which the provider cannot read as a boolean (true or false)",
     ),
     (
         "aws-cloudtrail-trail-configure-kms-key",
