@@ -50,15 +50,20 @@ class ConfigRule:
     instead of on each configuration change: it decides what the rule costs."""
 
     def input_parameters(self, values: Mapping[str, Any]) -> dict[str, str]:
+        """Config rule inputs are strings: booleans lower-case, whole numbers without a fraction,
+        lists as the comma-separated values (Config's CSV type)."""
         params = dict(self.static_parameters)
         for rule_input, parameter in self.parameters_from.items():
             value = values[parameter]
-            params[rule_input] = (
-                str(value).lower()
-                if isinstance(value, bool)
-                else str(int(value) if isinstance(value, float) and value.is_integer() else value)
-            )
+            items = value if isinstance(value, (list, tuple)) else [value]
+            params[rule_input] = ",".join(_config_text(item) for item in items)
         return params
+
+
+def _config_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(int(value) if isinstance(value, float) and value.is_integer() else value)
 
 
 @dataclass(frozen=True)

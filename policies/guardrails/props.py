@@ -157,14 +157,7 @@ class Props:
 
     def whole_number(self, path: str) -> Any:
         """An integer prop as the provider reads it: a float, MISSING, UNKNOWN or Invalid."""
-        value = self.get(path)
-        if value in (MISSING, UNKNOWN):
-            return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
-            return float(value)
-        if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value):
-            return float(int(value))
-        return Invalid(value, "a whole number")
+        return whole_number(self.get(path))
 
     def provider_default_tags(self) -> Any:
         """Tags the resource's provider adds to every resource (`defaultTags.tags`), where the
@@ -200,6 +193,18 @@ class Props:
             return ()
         self.unknown_paths = [p for p in self.unknown_paths if p != path]
         return origins
+
+
+def whole_number(value: Any) -> Any:
+    """A value read with `peek` as the provider coerces an integer: a float, or MISSING, UNKNOWN
+    or Invalid (for rules that decide which of several reads matter before recording them)."""
+    if value in (MISSING, UNKNOWN):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return float(value)
+    if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value):
+        return float(int(value))
+    return Invalid(value, "a whole number")
 
 
 def _plain(value: Any) -> Any:
