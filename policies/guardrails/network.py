@@ -23,6 +23,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from .props import MISSING, UNKNOWN, Invalid, Props, whole_number
+from .tokens import DEFAULT_SECURITY_GROUP, SECURITY_GROUP, SECURITY_GROUP_INGRESS_RULE, SECURITY_GROUP_RULE
+
+GROUPS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
+"""What AWS Config evaluates: a group, with every rule it holds."""
+INGRESS_TYPES = (*GROUPS, SECURITY_GROUP_RULE, SECURITY_GROUP_INGRESS_RULE)
+"""Every pulumi-aws v7 resource that can open a group to the world."""
 
 PORT_NAMES = {
     20: "FTP data",

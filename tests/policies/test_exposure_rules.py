@@ -385,3 +385,39 @@ def test_a_key_of_the_stack_decides_an_unknown_kinesis_key():
     key = Res(t.KMS_KEY, "stream-key", {"enableKeyRotation": True})
     stream = Res(t.KINESIS_STREAM, "clicks", changed(STREAM, kmsKeyId=UNKNOWN), {"kmsKeyId": ("stream-key",)})
     assert_outcome(run_stack(KINESIS, [key, stream]), None)
+
+
+# --- through the real pack, as a first preview sends them ------------------------------------------
+
+
+def test_the_pack_judges_exposures_with_configured_ports_in_a_first_preview():
+    """Config numbers reach the pack as protobuf doubles; unknown ids and ARNs are the engine's sentinel."""
+    from pulumi.runtime.rpc import UNKNOWN as ENGINE_UNKNOWN
+
+    from opsctl.engine import StackContext
+    from opsctl.engine.analyzer import PolicyPack, resolve_config
+    from tests.conftest import ROOT
+    from tests.policies.test_analyzer_protocol import CONFIG, analyze, resource
+
+    config = {**CONFIG, ADMIN: {"ports": [22, 2222]}}
+    bastion = resource(
+        t.SECURITY_GROUP,
+        "bastion",
+        {
+            "name": "bastion-1a2b3c4",
+            "ingress": [{"protocol": "tcp", "fromPort": 2222, "toPort": 2222, "cidrBlocks": ["0.0.0.0/0"]}],
+        },
+    )
+    template = resource(t.LAUNCH_TEMPLATE, "app", {"name": "app-5d6e7f8", "id": ENGINE_UNKNOWN, **REQUIRED})
+    instance = resource(
+        t.EC2_INSTANCE, "web", {"launchTemplate": {"id": ENGINE_UNKNOWN}}, {"launchTemplate": [template.urn]}
+    )
+    stream = resource(t.KINESIS_STREAM, "clicks", {"name": "clicks-9a8b7c6", "encryptionType": "NONE"})
+    with PolicyPack(ROOT / "policies", StackContext("ops-baseline", "dev", dry_run=True)) as pack:
+        pack.configure(resolve_config(pack.info(), config, "test"))
+        found = analyze(pack, [bastion, template, instance, stream])
+    assert sorted((policy, level, name) for policy, level, _, name in found) == [
+        (ADMIN, "mandatory", "bastion"),
+        (KINESIS, "mandatory", "clicks"),
+    ]
+    assert "lets 0.0.0.0/0 reach port 2222 over tcp" in next(m for p, _, m, _ in found if p == ADMIN)

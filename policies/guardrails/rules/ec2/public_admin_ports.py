@@ -6,9 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
-from ...network import ports_parameter_schema, public_ingress
+from ...network import GROUPS, INGRESS_TYPES, ports_parameter_schema, public_ingress
 from ...props import Props
-from ...tokens import DEFAULT_SECURITY_GROUP, SECURITY_GROUP, SECURITY_GROUP_INGRESS_RULE, SECURITY_GROUP_RULE
 
 ADMIN_PORTS = (22, 3389)
 ASK = (
@@ -25,13 +24,13 @@ GUARDRAIL = Guardrail(
     name="aws-ec2-securitygroup-disallow-public-admin-ports",
     description="Security groups and their rules do not let 0.0.0.0/0 or ::/0 reach remote administration ports (SSH 22, RDP 3389) over TCP, UDP or every protocol.",
     severity="critical",
-    resource_types=(SECURITY_GROUP, DEFAULT_SECURITY_GROUP, SECURITY_GROUP_RULE, SECURITY_GROUP_INGRESS_RULE),
+    resource_types=INGRESS_TYPES,
     remediation_steps="Replace the 0.0.0.0/0 and ::/0 sources on the administration ports with your network's CIDRs, a managed prefix list or a security group, or drop the rule and reach instances through SSM Session Manager or an EC2 Instance Connect Endpoint.",
     references=References(
         config_rule=ConfigRule(
             "VPC_SG_PORT_RESTRICTION_CHECK",
             parameters_from={"restrictPorts": "ports"},
-            covers=(SECURITY_GROUP, DEFAULT_SECURITY_GROUP),
+            covers=GROUPS,
             periodic=True,
         ),
         security_hub=("EC2.13", "EC2.14", "EC2.53", "EC2.54"),

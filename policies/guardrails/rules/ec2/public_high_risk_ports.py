@@ -6,9 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...model import ConfigRule, Guardrail, Parameter, References
-from ...network import ports_parameter_schema, public_ingress
+from ...network import GROUPS, INGRESS_TYPES, ports_parameter_schema, public_ingress
 from ...props import Props
-from ...tokens import DEFAULT_SECURITY_GROUP, SECURITY_GROUP, SECURITY_GROUP_INGRESS_RULE, SECURITY_GROUP_RULE
 
 EC2_19_PORTS = (20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500)
 EC2_19_PORTS += (5601, 8080, 8088, 8888, 9200, 9300)
@@ -31,13 +30,13 @@ GUARDRAIL = Guardrail(
     name="aws-ec2-securitygroup-disallow-public-high-risk-ports",
     description="Security groups and their rules do not let 0.0.0.0/0 or ::/0 reach database, file-sharing and other high-risk ports, nor every port over every protocol.",
     severity="high",
-    resource_types=(SECURITY_GROUP, DEFAULT_SECURITY_GROUP, SECURITY_GROUP_RULE, SECURITY_GROUP_INGRESS_RULE),
+    resource_types=INGRESS_TYPES,
     remediation_steps="Replace the 0.0.0.0/0 and ::/0 sources with the clients' CIDRs, a managed prefix list or the clients' security group; expose public services through a load balancer on 80/443 instead of opening their ports.",
     references=References(
         config_rule=ConfigRule(
             "RESTRICTED_INCOMING_TRAFFIC",
             parameters_from={"blockedPorts": "ports"},
-            covers=(SECURITY_GROUP, DEFAULT_SECURITY_GROUP),
+            covers=GROUPS,
             periodic=True,
         ),
         security_hub=("EC2.19",),
