@@ -8,6 +8,7 @@ import inspect
 import runpy
 import shutil
 import subprocess
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,15 @@ def fake_aws_credentials(monkeypatch):
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def aws(moto_endpoint, fake_aws_credentials, monkeypatch):
+    """A clean moto account in eu-west-1: every boto3 client in this process and in opsctl talks to it."""
+    import boto3
+
+    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).read()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # moto answers unimplemented calls with 500s: fail fast
+    return lambda service, region="eu-west-1": boto3.client(service, region_name=region)

@@ -11,7 +11,6 @@ import io
 import json
 import os
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,16 +35,6 @@ from tests.conftest import ROOT
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
 TODAY = datetime.now(UTC).date()
-
-
-@pytest.fixture
-def aws(moto_endpoint, fake_aws_credentials, monkeypatch):
-    """A clean moto account: every boto3 client in this process and in opsctl talks to it."""
-    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).read()
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # moto answers unimplemented calls with 500s: fail fast
-    return lambda service, region=REGION: boto3.client(service, region_name=region)
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -854,6 +843,9 @@ def test_conformance_pack_template_has_the_stacks_rules_and_parameters(capsys, t
     retention = resources["OpsProdAwsCloudwatchLoggroupConfigureRetention"]["Properties"]
     assert retention["Source"] == {"Owner": "AWS", "SourceIdentifier": "CW_LOGGROUP_RETENTION_PERIOD_CHECK"}
     assert retention["InputParameters"] == {"MinRetentionTime": "365"}
+    admin_ports = resources["OpsProdAwsEc2SecuritygroupDisallowPublicAdminPorts"]["Properties"]
+    assert admin_ports["Source"]["SourceIdentifier"] == "VPC_SG_PORT_RESTRICTION_CHECK"
+    assert admin_ports["InputParameters"] == {"restrictPorts": "22,3389"}
     assert all(r["Type"] == "AWS::Config::ConfigRule" for r in resources.values())
 
 

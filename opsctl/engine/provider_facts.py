@@ -211,6 +211,20 @@ EKS_CLUSTER = Source(
     f"{TF_AWS} internal/service/eks/cluster.go",
     note="@SDKResource aws_eks_cluster (index excerpt, 2026); vpc_config is required, so its defaults always apply",
 )
+SECURITY_GROUP = Source(
+    f"{TF_AWS} internal/service/ec2/vpc_security_group.go", "01606926a0c0ab9174aec440f976a48b0baee722", "v6.7+"
+)
+SECURITY_GROUP_RULE = Source(
+    f"{TF_AWS} internal/service/ec2/vpc_security_group_rule.go", "0d90774d0fdd40607cbf3b07cbab20b95c481163"
+)
+SECURITY_GROUP_INGRESS_RULE_PF = Source(
+    f"{TF_AWS} internal/service/ec2/vpc_security_group_ingress_rule.go",
+    "00a322094b4b9ade8a81b244345dbcf4b52ee8d6",
+    "registerFrameworkResourceFactory: a Plugin Framework resource",
+)
+KINESIS_STREAM = Source(
+    f"{TF_AWS} internal/service/kinesis/stream.go", "03aadd4385481a5bb0e26d7eec2a2d75ea30c9a0", "2026"
+)
 S3_LIFECYCLE_PF = Source(
     f"{TF_AWS} internal/service/s3/bucket_lifecycle_configuration.go",
     note='index: @FrameworkResource("aws_s3_bucket_lifecycle_configuration")',
@@ -315,6 +329,31 @@ _TABLE: dict[str, ResourceFacts] = {
         "aws_cloudwatch_query_definition", LOGS_PACKAGE, autoname=_name()
     ),
     "aws:ec2/flowLog:FlowLog": _sdkv2("aws_flow_log", sets_tags_all=True),
+    # EC2 and VPC (aws-ec2-securitygroup-*, aws-ec2-instance-require-imdsv2); autonames by the
+    # default rule (per-resource overrides unchecked), pulumi-aws's own description default unchecked.
+    "aws:ec2/securityGroup:SecurityGroup": _sdkv2(
+        "aws_security_group",
+        SECURITY_GROUP,
+        autoname=_name(conflicts_with=_PREFIXED_NAME),
+        defaults=_d(SECURITY_GROUP, revokeRulesOnDelete=False),
+        nested_defaults=_d(SECURITY_GROUP, **{"ingress[].self": False, "egress[].self": False}),
+        sets_tags_all=True,
+    ),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": _sdkv2("aws_default_security_group", sets_tags_all=True),
+    "aws:ec2/securityGroupRule:SecurityGroupRule": _sdkv2(
+        "aws_security_group_rule", SECURITY_GROUP_RULE, defaults=_d(SECURITY_GROUP_RULE, self=False)
+    ),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ResourceFacts(
+        "aws_vpc_security_group_ingress_rule", "plugin-framework", SECURITY_GROUP_INGRESS_RULE_PF
+    ),
+    "aws:ec2/instance:Instance": _sdkv2("aws_instance", sets_tags_all=True),
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _sdkv2("aws_spot_instance_request", sets_tags_all=True),
+    "aws:ec2/launchTemplate:LaunchTemplate": _sdkv2(
+        "aws_launch_template", autoname=_name(conflicts_with=_PREFIXED_NAME), sets_tags_all=True
+    ),
+    "aws:ec2/launchConfiguration:LaunchConfiguration": _sdkv2(
+        "aws_launch_configuration", autoname=_name(conflicts_with=_PREFIXED_NAME)
+    ),
     # ECR
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": _sdkv2("aws_ecr_lifecycle_policy"),
     "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": _sdkv2(
@@ -360,6 +399,14 @@ _TABLE: dict[str, ResourceFacts] = {
     ),
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": _sdkv2(
         "aws_kinesis_firehose_delivery_stream", autoname=_name(), sets_tags_all=True
+    ),
+    "aws:kinesis/stream:Stream": _sdkv2(
+        "aws_kinesis_stream",
+        KINESIS_STREAM,
+        autoname=_name(),
+        defaults=_d(KINESIS_STREAM, encryptionType="NONE", enforceConsumerDeletion=False, retentionPeriod=24),
+        defaults_complete=True,
+        sets_tags_all=True,
     ),
     # KMS
     "aws:kms/alias:Alias": _sdkv2(

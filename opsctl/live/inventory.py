@@ -83,6 +83,11 @@ def collect(source: Source, account: Account, region: str, inventory: Inventory)
         inventory.errors.append(ReadError(source.service, operation, error_code(error), source.types))
 
 
+def partition(region: str) -> str:
+    """The ARN partition a region belongs to."""
+    return "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+
+
 def pages(client: Any, operation: str, key: str, **arguments: Any) -> Iterator[Any]:
     """Every item under `key` of every page of `operation`."""
     for page in client.get_paginator(operation).paginate(**arguments):

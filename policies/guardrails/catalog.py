@@ -8,6 +8,7 @@ from .rules.apigateway import stage_access_logging
 from .rules.cloudtrail import cis_metric_alarms, cloudwatch_logs, kms_key, log_file_validation, logging_on, multi_region
 from .rules.cloudwatch import alarm_actions, log_group_kms, log_group_retention
 from .rules.config import delivery_channel_kms, recorder_all_resources
+from .rules.ec2 import imdsv2, public_admin_ports, public_high_risk_ports
 from .rules.ecr import image_scanning, immutable_tags, kms_encryption, repository_policy_public
 from .rules.eks import control_plane_logging, public_endpoint, secrets_encryption
 from .rules.encryption import (
@@ -21,6 +22,7 @@ from .rules.encryption import (
     xray_encryption,
 )
 from .rules.iam import admin_access, service_wildcards
+from .rules.kinesis import stream_encryption as kinesis_stream_encryption
 from .rules.kms import key_policy_public
 from .rules.lambda_ import active_tracing, environment_encryption, errors_alarm_coverage, permission_public
 from .rules.rds import (
@@ -83,6 +85,10 @@ CATALOG: tuple[Guardrail, ...] = (
     public_endpoint.GUARDRAIL,
     secrets_encryption.GUARDRAIL,
     control_plane_logging.GUARDRAIL,
+    public_admin_ports.GUARDRAIL,
+    public_high_risk_ports.GUARDRAIL,
+    imdsv2.GUARDRAIL,
+    kinesis_stream_encryption.GUARDRAIL,
 )
 
 BY_NAME: dict[str, Guardrail] = {g.name: g for g in CATALOG}

@@ -50,6 +50,8 @@ class ConfigRule:
     instead of on each configuration change: it decides what the rule costs."""
 
     def input_parameters(self, values: Mapping[str, Any]) -> dict[str, str]:
+        """Config rule inputs are strings: booleans lower-case, whole numbers without a fraction,
+        lists as the comma-separated values (Config's CSV type)."""
         params = dict(self.static_parameters)
         for rule_input, parameter in self.parameters_from.items():
             value = values[parameter]

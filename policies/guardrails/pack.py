@@ -36,8 +36,8 @@ PACK_NAME = "ops-baseline-guardrails"
 PACK_VERSION = str(yaml.safe_load((Path(__file__).parent.parent / "PulumiPolicy.yaml").read_text())["version"])
 """The pack's manifest holds the project's one version (PyYAML comes with the pulumi SDK)."""
 PACK_DESCRIPTION = (
-    "ops-baseline guardrails: log retention, alarm actions, ECR scanning, encryption, public access, RDS and EKS, IAM, "
-    "CloudTrail, Config and CIS alarms."
+    "ops-baseline guardrails: log retention, alarm actions, ECR scanning, encryption, public access, network "
+    "exposure, IMDSv2, RDS and EKS, IAM, CloudTrail, Config and CIS alarms."
 )
 
 

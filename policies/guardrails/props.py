@@ -160,14 +160,7 @@ class Props:
 
     def whole_number(self, path: str) -> Any:
         """An integer prop as the provider reads it: a float, MISSING, UNKNOWN or Invalid."""
-        value = self.get(path)
-        if value in (MISSING, UNKNOWN):
-            return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
-            return float(value)
-        if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value):
-            return float(int(value))
-        return Invalid(value, "a whole number")
+        return whole_number(self.get(path))
 
     def provider_default_tags(self) -> Any:
         """Tags the resource's provider adds to every resource (`defaultTags.tags`), where the
@@ -208,6 +201,16 @@ class Props:
 def unknown_reason(paths: Iterable[str]) -> str:
     """How the pack names the reads that waited on unknown values."""
     return f"{', '.join(dict.fromkeys(paths))} can't be known during preview"
+def whole_number(value: Any) -> Any:
+    """A value read with `peek` as the provider coerces an integer: a float, or MISSING, UNKNOWN
+    or Invalid (for rules that decide which of several reads matter before recording them)."""
+    if value in (MISSING, UNKNOWN):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return float(value)
+    if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value):
+        return float(int(value))
+    return Invalid(value, "a whole number")
 
 
 def _plain(value: Any) -> Any:

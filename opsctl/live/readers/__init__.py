@@ -6,8 +6,10 @@ from . import (
     cloudtrail,
     cloudwatch,
     config,
+    ec2,
     ecr,
     eks,
+    kinesis,
     kms,
     lambda_,
     logs,
@@ -36,6 +38,8 @@ SOURCES: tuple[Source, ...] = (
     s3.SOURCE,
     rds.SOURCE,
     eks.SOURCE,
+    ec2.SOURCE,
+    kinesis.SOURCE,
 )
 
 __all__ = ["SOURCES"]

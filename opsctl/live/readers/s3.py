@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from policies.guardrails.tokens import S3_BUCKET, S3_BUCKET_PAB, S3_BUCKET_POLICY, S3_BUCKET_SSE, S3_BUCKET_VERSIONING
 
 from ..accounts import Account
-from ..inventory import Inventory, LiveResource, Source
+from ..inventory import Inventory, LiveResource, Source, partition
 
 ABSENT = {
     "NoSuchPublicAccessBlockConfiguration",
@@ -37,10 +37,10 @@ def optional(call, *args, **kwargs):
 
 def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveResource]:
     client = account.client("s3", region)
-    partition = "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+    arn_partition = partition(region)
     for bucket in client.list_buckets().get("Buckets", []):
         name = bucket["Name"]
-        arn = f"arn:{partition}:s3:::{name}"
+        arn = f"arn:{arn_partition}:s3:::{name}"
         home = client.get_bucket_location(Bucket=name).get("LocationConstraint") or "us-east-1"
         yield LiveResource(S3_BUCKET, name, arn, {"bucket": name, "id": name, "arn": arn}, home)
         block = optional(client.get_public_access_block, Bucket=name)
