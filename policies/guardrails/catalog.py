@@ -19,11 +19,19 @@ from .rules.encryption import (
     sqs_queue,
     xray_encryption,
 )
-from .rules.iam import admin_access, service_wildcards
+from .rules.iam import admin_access, broad_managed_policies, service_wildcards
 from .rules.kms import key_policy_public
-from .rules.lambda_ import active_tracing, environment_encryption, errors_alarm_coverage, permission_public
+from .rules.lambda_ import (
+    active_tracing,
+    deprecated_runtime,
+    environment_encryption,
+    errors_alarm_coverage,
+    permission_public,
+    runtime_deprecation_warning,
+)
 from .rules.s3 import bucket_policy_public, deployed_code, public_access_block, tls_requests_only, versioning
 from .rules.s3 import kms_encryption as s3_kms_encryption
+from .rules.secrets import environment_variables
 from .rules.sqs import queue_policy_public
 from .rules.tagging import required_tags
 
@@ -67,6 +75,11 @@ CATALOG: tuple[Guardrail, ...] = (
     permission_public.GUARDRAIL,
     secret_rotation.GUARDRAIL,
     required_tags.GUARDRAIL,
+    # Issue 21: the exposures application stacks have
+    broad_managed_policies.GUARDRAIL,
+    deprecated_runtime.GUARDRAIL,
+    runtime_deprecation_warning.GUARDRAIL,
+    environment_variables.GUARDRAIL,
 )
 
 BY_NAME: dict[str, Guardrail] = {g.name: g for g in CATALOG}
