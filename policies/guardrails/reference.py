@@ -4,16 +4,18 @@ with the pack's default beside AWS's own."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from .catalog import CATALOG
 from .model import Guardrail
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, schema: Mapping[str, Any]) -> str:
+    """A value as the table shows it; a list of every choice the schema offers as `all N`."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, list) and len(value) > 3:
+    if isinstance(value, list) and len(value) > 3 and value == schema.get("items", {}).get("enum"):
         return f"all {len(value)}"
     return f"`{json.dumps(value)}`"
 
@@ -50,8 +52,8 @@ def parameters_table() -> str:
     rows = ["| guardrail | parameter | pack default | AWS default | source |", "|---|---|---|---|---|"]
     for g in CATALOG:
         for p in g.parameters:
-            aws = (_value(p.aws.value), p.aws.source) if p.aws else ("—", "—")
-            rows.append(f"| `{g.name}` | `{p.name}` — {p.description} | {_value(p.default)} | {aws[0]} | {aws[1]} |")
+            aws = (_value(p.aws.value, p.schema), p.aws.source) if p.aws else ("—", "—")
+            rows.append(f"| `{g.name}` | `{p.name}` — {p.description} | {_value(p.default, p.schema)} | {aws[0]} | {aws[1]} |")
     return "\n".join(rows)
 
 

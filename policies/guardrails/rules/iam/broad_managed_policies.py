@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...attachments import ATTACHING_TYPES, aws_managed_policies
-from ...model import AwsDefault, Guardrail, Parameter, References
+from ...model import Guardrail, Parameter, References
 from ...props import Props
 
 BROAD_POLICIES = "broadPolicies"
@@ -46,11 +46,7 @@ GUARDRAIL = Guardrail(
         Parameter(
             BROAD_POLICIES,
             {"type": "array", "items": {"type": "string", "minLength": 1}, "default": ["*FullAccess", "PowerUserAccess"]},
-            "AWS-managed policy names (wildcards; with a `/`, path and name, e.g. `job-function/*`) that no identity may get.",
-            AwsDefault(
-                ["AdministratorAccess"],
-                "IAM_POLICY_BLACKLISTED_CHECK policyArns (exact ARNs, default AdministratorAccess alone); CKV2_AWS_56 flags IAMFullAccess",
-            ),
+            "AWS-managed policy names (wildcards; with a `/`, path and name, e.g. `job-function/*`) that no identity may get. AWS Config's IAM_POLICY_BLACKLISTED_CHECK takes exact ARNs and checks AdministratorAccess alone by default, which the administrator-access guardrail covers.",
         ),
     ),
 )

@@ -7,7 +7,8 @@ would flag every other function, so the pack judges the runtime alone and deploy
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...lambda_runtimes import SOURCE, judged_runtime, today, upgrade_hint
+from ... import lambda_runtimes
+from ...lambda_runtimes import SOURCE, judged_runtime, upgrade_hint
 from ...model import Guardrail, References
 from ...props import Props
 from ...tokens import LAMBDA_FUNCTION
@@ -15,7 +16,7 @@ from ...tokens import LAMBDA_FUNCTION
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
     found = judged_runtime(props)
-    on = today()
+    on = lambda_runtimes.today()
     if found and found[1].deprecated <= on:
         runtime, life = found
         blocked = life.update_blocked

@@ -4,7 +4,8 @@ apart from the deprecated-runtime guardrail so that it can stay advisory where t
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...lambda_runtimes import SOURCE, judged_runtime, today, upgrade_hint
+from ... import lambda_runtimes
+from ...lambda_runtimes import SOURCE, judged_runtime, upgrade_hint
 from ...model import AwsDefault, Guardrail, Parameter, References
 from ...props import Props, shown
 from ...tokens import LAMBDA_FUNCTION
@@ -14,7 +15,7 @@ WARNING_DAYS = "warningDays"
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
     found = judged_runtime(props)
-    on = today()
+    on = lambda_runtimes.today()
     if found:
         runtime, life = found
         days = (life.deprecated - on).days

@@ -12,16 +12,17 @@ from typing import Any
 from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
 from ...props import MISSING, UNKNOWN, Props, text
 from ...secrets import secret_in
-from ...tokens import ECS_TASK_DEFINITION, IAM_ACCESS_KEY, LAMBDA_FUNCTION, SECRET_VERSION, SSM_PARAMETER
+from ...tokens import ECS_TASK_DEFINITION, LAMBDA_FUNCTION
 
 SECRET_NAMES = "secretNames"
 ECS_SECRET_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA")
 """The names Security Hub ECS.8 looks for."""
 
+SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
 HOLDS_SECRETS = (
     SECRET_VERSION,
-    SSM_PARAMETER,
-    IAM_ACCESS_KEY,
+    "aws:ssm/parameter:Parameter",
+    "aws:iam/accessKey:AccessKey",
     "random:index/randomPassword:RandomPassword",
     "random:index/randomString:RandomString",
     "tls:index/privateKey:PrivateKey",
