@@ -320,9 +320,7 @@ _TABLE: dict[str, ResourceFacts] = {
     ),
     "aws:ecr/repositoryPolicy:RepositoryPolicy": _sdkv2("aws_ecr_repository_policy"),
     # ECS
-    "aws:ecs/taskDefinition:TaskDefinition": _sdkv2(
-        "aws_ecs_task_definition", ECS_TASK_DEFINITION, sets_tags_all=True
-    ),
+    "aws:ecs/taskDefinition:TaskDefinition": _sdkv2("aws_ecs_task_definition", ECS_TASK_DEFINITION, sets_tags_all=True),
     # IAM (global: no region)
     "aws:iam/groupPolicy:GroupPolicy": _sdkv2("aws_iam_group_policy", autoname=_name(), region_from_provider=False),
     "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": ResourceFacts(

@@ -100,7 +100,6 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-
 FAMILY_OF = {"go": "provided", "dotnetcore": "dotnet"}
 """Families whose successor has another name: Go runs on the OS-only runtime, .NET Core became .NET."""
 

@@ -53,7 +53,9 @@ def parameters_table() -> str:
     for g in CATALOG:
         for p in g.parameters:
             aws = (_value(p.aws.value, p.schema), p.aws.source) if p.aws else ("—", "—")
-            rows.append(f"| `{g.name}` | `{p.name}` — {p.description} | {_value(p.default, p.schema)} | {aws[0]} | {aws[1]} |")
+            rows.append(
+                f"| `{g.name}` | `{p.name}` — {p.description} | {_value(p.default, p.schema)} | {aws[0]} | {aws[1]} |"
+            )
     return "\n".join(rows)
 
 

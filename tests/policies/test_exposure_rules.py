@@ -119,7 +119,9 @@ def test_administrator_access_through_the_exclusive_sets_is_the_admin_rules():
 
 def test_unknown_policy_arns_at_preview():
     custom = Res(t.IAM_POLICY, "custom", {"policy": json.dumps({"Statement": []})})
-    of_the_stack = Res(t.IAM_ROLE_POLICY_ATTACHMENT, "attach", {"role": "r", "policyArn": UNKNOWN}, {"policyArn": ("custom",)})
+    of_the_stack = Res(
+        t.IAM_ROLE_POLICY_ATTACHMENT, "attach", {"role": "r", "policyArn": UNKNOWN}, {"policyArn": ("custom",)}
+    )
     outcome = run_stack(BROAD, [custom, of_the_stack])
     assert outcome.violations == [] and outcome.unchecked is None
 
@@ -248,9 +250,17 @@ NOTIFIER_VARIABLES = {
 SECRET_VALUES = {
     "aws-access-key-id": ("AWS_KEY", "AKIAIOSFODNN7EXAMPLE", "an AWS access key id"),
     "aws-secret-access-key": ("AWS_KEY_2", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "an AWS secret access key"),
-    "private-key": ("TLS_KEY", "-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n-----END RSA PRIVATE KEY-----", "a private key"),
+    "private-key": (
+        "TLS_KEY",
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n-----END RSA PRIVATE KEY-----",
+        "a private key",
+    ),
     "slack-token": ("SLACK_BOT", "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUv", "a Slack token"),
-    "slack-webhook": ("HOOK", "https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX", "a Slack webhook URL"),
+    "slack-webhook": (
+        "HOOK",
+        "https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX",
+        "a Slack webhook URL",
+    ),
     "github-token": ("GH", "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8", "a GitHub token"),
     "stripe-key": ("PAYMENTS", "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc", "a Stripe secret key"),
     "random-token": ("SIGNING", "Zt3kQ9vX2pLmN8rB5cW1yH7dF4gJ6sA0eU_qTzVo", "a long random string"),
@@ -306,7 +316,9 @@ def test_unknown_values_at_preview():
     assert alone.violations == [] and "environment.variables.DB_PASSWORD can't be known" in alone.unchecked
 
     ciphertext = Res("aws:kms/ciphertext:Ciphertext", "webhook", {"plaintext": UNKNOWN})
-    function = Res(t.LAMBDA_FUNCTION, "fn", with_variable("SLACK_WEBHOOK_CIPHERTEXT", UNKNOWN), {"environment": ("webhook",)})
+    function = Res(
+        t.LAMBDA_FUNCTION, "fn", with_variable("SLACK_WEBHOOK_CIPHERTEXT", UNKNOWN), {"environment": ("webhook",)}
+    )
     outcome = run_stack(SECRETS, [ciphertext, function])
     assert outcome.violations == [] and outcome.unchecked is None
 
@@ -362,7 +374,9 @@ TASK = {
             "secret or SSM parameter ARN.",
             id="access-key",
         ),
-        pytest.param("[{", "ECS task definition containerDefinitions is not JSON; the provider rejects it.", id="not-json"),
+        pytest.param(
+            "[{", "ECS task definition containerDefinitions is not JSON; the provider rejects it.", id="not-json"
+        ),
         pytest.param(
             '{"name": "api"}',
             "ECS task definition containerDefinitions is not a JSON list of container definitions; the provider "

@@ -1,7 +1,23 @@
 """One reader per AWS service, registered in SOURCES: what the audit reads, in the order it reads it."""
 
 from ..inventory import Source
-from . import apigateway, cloudtrail, cloudwatch, config, ecr, kms, lambda_, logs, s3, secretsmanager, sns, sqs, xray
+from . import (
+    apigateway,
+    cloudtrail,
+    cloudwatch,
+    config,
+    ecr,
+    ecs,
+    iam,
+    kms,
+    lambda_,
+    logs,
+    s3,
+    secretsmanager,
+    sns,
+    sqs,
+    xray,
+)
 
 SOURCES: tuple[Source, ...] = (
     logs.SOURCE,
@@ -18,6 +34,8 @@ SOURCES: tuple[Source, ...] = (
     apigateway.SOURCE_V2,
     xray.SOURCE,
     s3.SOURCE,
+    ecs.SOURCE,
+    iam.SOURCE,
 )
 
 __all__ = ["SOURCES"]

@@ -45,7 +45,11 @@ GUARDRAIL = Guardrail(
     parameters=(
         Parameter(
             BROAD_POLICIES,
-            {"type": "array", "items": {"type": "string", "minLength": 1}, "default": ["*FullAccess", "PowerUserAccess"]},
+            {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "default": ["*FullAccess", "PowerUserAccess"],
+            },
             "AWS-managed policy names (wildcards; with a `/`, path and name, e.g. `job-function/*`) that no identity may get. AWS Config's IAM_POLICY_BLACKLISTED_CHECK takes exact ARNs and checks AdministratorAccess alone by default, which the administrator-access guardrail covers.",
         ),
     ),
