@@ -57,6 +57,8 @@ def seed(aws) -> None:  # noqa: F811
     )
     role = iam.create_role(RoleName="app-role", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
     iam.attach_role_policy(RoleName="app-role", PolicyArn=managed("AmazonS3FullAccess"))
+    iam.attach_role_policy(RoleName="app-role", PolicyArn=managed("ReadOnlyAccess"))
+    iam.attach_role_policy(RoleName="app-role", PolicyArn=managed("IAMFullAccess"))
     iam.create_role(RoleName="config-role", AssumeRolePolicyDocument=trust)
     iam.attach_role_policy(RoleName="config-role", PolicyArn=managed("service-role/AWS_ConfigRole"))
     iam.create_user(UserName="deployer")
@@ -110,11 +112,13 @@ def test_audit_reads_and_judges_the_exposures(iam_with_managed_policies, capsys,
         ("aws-environment-variables-disallow-plaintext-secrets", "leaky-api"),
         ("aws-environment-variables-disallow-plaintext-secrets", "leaky-fn"),
         ("aws-iam-policyattachment-disallow-broad-managed-policies", "app-role"),
+        ("aws-iam-policyattachment-disallow-broad-managed-policies", "app-role"),
         ("aws-iam-policyattachment-disallow-broad-managed-policies", "deployer"),
         ("aws-iam-policyattachment-disallow-broad-managed-policies", "operators"),
         ("aws-lambda-function-disallow-deprecated-runtime", "old-fn"),
     ]
     messages = " ".join(message for _, _, message in found)
     assert "hunter2" not in messages and "not-real" not in messages
+    assert "AWS-managed IAMFullAccess policy" in messages and "AWS-managed AmazonS3FullAccess policy" in messages
     assert "AWS-managed PowerUserAccess policy" in messages and "runtime python3.8 was deprecated" in messages
     assert code_ == 1

@@ -1,15 +1,15 @@
 """IAM, read once per account: the managed policies attached to each role, user and group, as the
-pulumi-aws attachments that would have attached them. Service-linked roles are left out: AWS
-attaches their policies and no one can detach them."""
+exclusive attachment set (`RolePolicyAttachmentsExclusive` and its twins) that would declare them
+all. Service-linked roles are left out: AWS attaches their policies and no one can detach them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from policies.guardrails.tokens import (
-    IAM_GROUP_POLICY_ATTACHMENT,
-    IAM_ROLE_POLICY_ATTACHMENT,
-    IAM_USER_POLICY_ATTACHMENT,
+    IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE,
+    IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE,
+    IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE,
 )
 
 from ..accounts import Account
@@ -18,10 +18,31 @@ from ..inventory import Inventory, LiveResource, Source, pages
 SERVICE_LINKED = "/aws-service-role/"
 
 IDENTITIES = (
-    # (list call, its key, name field, attachment listing call, attachment type, prop naming the identity)
-    ("list_roles", "Roles", "RoleName", "list_attached_role_policies", IAM_ROLE_POLICY_ATTACHMENT, "role"),
-    ("list_users", "Users", "UserName", "list_attached_user_policies", IAM_USER_POLICY_ATTACHMENT, "user"),
-    ("list_groups", "Groups", "GroupName", "list_attached_group_policies", IAM_GROUP_POLICY_ATTACHMENT, "group"),
+    # (listing, its key, name field, attached-policies listing, the set's type, its prop naming the identity)
+    (
+        "list_roles",
+        "Roles",
+        "RoleName",
+        "list_attached_role_policies",
+        IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE,
+        "roleName",
+    ),
+    (
+        "list_users",
+        "Users",
+        "UserName",
+        "list_attached_user_policies",
+        IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE,
+        "userName",
+    ),
+    (
+        "list_groups",
+        "Groups",
+        "GroupName",
+        "list_attached_group_policies",
+        IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE,
+        "groupName",
+    ),
 )
 
 
@@ -32,11 +53,9 @@ def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveRe
             if identity.get("Path", "/").startswith(SERVICE_LINKED):
                 continue
             name = identity[name_field]
-            for policy in pages(client, attached, "AttachedPolicies", **{name_field: name}):
-                props = {prop: name, "policyArn": policy["PolicyArn"]}
-                yield LiveResource(type_, name, identity["Arn"], props, region)
+            arns = [p["PolicyArn"] for p in pages(client, attached, "AttachedPolicies", **{name_field: name})]
+            if arns:
+                yield LiveResource(type_, name, identity["Arn"], {prop: name, "policyArns": arns}, region)
 
 
-SOURCE = Source(
-    "iam", (IAM_ROLE_POLICY_ATTACHMENT, IAM_USER_POLICY_ATTACHMENT, IAM_GROUP_POLICY_ATTACHMENT), read, scope="global"
-)
+SOURCE = Source("iam", tuple(t for *_, t, _ in IDENTITIES), read, scope="global")
