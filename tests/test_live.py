@@ -30,6 +30,7 @@ from opsctl.live.judge import judge
 from opsctl.live.readers import cloudwatch as cloudwatch_reader
 from opsctl.live.readers import xray as xray_reader
 from opsctl.live.verify import verify
+from policies.guardrails.catalog import CATALOG
 from tests.conftest import ROOT
 
 REGION = "eu-west-1"
@@ -848,11 +849,15 @@ def test_conformance_pack_template_has_the_stacks_rules_and_parameters(capsys, t
     code, _, err = run(
         capsys, "conformance-pack", "--stack", "prod", "--project-dir", str(ROOT), "--output", str(target)
     )
-    assert code == 0 and "24 managed rules" in err
+    rules = sum(1 for g in CATALOG if g.references.config_rule)
+    assert code == 0 and f"{rules} managed rules" in err
     resources = json.loads(target.read_text())["Resources"]
+    assert len(resources) == rules
     retention = resources["OpsProdAwsCloudwatchLoggroupConfigureRetention"]["Properties"]
     assert retention["Source"] == {"Owner": "AWS", "SourceIdentifier": "CW_LOGGROUP_RETENTION_PERIOD_CHECK"}
     assert retention["InputParameters"] == {"MinRetentionTime": "365"}
+    secrets = resources["OpsProdAwsEnvironmentVariablesDisallowPlaintextSecrets"]["Properties"]
+    assert secrets["InputParameters"] == {"secretKeys": "AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,ECS_ENGINE_AUTH_DATA"}
     assert all(r["Type"] == "AWS::Config::ConfigRule" for r in resources.values())
 
 
