@@ -840,12 +840,15 @@ def test_conformance_pack_template_has_the_stacks_rules_and_parameters(capsys, t
     )
     assert code == 0 and f"{len(CONFIG_RULE_GUARDRAILS)} managed rules" in err  # prod deploys every one
     resources = json.loads(target.read_text())["Resources"]
+    assert len(resources) == len(CONFIG_RULE_GUARDRAILS)
     retention = resources["OpsProdAwsCloudwatchLoggroupConfigureRetention"]["Properties"]
     assert retention["Source"] == {"Owner": "AWS", "SourceIdentifier": "CW_LOGGROUP_RETENTION_PERIOD_CHECK"}
     assert retention["InputParameters"] == {"MinRetentionTime": "365"}
     admin_ports = resources["OpsProdAwsEc2SecuritygroupDisallowPublicAdminPorts"]["Properties"]
     assert admin_ports["Source"]["SourceIdentifier"] == "VPC_SG_PORT_RESTRICTION_CHECK"
     assert admin_ports["InputParameters"] == {"restrictPorts": "22,3389"}
+    secrets = resources["OpsProdAwsEnvironmentVariablesDisallowPlaintextSecrets"]["Properties"]
+    assert secrets["InputParameters"] == {"secretKeys": "AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,ECS_ENGINE_AUTH_DATA"}
     assert all(r["Type"] == "AWS::Config::ConfigRule" for r in resources.values())
 
 

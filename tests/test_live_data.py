@@ -6,11 +6,7 @@ from __future__ import annotations
 import json
 
 from opsctl.live.readers.eks import props_of
-from tests import test_live
 from tests.test_live import ACCOUNT, AUDIT_CONFIG, REGION, run
-
-aws = test_live.aws
-"""The clean moto account fixture of the other live tests."""
 
 PASSWORD = "not-a-real-password-1"
 

@@ -225,6 +225,16 @@ SECURITY_GROUP_INGRESS_RULE_PF = Source(
 KINESIS_STREAM = Source(
     f"{TF_AWS} internal/service/kinesis/stream.go", "03aadd4385481a5bb0e26d7eec2a2d75ea30c9a0", "2026"
 )
+ECS_TASK_DEFINITION = Source(
+    f"{TF_AWS} internal/service/ecs/task_definition.go",
+    note='index: @SDKResource("aws_ecs_task_definition"), @Tags(identifierAttribute="arn"); no `name` input',
+)
+IAM_EXCLUSIVE_ATTACHMENTS = Source(
+    f"{TF_AWS} internal/service/iam/role_policy_attachments_exclusive.go",
+    "20e0a28a948035664fd03c63109a1fcfc2e3e87f",
+    "@FrameworkResource; role_name and policy_arns (Required, no Default); the user and group twins "
+    "carry @FrameworkResource too (index excerpts)",
+)
 S3_LIFECYCLE_PF = Source(
     f"{TF_AWS} internal/service/s3/bucket_lifecycle_configuration.go",
     note='index: @FrameworkResource("aws_s3_bucket_lifecycle_configuration")',
@@ -367,8 +377,16 @@ _TABLE: dict[str, ResourceFacts] = {
         sets_tags_all=True,
     ),
     "aws:ecr/repositoryPolicy:RepositoryPolicy": _sdkv2("aws_ecr_repository_policy"),
+    # ECS
+    "aws:ecs/taskDefinition:TaskDefinition": _sdkv2("aws_ecs_task_definition", ECS_TASK_DEFINITION, sets_tags_all=True),
     # IAM (global: no region)
     "aws:iam/groupPolicy:GroupPolicy": _sdkv2("aws_iam_group_policy", autoname=_name(), region_from_provider=False),
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": ResourceFacts(
+        "aws_iam_group_policy_attachments_exclusive",
+        "plugin-framework",
+        IAM_EXCLUSIVE_ATTACHMENTS,
+        region_from_provider=False,
+    ),
     "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": _sdkv2(
         "aws_iam_group_policy_attachment", region_from_provider=False
     ),
@@ -391,11 +409,23 @@ _TABLE: dict[str, ResourceFacts] = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _sdkv2(
         "aws_iam_role_policy_attachment", region_from_provider=False
     ),
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": ResourceFacts(
+        "aws_iam_role_policy_attachments_exclusive",
+        "plugin-framework",
+        IAM_EXCLUSIVE_ATTACHMENTS,
+        region_from_provider=False,
+    ),
     "aws:iam/userPolicy:UserPolicy": _sdkv2(
         "aws_iam_user_policy", autoname=_name(conflicts_with=_PREFIXED_NAME), region_from_provider=False
     ),
     "aws:iam/userPolicyAttachment:UserPolicyAttachment": _sdkv2(
         "aws_iam_user_policy_attachment", region_from_provider=False
+    ),
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": ResourceFacts(
+        "aws_iam_user_policy_attachments_exclusive",
+        "plugin-framework",
+        IAM_EXCLUSIVE_ATTACHMENTS,
+        region_from_provider=False,
     ),
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": _sdkv2(
         "aws_kinesis_firehose_delivery_stream", autoname=_name(), sets_tags_all=True

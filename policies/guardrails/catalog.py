@@ -21,10 +21,17 @@ from .rules.encryption import (
     sqs_queue,
     xray_encryption,
 )
-from .rules.iam import admin_access, service_wildcards
+from .rules.iam import admin_access, broad_managed_policies, service_wildcards
 from .rules.kinesis import stream_encryption as kinesis_stream_encryption
 from .rules.kms import key_policy_public
-from .rules.lambda_ import active_tracing, environment_encryption, errors_alarm_coverage, permission_public
+from .rules.lambda_ import (
+    active_tracing,
+    deprecated_runtime,
+    environment_encryption,
+    errors_alarm_coverage,
+    permission_public,
+    runtime_deprecation_warning,
+)
 from .rules.rds import (
     cluster_deletion_protection,
     cluster_storage_encryption,
@@ -34,6 +41,7 @@ from .rules.rds import (
 )
 from .rules.s3 import bucket_policy_public, deployed_code, public_access_block, tls_requests_only, versioning
 from .rules.s3 import kms_encryption as s3_kms_encryption
+from .rules.secrets import environment_variables
 from .rules.sqs import queue_policy_public
 from .rules.tagging import required_tags
 
@@ -89,6 +97,10 @@ CATALOG: tuple[Guardrail, ...] = (
     public_high_risk_ports.GUARDRAIL,
     imdsv2.GUARDRAIL,
     kinesis_stream_encryption.GUARDRAIL,
+    broad_managed_policies.GUARDRAIL,
+    deprecated_runtime.GUARDRAIL,
+    runtime_deprecation_warning.GUARDRAIL,
+    environment_variables.GUARDRAIL,
 )
 
 BY_NAME: dict[str, Guardrail] = {g.name: g for g in CATALOG}

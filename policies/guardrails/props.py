@@ -201,6 +201,8 @@ class Props:
 def unknown_reason(paths: Iterable[str]) -> str:
     """How the pack names the reads that waited on unknown values."""
     return f"{', '.join(dict.fromkeys(paths))} can't be known during preview"
+
+
 def whole_number(value: Any) -> Any:
     """A value read with `peek` as the provider coerces an integer: a float, or MISSING, UNKNOWN
     or Invalid (for rules that decide which of several reads matter before recording them)."""

@@ -8,7 +8,9 @@ from . import (
     config,
     ec2,
     ecr,
+    ecs,
     eks,
+    iam,
     kinesis,
     kms,
     lambda_,
@@ -40,6 +42,8 @@ SOURCES: tuple[Source, ...] = (
     eks.SOURCE,
     ec2.SOURCE,
     kinesis.SOURCE,
+    ecs.SOURCE,
+    iam.SOURCE,
 )
 
 __all__ = ["SOURCES"]

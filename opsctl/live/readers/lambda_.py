@@ -1,4 +1,4 @@
-"""Lambda functions (tracing, environment key) and the statements of their resource policies."""
+"""Lambda functions (runtime, tracing, environment and its key) and the statements of their resource policies."""
 
 from __future__ import annotations
 
@@ -40,9 +40,12 @@ def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveRe
         props = {
             "name": name,
             "arn": arn,
+            "packageType": function.get("PackageType", "Zip"),
             "tracingConfig": {"mode": function.get("TracingConfig", {}).get("Mode", "PassThrough")},
             "environment": {"variables": function.get("Environment", {}).get("Variables", {})},
         }
+        if function.get("Runtime"):  # absent for container image functions
+            props["runtime"] = function["Runtime"]
         if function.get("KMSKeyArn"):
             props["kmsKeyArn"] = function["KMSKeyArn"]
         yield LiveResource(LAMBDA_FUNCTION, name, arn, props, region)

@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from ...attachments import ATTACHING_TYPES, aws_managed_policies
 from ...checks import all_of, document_check
 from ...documents import administrator_access
 from ...model import ConfigRule, Guardrail, References
-from ...props import UNKNOWN, Props, text
-from ...tokens import (
-    IAM_GROUP_POLICY,
-    IAM_GROUP_POLICY_ATTACHMENT,
-    IAM_POLICY,
-    IAM_POLICY_ATTACHMENT,
-    IAM_ROLE,
-    IAM_ROLE_POLICY,
-    IAM_ROLE_POLICY_ATTACHMENT,
-    IAM_USER_POLICY,
-    IAM_USER_POLICY_ATTACHMENT,
-)
+from ...props import Props
+from ...tokens import IAM_GROUP_POLICY, IAM_POLICY, IAM_ROLE, IAM_ROLE_POLICY, IAM_USER_POLICY
 
 IDENTITY_POLICIES = (IAM_POLICY, IAM_ROLE_POLICY, IAM_USER_POLICY, IAM_GROUP_POLICY, IAM_ROLE)
-ADMINISTRATOR_ACCESS = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/AdministratorAccess$")
 
 
-def attached_managed_policies(props: Props) -> Iterator[str]:
-    """The AWS-managed AdministratorAccess policy attached by an attachment or a role's
-    managedPolicyArns. An unknown ARN computed from a policy of this stack is that customer policy,
-    whose own document this rule judges."""
-    count = props.count("managedPolicyArns")
-    for path in ["policyArn", *(f"managedPolicyArns[{i}]" for i in range(count if isinstance(count, int) else 0))]:
-        arn = props.get(path)
-        if arn is UNKNOWN:
-            props.resolved(path, IAM_POLICY)
-        elif text(arn) and ADMINISTRATOR_ACCESS.match(arn):
+def attached_administrator_access(props: Props) -> Iterator[str]:
+    """The AWS-managed AdministratorAccess policy, attached in any spelling and any partition."""
+    for path, policy in aws_managed_policies(props):
+        if policy == "AdministratorAccess":
             yield f"{path} attaches the AWS-managed AdministratorAccess policy; attach a policy that grants only what this identity needs."
 
 
@@ -42,13 +25,7 @@ GUARDRAIL = Guardrail(
     name="aws-iam-policy-disallow-administrator-access",
     description="IAM policies (managed, inline, and a role's inline policies) never grant every action on every resource, and no identity gets the AWS-managed AdministratorAccess policy.",
     severity="critical",
-    resource_types=(
-        *IDENTITY_POLICIES,
-        IAM_POLICY_ATTACHMENT,
-        IAM_ROLE_POLICY_ATTACHMENT,
-        IAM_USER_POLICY_ATTACHMENT,
-        IAM_GROUP_POLICY_ATTACHMENT,
-    ),
+    resource_types=tuple(dict.fromkeys((*IDENTITY_POLICIES, *ATTACHING_TYPES))),
     remediation_steps="Replace Action '*' (or NotAction) on Resource '*' with the actions and resources the identity needs; detach AdministratorAccess.",
     references=References(
         # Config and IAM.1 judge customer-managed policies only; the pack also reads inline ones.
@@ -67,7 +44,7 @@ GUARDRAIL = Guardrail(
             lambda document, config, unknown_pins: administrator_access(document),
             "grant the actions and resources the identity needs instead.",
         ),
-        lambda props, config: attached_managed_policies(props),
+        lambda props, config: attached_administrator_access(props),
     ),
     resolves_references=True,
 )
