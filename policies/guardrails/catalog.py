@@ -22,7 +22,14 @@ from .rules.encryption import (
 from .rules.iam import admin_access, service_wildcards
 from .rules.kms import key_policy_public
 from .rules.lambda_ import active_tracing, environment_encryption, errors_alarm_coverage, permission_public
-from .rules.s3 import bucket_policy_public, deployed_code, public_access_block, tls_requests_only, versioning
+from .rules.s3 import (
+    bucket_policy_public,
+    declared_public_access_block,
+    deployed_code,
+    public_access_block,
+    tls_requests_only,
+    versioning,
+)
 from .rules.s3 import kms_encryption as s3_kms_encryption
 from .rules.sqs import queue_policy_public
 from .rules.tagging import required_tags
@@ -51,6 +58,7 @@ CATALOG: tuple[Guardrail, ...] = (
     environment_encryption.GUARDRAIL,
     stage_access_logging.GUARDRAIL,
     public_access_block.GUARDRAIL,
+    declared_public_access_block.GUARDRAIL,
     s3_kms_encryption.GUARDRAIL,
     versioning.GUARDRAIL,
     deployed_code.GUARDRAIL,
