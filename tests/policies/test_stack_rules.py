@@ -174,7 +174,8 @@ def test_config_recorder(change, config, expected):
 def test_missing_recorder_is_configurable():
     assert run_stack("aws-cfg-recorder-record-all-resources", []).violations == [
         "The stack has no AWS Config recorder; add a recorder, a delivery channel and an enabled recorder status, "
-        "or set requireRecorder false where the stack reuses a recorder another stack owns in its region."
+        "or set requireRecorder false where the stack reuses a recorder another stack owns in its region "
+        '(an application stack: "stack": "workload" under ops-baseline-profile).'
     ]
     assert run_stack("aws-cfg-recorder-record-all-resources", [], {"requireRecorder": False}).violations == []
 

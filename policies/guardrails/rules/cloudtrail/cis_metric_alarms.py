@@ -63,7 +63,8 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | U
     # A workload stack's API calls are logged and alarmed on by its account's baseline trail.
     if not multi_region and not maybe and config["requireTrail"] and not Profile.of(config).workload:
         yield Violation(
-            "The stack has no multi-region CloudTrail trail, so the CIS CloudWatch.1–14 alarms have nothing to watch."
+            "The stack has no multi-region CloudTrail trail, so the CIS CloudWatch.1–14 alarms have nothing to watch "
+            '(an application stack relies on its account\'s baseline: "stack": "workload" under ops-baseline-profile).'
         )
     wanted = [BY_CONTROL[c] for c in config["controls"] if c in BY_CONTROL]
     for trail in multi_region:

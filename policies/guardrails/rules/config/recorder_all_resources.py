@@ -12,11 +12,12 @@ from ...tokens import CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER, CONFIG_RECORDER_
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
     recorders = stack.of_type(CONFIG_RECORDER)
     if not recorders:
-        # A workload stack's resources are recorded by its account's baseline, in every case.
+        # A workload stack is recorded by the recorder of its account's baseline.
         if config["requireRecorder"] and not Profile.of(config).workload:
             yield Violation(
                 "The stack has no AWS Config recorder; add a recorder, a delivery channel and an enabled recorder status, "
-                "or set requireRecorder false where the stack reuses a recorder another stack owns in its region."
+                "or set requireRecorder false where the stack reuses a recorder another stack owns in its region "
+                '(an application stack: "stack": "workload" under ops-baseline-profile).'
             )
         return
     for recorder in recorders:
