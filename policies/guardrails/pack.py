@@ -29,10 +29,9 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from .catalog import CATALOG
 from .model import Guardrail, StackView, Undecided, Violation
-from .profile import PROFILE, PROFILE_SCHEMA
+from .profile import PROFILE, PROFILE_SCHEMA, STACK_REFERENCE
 from .props import Props, text
 from .scope import EXEMPTIONS_SCHEMA, SELECTION, SELECTION_SCHEMA, Exemption, exempted_line, exemption_for, expired_note
-from .tokens import STACK_REFERENCE
 
 SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
 PACK_NAME = "ops-baseline-guardrails"

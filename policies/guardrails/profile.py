@@ -27,6 +27,9 @@ from .tokens import COMPOSITE_ALARM, METRIC_ALARM
 PROFILE = "ops-baseline-profile"
 """The config entry (a no-op policy of the pack) that holds the profile."""
 
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+"""Pulumi's own type (its builtin provider), not pulumi-aws's."""
+
 STACK_KINDS = ("baseline", "workload")
 ALARM_ACTIONS = ("alarmActions", "okActions", "insufficientDataActions")
 

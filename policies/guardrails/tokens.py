@@ -1,7 +1,5 @@
 """pulumi-aws v7 type tokens the guardrails look at (strings: the pack never imports pulumi_aws)."""
 
-STACK_REFERENCE = "pulumi:pulumi:StackReference"
-
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 LOG_METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"

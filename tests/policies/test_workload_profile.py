@@ -15,7 +15,7 @@ from opsctl.engine.policy_run import check_plan
 from opsctl.engine.runner import run_program
 from policies.guardrails import tokens as t
 from policies.guardrails.catalog import BY_NAME, CATALOG
-from policies.guardrails.profile import PROFILE
+from policies.guardrails.profile import PROFILE, STACK_REFERENCE
 from policies.guardrails.serve import analyzer_info
 from tests.conftest import ROOT
 from tests.policies.harness import UNKNOWN, Res, run_stack
@@ -124,7 +124,7 @@ UNCOVERED = "Lambda function 'orders' has no Errors alarm, and nothing shows the
         ),
         pytest.param([FUNCTION, throttles_alarm([UNKNOWN])], {}, UNCOVERED, id="unknown-action-from-nowhere"),
         pytest.param(
-            [FUNCTION, Res(t.STACK_REFERENCE, "baseline", {"name": "acme/ops-baseline/prod"})],
+            [FUNCTION, Res(STACK_REFERENCE, "baseline", {"name": "acme/ops-baseline/prod"})],
             {},
             None,
             id="listed-reference-names-its-stack",
@@ -229,7 +229,7 @@ def baseline_stack(monkeypatch):
     answer = OfflineMocks.new_resource
 
     def new_resource(self, args):
-        if args.typ != t.STACK_REFERENCE:
+        if args.typ != STACK_REFERENCE:
             return answer(self, args)
         outputs = BASELINE_OUTPUTS if fnmatch.fnmatchcase(args.inputs["name"], "*/ops-baseline/prod") else {}
         return args.inputs["name"], {"name": args.inputs["name"], "outputs": outputs, "secretOutputNames": []}
@@ -318,7 +318,7 @@ def test_the_workload_profile_blocks_a_sound_workload_stack_for_nothing_and_prod
     plan = run_program(orders_service, project="orders", stack="prod", mode=mode, config=ORDERS_CONFIG)
     [alarm] = plan.of_type(t.METRIC_ALARM)
     assert alarm.property_dependencies["alarmActions"] == (reference("acme/ops-baseline/prod"),)
-    assert not plan.of_type(t.STACK_REFERENCE)
+    assert not plan.of_type(STACK_REFERENCE)
 
     workload = check_plan(plan, ROOT / "policies", CONFIGS / "workload.json")
     assert blocking(workload) == set()
