@@ -194,7 +194,7 @@ def setting_policy(name: str, description: str, schema: Mapping[str, Any], remed
         config_schema=PolicyConfigSchema(dict(schema)),
         severity=Severity.LOW,
         remediation_steps=remediation,
-        tags=["settings"],
+        tags=[name.removeprefix("ops-baseline-")],
     )
 
 

@@ -74,17 +74,14 @@ class Profile:
     def workload(self) -> bool:
         return self.stack == "workload"
 
-    def baseline_reference(self, stack) -> str | None:
-        """What shows that `stack` (a StackView) references the baseline, said for a message; None
-        when nothing does. Values unknown until deploy show nothing."""
-        for name in stack.stack_references.values():
-            if _matches(name, self.baseline_stacks):
-                return f"it uses the stack reference {name!r}"
-        for alarm in stack.of_type(METRIC_ALARM, COMPOSITE_ALARM):
-            for action in (a for prop in ALARM_ACTIONS for a in known_items(alarm.props, prop)):
-                if _matches(action, self.alert_topic_arns):
-                    return f"alarm {alarm.name!r} notifies {action}"
-        return None
+    def references_baseline(self, stack) -> bool:
+        """Whether `stack` (a StackView) shows it references the baseline: through a stack reference
+        a resource of it uses, or an alarm notifying an alert topic. Unknown values show nothing."""
+        if any(_matches(name, self.baseline_stacks) for name in stack.stack_references.values()):
+            return True
+        alarms = stack.of_type(METRIC_ALARM, COMPOSITE_ALARM)
+        actions = (a for alarm in alarms for prop in ALARM_ACTIONS for a in known_items(alarm.props, prop))
+        return any(_matches(action, self.alert_topic_arns) for action in actions)
 
     def describe_reference(self) -> str:
         """How a workload stack references the baseline, for a message that asks for it."""

@@ -54,7 +54,7 @@ def watches_errors(stack: StackView, alarm: StackResource, function: StackResour
 
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
     profile = Profile.of(config)
-    if profile.workload and profile.baseline_reference(stack):
+    if profile.workload and profile.references_baseline(stack):
         # The baseline alarms on the functions its monitoring.lambdaFunctions names.
         return
     alarms = stack.of_type(METRIC_ALARM)
