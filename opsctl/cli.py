@@ -252,7 +252,7 @@ def plan_stack(args: argparse.Namespace, listener: Listener | None = None) -> tu
 
 
 def estimate_plan(plan: Plan, args: argparse.Namespace):
-    custom = [r for r in plan.registrations if r.custom and not r.read]  # what the stack creates and pays for
+    custom = [r for r in plan.registrations if r.custom]
     return estimate(custom, region=plan.region, prices=load_prices(), free_tier=not args.no_free_tier)
 
 
@@ -322,7 +322,7 @@ def run_scan(args: argparse.Namespace) -> int:
 
 
 def preflight_report(plan: Plan, baseline: Baseline | None, args: argparse.Namespace) -> PreflightReport:
-    custom = [r for r in plan.registrations if r.custom and not r.read]  # what the stack creates and pays for
+    custom = [r for r in plan.registrations if r.custom]
     return PreflightReport(
         plan,
         cost=estimate_plan(plan, args),

@@ -10,6 +10,7 @@ from typing import Any
 from pulumi.runtime.rpc import UNKNOWN, _special_secret_sig, _special_sig_key
 
 from policies.guardrails.catalog import BY_NAME
+from policies.guardrails.profile import PROFILE
 from policies.guardrails.scope import SELECTION
 
 from .baseline import Baseline, fixed
@@ -73,7 +74,7 @@ class PreflightReport:
             found.setdefault((finding.policy, finding.urn), []).append(finding)
         checks = []
         for policy in self.policies.policies:
-            if policy.level == "disabled" or policy.name == SELECTION:
+            if policy.level == "disabled" or policy.name in (SELECTION, PROFILE):
                 continue
             guardrail = BY_NAME.get(policy.name)
             judged = [urn for urn, r in resources.items() if guardrail and r.type in guardrail.resource_types]

@@ -51,8 +51,6 @@ class Registration:
     version: str = ""
     """Version of the provider plugin the SDK asked for (names the default provider)."""
     options: Options = field(default_factory=Options)
-    read: bool = False
-    """Read, not created (a StackReference, `Resource.get`): in the state, never analyzed alone."""
 
     @property
     def package(self) -> str:
@@ -179,29 +177,10 @@ class RecordingMonitor(MockMonitor):
         return response
 
     def ReadResource(self, request):  # noqa: N802 (gRPC method name)
-        urn = self.make_urn(request.parent, request.type, request.name)
-        self.mocks.current_urn = urn
-        response = super().ReadResource(request)
-        registration = Registration(
-            urn=response.urn,
-            type=request.type,
-            name=request.name,
-            parent=request.parent or None,
-            custom=True,
-            inputs=json_format.MessageToDict(request.properties),
-            outputs=json_format.MessageToDict(response.properties),
-            id=request.id,
-            dependencies=tuple(request.dependencies),
-            provider=request.provider,
-            version=request.version,
-            read=True,
-        )
-        with self._recording:
-            self._by_urn[registration.urn] = registration
-            self.registrations.append(registration)
-            if self.listener is not None:
-                self.listener(registration, request.properties, response.properties)
-        return response
+        """A read (a StackReference, `Resource.get`) is answered but not recorded: the engine never
+        hands reads to a policy pack (pulumi/pulumi#3950), and the stack does not create them."""
+        self.mocks.current_urn = self.make_urn(request.parent, request.type, request.name)
+        return super().ReadResource(request)
 
     def _checked(self, request, urn: str):
         """The request with its inputs as the provider's Check returns them. The engine reports

@@ -150,8 +150,8 @@ SPECS: dict[str, OutputSpec] = {
     "aws:xray/group:Group": OutputSpec(
         name_input="groupName", arn="arn:{partition}:xray:{region}:{account}:group/{name}/{short}", id="{arn}"
     ),
-    # Another stack's exports: nobody knows them offline. A preview leaves them unknown; an update
-    # cannot (the SDK reads an unknown output as None there), so they are empty.
+    # Another stack's exports: nobody knows them offline (a real preview reads them). A preview
+    # leaves them unknown; an update cannot (the SDK reads an unknown output as None), so they are empty.
     "pulumi:pulumi:StackReference": OutputSpec(id="{name}", computed={"outputs": {}, "secretOutputNames": []}),
     "aws:appsync/graphQLApi:GraphQLApi": OutputSpec(
         arn="arn:{partition}:appsync:{region}:{account}:apis/{short}",

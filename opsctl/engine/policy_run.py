@@ -161,7 +161,7 @@ class PolicyGate:
         resources are remediated and analyzed, as in the engine."""
         self._providers.note(registration)
         provider = self._providers.wire_of(registration)
-        if not registration.custom or registration.read:  # the engine analyzes what it registers
+        if not registration.custom:
             self._state.append(_Kept(registration, provider))
             return
         self._state.append(

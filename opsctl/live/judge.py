@@ -20,6 +20,7 @@ NOT_AUDITED = {
     "aws-tagging-resource-require-tags": "tags are not read live; use AWS Organizations tag policies or the REQUIRED_TAGS Config rule",
     "aws-iam-policy-disallow-administrator-access": "IAM policy documents are not read live (only attachments are); the AWS Config rule IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS judges it continuously",
     "aws-iam-policy-disallow-service-wildcards": "IAM policy documents are not read live (only attachments are); the AWS Config rule IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS judges it continuously",
+    "aws-s3-bucket-declare-public-access-block": "whether a program declares a bucket's block is not visible live; a live bucket without a block configuration has every flag off, which aws-s3-bucket-enable-public-access-block reports",
     "aws-s3-bucketlifecycle-exclude-deployed-code": "bucket lifecycles and the S3 objects that functions and canaries deploy from are not read live, and AWS Config has no managed rule for it; the pack judges it before every deploy",
 }
 """Guardrails whose inputs the readers do not read, with where to get the same answer."""

@@ -39,7 +39,14 @@ from .rules.rds import (
     instance_storage_encryption,
     public_access,
 )
-from .rules.s3 import bucket_policy_public, deployed_code, public_access_block, tls_requests_only, versioning
+from .rules.s3 import (
+    bucket_policy_public,
+    declared_public_access_block,
+    deployed_code,
+    public_access_block,
+    tls_requests_only,
+    versioning,
+)
 from .rules.s3 import kms_encryption as s3_kms_encryption
 from .rules.secrets import environment_variables
 from .rules.sqs import queue_policy_public
@@ -69,6 +76,7 @@ CATALOG: tuple[Guardrail, ...] = (
     environment_encryption.GUARDRAIL,
     stage_access_logging.GUARDRAIL,
     public_access_block.GUARDRAIL,
+    declared_public_access_block.GUARDRAIL,
     s3_kms_encryption.GUARDRAIL,
     versioning.GUARDRAIL,
     deployed_code.GUARDRAIL,

@@ -142,6 +142,9 @@ class Guardrail:
     parameters: tuple[Parameter, ...] = ()
     remediate: Remediation | None = None
     """Safe automatic fix: new props, or None when there is nothing unambiguous to do."""
+    reads_profile: bool = False
+    """Judges a workload stack differently (policies/guardrails/profile.py): the pack hands it the
+    profile inside its config."""
     resolves_references: bool = False
     """A resource check that reads references to other resources (key and log group ARNs, role
     ARNs). The pack runs it in AnalyzeStack, where property dependencies say what an unknown
@@ -162,12 +165,15 @@ class StackView:
         self,
         resources: Iterable[tuple[str, str, str, Any, Mapping[str, tuple[str, ...]]]],
         everything: Mapping[str, tuple[str, str]] | None = None,
+        stack_references: Mapping[str, str] | None = None,
     ):
         """`resources`: (type, name, urn, raw props, property dependencies) of the types a check
         reads; `everything`: urn → (type, name) of every resource of the stack, which references
-        may point at (default: the given resources)."""
+        may point at (default: the given resources); `stack_references`: urn → name of every
+        stack reference the stack declares or uses."""
         entries = list(resources)
         self.types_by_urn = dict(everything or {urn: (type_, name) for type_, name, urn, _, _ in entries})
+        self.stack_references = dict(stack_references or {})
         self.resources = [
             StackResource(type_, name, urn, Props(props, self._origins_of(dependencies)), dict(dependencies))
             for type_, name, urn, props, dependencies in entries

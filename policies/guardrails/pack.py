@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pulumi_policy import (
     PolicyConfigSchema,
+    PolicyResource,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Severity,
@@ -28,7 +29,8 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from .catalog import CATALOG
 from .model import Guardrail, StackView, Undecided, Violation
-from .props import Props, unknown_reason
+from .profile import PROFILE, PROFILE_SCHEMA, STACK_REFERENCE
+from .props import Props, text, unknown_reason
 from .scope import EXEMPTIONS_SCHEMA, SELECTION, SELECTION_SCHEMA, Exemption, exempted_line, exemption_for, expired_note
 
 SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
@@ -87,9 +89,26 @@ def resource_validation(guardrail: Guardrail):
     return validate
 
 
-def stack_view(args: StackValidationArgs, types: tuple[str, ...]) -> StackView:
-    """The resources of `types`, and the type and name of every resource references may point at."""
-    wanted = frozenset(types)
+def stack_references(resources: Iterable[PolicyResource]) -> dict[str, str]:
+    """urn → name of every stack reference the stack declares or depends on. The engine leaves
+    read resources out of AnalyzeStack, so most are known only by the URN their users depend on,
+    which ends with the reference's logical name; a listed one names its stack in `name`."""
+    found: dict[str, str] = {}
+    for r in resources:
+        if r.resource_type == STACK_REFERENCE:
+            found[r.urn] = text(Props(r.props).peek("name")) or r.name
+    for r in resources:
+        for d in (*r.dependencies, *(d for ds in (r.property_dependencies or {}).values() for d in ds)):
+            if d.resource_type == STACK_REFERENCE:
+                found.setdefault(d.urn, d.name)
+    return found
+
+
+def stack_view(args: StackValidationArgs, guardrail: Guardrail) -> StackView:
+    """The resources of the guardrail's types, the type and name of every resource references may
+    point at, and (for a guardrail that reads the profile) the stack references the stack uses."""
+    wanted = frozenset(guardrail.resource_types)
+    listed = {r.urn: (r.resource_type, r.name) for r in args.resources}
     return StackView(
         (
             (
@@ -97,12 +116,13 @@ def stack_view(args: StackValidationArgs, types: tuple[str, ...]) -> StackView:
                 r.name,
                 r.urn,
                 r.props,
-                {k: tuple(d.urn for d in v) for k, v in (r.property_dependencies or {}).items()},
+                {k: tuple(d.urn for d in v if d.urn in listed) for k, v in (r.property_dependencies or {}).items()},
             )
             for r in args.resources
             if r.resource_type in wanted
         ),
-        {r.urn: (r.resource_type, r.name) for r in args.resources},
+        listed,
+        stack_references(args.resources) if guardrail.reads_profile else None,
     )
 
 
@@ -118,7 +138,7 @@ def each_resource_in_stack(guardrail: Guardrail, stack: StackView, config: Mappi
 def stack_validation(guardrail: Guardrail):
     def validate(args: StackValidationArgs, report_violation) -> None:
         config = guardrail.config(args.get_config())
-        stack = stack_view(args, guardrail.resource_types)
+        stack = stack_view(args, guardrail)
         if guardrail.kind == "stack":
             findings = guardrail.check(stack, config)
         else:
@@ -161,18 +181,35 @@ def to_policy(guardrail: Guardrail) -> ResourceValidationPolicy | StackValidatio
     return ResourceValidationPolicy(validate=resource_validation(guardrail), remediate=remediation, **common)
 
 
-def selection_policy() -> StackValidationPolicy:
-    """The pack-wide selection's place in the policy config; it validates nothing itself."""
+def setting_policy(name: str, description: str, schema: Mapping[str, Any], remediation: str) -> StackValidationPolicy:
+    """The place of a pack-wide setting in the policy config; it validates nothing itself."""
     return StackValidationPolicy(
-        name=SELECTION,
-        description="Selects the guardrails that run, by severity, framework or name; the others are disabled.",
+        name=name,
+        description=description,
         validate=lambda args, report_violation: None,
-        config_schema=PolicyConfigSchema(SELECTION_SCHEMA),
+        config_schema=PolicyConfigSchema(dict(schema)),
         severity=Severity.LOW,
-        remediation_steps="List severities, frameworks (cis, security-hub, aws-config, checkov) or guardrail names under ops-baseline-selection in the policy config.",
-        tags=["selection"],
+        remediation_steps=remediation,
+        tags=[name.removeprefix("ops-baseline-")],
     )
 
 
+SETTINGS = (
+    (
+        SELECTION,
+        "Selects the guardrails that run, by severity, framework or name; the others are disabled.",
+        SELECTION_SCHEMA,
+        "List severities, frameworks (cis, security-hub, aws-config, checkov) or guardrail names under ops-baseline-selection in the policy config.",
+    ),
+    (
+        PROFILE,
+        "Says whether the stack is the baseline or a workload that relies on its account's baseline.",
+        PROFILE_SCHEMA,
+        'Set "stack": "workload" under ops-baseline-profile for an application stack (policies/config/workload.json).',
+    ),
+)
+"""The pack-wide settings, as pseudo-policies: name, description, schema, remediation steps."""
+
+
 def build_policies(catalog: Iterable[Guardrail] = CATALOG) -> list[ResourceValidationPolicy | StackValidationPolicy]:
-    return [*(to_policy(g) for g in catalog), selection_policy()]
+    return [*(to_policy(g) for g in catalog), *(setting_policy(*setting) for setting in SETTINGS)]

@@ -1,8 +1,12 @@
 """Serve the pack over the analyzer protocol, answering exactly as the SDK's servicer does, faster.
 
-Two things the SDK cannot do:
-- A pack-wide setting: in Configure, the selection entry of the policy config disables every
-  guardrail outside it before the levels are stored.
+What the SDK cannot do:
+- Pack-wide settings: in Configure, the selection entry of the policy config disables every
+  guardrail outside it before the levels are stored, and the profile entry is handed to every
+  guardrail that reads it, inside that guardrail's config.
+- Dependencies on resources AnalyzeStack does not list: the engine leaves read resources (stack
+  references) out, and the SDK drops dependencies it cannot link; this servicer keeps them, as
+  stand-ins that carry the URN, its type and its name.
 - Speed at scale. The SDK decodes a resource's properties once per policy, in Analyze and again
   in AnalyzeStack for every stack policy (31 here), and calls every policy on every resource. This
   servicer builds a table of the enabled policies by resource type once per Configure, decodes
@@ -47,6 +51,7 @@ from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from .catalog import BY_NAME
 from .pack import PACK_DESCRIPTION, PACK_NAME, PACK_VERSION, build_policies
+from .profile import PROFILE
 from .scope import SELECTION, selected
 
 
@@ -85,6 +90,9 @@ class GuardrailServicer(_PolicyAnalyzerServicer):
                 if name in request.policyConfig and not selected(guardrail, selection):
                     request.policyConfig[name].enforcementLevel = analyzer_pb2.DISABLED
         self._config = {k: json_format.MessageToDict(v.properties) for k, v in request.policyConfig.items()}
+        if PROFILE in self._config:
+            for name in (g.name for g in BY_NAME.values() if g.reads_profile):
+                self._config[name] = {**self._config.get(name, {}), PROFILE: self._config[PROFILE]}
         self.__dict__.pop("dispatch", None)
         self.__dict__.pop("remediating", None)
         return super().Configure(request, context)
@@ -193,16 +201,20 @@ class GuardrailServicer(_PolicyAnalyzerServicer):
             )
 
     def _stack_resources(self, messages) -> list[PolicyResource]:
-        """Every resource once, its parent and dependencies linked, as the SDK links them."""
+        """Every resource once, its parent and dependencies linked as the SDK links them, and
+        dependencies on unlisted resources kept as stand-ins."""
         resources = [WireResource(self, m) for m in messages]
         by_urn = {r.urn: r for r in resources}
+        unlisted: dict[str, Unlisted] = {}
+
+        def linked(urns) -> list[PolicyResource]:
+            return [by_urn.get(u) or unlisted.setdefault(u, Unlisted(u)) for u in urns]
+
         for resource, message in zip(resources, messages, strict=True):
             if message.parent in by_urn:
                 resource.parent = by_urn[message.parent]
-            resource.dependencies = [by_urn[u] for u in message.dependencies if u in by_urn]
-            resource.property_dependencies = {
-                k: [by_urn[u] for u in v.urns if u in by_urn] for k, v in message.propertyDependencies.items()
-            }
+            resource.dependencies = linked(message.dependencies)
+            resource.property_dependencies = {k: linked(v.urns) for k, v in message.propertyDependencies.items()}
         return resources
 
     def _configure_runtime_once(self) -> None:
@@ -237,6 +249,16 @@ class WireResource(PolicyResource):
     @cached_property
     def provider(self):  # type: ignore[override]
         return self._servicer._get_provider_resource(self._message)
+
+
+class Unlisted(PolicyResource):
+    """A resource others depend on that AnalyzeStack does not list (a read resource, such as a stack
+    reference): what its URN says, `urn:pulumi:<stack>::<project>::<parent$...$type>::<name>`."""
+
+    def __init__(self, urn: str):
+        parts = urn.split("::", 3)
+        type_, name = (parts[2].rsplit("$", 1)[-1], parts[3]) if len(parts) == 4 else ("", urn)
+        super().__init__(type_, {}, urn, name, None, None, None, [], {})
 
 
 def servicer() -> GuardrailServicer:

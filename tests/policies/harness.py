@@ -21,6 +21,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.pack import to_policy
+from policies.guardrails.serve import Unlisted
 
 UNKNOWN = UNKNOWN_STRING_VALUE
 OPTIONS = PolicyResourceOptions(False, [], False, [], PolicyCustomTimeouts(0, 0, 0), [])
@@ -75,7 +76,13 @@ class Res:
     name: str
     props: Mapping[str, Any]
     deps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """prop → names of the resources (in the same stack) its value came from."""
+    """prop → names of the resources (in the same stack) its value came from, or URNs of resources
+    AnalyzeStack does not list (a stack reference)."""
+
+
+def linked(by_name: Mapping[str, PolicyResource], name: str) -> PolicyResource:
+    """A dependency as the pack's servicer links it: a listed resource, or a stand-in for a URN."""
+    return Unlisted(name) if name.startswith("urn:") and name not in by_name else by_name[name]
 
 
 def run_stack(policy_name: str, resources: list[Res], config: Mapping[str, Any] | None = None) -> Outcome:
@@ -96,7 +103,7 @@ def run_stack(policy_name: str, resources: list[Res], config: Mapping[str, Any] 
             {},
         )
     for r in resources:
-        by_name[r.name].property_dependencies = {k: [by_name[n] for n in names] for k, names in r.deps.items()}
+        by_name[r.name].property_dependencies = {k: [linked(by_name, n) for n in names] for k, names in r.deps.items()}
     outcome = Outcome()
 
     def report(message: str, urn: str | None = None) -> None:

@@ -122,10 +122,10 @@ def test_an_unknown_bucket_id_points_at_its_own_bucket_only(pack):
         {"bucket": UNKNOWN, **flags},
         {"bucket": [a.urn]},
     )
-    found = [f for f in analyze(pack, [a, b, block]) if f[0] == "aws-s3-bucket-enable-public-access-block"]
+    found = [f for f in analyze(pack, [a, b, block]) if f[0] == "aws-s3-bucket-declare-public-access-block"]
     assert found == [
         (
-            "aws-s3-bucket-enable-public-access-block",
+            "aws-s3-bucket-declare-public-access-block",
             "mandatory",
             "S3 bucket 'b' has no public access block; add one with all four flags true.",
             "b",

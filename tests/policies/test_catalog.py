@@ -17,6 +17,7 @@ from opsctl.engine import EngineError, StackContext
 from opsctl.engine.analyzer import PolicyPack, resolve_config
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.pack import build_policies
+from policies.guardrails.profile import PROFILE
 from policies.guardrails.scope import SELECTION
 from tests.conftest import ROOT
 from tests.policies import test_resource_rules, test_stack_rules
@@ -77,7 +78,7 @@ def test_log_retention_defaults_to_the_aws_year():
 
 def test_every_rule_becomes_a_policy_with_its_metadata():
     policies = build_policies()
-    assert [p.name for p in policies] == [g.name for g in CATALOG] + [SELECTION]
+    assert [p.name for p in policies] == [g.name for g in CATALOG] + [SELECTION, PROFILE]
     assert all(p.severity is not None and p.remediation_steps for p in policies)
 
 
@@ -192,7 +193,7 @@ def test_pack_without_its_virtualenv_gets_one_from_its_own_requirements(tmp_path
         info = pack.info()
         assert pack.command[0] == str(pack_dir / "venv" / "bin" / "python")
     assert info.name == "ops-baseline-guardrails"
-    assert sorted(p.name for p in info.policies) == sorted([*(g.name for g in CATALOG), SELECTION])
+    assert sorted(p.name for p in info.policies) == sorted([*(g.name for g in CATALOG), SELECTION, PROFILE])
     assert len(said) == 1 and f"creating the policy pack's virtualenv {pack_dir / 'venv'}" in said[0]
     installed = subprocess.run(
         [pack_dir / "venv" / "bin" / "python", "-m", "pip", "list", "--format", "json"],

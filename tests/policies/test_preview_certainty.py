@@ -126,21 +126,21 @@ def pab(name, bucket_ref, deps=()):
 def test_an_unknown_bucket_reference_settles_which_bucket_it_is():
     """Bucket a's block (id unknown, computed from a) says nothing about bucket b: b has none."""
     a, b = Res(t.S3_BUCKET, "a", {"bucket": "a-1"}), Res(t.S3_BUCKET, "b", {"bucket": "b-1"})
-    outcome = run_stack("aws-s3-bucket-enable-public-access-block", [a, b, pab("a-pab", UNKNOWN, ("a",))])
+    outcome = run_stack("aws-s3-bucket-declare-public-access-block", [a, b, pab("a-pab", UNKNOWN, ("a",))])
     assert outcome.violations == ["S3 bucket 'b' has no public access block; add one with all four flags true."]
     assert outcome.unchecked is None
 
 
 def test_a_bucket_reference_from_nothing_in_the_stack_leaves_buckets_undecided():
     a = Res(t.S3_BUCKET, "a", {"bucket": "a-1"})
-    outcome = run_stack("aws-s3-bucket-enable-public-access-block", [a, pab("mystery", UNKNOWN)])
+    outcome = run_stack("aws-s3-bucket-declare-public-access-block", [a, pab("mystery", UNKNOWN)])
     assert outcome.violations == []
     assert "a: which public access block applies" in outcome.unchecked
 
 
 def test_a_bucket_v2_reference_points_at_that_bucket():
     a, b = Res(t.S3_BUCKET, "a", {"bucket": "a-1"}), Res(t.S3_BUCKET_V2, "b", {"bucket": "b-1"})
-    outcome = run_stack("aws-s3-bucket-enable-public-access-block", [a, b, pab("b-pab", UNKNOWN, ("b",))])
+    outcome = run_stack("aws-s3-bucket-declare-public-access-block", [a, b, pab("b-pab", UNKNOWN, ("b",))])
     assert outcome.violations == ["S3 bucket 'a' has no public access block; add one with all four flags true."]
     assert outcome.unchecked is None
 

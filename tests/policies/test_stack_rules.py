@@ -62,9 +62,9 @@ def bucket_stack(*, pab=True, sse="aws:kms", versioning="Enabled", bucket_ref="l
 
 
 S3_CASES = [
-    ("aws-s3-bucket-enable-public-access-block", dict(pab=False), "has no public access block"),
+    ("aws-s3-bucket-declare-public-access-block", dict(pab=False), "has no public access block"),
     ("aws-s3-bucket-enable-public-access-block", dict(pab="partial"), "leaves restrictPublicBuckets off"),
-    ("aws-s3-bucket-enable-public-access-block", dict(bucket_ref="another-bucket"), "has no public access block"),
+    ("aws-s3-bucket-declare-public-access-block", dict(bucket_ref="another-bucket"), "has no public access block"),
     ("aws-s3-bucket-configure-kms-encryption", dict(sse=None), "has no default encryption configuration"),
     ("aws-s3-bucket-configure-kms-encryption", dict(sse="AES256"), "encrypts with 'AES256' (logs-sse)"),
     ("aws-s3-bucket-enable-versioning", dict(versioning=None), "has no versioning configuration"),
@@ -76,6 +76,7 @@ S3_CASES = [
     "policy",
     [
         "aws-s3-bucket-enable-public-access-block",
+        "aws-s3-bucket-declare-public-access-block",
         "aws-s3-bucket-configure-kms-encryption",
         "aws-s3-bucket-enable-versioning",
     ],
@@ -92,6 +93,44 @@ def test_bucket_gaps_fail_with_the_bucket_urn(policy, change, expected):
     outcome = run_stack(policy, bucket_stack(**change))
     assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations
     assert outcome.urns == ["urn:pulumi:test::ops-baseline::aws:s3/bucket:Bucket::logs"]
+
+
+BLOCK_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        pytest.param(None, None, id="new-bucket-without-a-block-gets-s3s-default"),
+        pytest.param(dict.fromkeys(BLOCK_FLAGS, True), None, id="all-four-on"),
+        pytest.param(
+            {**dict.fromkeys(BLOCK_FLAGS, True), "blockPublicPolicy": False},
+            "leaves blockPublicPolicy off",
+            id="explicit-false",
+        ),
+        pytest.param(
+            {**dict.fromkeys(BLOCK_FLAGS, True), "ignorePublicAcls": "false"},
+            "leaves ignorePublicAcls off",
+            id="explicit-false-as-string",
+        ),
+        pytest.param(
+            {},
+            "leaves blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets off",
+            id="block-with-no-flags",
+        ),
+    ],
+)
+def test_a_block_is_judged_by_its_flags_and_no_block_is_s3s_default(block, expected):
+    """S3 turns all four flags on for a new bucket (since April 2023): only a block that says
+    otherwise is a violation; declaring one is the declare rule's business."""
+    resources = [Res(t.S3_BUCKET, "logs", {"bucket": "logs-bucket"})]
+    if block is not None:
+        resources.append(Res(t.S3_BUCKET_PAB, "logs-pab", {"bucket": "logs-bucket", **block}))
+    assert_outcome(run_stack("aws-s3-bucket-enable-public-access-block", resources), expected)
+    declared = run_stack("aws-s3-bucket-declare-public-access-block", resources).violations
+    assert declared == (
+        [] if block is not None else ["S3 bucket 'logs' has no public access block; add one with all four flags true."]
+    )
 
 
 def recorder_stack(*, all_supported=True, global_types=True, enabled=True, channel=True, status=True):
@@ -135,7 +174,8 @@ def test_config_recorder(change, config, expected):
 def test_missing_recorder_is_configurable():
     assert run_stack("aws-cfg-recorder-record-all-resources", []).violations == [
         "The stack has no AWS Config recorder; add a recorder, a delivery channel and an enabled recorder status, "
-        "or set requireRecorder false where the stack reuses a recorder another stack owns in its region."
+        "or set requireRecorder false where the stack reuses a recorder another stack owns in its region "
+        '(an application stack: "stack": "workload" under ops-baseline-profile).'
     ]
     assert run_stack("aws-cfg-recorder-record-all-resources", [], {"requireRecorder": False}).violations == []
 
@@ -633,7 +673,7 @@ def split_settings(sse_type=t.S3_BUCKET_SSE, versioning_type=t.S3_BUCKET_VERSION
             id="versioning-v2",
         ),
         pytest.param(
-            "aws-s3-bucket-enable-public-access-block",
+            "aws-s3-bucket-declare-public-access-block",
             [v7_bucket(t.S3_BUCKET_V2)],
             "has no public access block",
             id="bucket-v2-without-block",

@@ -1,5 +1,6 @@
-"""S3 buckets, read once per account: each bucket with its public access block, default encryption,
-versioning and policy, as the split pulumi-aws v7 resources that would declare them."""
+"""S3 buckets, read once per account: each bucket with its public access block (all four flags
+off where the bucket has none), default encryption, versioning and policy, as the split pulumi-aws
+v7 resources that would declare them."""
 
 from __future__ import annotations
 
@@ -43,11 +44,11 @@ def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveRe
         arn = f"arn:{arn_partition}:s3:::{name}"
         home = client.get_bucket_location(Bucket=name).get("LocationConstraint") or "us-east-1"
         yield LiveResource(S3_BUCKET, name, arn, {"bucket": name, "id": name, "arn": arn}, home)
-        block = optional(client.get_public_access_block, Bucket=name)
-        if block:
-            settings = block["PublicAccessBlockConfiguration"]
-            props = {"bucket": name, **{wire: settings.get(api, False) for wire, api in PUBLIC_ACCESS}}
-            yield LiveResource(S3_BUCKET_PAB, name, arn, props, home)
+        # Without a configuration, every bucket-level setting is off (S3.8 fails such a bucket).
+        block = optional(client.get_public_access_block, Bucket=name) or {}
+        settings = block.get("PublicAccessBlockConfiguration", {})
+        props = {"bucket": name, **{wire: settings.get(api, False) for wire, api in PUBLIC_ACCESS}}
+        yield LiveResource(S3_BUCKET_PAB, name, arn, props, home)
         encryption = optional(client.get_bucket_encryption, Bucket=name)
         if encryption:
             rules = [

@@ -8,6 +8,7 @@ from typing import Any
 
 from ...cis import BY_CONTROL, CONTROLS, normalize
 from ...model import AwsDefault, Guardrail, Parameter, References, StackResource, StackView, Undecided, Violation
+from ...profile import Profile
 from ...props import MISSING, UNKNOWN, text
 from ...tokens import LOG_GROUP, LOG_METRIC_FILTER, METRIC_ALARM, TRAIL
 
@@ -59,9 +60,11 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | U
     maybe = [t for t in trails if t.props.flag("isMultiRegionTrail") is UNKNOWN]
     for trail in maybe:
         yield Undecided(f"{trail.name}: whether it is multi-region is unknown until deploy", trail.urn)
-    if not multi_region and not maybe and config["requireTrail"]:
+    # A workload stack's API calls are logged and alarmed on by its account's baseline trail.
+    if not multi_region and not maybe and config["requireTrail"] and not Profile.of(config).workload:
         yield Violation(
-            "The stack has no multi-region CloudTrail trail, so the CIS CloudWatch.1–14 alarms have nothing to watch."
+            "The stack has no multi-region CloudTrail trail, so the CIS CloudWatch.1–14 alarms have nothing to watch "
+            '(an application stack relies on its account\'s baseline: "stack": "workload" under ops-baseline-profile).'
         )
     wanted = [BY_CONTROL[c] for c in config["controls"] if c in BY_CONTROL]
     for trail in multi_region:
@@ -125,6 +128,7 @@ GUARDRAIL = Guardrail(
         security_hub=tuple(c.control for c in CONTROLS), cis=("3.1-3.14 (v1.2.0)", "1.7, 4.3-4.14 (v1.4.0)")
     ),
     check=check,
+    reads_profile=True,
     parameters=(
         Parameter(
             "controls",
@@ -139,7 +143,7 @@ GUARDRAIL = Guardrail(
         Parameter(
             "requireTrail",
             {"type": "boolean", "default": True},
-            "Fail when the stack has no multi-region trail.",
+            "Fail when the stack has no multi-region trail (a workload stack is never asked for one).",
             AwsDefault(True, "CloudTrail.1 fails without a multi-region trail"),
         ),
     ),

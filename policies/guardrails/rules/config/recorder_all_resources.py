@@ -4,6 +4,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...model import AwsDefault, Guardrail, Parameter, References, StackView, Undecided, Violation
+from ...profile import Profile
 from ...props import UNKNOWN, Invalid, shown
 from ...tokens import CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER, CONFIG_RECORDER_STATUS
 
@@ -11,10 +12,12 @@ from ...tokens import CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER, CONFIG_RECORDER_
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
     recorders = stack.of_type(CONFIG_RECORDER)
     if not recorders:
-        if config["requireRecorder"]:
+        # A workload stack is recorded by the recorder of its account's baseline.
+        if config["requireRecorder"] and not Profile.of(config).workload:
             yield Violation(
                 "The stack has no AWS Config recorder; add a recorder, a delivery channel and an enabled recorder status, "
-                "or set requireRecorder false where the stack reuses a recorder another stack owns in its region."
+                "or set requireRecorder false where the stack reuses a recorder another stack owns in its region "
+                '(an application stack: "stack": "workload" under ops-baseline-profile).'
             )
         return
     for recorder in recorders:
@@ -65,12 +68,13 @@ GUARDRAIL = Guardrail(
     remediation_steps="Create aws.cfg.Recorder(recording_group={all_supported: true, include_global_resource_types: <home region>}), a DeliveryChannel and a RecorderStatus(is_enabled=true) that depends on the channel.",
     references=References(security_hub=("Config.1",), cis=("3.5",), checkov=("CKV2_AWS_45", "CKV2_AWS_48")),
     check=check,
+    reads_profile=True,
     parameters=(
         Parameter(
             "requireRecorder",
             {"type": "boolean", "default": True},
             "Fail when the stack has no Config recorder at all (false for a stack that reuses the recorder another "
-            "stack owns in its account and region).",
+            "stack owns in its account and region; a workload stack is never asked for one).",
             AwsDefault(True, "Config.1 fails when AWS Config is not recording"),
         ),
         Parameter(

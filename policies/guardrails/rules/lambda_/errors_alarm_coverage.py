@@ -1,10 +1,12 @@
-"""Every Lambda function of the stack has at least an Errors alarm."""
+"""Every Lambda function of the stack has at least an Errors alarm; in a workload stack that
+references the baseline, the baseline's monitoring provides it."""
 
 import fnmatch
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...model import Guardrail, Parameter, References, StackResource, StackView, Undecided, Violation
+from ...profile import Profile
 from ...props import UNKNOWN, text
 from ...tokens import LAMBDA_FUNCTION, METRIC_ALARM
 
@@ -51,6 +53,10 @@ def watches_errors(stack: StackView, alarm: StackResource, function: StackResour
 
 
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
+    profile = Profile.of(config)
+    if profile.workload and profile.references_baseline(stack):
+        # The baseline alarms on the functions its monitoring.lambdaFunctions names.
+        return
     alarms = stack.of_type(METRIC_ALARM)
     for function in stack.of_type(LAMBDA_FUNCTION):
         name = function.props.peek("name")
@@ -64,21 +70,28 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | U
                 f"{function.name}: whether an alarm watches its Errors is unknown until deploy", function.urn
             )
             continue
-        yield Violation(
-            f"Lambda function {function.name!r} has no Errors alarm; add one (AWS/Lambda Errors, FunctionName dimension) to the alerting topic.",
-            function.urn,
-        )
+        alarm = "add one (AWS/Lambda Errors, FunctionName dimension) to the alerting topic"
+        if profile.workload:
+            yield Violation(
+                f"Lambda function {function.name!r} has no Errors alarm, and nothing shows the stack references the "
+                f"baseline, which could alarm on it; {alarm}, or {profile.describe_reference()} and list the "
+                "function under the baseline's monitoring.lambdaFunctions.",
+                function.urn,
+            )
+        else:
+            yield Violation(f"Lambda function {function.name!r} has no Errors alarm; {alarm}.", function.urn)
 
 
 GUARDRAIL = Guardrail(
     name="aws-lambda-function-monitor-errors",
-    description="Every Lambda function in the stack has a CloudWatch alarm on its Errors metric.",
+    description="Every Lambda function in the stack has a CloudWatch alarm on its Errors metric (in a workload stack, its own or the baseline's).",
     severity="medium",
     kind="stack",
     resource_types=(LAMBDA_FUNCTION, METRIC_ALARM),
-    remediation_steps="Add a MetricAlarm on AWS/Lambda Errors with the function's FunctionName dimension and the alerting topic as alarm action.",
+    remediation_steps="Add a MetricAlarm on AWS/Lambda Errors with the function's FunctionName dimension and the alerting topic as alarm action; a workload stack may instead use the baseline stack's outputs and have the baseline list the function under monitoring.lambdaFunctions.",
     references=References(),
     check=check,
+    reads_profile=True,
     parameters=(
         Parameter(
             "exemptFunctionPatterns",
