@@ -103,3 +103,28 @@ def test_a_toolchain_opsctl_cannot_drive_is_a_clear_error(tmp_path):
     )
     with pytest.raises(EngineError, match=r"toolchain 'poetry' makes the program's virtualenv.*run `poetry install`"):
         run_project(tmp_path, "scan", mode="preview", account="123456789012", stack_config=StackConfig("scan"))
+
+
+def test_a_workload_that_references_the_baseline_passes_its_profile_and_prod_json_would_block_it(capsys):
+    """Under prod.json (the baseline's own) it lacks a recorder and a trail of its own and its tags
+    do not name the baseline's project; the workload profile asks none of that, and the stack has no
+    real problem."""
+    workload = PROGRAMS / "baseline-workload"
+    _, as_workload, _ = scan(capsys, workload, "--mode", "up")
+    assert [f for f in as_workload["findings"] if f["level"] == "mandatory"] == []
+    _, as_baseline, _ = scan(
+        capsys, workload, "--mode", "up", "--policy-config", str(ROOT / "policies" / "config" / "prod.json")
+    )
+    blocked = {f["policy"] for f in as_baseline["findings"] if f["level"] == "mandatory" and f["kind"] == "violation"}
+    assert blocked == {
+        "aws-cfg-recorder-record-all-resources",
+        "aws-cloudtrail-trail-configure-cis-metric-alarms",
+        "aws-tagging-resource-require-tags",
+    }
+
+
+def test_what_a_workload_reads_from_the_baseline_is_what_the_baseline_exports():
+    from opsctl.engine import preflight_stack
+    from opsctl.engine.outputs import BASELINE_EXPORTS
+
+    assert set(BASELINE_EXPORTS) <= set(preflight_stack(ROOT, "prod", mode="up").outputs)

@@ -150,8 +150,9 @@ SPECS: dict[str, OutputSpec] = {
     "aws:xray/group:Group": OutputSpec(
         name_input="groupName", arn="arn:{partition}:xray:{region}:{account}:group/{name}/{short}", id="{arn}"
     ),
-    # Another stack's exports: nobody knows them offline (a real preview reads them). A preview
-    # leaves them unknown; an update cannot (the SDK reads an unknown output as None), so they are empty.
+    # Another stack's exports: offline nobody has them (a real preview reads them). A preview leaves
+    # them unknown; an update cannot (the SDK reads an unknown output as None), so they are empty,
+    # except the exports of an ops-baseline stack, which are known by name (BASELINE_EXPORTS).
     "pulumi:pulumi:StackReference": OutputSpec(id="{name}", computed={"outputs": {}, "secretOutputNames": []}),
     "aws:appsync/graphQLApi:GraphQLApi": OutputSpec(
         arn="arn:{partition}:appsync:{region}:{account}:apis/{short}",
@@ -226,10 +227,29 @@ def synthesize(
         values["arn"] = outputs["arn"] = spec.arn.format_map(values)
     for key, template in spec.computed.items():
         outputs[key] = _filled(template, values)
+    if type_ == "pulumi:pulumi:StackReference" and _referenced(physical)["project"] == BASELINE_PROJECT:
+        outputs["outputs"] = _filled(BASELINE_EXPORTS, _Template({**values, **_referenced(physical)}))
     place = Place(type_, physical, values["region"], account, partition, digest)
     for key, kind in computed.items():
         outputs.setdefault(key, example(key, kind, place))
     return spec.id.format_map(values), outputs
+
+
+BASELINE_PROJECT = "ops-baseline"
+BASELINE_EXPORTS = {
+    "environment": "{stack}",
+    "alertTopicArn": "arn:{partition}:sns:{region}:{account}:ops-{stack}-alerts",
+    "kmsKeyArn": "arn:{partition}:kms:{region}:{account}:key/{uuid}",
+    "kmsKeyAlias": "alias/ops-{stack}",
+}
+"""What a workload stack reads from the baseline it references, as the baseline exports it
+(tests check these names against the baseline's own exports)."""
+
+
+def _referenced(name: str) -> dict[str, str]:
+    """A stack reference's `organization/project/stack` (the first parts may be left out)."""
+    parts = name.split("/")[-3:]
+    return dict(zip(("organization", "project", "stack"), ["", "", ""][len(parts) :] + parts, strict=True))
 
 
 def _filled(template: Any, values: _Template) -> Any:

@@ -7,8 +7,10 @@ import pulumi
 import pulumi_aws as aws
 
 baseline = pulumi.StackReference("acme/ops-baseline/prod")
+tags = {"project": "billing", "environment": "prod", "managed-by": "pulumi", "team": "billing"}
 role = aws.iam.Role(
     "billing-role",
+    tags=tags,
     assume_role_policy=json.dumps(
         {
             "Version": "2012-10-17",
@@ -26,14 +28,14 @@ function = aws.lambda_.Function(
     code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(event, context):\n    return {}\n")}),
     kms_key_arn=baseline.get_output("kmsKeyArn"),
     tracing_config={"mode": "Active"},
-    tags={"team": "billing", "cost-center": "finance"},
+    tags=tags,
 )
 aws.cloudwatch.LogGroup(
     "billing-logs",
     name=function.name.apply(lambda n: f"/aws/lambda/{n}"),
     retention_in_days=365,
     kms_key_id=baseline.get_output("kmsKeyArn"),
-    tags={"team": "billing", "cost-center": "finance"},
+    tags=tags,
 )
 aws.cloudwatch.MetricAlarm(
     "billing-errors",
@@ -48,6 +50,6 @@ aws.cloudwatch.MetricAlarm(
     treat_missing_data="notBreaching",
     alarm_actions=[baseline.get_output("alertTopicArn")],
     ok_actions=[baseline.get_output("alertTopicArn")],
-    tags={"team": "billing", "cost-center": "finance"},
+    tags=tags,
 )
 pulumi.export("function", function.name)
