@@ -124,19 +124,22 @@ def ensure_virtualenv(
     """The pack's virtualenv, as a user must make it before `pulumi preview --policy-pack`.
     `constraints` pins what the requirements leave open; without one, the versions installed beside
     opsctl are the pins (the pack's pulumi is opsctl's)."""
-    with tempfile.NamedTemporaryFile("w", suffix=".txt") as installed:
-        if constraints is None or not constraints.is_file():
-            pins = {d.metadata["Name"]: d.version for d in distributions() if d.metadata["Name"]}
-            installed.write("".join(f"{name}=={version}\n" for name, version in sorted(pins.items())))
-            installed.flush()
-        make_virtualenv(
-            launch.virtualenv,
-            launch.pack_dir / "requirements.txt",
-            constraints if constraints and constraints.is_file() else Path(installed.name),
-            "the policy pack's",
-            "the Pulumi CLI runs the pack from it",
-            announce,
-        )
+    given = constraints if constraints and constraints.is_file() else None
+    make_virtualenv(
+        launch.virtualenv,
+        launch.pack_dir / "requirements.txt",
+        given,
+        "the policy pack's",
+        "the Pulumi CLI runs the pack from it",
+        announce,
+        pin_to_installed=given is None,
+    )
+
+
+def installed_pins() -> str:
+    """The distributions installed beside opsctl, as a constraints file."""
+    pins = {d.metadata["Name"]: d.version for d in distributions() if d.metadata["Name"]}
+    return "".join(f"{name}=={version}\n" for name, version in sorted(pins.items()))
 
 
 def make_virtualenv(
@@ -146,9 +149,12 @@ def make_virtualenv(
     whose: str,
     why: str,
     announce: Callable[[str], None],
+    *,
+    pin_to_installed: bool = False,
 ) -> None:
     """Make `virtualenv` from `requirements` unless it is whole and current: as for `make pack`, a
-    `.installed` stamp newer than the requirements (and constraints). Two runs at once take turns."""
+    `.installed` stamp newer than the requirements (and constraints). Two runs at once take turns.
+    `pin_to_installed`: with no constraints file, pin to what is installed beside opsctl."""
     stamp = virtualenv / ".installed"
     sources = [path for path in (requirements, constraints) if path is not None and path.is_file()]
 
@@ -164,7 +170,7 @@ def make_virtualenv(
             f"{whose} virtualenv {virtualenv} does not exist and there is no {requirements} to make it from"
         )
     virtualenv.parent.mkdir(parents=True, exist_ok=True)
-    with open(f"{virtualenv}.lock", "w") as lock:
+    with open(f"{virtualenv}.lock", "w") as lock, tempfile.NamedTemporaryFile("w", suffix=".txt") as installed:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if current():
             return
@@ -172,20 +178,13 @@ def make_virtualenv(
         announce(
             f"{'updating' if python.exists() else 'creating'} {whose} virtualenv {virtualenv} from {requirements} ({why})"
         )
+        if pin_to_installed:
+            installed.write(installed_pins())
+            installed.flush()
+            constraints = Path(installed.name)
         pins = ["-c", str(constraints)] if constraints else []
-        steps = [
-            [
-                str(python),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                *pins,
-                "-r",
-                str(requirements),
-            ]
-        ]
+        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        steps = [[*pip, *pins, "-r", str(requirements)]]
         if not python.exists():
             steps.insert(0, [sys.executable, "-m", "venv", str(virtualenv)])
         for step in steps:
