@@ -128,3 +128,27 @@ def test_what_a_workload_reads_from_the_baseline_is_what_the_baseline_exports():
     from opsctl.engine.outputs import BASELINE_EXPORTS
 
     assert set(BASELINE_EXPORTS) <= set(preflight_stack(ROOT, "prod", mode="up").outputs)
+
+
+@pytest.mark.parametrize("mode", ["preview", "up"])
+def test_resources_passed_as_inputs_and_exported_reach_the_pack_as_the_engine_sends_them(capsys, tmp_path, mode):
+    """The engine hands an analyzer a resource given as an input by its id (no resource references),
+    and the stack's outputs hold an exported resource by its URN and id."""
+    project(
+        tmp_path,
+        "import pulumi, pulumi_aws as aws\n"
+        "role = aws.iam.Role('r', assume_role_policy='{}')\n"
+        "fn = aws.lambda_.Function('fn', role=role.arn, runtime='python3.12', handler='a.b',\n"
+        "    code=pulumi.AssetArchive({'a.py': pulumi.StringAsset('x')}))\n"
+        "aws.lambda_.Permission('invoke', action='lambda:InvokeFunction', function=fn, principal='sns.amazonaws.com')\n"
+        "topic = aws.sns.Topic('t')\n"
+        "aws.sns.TopicSubscription('s', topic=topic, protocol='lambda', endpoint=fn.arn)\n"
+        "pulumi.export('fn', fn)\n",
+    )
+    code, report, err = scan(capsys, tmp_path, "--mode", mode, "--fail-on", "never")
+    assert code == 0, err
+    inputs = {r["name"]: r["inputs"] for r in report["resources"]}
+    function = next(r for r in report["resources"] if r["name"] == "fn")
+    # A function's id is its name, which a preview does not know for a new function.
+    assert inputs["invoke"]["function"] == ("(known after deploy)" if mode == "preview" else function["inputs"]["name"])
+    assert report["outputs"]["fn"]["urn"].endswith("aws:lambda/function:Function::fn")

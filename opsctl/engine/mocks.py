@@ -12,6 +12,7 @@ from typing import Any, Literal
 import pulumi
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
+from pulumi.runtime.rpc import _special_sig_key
 
 from .outputs import DEFAULT_ACCOUNT, invoke, partition_of, synthesize
 from .provider_check import ProviderCheckError, ProviderSettings, check
@@ -67,6 +68,25 @@ def seconds(duration: str) -> float:
     if "".join(number + unit for number, unit in parts) != duration:
         raise ValueError(f"custom timeout {duration!r} is not a duration such as 5m, 1h30m or 90s")
     return sum(float(number) * DURATION_UNITS[unit] for number, unit in parts)
+
+
+RESOURCE_SIGNATURE = "5cf8f73096256a8f31e491e813e4eb8e"
+"""A resource passed as an input, in wire form: `{sig, urn, id}`."""
+
+
+def by_id(value: Any) -> Any:
+    """`value` with every resource reference replaced by the resource's id (its URN when it has
+    none, as a component), as the engine marshals properties for an analyzer (no KeepResources).
+    Returns `value` itself when it holds none."""
+    if isinstance(value, dict):
+        if value.get(_special_sig_key) == RESOURCE_SIGNATURE:
+            return value.get("id") or value.get("urn", "")
+        replaced = {k: by_id(v) for k, v in value.items()}
+        return value if all(replaced[k] is value[k] for k in value) else replaced
+    if isinstance(value, list):
+        replaced_items = [by_id(v) for v in value]
+        return value if all(a is b for a, b in zip(replaced_items, value, strict=True)) else replaced_items
+    return value
 
 
 class OfflineMocks(pulumi.runtime.Mocks):
@@ -140,14 +160,21 @@ class RecordingMonitor(MockMonitor):
         if request.custom and self.mocks.provider_config is not None and not request.type.startswith("pulumi:"):
             request = self._checked(request, urn)
         response = super().RegisterResource(request)
+        wire_inputs, wire_outputs = (
+            json_format.MessageToDict(request.object),
+            json_format.MessageToDict(response.object),
+        )
+        inputs, outputs = by_id(wire_inputs), by_id(wire_outputs)
+        # The listener takes the wire forms as they are, unless a resource reference was replaced.
+        as_sent = inputs is wire_inputs and outputs is wire_outputs
         registration = Registration(
             urn=response.urn,
             type=request.type,
             name=request.name,
             parent=request.parent or None,
             custom=request.custom,
-            inputs=json_format.MessageToDict(request.object),
-            outputs=json_format.MessageToDict(response.object),
+            inputs=inputs,
+            outputs=outputs,
             id=response.id,
             dependencies=tuple(request.dependencies),
             property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
@@ -173,7 +200,7 @@ class RecordingMonitor(MockMonitor):
                 return response
             self.registrations.append(registration)
             if self.listener is not None:
-                self.listener(registration, request.object, response.object)
+                self.listener(registration, *((request.object, response.object) if as_sent else (None, None)))
         return response
 
     def ReadResource(self, request):  # noqa: N802 (gRPC method name)

@@ -124,11 +124,25 @@ async def _resolve_all(exports: Mapping[str, Any]) -> dict[str, OutputValue]:
         output = pulumi.Output.from_input(value)
         known = await output.is_known()
         resolved[name] = OutputValue(
-            value=await output.future(with_unknowns=True) if known else None,
+            value=await _exported(await output.future(with_unknowns=True)) if known else None,
             known=known,
             secret=await output.is_secret(),
         )
     return resolved
+
+
+async def _exported(value: Any) -> Any:
+    """An export as the stack's outputs hold it: a resource exported as such is its URN and id."""
+    if isinstance(value, pulumi.Resource):
+        found = {"urn": await value.urn.future()}
+        if isinstance(value, pulumi.CustomResource):
+            found["id"] = await value.id.future()
+        return found
+    if isinstance(value, dict):
+        return {k: await _exported(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [await _exported(v) for v in value]
+    return value
 
 
 def stack_context(

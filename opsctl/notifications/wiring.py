@@ -138,7 +138,10 @@ def wiring_of(resources: Sequence[Resource], *, region: str, account: str) -> Wi
     def topics_in(resource: Resource, key: str) -> tuple[str, ...]:
         """The stack's topics an input names, by dependency or by literal ARN."""
         value = resource.inputs.get(key)
-        named = [by_arn[v] for v in (value if isinstance(value, list) else [value]) if v in by_arn]
+        # A value may also be a resource passed as such (a reference: an object), known by its dependency.
+        named = [
+            by_arn[v] for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v in by_arn
+        ]
         return tuple(dict.fromkeys([u for u in resource.property_dependencies.get(key, ()) if u in topics] + named))
 
     targets: dict[str, list[str]] = {r.urn: [] for r in resources if r.type == RULE}
