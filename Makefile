@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PACK_VENV := policies/venv
 PACK_STAMP := $(PACK_VENV)/.installed
 
-.PHONY: setup pack preflight test lint bench bench-gate lock docs clean
+.PHONY: setup pack preflight test test-fast lint bench bench-gate lock docs clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt pyproject.toml setup.py policies/PulumiPolicy.yaml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ lint: setup
 
 test: lint
 	$(BIN)/python -m pytest
+
+test-fast: lint  # the inner loop: everything but the end-to-end tests that build wheels and virtualenvs
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: setup
 	$(BIN)/python benchmarks/preflight.py

@@ -16,6 +16,8 @@ from opsctl.engine import preflight_stack
 from tests.conftest import clean_checkout
 from tests.pulumi_cli import PulumiPreview
 
+pytestmark = pytest.mark.slow
+
 STRICT = {
     "all": "mandatory",
     "aws-cloudwatch-loggroup-configure-retention": {"minRetentionDays": 3653, "maxRetentionDays": 3653},

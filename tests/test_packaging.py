@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import ROOT, clean_checkout
 
+pytestmark = pytest.mark.slow
+
 PROGRAM_FILES = ("Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py")
 
 

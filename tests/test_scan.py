@@ -17,6 +17,8 @@ from opsctl.engine import EngineError, StackConfig
 from opsctl.engine.program_host import run_project
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow
+
 PROGRAMS = ROOT / "tests" / "programs"
 NAMES = sorted(p.name for p in PROGRAMS.iterdir() if (p / "Pulumi.yaml").is_file())
 EXPECTED = "expected.json"

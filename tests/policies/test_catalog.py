@@ -182,6 +182,7 @@ def test_pack_config_errors_name_policy_key_value_and_allowed():
     )
 
 
+@pytest.mark.slow
 def test_pack_without_its_virtualenv_gets_one_from_its_own_requirements(tmp_path):
     """As the CLI launches it: from <pack>/venv, which holds only policies/requirements.txt; a pack
     checked out without one has it created first, and the user is told."""
