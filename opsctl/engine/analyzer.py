@@ -353,7 +353,7 @@ def resolve_config(
                 allowed = ", ".join(sorted(schema)) or "none"
                 problems.append(f"{source}: {name}.{key}: unknown parameter (allowed: {allowed})")
                 continue
-            problems += [f"{source}: {name}.{key}{where}" for where in schema_problems(schema[key], value)]
+            problems += [f"{source}: {name}.{key}{problem}" for problem in schema_problems(schema[key], value)]
             properties[key] = value
         if len(problems) == before:
             schema_valid.add(name)
