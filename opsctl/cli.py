@@ -33,6 +33,7 @@ from .engine.mocks import Listener
 from .engine.policy_run import PolicyGate
 from .engine.program_host import run_project
 from .formats import COST_FORMATS, CostFormatter, OutputFormat
+from .formats.money import counted
 from .notifications import forecast
 from .report import PreflightReport, exit_code
 
@@ -286,12 +287,12 @@ def run_preflight(args: argparse.Namespace) -> int:
             report.policies.findings = mark_existing(report.policies.findings, baseline)
     write_report(OutputFormat(args.format).formatter().render(report), args.output)
     resources = sum(report.counts_by_type().values())
-    summary = f"{args.command}: {resources} resources planned in {time.perf_counter() - started:.2f} s"
+    summary = f"{args.command}: {counted(resources, 'resource')} planned in {time.perf_counter() - started:.2f} s"
     if report.policies is not None:
         kinds = [f.kind for f in report.findings]
         mandatory = sum(1 for f in report.violations() if f.level in ("mandatory", "remediate"))
         summary += (
-            f"; {kinds.count('violation')} violations ({mandatory} mandatory), "
+            f"; {counted(kinds.count('violation'), 'violation')} ({mandatory} mandatory), "
             f"{kinds.count('unchecked')} unchecked until deploy, {kinds.count('exempted')} exempted, "
             f"{kinds.count('remediated')} remediated"
         )

@@ -10,7 +10,6 @@ Mapping[str, T], Optional[T], nested sections), applies per-field checks and col
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import re
 import types
@@ -18,6 +17,8 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Union
+
+from policies.guardrails.spelling import did_you_mean
 
 Check = Callable[[Any], str | None]
 """A check returns None when the value is fine, else a phrase saying what is allowed."""
@@ -282,9 +283,7 @@ def scalar(hint: Any, raw: Any) -> Any:
 
 def unknown_key_problem(key: str, fields: Mapping[str, Any]) -> str:
     allowed = sorted(name for name in fields if ":" not in name)
-    close = difflib.get_close_matches(key, allowed, n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"unknown key {key!r}; {hint}allowed keys: {', '.join(allowed)}"
+    return f"unknown key {key!r}; {did_you_mean(key, allowed)}allowed keys: {', '.join(allowed)}"
 
 
 def describe(cls: type, prefix: str = "") -> list[tuple[str, str, str, str]]:

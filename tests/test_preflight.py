@@ -73,8 +73,10 @@ def test_committed_stacks_run_clean(capsys, stack, mode):
 def test_text_plan_shows_tree_counts_and_outputs(capsys):
     code, out, _ = preflight(capsys, "--stack", "dev", "--project-dir", str(ROOT))
     assert code == 0
-    assert "keys  [ops-baseline:keys:EncryptionKeys]" in out
-    assert "├─ keys-key  [aws:kms/key:Key]" in out
+    assert (
+        "  keys  [ops-baseline:keys:EncryptionKeys]\n  ├─ keys-alias  [aws:kms/alias:Alias]\n  └─ keys-key  [aws:kms/key:Key]\n"
+        in out
+    )
     assert re.search(r"aws:sns/topicSubscription:TopicSubscription +2\n", out)
     assert "kmsKeyAlias: alias/ops-dev" in out
 
@@ -190,6 +192,17 @@ def test_runs_as_module_and_as_installed_command(command):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["stack"] == "dev"
     assert "resources planned in" in result.stderr
+
+
+def test_the_summary_counts_in_words_that_agree(capsys, tmp_path):
+    """dev without its one exemption has one violation (the demo secret's rotation, advisory)."""
+    config = json.loads((ROOT / "policies" / "config" / "dev.json").read_text())
+    del config["aws-secretsmanager-secret-enable-rotation"]
+    path = tmp_path / "dev.json"
+    path.write_text(json.dumps(config))
+    code, _, err = preflight(capsys, "--stack", "dev", "--project-dir", str(ROOT), "--policy-config", str(path))
+    assert code == 0
+    assert re.search(r"preflight: \d+ resources planned in [\d.]+ s; 1 violation \(0 mandatory\), ", err), err
 
 
 def finding(level: str, severity: str, kind: str = "violation") -> Finding:

@@ -25,8 +25,9 @@ import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from policies.guardrails.catalog import BY_NAME
+from policies.guardrails.catalog import BY_NAME, config_conflicts
 from policies.guardrails.scope import SELECTION, exemption_problems, selected
+from policies.guardrails.spelling import did_you_mean
 
 from .errors import EngineError
 from .language_host import StackContext, ensure_virtualenv, pack_launch
@@ -312,19 +313,22 @@ def resolve_config(
     info: analyzer_pb2.AnalyzerInfo, given: Mapping[str, Any], source: str
 ) -> dict[str, tuple[str, dict[str, Any]]]:
     """Per-policy (level, properties) the way the engine computes them: `all`, then the policy's
-    own entry; schema defaults under the given properties; every value checked against the schema."""
-    from jsonschema import Draft7Validator
-
+    own entry; schema defaults under the given properties; every value checked against the schema,
+    once per place it fails; then what the config contradicts itself in, as the pack would refuse it."""
     problems: list[str] = []
     policies = {p.name: p for p in info.policies}
     for key in given:
         if key != ALL and key not in policies:
-            problems.append(f"{source}: unknown policy {key!r} (the pack {info.name} has {len(policies)} policies)")
+            problems.append(
+                f"{source}: unknown policy {key!r}; {did_you_mean(key, policies)}the pack {info.name} has "
+                f"{pack_contents(policies)}"
+            )
     all_level = given.get(ALL)
     if all_level is not None and all_level not in LEVELS:
         problems.append(f"{source}: all: {json.dumps(all_level)} is not one of {', '.join(LEVELS)}")
         all_level = None
     resolved: dict[str, tuple[str, dict[str, Any]]] = {}
+    schema_valid: set[str] = set()
     for name, policy in policies.items():
         entry = given.get(name, {})
         if isinstance(entry, str):
@@ -335,8 +339,13 @@ def resolve_config(
         level = entry.get("enforcementLevel", all_level or LEVEL_NAMES[policy.enforcementLevel])
         if level not in LEVELS:
             problems.append(f"{source}: {name}.enforcementLevel: {json.dumps(level)} is not one of {', '.join(LEVELS)}")
-        schema = json_format.MessageToDict(policy.configSchema.properties) if policy.HasField("configSchema") else {}
+        schema = (
+            as_written(json_format.MessageToDict(policy.configSchema.properties))
+            if policy.HasField("configSchema")
+            else {}
+        )
         properties = {k: v["default"] for k, v in schema.items() if "default" in v}
+        before = len(problems)
         for key, value in entry.items():
             if key == "enforcementLevel":
                 continue
@@ -344,14 +353,79 @@ def resolve_config(
                 allowed = ", ".join(sorted(schema)) or "none"
                 problems.append(f"{source}: {name}.{key}: unknown parameter (allowed: {allowed})")
                 continue
-            for error in Draft7Validator(schema[key]).iter_errors(value):
-                problems.append(f"{source}: {name}.{key}: {json.dumps(value)} — {error.message}")
+            problems += [f"{source}: {name}.{key}{problem}" for problem in schema_problems(schema[key], value)]
             properties[key] = value
+        if len(problems) == before:
+            schema_valid.add(name)
         problems += [f"{source}: {p}" for p in exemption_problems(name, properties.get("exemptions") or [], today())]
         resolved[name] = (level, properties)
+    conflicts = config_conflicts({name: resolved[name][1] for name in schema_valid})
+    problems += [f"{source}: {c}" for c in conflicts]
     if problems:
         raise EngineError("invalid policy configuration:\n" + "\n".join(f"  - {p}" for p in problems))
     return apply_selection(resolved)
+
+
+def pack_contents(policies: Iterable[str]) -> str:
+    """What a pack holds, guardrails counted as guardrails and its settings entries named."""
+    names = list(policies)
+    guardrails = sum(name in BY_NAME for name in names)
+    if not guardrails:
+        return f"{len(names)} policies"
+    others = [name for name in names if name not in BY_NAME]
+    return f"{guardrails} guardrails" + (f" and the settings {', '.join(others)}" if others else "")
+
+
+def as_written(value: Any) -> Any:
+    """A schema as its author wrote it: the wire made every number a float (`1.0`); whole ones are
+    shown, and compared, as the integers they were."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: as_written(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_written(v) for v in value]
+    return value
+
+
+TYPE_NAMES = {
+    "number": "a number",
+    "integer": "a whole number",
+    "string": "a string",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+}
+
+
+def schema_problems(schema: Mapping[str, Any], value: Any) -> list[str]:
+    """`<path>: <value> — <what is allowed>` once per place in `value` that the schema rejects:
+    jsonschema finds a string given for a number in an enum twice (wrong type, not in the enum);
+    the wrong type is what to say, with the allowed values."""
+    from jsonschema import Draft7Validator
+
+    found: dict[tuple[Any, ...], list[Any]] = {}
+    for error in Draft7Validator(schema).iter_errors(value):
+        found.setdefault(tuple(error.absolute_path), []).append(error)
+    problems = []
+    for path, errors in found.items():
+        error = next((e for e in errors if e.validator == "type"), errors[0])
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+        problems.append(f"{where}: {json.dumps(error.instance)} — {allowed_phrase(error)}")
+    return problems
+
+
+def allowed_phrase(error: Any) -> str:
+    """What the schema at the failing place allows, in the config's own spelling."""
+    schema = error.schema
+    choices = ", ".join(json.dumps(v) for v in schema.get("enum", ()))
+    if error.validator == "type":
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        expected = " or ".join(TYPE_NAMES.get(t, t) for t in types)
+        return f"expected {expected}" + (f", one of {choices}" if choices else "")
+    if error.validator == "enum":
+        return f"expected one of {choices}"
+    return error.message
 
 
 def apply_selection(resolved: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, tuple[str, dict[str, Any]]]:

@@ -1,8 +1,13 @@
-"""Figures as every format shows them."""
+"""Figures and counts as every format shows them."""
 
 from __future__ import annotations
 
 from ..cost import CostChange, ItemChange
+
+
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """`1 violation`, `2 violations`; `plural` where adding an s will not do (`policies`)."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def usd(amount: float, sign: bool = False) -> str:

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import json
+import re
+
+from policies.guardrails.catalog import BY_NAME
 
 from ..cost import CostChange, CostEstimate
+from ..engine import Registration
+from ..engine.policy_run import Finding, PolicyInfo
 from ..live.audit import AuditReport
 from ..notifications import Forecast
 from ..report import PreflightReport
 from .base import AuditFormatter, CostFormatter, Formatter
-from .money import change_summary, price, quantity, usd
+from .money import change_summary, counted, price, quantity, usd
 from .subscribers import breakdown, endpoint, filtered
 
 OUTPUT_ITEMS = 5
 """A list or map output longer than this shows its first items and a count."""
 OUTPUT_WIDTH = 200
 """An output line longer than this is clipped; `--format json` keeps every value whole."""
+DETAIL = "      "
+"""Where the lines under a finding start: every line of its message, its exemption."""
+PREVIEW_SKIP = re.compile(r"^can't run policy '[^']*'(?: from policy pack '[^']*')? during preview: ")
+"""The SDK's opening of an unchecked finding; the line above it already names the policy."""
+LEVEL_ORDER = ("mandatory", "remediate", "advisory", "disabled")
 
 
 def summarised(value: object) -> tuple[str, bool]:
@@ -37,13 +47,14 @@ class TextFormatter(Formatter, CostFormatter, AuditFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
         counts = report.counts_by_type()
+        resources = sum(counts.values())
+        components = counted(len(plan.registrations) - resources, "component")
         lines = [
             f"{plan.project} · stack {plan.stack} · mode {plan.mode} · account {plan.account} · region {plan.region}",
             "",
-            f"Resources ({sum(counts.values())} AWS resources in {len(plan.registrations) - sum(counts.values())} components):",
+            f"Resources ({counted(resources, 'AWS resource')} in {components}):",
+            *tree_lines(report.tree()),
         ]
-        for depth, registration in report.tree():
-            lines.append(f"  {'   ' * depth}{'├─ ' if depth else ''}{registration.name}  [{registration.type}]")
         lines += ["", "Counts by type:"]
         width = max((len(t) for t in counts), default=0)
         lines += [f"  {type_.ljust(width)}  {count}" for type_, count in counts.items()]
@@ -64,8 +75,8 @@ class TextFormatter(Formatter, CostFormatter, AuditFormatter):
 
     def render_audit(self, report: AuditReport) -> str:
         lines = [
-            f"Audit of {len(report.accounts)} account(s) in {', '.join(report.regions)}: "
-            f"{len(report.checks)} checks, policy config {report.config_file or 'pack defaults'}"
+            f"Audit of {counted(len(report.accounts), 'account')} in {', '.join(report.regions)}: "
+            f"{counted(len(report.checks), 'check')}, policy config {report.config_file or 'pack defaults'}"
         ]
         order = {"error": 0, "violation": 1, "exempted": 2}
         for finding in sorted(
@@ -73,14 +84,14 @@ class TextFormatter(Formatter, CostFormatter, AuditFormatter):
         ):
             where = f"{finding.account} {finding.region}"
             if finding.kind == "error":
-                lines += [f"  [error] {where}", f"      {finding.message}"]
+                lines += [f"  [error] {where}", *detail(finding.message)]
                 continue
             lines.append(
                 f"  [{finding.kind} · {finding.level} · {finding.severity}] {finding.policy} @ {finding.resource or where}"
             )
-            lines.append(f"      {finding.message}" + (f" ({where})" if finding.resource else ""))
+            lines += detail(finding.message + (f" ({where})" if finding.resource else ""))
             if finding.exemption:
-                lines.append(f"      exempted: {finding.exemption}")
+                lines += detail(f"exempted: {finding.exemption}")
         if not report.findings:
             lines.append("  no findings")
         for result in report.fixes:
@@ -91,25 +102,79 @@ class TextFormatter(Formatter, CostFormatter, AuditFormatter):
         return "\n".join(lines) + "\n"
 
 
+def tree_lines(tree: list[tuple[int, Registration]]) -> list[str]:
+    """The component tree with its branches drawn: `├─` before a child that has a sibling below it,
+    `└─` before the last, and `│` carrying a branch down past the children of a child above."""
+    later_sibling: dict[int, bool] = {}
+    drawn: list[str] = []
+    for depth, registration in reversed(tree):
+        # Scanning upwards: a depth seen since the last shallower node has a sibling below.
+        branches = "".join("│  " if later_sibling.get(d) else "   " for d in range(1, depth))
+        connector = ("├─ " if later_sibling.get(depth) else "└─ ") if depth else ""
+        drawn.append(f"  {branches}{connector}{registration.name}  [{registration.type}]")
+        later_sibling = {d: seen for d, seen in later_sibling.items() if d < depth} | {depth: True}
+    return drawn[::-1]
+
+
+def detail(text: str) -> list[str]:
+    """Every line of a message under its finding: the SDK puts the policy's description first and
+    the violation on the next line."""
+    return [f"{DETAIL}{line}" for line in text.splitlines() or [""]]
+
+
+def pack_line(pack: str, policies: list[PolicyInfo]) -> str:
+    """What the pack holds, guardrails counted as guardrails (with their levels in this run) apart
+    from its settings entries, which check nothing."""
+    guardrails = [p for p in policies if p.name in BY_NAME]
+    others = [p for p in policies if p.name not in BY_NAME]
+    if not guardrails:
+        return f"Policies: {pack} ({counted(len(others), 'policy', 'policies')})"
+    levels = [p.level for p in guardrails]
+    by_level = ", ".join(f"{levels.count(level)} {level}" for level in LEVEL_ORDER if level in levels)
+    line = f"Policies: {pack}, {counted(len(guardrails), 'guardrail')} ({by_level})"
+    if others:
+        names = [p.name for p in others]
+        line += f"; {' and '.join(names)} {'holds' if len(names) == 1 else 'hold'} pack-wide settings, not checks"
+    return line
+
+
 def policy_lines(report: PreflightReport) -> list[str]:
     result = report.policies
     assert result is not None
-    lines = [f"Policies: {result.pack} ({len(result.policies)} policies)"]
+    lines = [pack_line(result.pack, result.policies)]
     if report.baseline is not None:
         existing = sum(1 for f in report.findings if f.existing)
         fixed = f", {len(report.fixed())} fixed" if report.baseline.has_findings else ""
-        lines.append(f"  baseline {report.baseline.path}: {existing} violation(s) already there{fixed}")
+        lines.append(f"  baseline {report.baseline.path}: {counted(existing, 'violation')} already there{fixed}")
     if not report.findings:
         return [*lines, "  no findings"]
+    expected = report.plan.mode == "preview"
     for finding in sorted(report.findings, key=lambda f: (f.kind, f.existing, f.level != "mandatory", f.policy)):
-        where = finding.urn.rsplit("::", 1)[-1] if finding.urn else "stack"
-        state = " · existing" if finding.existing else ""
+        lines += finding_lines(finding, expected)
+    if expected and any(f.kind == "unchecked" for f in report.findings):
         lines.append(
-            f"  [{finding.kind}{state} · {finding.level} · {finding.severity or '-'}] {finding.policy} @ {where}"
+            "  note: unchecked until deploy is expected in a first preview: a rule that reads a value AWS assigns "
+            "as it creates a resource (an ARN, an id, a document that embeds one) waits until the resource exists; "
+            "`pulumi up` decides it, and `--mode up` judges it against synthesized values"
         )
-        lines.append(f"      {finding.message}")
-        if finding.exemption:
-            lines.append(f"      exempted: {finding.exemption}")
+    return lines
+
+
+def finding_lines(finding: Finding, expected: bool) -> list[str]:
+    where = finding.urn.rsplit("::", 1)[-1] if finding.urn else "stack"
+    if finding.kind == "unchecked":
+        state = "unchecked, expected until deploy" if expected else "unchecked"
+        return [
+            f"  [{state} · {finding.severity or '-'}] {finding.policy} @ {where}",
+            *detail(PREVIEW_SKIP.sub("", finding.message)),
+        ]
+    state = " · existing" if finding.existing else ""
+    lines = [
+        f"  [{finding.kind}{state} · {finding.level} · {finding.severity or '-'}] {finding.policy} @ {where}",
+        *detail(finding.message),
+    ]
+    if finding.exemption:
+        lines += detail(f"exempted: {finding.exemption}")
     return lines
 
 

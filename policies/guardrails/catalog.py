@@ -1,7 +1,10 @@
 """The guardrail catalog: every guardrail, listed explicitly. The policy pack, the AWS Config
-component and the CLI all read this one list."""
+component and the CLI all read this one list, and judge a policy config's consistency by it."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from .model import Guardrail
 from .rules.apigateway import stage_access_logging
@@ -51,6 +54,7 @@ from .rules.s3 import kms_encryption as s3_kms_encryption
 from .rules.secrets import environment_variables
 from .rules.sqs import queue_policy_public
 from .rules.tagging import required_tags
+from .scope import SELECTION, selection_problems
 
 CATALOG: tuple[Guardrail, ...] = (
     log_group_retention.GUARDRAIL,
@@ -112,3 +116,18 @@ CATALOG: tuple[Guardrail, ...] = (
 )
 
 BY_NAME: dict[str, Guardrail] = {g.name: g for g in CATALOG}
+
+
+def config_conflicts(config: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """What a policy config (policy name → properties) contradicts itself in, beyond its schema: a
+    guardrail's parameters that exclude each other, a selection that disables what it did not mean
+    to. The pack refuses such a config in Configure and opsctl before the run, with these messages."""
+    problems = [
+        f"{name}: {message}"
+        for name, properties in config.items()
+        if name in BY_NAME and BY_NAME[name].conflicts
+        for message in BY_NAME[name].conflicts(BY_NAME[name].config(properties))
+    ]
+    if SELECTION in config:
+        problems += selection_problems(config[SELECTION], CATALOG)
+    return problems

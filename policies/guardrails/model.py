@@ -126,6 +126,7 @@ class Undecided:
 ResourceCheck = Callable[[Props, Mapping[str, Any]], Iterable[str]]
 StackCheck = Callable[["StackView", Mapping[str, Any]], Iterable[Violation | Undecided]]
 Remediation = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any] | None]
+ConfigConflicts = Callable[[Mapping[str, Any]], Iterable[str]]
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,10 @@ class Guardrail:
     parameters: tuple[Parameter, ...] = ()
     remediate: Remediation | None = None
     """Safe automatic fix: new props, or None when there is nothing unambiguous to do."""
+    conflicts: ConfigConflicts | None = None
+    """Parameter values that exclude each other (a minimum above the maximum), one message each
+    naming the parameters. Given the config with defaults applied; values of the wrong type are the
+    schema's to report, so it passes over them."""
     reads_profile: bool = False
     """Judges a workload stack differently (policies/guardrails/profile.py): the pack hands it the
     profile inside its config."""

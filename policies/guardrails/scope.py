@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from .model import Guardrail
+from .spelling import did_you_mean
 
 SELECTION = "ops-baseline-selection"
 """The config entry (a no-op policy of the pack) that holds the selection."""
@@ -76,6 +77,33 @@ def selected(guardrail: Guardrail, selection: Mapping[str, Any]) -> bool:
     return (not severities or guardrail.severity in severities) and (
         not frameworks or any(FRAMEWORKS[f](guardrail) for f in frameworks if f in FRAMEWORKS)
     )
+
+
+def selection_problems(selection: Mapping[str, Any], guardrails: Sequence[Guardrail]) -> list[str]:
+    """What makes a selection disable guardrails it did not mean to: a name that is no guardrail
+    of the pack (alone in the selection, it disables every one), or severities and frameworks that
+    no guardrail has together. Entries of the wrong type are the schema's to report."""
+    names = [g.name for g in guardrails]
+    listed = selection.get("policies") or []
+    if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in selection.values()):
+        return []
+    problems = [
+        f"{SELECTION}.policies[{index}]: unknown guardrail {name!r}; {did_you_mean(name, names)}"
+        f"the pack has {len(names)} guardrails"
+        for index, name in enumerate(listed)
+        if name not in names
+    ]
+    if not problems and not any(selected(g, selection) for g in guardrails):
+        wanted = [
+            f"{what} {' or '.join(selection[key])}"
+            for key, what in (("severities", "severity"), ("frameworks", "a reference in"))
+            if selection.get(key)
+        ]
+        problems.append(
+            f"{SELECTION}: no guardrail has {' and '.join(wanted)}, so every guardrail would be disabled; "
+            "widen severities or frameworks, or name guardrails under policies"
+        )
+    return problems
 
 
 @dataclass(frozen=True)

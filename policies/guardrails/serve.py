@@ -1,6 +1,9 @@
 """Serve the pack over the analyzer protocol, answering exactly as the SDK's servicer does, faster.
 
 What the SDK cannot do:
+- A config that contradicts itself (catalog.config_conflicts: a minimum retention above the
+  maximum, a selection naming no guardrail of the pack) is refused in Configure, which stops the
+  engine before the program runs; the SDK would accept it and fail every resource.
 - Pack-wide settings: in Configure, the selection entry of the policy config disables every
   guardrail outside it before the levels are stored, and the profile entry is handed to every
   guardrail that reads it, inside that guardrail's config.
@@ -49,7 +52,7 @@ from pulumi_policy.policy import (
 )
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from .catalog import BY_NAME
+from .catalog import BY_NAME, config_conflicts
 from .pack import PACK_DESCRIPTION, PACK_NAME, PACK_VERSION, build_policies
 from .profile import PROFILE
 from .scope import SELECTION, selected
@@ -84,12 +87,19 @@ class GuardrailServicer(_PolicyAnalyzerServicer):
         self._runtime_configured = False
 
     def Configure(self, request, context):  # noqa: N802 (gRPC method name)
-        if SELECTION in request.policyConfig:
-            selection = json_format.MessageToDict(request.policyConfig[SELECTION].properties)
+        config = {k: json_format.MessageToDict(v.properties) for k, v in request.policyConfig.items()}
+        conflicts = config_conflicts(config)
+        if conflicts:
+            # The engine stops before the program runs and shows this message.
+            context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                "invalid policy configuration:\n" + "\n".join(f"  - {c}" for c in conflicts),
+            )
+        if SELECTION in config:
             for name, guardrail in BY_NAME.items():
-                if name in request.policyConfig and not selected(guardrail, selection):
+                if name in request.policyConfig and not selected(guardrail, config[SELECTION]):
                     request.policyConfig[name].enforcementLevel = analyzer_pb2.DISABLED
-        self._config = {k: json_format.MessageToDict(v.properties) for k, v in request.policyConfig.items()}
+        self._config = config
         if PROFILE in self._config:
             for name in (g.name for g in BY_NAME.values() if g.reads_profile):
                 self._config[name] = {**self._config.get(name, {}), PROFILE: self._config[PROFILE]}

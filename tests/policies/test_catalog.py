@@ -175,7 +175,9 @@ def test_pack_config_errors_name_policy_key_value_and_allowed():
     message = str(raised.value)
     assert 'cfg.json: all: "strict" is not one of advisory, mandatory, disabled, remediate' in message
     assert "unknown policy 'aws-no-such-policy'" in message
-    assert "aws-cloudwatch-loggroup-configure-retention.minRetentionDays: 13 — 13 is not one of" in message
+    assert (
+        "aws-cloudwatch-loggroup-configure-retention.minRetentionDays: 13 — expected one of 1, 3, 5, 7, 14," in message
+    )
     assert (
         "aws-cloudwatch-loggroup-configure-retention.minRetention: unknown parameter (allowed: allowNeverExpire, defaultRetentionDays, exemptions, maxRetentionDays, minRetentionDays)"
         in message

@@ -160,8 +160,8 @@ def test_bad_scope_config_lists_every_problem(info):
         )
     message = str(raised.value)
     for part in (
-        "ops-baseline-selection.severities: [\"urgent\"] — 'urgent' is not one of",
-        "ops-baseline-selection.frameworks: [\"pci\"] — 'pci' is not one of",
+        'ops-baseline-selection.severities[0]: "urgent" — expected one of "low", "medium", "high", "critical"',
+        'ops-baseline-selection.frameworks[0]: "pci" — expected one of "aws-config", "checkov", "cis", "security-hub"',
         "unknown policy 'aws-no-such-policy'",
         f"aws-kms-key-enable-key-rotation.exemptions[0].expires: {EARLIER} is in the past",
         "exemptions[1].expires: '2027-02-30' is not a calendar date",

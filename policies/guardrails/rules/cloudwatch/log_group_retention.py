@@ -12,6 +12,7 @@ from ...tokens import LOG_GROUP
 
 MIN_RETENTION_DAYS = "minRetentionDays"
 """The parameter a stack sets from its own shortest retention (the AWS Config rule's MinRetentionTime)."""
+MAX_RETENTION_DAYS = "maxRetentionDays"
 
 ACCEPTED = ", ".join(map(str, LOG_RETENTION_DAYS))
 
@@ -20,7 +21,7 @@ def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
     days = props.whole_number("retentionInDays")
     if days is UNKNOWN:
         return
-    low, high = config[MIN_RETENTION_DAYS], config["maxRetentionDays"]
+    low, high = config[MIN_RETENTION_DAYS], config[MAX_RETENTION_DAYS]
     if isinstance(days, Invalid):
         yield f"Log group retentionInDays is {days}; set a number of days between {shown(low)} and {shown(high)}."
     elif days is MISSING or days == NEVER_EXPIRE:
@@ -33,9 +34,19 @@ def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
         yield f"Log group retentionInDays {shown(days)} is outside the allowed {shown(low)}–{shown(high)} days."
 
 
+def conflicts(config: Mapping[str, Any]) -> Iterator[str]:
+    """A minimum above the maximum leaves no retention that passes: every log group would fail."""
+    low, high = config[MIN_RETENTION_DAYS], config[MAX_RETENTION_DAYS]
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (low, high)) and low > high:
+        yield (
+            f"{MIN_RETENTION_DAYS} {shown(low)} is above {MAX_RETENTION_DAYS} {shown(high)}, so no log group "
+            "could pass; lower the minimum or raise the maximum"
+        )
+
+
 def allowed_days(config: Mapping[str, Any]) -> list[int]:
     """Accepted CloudWatch Logs values within the configured bounds, shortest first."""
-    return [d for d in LOG_RETENTION_DAYS if config[MIN_RETENTION_DAYS] <= d <= config["maxRetentionDays"]]
+    return [d for d in LOG_RETENTION_DAYS if config[MIN_RETENTION_DAYS] <= d <= config[MAX_RETENTION_DAYS]]
 
 
 def remediate(props: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -74,15 +85,16 @@ GUARDRAIL = Guardrail(
     ),
     check=check,
     remediate=remediate,
+    conflicts=conflicts,
     parameters=(
         Parameter(
             MIN_RETENTION_DAYS,
             {"type": "number", "default": 365, "enum": list(LOG_RETENTION_DAYS)},
-            "Shortest retention allowed, in days.",
+            "Shortest retention allowed, in days (at most maxRetentionDays).",
             AwsDefault(365, "CloudWatch.16; CW_LOGGROUP_RETENTION_PERIOD_CHECK MinRetentionTime"),
         ),
         Parameter(
-            "maxRetentionDays",
+            MAX_RETENTION_DAYS,
             {"type": "number", "default": 3653, "enum": list(LOG_RETENTION_DAYS)},
             "Longest retention allowed, in days.",
         ),
