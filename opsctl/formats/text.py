@@ -94,7 +94,10 @@ class TextFormatter(Formatter, CostFormatter, AuditFormatter):
 def policy_lines(report: PreflightReport) -> list[str]:
     result = report.policies
     assert result is not None
-    lines = [f"Policies: {result.pack} ({len(result.policies)} policies)"]
+    lines = [
+        f"Policies: {result.pack} ({len(result.policies)} policies)",
+        f"  policy config: {report.policy_config_name()}",
+    ]
     if report.baseline is not None:
         existing = sum(1 for f in report.findings if f.existing)
         fixed = f", {len(report.fixed())} fixed" if report.baseline.has_findings else ""
