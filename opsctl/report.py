@@ -146,9 +146,13 @@ class Check:
 
 
 def workdir_relative(path: Path) -> str | None:
-    """The path relative to the working directory, in POSIX form; None when it lies outside it."""
-    relative = os.path.relpath(path.resolve(), Path.cwd())
-    return None if relative.startswith("..") else Path(relative).as_posix()
+    """The path relative to the working directory, in POSIX form, as written or with its symlinks
+    resolved; None when it lies outside it."""
+    for absolute in (os.path.abspath(path), path.resolve()):
+        relative = os.path.relpath(absolute, Path.cwd())
+        if not relative.startswith(".."):
+            return Path(relative).as_posix()
+    return None
 
 
 def redact(value: Any) -> Any:
