@@ -319,7 +319,7 @@ def run_preflight(args: argparse.Namespace) -> int:
         pack_dir, virtualenv = pack_of(args)
         config = args.policy_config or policy_config(pack_dir, args.stack)
         why = ""
-        if args.policy_config is None and config is not None and config.name == DEFAULT_CONFIG:
+        if args.policy_config is None and config is not None and config.name != f"{args.stack}.json":
             why = f" (the default for a stack without config/{args.stack}.json)"
         print(f"{args.command}: policy pack {pack_dir}, config {config or 'pack defaults'}{why}", file=sys.stderr)
         context = stack_context(args.project_dir, args.stack, mode=args.mode, stack_config=args.stack_config)
