@@ -57,9 +57,16 @@ docs: setup
 	$(BIN)/python -m policies.guardrails.taggable
 	$(BIN)/python -m opsctl.docs README.md
 
-lock: setup
-	{ echo "# Full pin set (pip freeze of requirements-dev.txt on Python 3.11); regenerate with: make lock"; \
-	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
+# Resolved afresh in a scratch virtualenv, without the old constraints: after a Dependabot update
+# they contradict the requirements, so .venv cannot even be made. Transitive pins may move too.
+LOCK_VENV := .lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r policies/requirements.txt
+	{ echo "# Full pin set (pip freeze of requirements-dev.txt and policies/requirements.txt on Python 3.11); regenerate with: make lock"; \
+	  $(LOCK_VENV)/bin/python -m pip freeze; } > constraints.txt
+	rm -rf $(LOCK_VENV)
 
 clean:
-	rm -rf $(VENV) $(PACK_VENV) .bench .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(PACK_VENV) $(LOCK_VENV) .bench .pytest_cache .ruff_cache .hypothesis

@@ -36,6 +36,7 @@ from .formats import COST_FORMATS, CostFormatter, OutputFormat
 from .formats.money import counted
 from .notifications import forecast
 from .report import PreflightReport, exit_code
+from .stacks import DEFAULT_CONFIG, policy_config
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         "notifications a month per subscriber.",
     )
     add_plan_arguments(preflight, list(OutputFormat))
+    add_report_argument(preflight)
     preflight.add_argument(
         "--policy-pack",
         type=Path,
@@ -64,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     preflight.add_argument(
         "--policy-config",
         type=Path,
-        help="policy config file, as for `pulumi preview --policy-pack-config` (default: <pack>/config/<stack>.json when it exists)",
+        help="policy config file, as for `pulumi preview --policy-pack-config` (default: <pack>/config/<stack>.json, "
+        f"else <pack>/config/{DEFAULT_CONFIG}, where every guardrail is mandatory)",
     )
     preflight.add_argument("--no-policies", action="store_true", help="only run the program; skip the policy pack")
     preflight.set_defaults(stack_config=None)
@@ -84,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         "codes as preflight; no Pulumi credentials or AWS account needed.",
     )
     add_plan_arguments(scan, list(OutputFormat), stack_required=False)
+    add_report_argument(scan)
     scan.add_argument(
         "--region",
         default="us-east-1",
@@ -206,6 +210,44 @@ def add_plan_arguments(
     )
 
 
+def add_report_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        type=report_target,
+        metavar="FORMAT=FILE",
+        help="also write the report in FORMAT (as for --format) to FILE, from the same run (repeatable); "
+        "the --format report still goes to stdout or --output",
+    )
+
+
+def report_target(value: str) -> tuple[OutputFormat, Path]:
+    """FORMAT=FILE, checked before anything runs: a known format and a directory that exists."""
+    name, equals, file = value.partition("=")
+    formats = ", ".join(OutputFormat)
+    if not equals or not name or not file:
+        raise argparse.ArgumentTypeError(f"{value!r} is not FORMAT=FILE (FORMAT one of {formats})")
+    if name not in set(OutputFormat):
+        raise argparse.ArgumentTypeError(f"{value!r}: unknown format {name!r} (choose from {formats})")
+    path = Path(file)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r}: {file} is a directory, not a file")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r}: the directory {path.parent} does not exist")
+    return OutputFormat(name), path
+
+
+def check_report_targets(args: argparse.Namespace) -> None:
+    """Each report to a file of its own: two reports in one file would leave only the last."""
+    targets = [("--output", args.output)] if args.output else []
+    targets += [(f"--report {format_}={path}", path) for format_, path in args.report]
+    seen: dict[Path, str] = {}
+    for option, path in targets:
+        if (first := seen.setdefault(path.resolve(), option)) != option:
+            raise EngineError(f"{option}: {first} writes to the same file")
+
+
 def positive(value: str) -> int:
     if value.isdigit() and int(value) > 0:
         return int(value)
@@ -269,23 +311,31 @@ def run_cost(args: argparse.Namespace) -> int:
 
 def run_preflight(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    check_report_targets(args)
     if args.no_policies:
         plan, baseline = plan_stack(args)
         report = preflight_report(plan, baseline, args)
     else:
         # The pack starts first and checks each resource as the program registers it.
         pack_dir, virtualenv = pack_of(args)
-        config = args.policy_config or default_policy_config(pack_dir, args.stack)
-        print(f"{args.command}: policy pack {pack_dir}, config {config or 'pack defaults'}", file=sys.stderr)
+        config = args.policy_config or policy_config(pack_dir, args.stack)
+        why = ""
+        if args.policy_config is None and config is not None and config.name != f"{args.stack}.json":
+            why = f" (the default for a stack without config/{args.stack}.json)"
+        print(f"{args.command}: policy pack {pack_dir}, config {config or 'pack defaults'}{why}", file=sys.stderr)
         context = stack_context(args.project_dir, args.stack, mode=args.mode, stack_config=args.stack_config)
         constraints = args.project_dir / "constraints.txt"
         with PolicyGate(pack_dir, config, context, constraints=constraints, virtualenv=virtualenv) as gate:
             plan, baseline = plan_stack(args, listener=gate.record)
             report = preflight_report(plan, baseline, args)
             report.policies = gate.result(plan.stack_resource)
+            report.policy_config = config
         if baseline is not None:
             report.policies.findings = mark_existing(report.policies.findings, baseline)
     write_report(OutputFormat(args.format).formatter().render(report), args.output)
+    for format_, path in args.report:
+        write_report(format_.formatter().render(report), path)
+        print(f"{args.command}: {format_} report written to {path}", file=sys.stderr)
     resources = sum(report.counts_by_type().values())
     summary = f"{args.command}: {counted(resources, 'resource')} planned in {time.perf_counter() - started:.2f} s"
     if report.policies is not None:
@@ -353,11 +403,6 @@ def installed_pack() -> tuple[Path, Path | None]:
     if (installed / "venv" / ".installed").is_file():
         return installed, None
     return installed, cached_virtualenv(f"policy-pack-{PACK_VERSION}")
-
-
-def default_policy_config(pack_dir: Path, stack: str) -> Path | None:
-    candidate = pack_dir / "config" / f"{stack}.json"
-    return candidate if candidate.is_file() else None
 
 
 def write_report(text: str, output: Path | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,15 @@ class PreflightReport:
     fail_on: str = "mandatory"
     stack_file: Path | None = None
     """The stack's settings file, where findings are located for code scanning."""
+    policy_config: Path | None = None
+    """The policy config the pack ran with; None for the policies' own defaults."""
+
+    def policy_config_name(self) -> str:
+        """The config as a reader finds it: relative to the working directory (the repository root
+        in CI) when it is inside it."""
+        if self.policy_config is None:
+            return "pack defaults"
+        return workdir_relative(self.policy_config) or str(self.policy_config.resolve())
 
     @property
     def findings(self) -> list[Finding]:
@@ -133,6 +143,16 @@ class Check:
     name: str
     type: str
     findings: tuple[Finding, ...]
+
+
+def workdir_relative(path: Path) -> str | None:
+    """The path relative to the working directory, in POSIX form, as written or with its symlinks
+    resolved; None when it lies outside it."""
+    for absolute in (os.path.abspath(path), path.resolve()):
+        relative = os.path.relpath(absolute, Path.cwd())
+        if not relative.startswith(".."):
+            return Path(relative).as_posix()
+    return None
 
 
 def redact(value: Any) -> Any:

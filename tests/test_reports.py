@@ -154,6 +154,7 @@ def make_report(tmp_path: Path, *, fail_on: str = "mandatory", baseline: Baselin
         baseline=baseline,
         fail_on=fail_on,
         stack_file=stack_file,
+        policy_config=Path("policies/config/dev.json"),
     )
 
 

@@ -49,6 +49,7 @@ class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
         }
         if report.policies is not None:
             document["policyPack"] = report.policies.pack
+            document["policyConfig"] = report.policy_config_name()
             document["policies"] = [vars(p) for p in report.policies.policies]
             document["findings"] = [vars(f) for f in report.findings]
             document["failOn"] = report.fail_on

@@ -80,6 +80,7 @@ class JUnitFormatter(Formatter, AuditFormatter):
             ("mode", plan.mode),
             ("region", plan.region),
             ("policyPack", report.policies.pack if report.policies else ""),
+            ("policyConfig", report.policy_config_name() if report.policies else ""),
             ("failOn", report.fail_on),
         )
         return document(root, [suite(root, f"{plan.project} {plan.stack} {plan.mode}", cases, properties)])

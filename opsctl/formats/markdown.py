@@ -96,7 +96,7 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
         if report.policies is not None:
             new = sum(1 for f in violations if not f.existing)
             parts += [
-                f"{len(report.policies.policies)} policies",
+                f"{len(report.policies.policies)} policies (config `{report.policy_config_name()}`)",
                 f"{len(violations)} violation(s)" + (f", {new} new" if report.baseline else ""),
                 f"{kinds.count('unchecked')} unchecked until deploy",
                 f"{kinds.count('exempted')} exempted",

@@ -14,7 +14,7 @@ from typing import Any
 from ..engine.policy_run import PolicyInfo
 from ..live.audit import AuditReport
 from ..locations import setting_lines
-from ..report import PreflightReport
+from ..report import PreflightReport, workdir_relative
 from .base import AuditFormatter, Formatter
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -41,8 +41,7 @@ def repository_url() -> str | None:
 
 def artifact_uri(path: Path) -> str:
     """The stack file relative to the working directory (the repository root in CI)."""
-    relative = os.path.relpath(path.resolve(), Path.cwd())
-    return Path(relative).as_posix() if not relative.startswith("..") else path.resolve().as_uri()
+    return workdir_relative(path) or path.resolve().as_uri()
 
 
 def rule(policy: PolicyInfo) -> dict[str, Any]:
@@ -149,6 +148,7 @@ class SarifFormatter(Formatter, AuditFormatter):
                 "stack": plan.stack,
                 "mode": plan.mode,
                 "policyPack": report.policies.pack if report.policies else None,
+                "policyConfig": report.policy_config_name() if report.policies else None,
             },
         )
 

@@ -141,7 +141,10 @@ def pack_line(pack: str, policies: list[PolicyInfo]) -> str:
 def policy_lines(report: PreflightReport) -> list[str]:
     result = report.policies
     assert result is not None
-    lines = [pack_line(result.pack, result.policies)]
+    lines = [
+        pack_line(result.pack, result.policies),
+        f"  policy config: {report.policy_config_name()}",
+    ]
     if report.baseline is not None:
         existing = sum(1 for f in report.findings if f.existing)
         fixed = f", {len(report.fixed())} fixed" if report.baseline.has_findings else ""
