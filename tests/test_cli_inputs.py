@@ -142,7 +142,17 @@ def test_verify_checks_the_stack_region_before_calling_its_endpoint(no_aws_outsi
     assert "cannot reach" not in err
 
 
-# --- an endpoint that cannot be reached ---------------------------------------------------------------
+def test_preflight_stops_on_a_misspelt_stack_region_before_the_plan(capsys, tmp_path):
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    stack_file = tmp_path / "Pulumi.dev.yaml"
+    stack_file.write_text(stack_file.read_text().replace("aws:region: eu-west-1", "aws:region: eu-wst-1"))
+    code, out, err = run(capsys, "preflight", "--stack", "dev", "--no-policies", "--project-dir", str(tmp_path))
+    assert code == 2 and out == ""
+    assert "aws:region: \"eu-wst-1\" — must be an AWS region name; did you mean 'eu-west-1'?" in err
+
+
+# --- the first call: an endpoint that cannot be reached, credentials that cannot be found ------------
 
 
 @pytest.mark.parametrize("command", LIVE_COMMANDS.values(), ids=LIVE_COMMANDS.keys())
@@ -179,6 +189,14 @@ def test_missing_credentials_are_named_as_such(no_aws_outside, capsys, tmp_path,
         monkeypatch.delenv(name, raising=False)
     code, _, err = run(capsys, *LIVE_COMMANDS["audit"])
     assert code == 2 and "no AWS credentials found" in err
+
+
+def test_a_profile_the_files_lack_is_named(no_aws_outside, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_PROFILE", "prdo")
+    code, _, err = run(capsys, *LIVE_COMMANDS["audit"])
+    assert code == 2 and "AWS profile 'prdo' (AWS_PROFILE) is not in the AWS config files" in err
+    assert "Traceback" not in err
 
 
 # --- --stack ----------------------------------------------------------------------------------------
@@ -238,13 +256,3 @@ def test_output_onto_a_directory_is_refused(capsys, tmp_path):
         main(["cost", "--stack", "dev", "--output", str(tmp_path)])
     assert raised.value.code == 2
     assert f"argument --output: {str(tmp_path)!r} is a directory" in capsys.readouterr().err
-
-
-def test_preflight_stops_on_a_misspelt_stack_region_before_the_plan(capsys, tmp_path):
-    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    stack_file = tmp_path / "Pulumi.dev.yaml"
-    stack_file.write_text(stack_file.read_text().replace("aws:region: eu-west-1", "aws:region: eu-wst-1"))
-    code, out, err = run(capsys, "preflight", "--stack", "dev", "--no-policies", "--project-dir", str(tmp_path))
-    assert code == 2 and out == ""
-    assert "aws:region: \"eu-wst-1\" — must be an AWS region name; did you mean 'eu-west-1'?" in err

@@ -22,6 +22,7 @@ from botocore.exceptions import (
     ConnectTimeoutError,
     EndpointConnectionError,
     NoCredentialsError,
+    ProfileNotFound,
     ReadTimeoutError,
 )
 
@@ -60,7 +61,7 @@ def session_region() -> tuple[str, str] | None:
     `region`; None when nothing names one. A name botocore does not list is an error naming its source."""
     named = next(((os.environ[v], v) for v in REGION_SOURCES if os.environ.get(v)), None)
     if named is None:
-        session = boto3.Session()
+        session = base_session()
         if not session.region_name:
             return None
         named = (session.region_name, f"the region of AWS profile {session.profile_name!r}")
@@ -106,6 +107,17 @@ class Account:
 
 def error_code(error: Exception) -> str:
     return error.response.get("Error", {}).get("Code", "") if isinstance(error, ClientError) else type(error).__name__
+
+
+def base_session() -> boto3.Session:
+    """The session of the standard chain; a profile it names that the files lack is an error, not a traceback."""
+    try:
+        return boto3.Session()
+    except ProfileNotFound as error:
+        raise EngineError(
+            f"AWS profile {error.kwargs['profile']!r} (AWS_PROFILE) is not in the AWS config files: "
+            "`aws configure list-profiles` lists those there are"
+        ) from None
 
 
 def caller_account(session: boto3.Session, region: str) -> str:
@@ -178,7 +190,7 @@ def assumed(session: boto3.Session, role_arn: str, region: str) -> boto3.Session
 def accounts(*, region: str, role_arn: str | None = None, org_role: str | None = None) -> Iterator[Account]:
     """The caller's account; the account of `role_arn`; or, with `org_role`, every active account of
     the organization through `arn:<partition>:iam::<account>:role/<org_role>`."""
-    base = boto3.Session()
+    base = base_session()
     caller = caller_account(base, region)
     if role_arn:
         session = assumed(base, role_arn, region)
