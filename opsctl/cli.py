@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from policies.guardrails.pack import PACK_NAME, PACK_VERSION
+from settings.regions import region_problem
 
 from .baseline import Baseline, load_baseline, mark_existing
 from .cost import estimate, load_prices
@@ -41,6 +44,10 @@ from .stacks import DEFAULT_CONFIG, policy_config
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 FAIL_ON = ("mandatory", "low", "medium", "high", "critical", "never")
+STACK_PART = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+"""Pulumi's rule for stack and project names (pkg/backend/httpstate)."""
+ORGANIZATION = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{1,38}[a-zA-Z0-9]$")
+"""Pulumi Cloud's rule for the owner of a stack, an organization or a user."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_argument(scan)
     scan.add_argument(
         "--region",
+        type=region_name,
         default="us-east-1",
         help="aws:region for a project with no stack file (default: us-east-1, the provider's own default)",
     )
@@ -109,7 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
         "parameters as the pack; optionally apply the safe, reversible fixes.",
     )
     where = audit.add_mutually_exclusive_group()
-    where.add_argument("--region", action="append", dest="regions", help="region to audit (repeatable)")
+    where.add_argument(
+        "--region",
+        action="append",
+        dest="regions",
+        type=region_name,
+        help="region to audit (repeatable; default: the session's, from AWS_REGION, AWS_DEFAULT_REGION or the profile)",
+    )
     where.add_argument("--all-regions", action="store_true", help="every region enabled in each account")
     accounts = audit.add_mutually_exclusive_group()
     accounts.add_argument("--role-arn", help="assume this role and audit its account")
@@ -120,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--format", choices=[f.value for f in OutputFormat], default="text", help="report format (default: text)"
     )
-    audit.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+    audit.add_argument("--output", type=output_file, help="write the report to this file instead of stdout")
     audit.add_argument("--fail-on", choices=FAIL_ON, default="mandatory", help="as for preflight (default: mandatory)")
     audit.add_argument("--fix", action="store_true", help="apply the safe, reversible fixes after confirmation")
     audit.add_argument("--yes", action="store_true", help="with --fix: do not ask for confirmation")
@@ -171,13 +185,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_stack_arguments(parser: argparse.ArgumentParser, formats: list[str], stack_required: bool = True) -> None:
     """--stack, --project-dir and, where the command reports, --format and --output."""
-    parser.add_argument("--stack", required=stack_required, help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument(
+        "--stack",
+        required=stack_required,
+        type=stack_name,
+        help="stack name (STACK, ORG/STACK or ORG/PROJECT/STACK): reads Pulumi.<STACK>.yaml",
+    )
     parser.add_argument(
         "--project-dir", type=Path, default=Path.cwd(), help="directory holding Pulumi.yaml (default: .)"
     )
     if formats:
         parser.add_argument("--format", choices=formats, default="text", help="report format (default: text)")
-    parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+    parser.add_argument("--output", type=output_file, help="write the report to this file instead of stdout")
 
 
 def add_plan_arguments(
@@ -260,6 +279,56 @@ def account_id(value: str) -> str:
     raise argparse.ArgumentTypeError(f"{value!r} is not an AWS account id (12 digits)")
 
 
+def region_name(value: str) -> str:
+    problem = region_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(f"{value!r} {problem}")
+    return value
+
+
+def stack_name(value: str) -> str:
+    """A stack as Pulumi names it: STACK, ORG/STACK or ORG/PROJECT/STACK; offline, only STACK matters."""
+    parts = value.split("/")
+    *owner, stack = parts
+    if (
+        len(parts) > 3
+        or not STACK_PART.match(stack)
+        or (owner and not ORGANIZATION.match(owner[0]))
+        or (len(owner) == 2 and not STACK_PART.match(owner[1]))
+    ):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a Pulumi stack name: 1-100 letters, digits, '-', '_' or '.', optionally qualified as "
+            "ORG/STACK or ORG/PROJECT/STACK (an organization: 3-40 letters, digits, '-' or '_')"
+        )
+    return value
+
+
+def unqualified(args: argparse.Namespace) -> str:
+    """The stack part of --stack; a project part must be the project's own name."""
+    *owner, stack = args.stack.split("/")
+    if len(owner) == 2:
+        project = load_project(args.project_dir.resolve())
+        if owner[1] != project.name:
+            raise EngineError(
+                f"--stack {args.stack}: project {owner[1]!r} is not the project in {project.directory} "
+                f"({project.name!r}); give --project-dir of that project, or the stack as {owner[0]}/{project.name}/{stack}"
+            )
+    return stack
+
+
+def output_file(value: str) -> Path:
+    """A file the report can be written to, checked before the run, not after it."""
+    path = Path(value)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r} is a directory: name a file in it")
+    folder = path.parent
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r}: the directory {str(folder)!r} does not exist; create it first")
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        raise argparse.ArgumentTypeError(f"{value!r} cannot be written (no write permission)")
+    return path
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -271,6 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "drill": run_drill,
             "conformance-pack": run_conformance_pack,
         }
+        if getattr(args, "stack", None):
+            args.stack = unqualified(args)
         return commands.get(args.command, run_preflight)(args)
     except EngineError as error:
         print(f"opsctl: error: {error}", file=sys.stderr)
@@ -415,10 +486,22 @@ def write_report(text: str, output: Path | None) -> None:
         raise EngineError(f"cannot write the report to {output}: {error.strerror}") from None
 
 
-def default_region() -> str:
-    import boto3
+def audit_region(args: argparse.Namespace) -> str:
+    """The first --region, else the session's: never a region nobody named."""
+    from .live.accounts import session_region
 
-    return boto3.Session().region_name or "us-east-1"
+    if args.regions:
+        return args.regions[0]
+    found = session_region()
+    if found is None:
+        needs = "--all-regions lists the account's regions from one: " if args.all_regions else ""
+        raise EngineError(
+            f"no AWS region to audit: {needs}pass --region NAME, or set AWS_REGION (or AWS_DEFAULT_REGION), or give "
+            "the AWS profile a region (`aws configure set region NAME`)"
+        )
+    region, source = found
+    print(f"audit: region {region}, from {source}", file=sys.stderr)
+    return region
 
 
 def run_audit(args: argparse.Namespace) -> int:
@@ -429,7 +512,7 @@ def run_audit(args: argparse.Namespace) -> int:
 
     source = str(args.policy_config or "pack defaults")
     policies = resolved_policies(load_pack_config(args.policy_config), source)
-    region = (args.regions or [default_region()])[0]
+    region = audit_region(args)
     found = list(live_accounts.accounts(region=region, role_arn=args.role_arn, org_role=args.org))
 
     def regions_of(account: live_accounts.Account) -> list[str]:
@@ -496,7 +579,13 @@ def live_plan(args: argparse.Namespace):
     from .engine import load_project, load_stack_config
     from .live.accounts import accounts
 
-    region = load_stack_config(load_project(args.project_dir.resolve()), args.stack).region
+    config = load_stack_config(load_project(args.project_dir.resolve()), args.stack)
+    region = config.values.get("aws:region")  # checked before the first call goes to its endpoint
+    if region is None:
+        raise EngineError(f"Pulumi.{args.stack}.yaml: aws:region is required (the region the stack deploys to)")
+    problem = region_problem(region)
+    if problem:
+        raise EngineError(f"Pulumi.{args.stack}.yaml: aws:region {region!r} {problem}")
     account = next(accounts(region=region))
     print(f"{args.command}: stack {args.stack}, account {account.id}, region {region}", file=sys.stderr)
     return preflight_stack(args.project_dir, args.stack, mode="up", account=account.id), account

@@ -13,6 +13,7 @@ from policies.guardrails.cis import BY_CONTROL
 
 from . import field_checks
 from .monitoring import duplicates, retention_days
+from .regions import region_problem
 from .schema import NO_VALUE, config_key, default_of, freeze, setting
 
 INSIGHT_TYPES = ("ApiCallRateInsight", "ApiErrorRateInsight")
@@ -150,9 +151,9 @@ class AwsConfigSettings:
         default="own",
     )
     home_region: str | None = setting(
-        "Region that records global resource types (IAM); defaults to this stack's region.",
+        "Region that records global resource types (IAM), in the stack's partition; defaults to this stack's region.",
         default=None,
-        check=lambda v: None if v is None else field_checks.matches(field_checks.REGION, "an AWS region name")(v),
+        check=lambda v: None if v is None else region_problem(v),
     )
     daily_recording: bool = setting(
         "Record configuration changes once a day instead of continuously (cheaper, for dev).", default=False

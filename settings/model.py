@@ -11,6 +11,7 @@ from policies.guardrails.cis import BY_CONTROL
 from . import field_checks
 from .audit import AwsConfigSettings, EcrSettings, FlowLogSettings, TrailSettings, XRaySettings
 from .monitoring import MonitoringSettings, retention_days
+from .regions import partition_of, region_problem
 from .schema import NO_VALUE, freeze, setting
 
 NAMESPACE = "ops-baseline"
@@ -185,9 +186,10 @@ class Settings:
         ),
     )
     region: str = setting(
-        "AWS region of the stack (the AWS provider's own key).",
+        "AWS region of the stack (the AWS provider's own key): a region of botocore's partitions list, opt-in "
+        "regions included.",
         key="aws:region",
-        check=field_checks.matches(field_checks.REGION, "an AWS region name like eu-west-1"),
+        check=region_problem,
     )
     tags: Mapping[str, str] = setting(
         "Tags added to every taggable resource, on top of project, environment and managed-by.",
@@ -218,3 +220,14 @@ class Settings:
         "Deploy the seed's sample workload (Lambda, HTTP API, secret) with its monitors; meant for dev.",
         default=False,
     )
+
+    def problems(self) -> Iterator[tuple[str, Any, str]]:
+        home = self.aws_config.home_region
+        if home and partition_of(home) != partition_of(self.region):
+            yield (
+                "awsConfig.homeRegion",
+                home,
+                f"is in partition {partition_of(home)}, the stack's region {self.region} in {partition_of(self.region)}: "
+                "a recorder records global types for its own partition only; pick a region of "
+                f"{partition_of(self.region)}",
+            )

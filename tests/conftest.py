@@ -119,7 +119,8 @@ def fake_aws_credentials(monkeypatch):
         "AWS_DEFAULT_REGION": "eu-west-1",
     }.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    for name in ("AWS_PROFILE", "AWS_REGION"):  # AWS_REGION would win over AWS_DEFAULT_REGION
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -279,6 +279,46 @@ def test_missing_required_keys_are_named(valid_config):
     assert any(p.startswith("ops-baseline:environment: is required") for p in found)
 
 
+@pytest.mark.parametrize(
+    "region",
+    ["af-south-1", "ap-southeast-7", "me-central-1", "cn-north-1", "us-gov-west-1", "eusc-de-east-1"],
+    ids=["opt-in", "newest-opt-in", "gulf", "china", "govcloud", "european-sovereign-cloud"],
+)
+def test_every_partitions_regions_are_accepted(valid_config, region):
+    valid_config["aws:region"] = region
+    valid_config["ops-baseline:awsConfig"] = {"homeRegion": region}
+    assert parse_settings(valid_config, SECRET_KEYS).region == region
+
+
+def test_misspelt_regions_are_reported_together_with_the_closest_and_the_partitions_regions(valid_config):
+    """A name that only looks like a region (eu-wst-1) would pass a pattern and fail at `pulumi up`."""
+    valid_config["aws:region"] = "eu-wst-1"
+    valid_config["ops-baseline:awsConfig"] = {"homeRegion": "us-esat-1"}
+    found = problems(valid_config)
+    assert len(found) == 2, found
+    region, home = sorted(found)
+    assert region.startswith("aws:region: \"eu-wst-1\" — must be an AWS region name; did you mean 'eu-west-1'?")
+    assert home.startswith(
+        "ops-baseline:awsConfig.homeRegion: \"us-esat-1\" — must be an AWS region name; did you mean 'us-east-1'?"
+    )
+    assert "af-south-1" in region and "eu-west-1" in region  # what is allowed: the aws partition's regions
+    assert "cn-north-1" not in region  # not the partitions the name is not shaped for
+
+
+@pytest.mark.parametrize("region", ["aws-global", "us-gov-wst-1", "eu-west-9"])
+def test_names_that_no_resource_lives_in_are_rejected(valid_config, region):
+    valid_config["aws:region"] = region
+    assert any(p.startswith(f'aws:region: "{region}" — must be an AWS region name') for p in problems(valid_config))
+
+
+def test_the_config_home_region_is_in_the_stacks_partition(valid_config):
+    valid_config["ops-baseline:awsConfig"] = {"homeRegion": "cn-north-1"}
+    assert problems(valid_config) == [
+        'ops-baseline:awsConfig.homeRegion: "cn-north-1" — is in partition aws-cn, the stack\'s region eu-west-1 in '
+        "aws: a recorder records global types for its own partition only; pick a region of aws"
+    ]
+
+
 def test_numbers_given_as_strings_are_accepted(valid_config):
     valid_config["ops-baseline:logRetentionDays"] = "365"
     assert parse_settings(valid_config, SECRET_KEYS).log_retention_days == 365

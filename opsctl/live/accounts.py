@@ -1,7 +1,9 @@
 """Where an audit looks: the accounts (the caller's, an assumed role's, or every account of an
 organization through a role of the same name in each) and the regions, each with boto3 clients that
 retry adaptively. The standard credential chain and `AWS_ENDPOINT_URL` apply, so a moto server
-stands in for AWS in tests."""
+stands in for AWS in tests. The first call, the caller's identity, proves AWS is reachable within
+a bounded wait, and its failure says what failed: the connection (to which endpoint), or the
+credentials."""
 
 from __future__ import annotations
 
@@ -13,15 +15,61 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+)
+
+from settings.regions import region_problem
 
 from ..engine import EngineError
+
+REGION_SOURCES = ("AWS_REGION", "AWS_DEFAULT_REGION")
+"""Environment variables that name the session's region, in the AWS CLI's order (its bundled
+botocore reads AWS_REGION first); boto3's botocore reads only AWS_DEFAULT_REGION, then the profile."""
+PROBE_TIMEOUT = 5
+"""Seconds to connect, and to wait for the answer, on the first call: STS answers in well under one."""
+PROBE_ATTEMPTS = 2
+"""The first call is tried twice (one transient failure forgiven), then the run stops."""
 
 
 def retries() -> Config:
     """Adaptive retries (client-side rate limiting under throttling); AWS_MAX_ATTEMPTS overrides the 10 attempts."""
     attempts = int(os.environ.get("AWS_MAX_ATTEMPTS") or 10)
     return Config(retries={"mode": "adaptive", "max_attempts": attempts}, connect_timeout=10, read_timeout=30)
+
+
+def probe() -> Config:
+    """The first call's bounded wait: an endpoint that refuses, or accepts and never answers, fails
+    in seconds (the adaptive retries above would wait 11-27 s on it), whatever AWS_MAX_ATTEMPTS says above 2."""
+    attempts = min(PROBE_ATTEMPTS, int(os.environ.get("AWS_MAX_ATTEMPTS") or PROBE_ATTEMPTS))
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": attempts},
+        connect_timeout=PROBE_TIMEOUT,
+        read_timeout=PROBE_TIMEOUT,
+    )
+
+
+def session_region() -> tuple[str, str] | None:
+    """The session's region and where it is set: AWS_REGION, AWS_DEFAULT_REGION, then the profile's
+    `region`; None when nothing names one. A name botocore does not list is an error naming its source."""
+    named = next(((os.environ[v], v) for v in REGION_SOURCES if os.environ.get(v)), None)
+    if named is None:
+        session = base_session()
+        if not session.region_name:
+            return None
+        named = (session.region_name, f"the region of AWS profile {session.profile_name!r}")
+    region, source = named
+    problem = region_problem(region)
+    if problem:
+        raise EngineError(f"{source}: {region!r} {problem}")
+    return named
 
 
 ACCESS_DENIED = frozenset(
@@ -61,11 +109,68 @@ def error_code(error: Exception) -> str:
     return error.response.get("Error", {}).get("Code", "") if isinstance(error, ClientError) else type(error).__name__
 
 
-def caller_account(session: boto3.Session, region: str) -> str:
+def base_session() -> boto3.Session:
+    """The session of the standard chain; a profile it names that the files lack is an error, not a traceback."""
     try:
-        return session.client("sts", region_name=region, config=retries()).get_caller_identity()["Account"]
+        return boto3.Session()
+    except ProfileNotFound as error:
+        raise EngineError(
+            f"AWS profile {error.kwargs['profile']!r} (AWS_PROFILE) is not in the AWS config files: "
+            "`aws configure list-profiles` lists those there are"
+        ) from None
+
+
+def caller_account(session: boto3.Session, region: str) -> str:
+    """The account of the session's credentials; the first call of every run, so a bounded one."""
+    try:
+        return session.client("sts", region_name=region, config=probe()).get_caller_identity()["Account"]
+    except CONNECTION_ERRORS as error:
+        raise EngineError(unreachable("STS", error)) from None
+    except NoCredentialsError:
+        raise EngineError(
+            "no AWS credentials found (environment, AWS_PROFILE and the shared files, SSO, container or instance "
+            "role): configure some, e.g. `aws configure` or `aws sso login`"
+        ) from None
     except (ClientError, BotoCoreError) as error:
-        raise EngineError(f"cannot identify the AWS account ({error_code(error)}): check the credentials") from None
+        raise EngineError(
+            f"cannot identify the AWS account: sts:GetCallerIdentity failed ({error_code(error)}): check the credentials"
+        ) from None
+
+
+CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
+
+
+def unreachable(service: str, error: BotoCoreError) -> str:
+    """What failed on the way to an endpoint: which one, where it comes from, and how."""
+    endpoint = getattr(error, "kwargs", {}).get("endpoint_url", "its endpoint")
+    if isinstance(error, ReadTimeoutError):
+        how = f"it accepted the connection but sent no answer within {PROBE_TIMEOUT} s"
+    elif isinstance(error, ConnectTimeoutError):
+        how = f"no connection within {PROBE_TIMEOUT} s"
+    elif isinstance(error, ConnectionClosedError):
+        how = "it closed the connection without an answer"
+    else:
+        how = os_reason(error) or "the connection failed"
+    configured = next(
+        (name for name in (f"AWS_ENDPOINT_URL_{service.upper()}", "AWS_ENDPOINT_URL") if os.environ.get(name)), None
+    )
+    fix = (
+        f"check {configured}, or unset it to use AWS's endpoints"
+        if configured
+        else "check the network, the proxy settings (HTTPS_PROXY) and any endpoint_url of the AWS profile"
+    )
+    return f"cannot reach {service} at {endpoint}{f' (from {configured})' if configured else ''}: {how}; {fix}"
+
+
+def os_reason(error: BaseException) -> str:
+    """The operating system's words for a failed connection (`Connection refused`, `Name or service not
+    known`), found down the chain of causes botocore and urllib3 wrap it in."""
+    seen: BaseException | None = error.kwargs.get("error") if isinstance(error, BotoCoreError) else error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror[:1].lower() + seen.strerror[1:]
+        seen = seen.__cause__ or seen.__context__
+    return ""
 
 
 def assumed(session: boto3.Session, role_arn: str, region: str) -> boto3.Session:
@@ -85,13 +190,14 @@ def assumed(session: boto3.Session, role_arn: str, region: str) -> boto3.Session
 def accounts(*, region: str, role_arn: str | None = None, org_role: str | None = None) -> Iterator[Account]:
     """The caller's account; the account of `role_arn`; or, with `org_role`, every active account of
     the organization through `arn:<partition>:iam::<account>:role/<org_role>`."""
-    base = boto3.Session()
+    base = base_session()
+    caller = caller_account(base, region)
     if role_arn:
         session = assumed(base, role_arn, region)
         yield Account(caller_account(session, region), session)
         return
     if not org_role:
-        yield Account(caller_account(base, region), base)
+        yield Account(caller, base)
         return
     try:
         pages = base.client("organizations", region_name=region, config=retries()).get_paginator("list_accounts")
