@@ -1,6 +1,7 @@
 """A previous run's JSON report as the baseline of this one: violations it already had are marked
 existing and do not fail the run, the ones it had and this run has not are fixed, and its cost
-estimate is what this run's cost is compared with."""
+estimate is what this run's cost is compared with. A report of `opsctl preflight` holds the
+estimate under `cost`; a report of `opsctl cost` is the estimate, with its stack and no findings."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def key(finding: Finding) -> Key:
 
 
 def load_baseline(path: Path, stack: str) -> Baseline:
-    """Read and check a report of `opsctl preflight --format json`; every problem is an EngineError naming it."""
+    """Read and check a report of `opsctl preflight` or `opsctl cost` in `--format json`; every problem
+    is an EngineError naming it."""
     try:
         text = path.read_text()
     except OSError as error:
@@ -45,7 +47,7 @@ def load_baseline(path: Path, stack: str) -> Baseline:
     problems = list(report_problems(document, stack))
     if problems:
         raise EngineError(
-            f"baseline {path}: not a usable `opsctl preflight --format json` report: " + "; ".join(problems)
+            f"baseline {path}: not a usable JSON report of `opsctl preflight` or `opsctl cost`: " + "; ".join(problems)
         )
     findings = document.get("findings")
     return Baseline(
@@ -55,8 +57,13 @@ def load_baseline(path: Path, stack: str) -> Baseline:
             (f["policy"], f["urn"]) for f in findings or () if f.get("kind", "violation") == "violation"
         ),
         has_findings=findings is not None,
-        cost=document.get("cost"),
+        cost=cost_of(document),
     )
+
+
+def cost_of(document: Mapping[str, Any]) -> Any:
+    """The estimate in a report: a preflight report's `cost`, or a cost report itself."""
+    return document if "lines" in document and "cost" not in document else document.get("cost")
 
 
 def report_problems(document: Any, stack: str) -> Iterable[str]:
@@ -73,19 +80,20 @@ def report_problems(document: Any, stack: str) -> Iterable[str]:
     for index, finding in enumerate(findings if isinstance(findings, list) else ()):
         if not (isinstance(finding, dict) and all(isinstance(finding.get(k), str) for k in ("policy", "urn"))):
             yield f"findings[{index}] has no 'policy' and 'urn' strings"
-    cost = document.get("cost")
+    cost = cost_of(document)
     if cost is None:
         return
+    where = "lines" if cost is document else "cost.lines"
     lines = cost.get("lines") if isinstance(cost, dict) else None
     if not isinstance(lines, list):
-        yield "'cost.lines' is not a list"
+        yield f"'{where}' is not a list"
         return
     for index, line in enumerate(lines):
         fields = line if isinstance(line, dict) else {}
         for name, kind in (("item", str), ("what", str), ("unit", str), ("quantity", float), ("monthly", float)):
             value = fields.get(name)
             if not isinstance(value, kind if kind is str else (int, float)) or isinstance(value, bool):
-                yield f"cost.lines[{index}].{name} is {json.dumps(value)}, expected a {'string' if kind is str else 'number'}"
+                yield f"{where}[{index}].{name} is {json.dumps(value)}, expected a {'string' if kind is str else 'number'}"
 
 
 def mark_existing(findings: Iterable[Finding], baseline: Baseline) -> list[Finding]:

@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the real Pulumi program for one stack under the offline engine and estimate what its "
         "resources cost a month at AWS list prices; usage-based charges are shown as prices per unit.",
     )
-    add_plan_arguments(cost, COST_FORMATS)
+    add_plan_arguments(cost, COST_FORMATS, baseline_help=COST_BASELINE_HELP)
     return parser
 
 
@@ -199,8 +199,21 @@ def add_stack_arguments(parser: argparse.ArgumentParser, formats: list[str], sta
     parser.add_argument("--output", type=output_file, help="write the report to this file instead of stdout")
 
 
+BASELINE_HELP = (
+    "JSON report of an earlier run of the same stack (`opsctl preflight --format json`): violations it "
+    "already had do not fail this run, and the cost is shown as a change"
+)
+COST_BASELINE_HELP = (
+    "JSON report of an earlier run of the same stack (`opsctl cost --format json` or `opsctl preflight "
+    "--format json`): the cost is shown as a change against its estimate, item by item"
+)
+
+
 def add_plan_arguments(
-    parser: argparse.ArgumentParser, formats: list[OutputFormat], stack_required: bool = True
+    parser: argparse.ArgumentParser,
+    formats: list[OutputFormat],
+    stack_required: bool = True,
+    baseline_help: str = BASELINE_HELP,
 ) -> None:
     add_stack_arguments(parser, [f.value for f in formats], stack_required)
     parser.add_argument(
@@ -216,12 +229,7 @@ def add_plan_arguments(
         type=account_id,
         help=f"account id used in synthesized ARNs (default: {DEFAULT_ACCOUNT})",
     )
-    parser.add_argument(
-        "--baseline",
-        type=Path,
-        help="JSON report of an earlier run of the same stack (`opsctl preflight --format json`): violations it "
-        "already had do not fail this run, and the cost is shown as a change",
-    )
+    parser.add_argument("--baseline", type=Path, help=baseline_help)
     parser.add_argument(
         "--no-free-tier",
         action="store_true",
@@ -375,7 +383,7 @@ def run_cost(args: argparse.Namespace) -> int:
     report = PreflightReport(plan, cost=estimate_plan(plan, args), baseline=baseline)
     formatter = OutputFormat(args.format).formatter()
     assert isinstance(formatter, CostFormatter)
-    write_report(formatter.render_cost(report.cost, report.cost_change()), args.output)
+    write_report(formatter.render_cost(report), args.output)
     print(f"cost: about {report.cost.total:,.2f} USD a month at list prices, before usage", file=sys.stderr)
     return 0
 

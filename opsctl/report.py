@@ -70,8 +70,13 @@ class PreflightReport:
             return None
         return compare(self.baseline.cost, self.cost)
 
+    def registrations(self) -> list[Registration]:
+        """Every registration in the component tree's order, whatever order the program's threads
+        registered them in: each parent before its children, siblings by type and name."""
+        return [registration for _, registration in self.tree()]
+
     def resources(self) -> dict[str, Registration]:
-        return {r.urn: r for r in self.plan.registrations if r.custom}
+        return {r.urn: r for r in self.registrations() if r.custom}
 
     def checks(self) -> list[Check]:
         """Every (policy, resource) pair the run judged, passing ones too, with the findings on each.

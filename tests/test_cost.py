@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 
+import botocore.session
 import pytest
+import yaml
 
 from opsctl.cost import compare, estimate, load_prices
 from opsctl.cost.prices import EVERY_REGION, PRICES_FILE, REFERENCE_REGION
-from opsctl.engine import Registration
+from opsctl.cost.recorded import load_recorded_types
+from opsctl.engine import Registration, preflight_stack
 from policies.guardrails.schedules import runs_per_month
+from tests.conftest import ROOT, run_stack_program
 
 PRICES = load_prices()
 
@@ -89,6 +93,8 @@ SMALL_STACK = [
     ),
 ]
 RESOURCES_IN_STACK = 38
+RECORDED_IN_STACK = 22
+"""Of types AWS Config records: 17 metric alarms, 2 keys, the secret, the recorder and the trail."""
 CONFIG_EVALUATIONS = 730 / 24 * 2 + 0 + 1 + 1
 
 
@@ -108,11 +114,11 @@ def test_small_stack_costs_what_the_price_list_says():
         "kms-key": (2, 0, 2.00),
         "secret": (2, 0, 0.80),  # the secret and its replica
         "canary-run": (4380, 100, round(4280 * 0.0012, 4)),  # 730 h x 6 runs an hour; the stopped canary: 0
-        "config-item-continuous": (38, 0, round(38 * 0.003, 4)),
+        "config-item-continuous": (RECORDED_IN_STACK, 0, round(RECORDED_IN_STACK * 0.003, 4)),
         "config-rule-evaluation": (pytest.approx(CONFIG_EVALUATIONS), 0, round(CONFIG_EVALUATIONS * 0.001, 4)),
     }
-    # 0.90 + 0.30 + 1.00 + 3.00 + 2.00 + 0.80 + 5.136 + 0.114 + 0.0628
-    assert result.total == 13.31
+    # 0.90 + 0.30 + 1.00 + 3.00 + 2.00 + 0.80 + 5.136 + 0.066 + 0.0628
+    assert result.total == 13.26
     assert result.notes == (
         "The account's free tier (10 alarm metrics, 10 custom metrics, 3 dashboards, 100 canary runs) "
         "is credited to this stack: other stacks in the account may already use it.",
@@ -126,8 +132,8 @@ def test_without_the_free_tier_every_unit_is_priced():
     assert lines["dashboard"] == (4, 0, 12.00)
     assert lines["custom-metric"] == (3, 0, 0.90)
     assert lines["canary-run"] == (4380, 0, 5.256)
-    # 1.90 + 0.30 + 1.00 + 12.00 + 0.90 + 2.00 + 0.80 + 5.256 + 0.114 + 0.0628
-    assert result.total == 24.33
+    # 1.90 + 0.30 + 1.00 + 12.00 + 0.90 + 2.00 + 0.80 + 5.256 + 0.066 + 0.0628
+    assert result.total == 24.28
     assert result.notes == ()
 
 
@@ -234,3 +240,140 @@ def test_events_sent_to_another_regions_bus_are_priced_as_custom_events():
         ("forwarding",),
     )
     assert price.basis == ("forwarding: sent to eu-west-1",) and result.lines == ()
+
+
+BUS = "arn:aws:events:eu-west-1:123456789012:event-bus/default"
+CONTINUOUS = "AWS Config configuration items, continuous recording"
+
+
+def config_items(result) -> dict[str, float]:
+    return {line.item: line.quantity for line in result.lines if line.item.startswith("config-item")}
+
+
+def recorder(**inputs) -> Registration:
+    return resource("aws:cfg/recorder:Recorder", "recorder", **{"recordingGroup": {"allSupported": True}, **inputs})
+
+
+def test_config_items_count_only_the_types_config_records():
+    stack = [
+        recorder(),  # AWS::Config::ConfigurationRecorder
+        resource("aws:s3/bucket:Bucket", "store"),  # AWS::S3::Bucket
+        resource("aws:s3/bucketPolicy:BucketPolicy", "store-policy"),  # part of the bucket's item
+        resource("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "store-lifecycle"),
+        resource("aws:cloudwatch/eventRule:EventRule", "changes"),  # AWS::Events::Rule
+        resource("aws:cloudwatch/eventTarget:EventTarget", "changes-to-topic", arn=BUS),  # part of the rule's item
+        resource("aws:kms/alias:Alias", "key-alias"),  # AWS::KMS::Alias
+        resource("aws:cloudwatch/logGroup:LogGroup", "logs"),  # no Config type
+        resource("aws:sns/topicSubscription:TopicSubscription", "email"),  # no Config type
+    ]
+    result = estimate(stack, region="us-east-1", prices=PRICES)
+    assert config_items(result) == {"config-item-continuous": 4}
+    [line] = [line for line in result.lines if line.item == "config-item-continuous"]
+    assert line.basis == (
+        "4 of this stack's resources of types AWS Config records, one item per change, 1 change a month each "
+        "(assumed); the recorder also records the account's other resources",
+    )
+
+
+def test_types_the_table_lacks_are_named_not_counted():
+    stack = [recorder(), resource("aws:made/up:Thing", "thing"), resource("aws:other/made:Up", "up")]
+    [line] = estimate(stack, region="us-east-1", prices=PRICES).lines
+    assert line.quantity == 1
+    assert line.basis[0].endswith(
+        "; not counted, types the recorded-types table lacks: aws:made/up:Thing, aws:other/made:Up"
+    )
+
+
+def test_global_iam_types_are_recorded_only_with_global_resource_types():
+    role = resource("aws:iam/role:Role", "role")
+    at_home = recorder(recordingGroup={"allSupported": True, "includeGlobalResourceTypes": True})
+    elsewhere = recorder(recordingGroup={"allSupported": True, "includeGlobalResourceTypes": False})
+    listed = recorder(recordingGroup={"allSupported": False, "resourceTypes": ["AWS::IAM::Role"]})
+    excluded = recorder(
+        recordingGroup={"allSupported": False, "exclusionByResourceTypes": [{"resourceTypes": ["AWS::IAM::Role"]}]}
+    )
+    counted = [
+        config_items(estimate([r, role], region="us-east-1", prices=PRICES))["config-item-continuous"]
+        for r in (at_home, elsewhere, listed, excluded)
+    ]
+    assert counted == [2, 1, 1, 1]  # the recorder's own item, and the role where it is recorded
+
+
+def test_daily_recording_says_when_it_is_cheaper_than_continuous():
+    stack = [
+        recorder(recordingMode={"recordingFrequency": "DAILY"}),
+        *(resource("aws:sns/topic:Topic", f"topic-{n}") for n in range(10)),
+        resource("aws:sqs/queue:Queue", "queue"),
+    ]
+    result = estimate(stack, region="us-east-1", prices=PRICES)
+    # The recorder's own item is always continuous; 11 resources, one change a month: one item each
+    assert config_items(result) == {"config-item-continuous": 1, "config-item-daily": 11}
+    assert (
+        "Daily recording bills at most one item per resource a day at 0.012 USD, continuous recording one per "
+        "change at 0.003 USD: daily costs less only for resources that change more than 4 times on the days they "
+        "change. At 1 change a month each, continuous recording would cost 0.03 USD instead of 0.13 USD."
+    ) in result.notes
+    override = {"recordingFrequency": "CONTINUOUS", "resourceTypes": ["AWS::SQS::Queue"]}
+    mixed = estimate(
+        [recorder(recordingMode={"recordingFrequency": "DAILY", "recordingModeOverride": override}), *stack[1:]],
+        region="us-east-1",
+        prices=PRICES,
+    )
+    assert config_items(mixed) == {"config-item-continuous": 2, "config-item-daily": 10}
+
+
+def test_a_stack_that_reuses_a_recorder_pays_for_what_it_records():
+    stack = [config_rule("topics", "SNS_ENCRYPTED_KMS"), resource("aws:sns/topic:Topic", "alerts")]
+    [line] = [line for line in estimate(stack, region="us-east-1", prices=PRICES).lines if line.what == CONTINUOUS]
+    assert (line.quantity, line.resources) == (1, ())
+    assert "recorded by the region's recorder this stack reuses" in line.basis[0]
+    no_config = estimate(stack[1:], region="us-east-1", prices=PRICES)
+    assert config_items(no_config) == {}
+
+
+def test_the_same_resources_in_any_order_give_the_same_estimate():
+    """Alarms in two regions, more than the free tier: the stack's region gets it first, whichever
+    alarm the program registered first."""
+    home = [alarm(f"home-{n}") for n in range(8)]
+    billing = [alarm(f"billing-{n}", region="us-east-1") for n in range(4)]
+    stack = [
+        *billing,
+        *home,
+        resource("aws:kms/key:Key", "key"),
+        resource("aws:kms/key:Key", "billing-key", region="us-east-1"),
+    ]
+    results = [
+        estimate(order, region="eu-west-1", prices=PRICES)
+        for order in (stack, stack[::-1], home + billing + stack[12:])
+    ]
+    assert results[1] == results[0] and results[2] == results[0]
+    free = {(line.item, line.region): line.free for line in results[0].lines}
+    assert free[("alarm-metric-standard", "eu-west-1")] == 8 and free[("alarm-metric-standard", "us-east-1")] == 2
+    [requests] = [p for p in results[0].per_unit if p.region == "eu-west-1"]
+    assert requests.resources == ("key",)
+
+
+def test_every_type_the_committed_stacks_deploy_is_in_the_recorded_types_table():
+    """And every Config type it maps to is one the AWS Config API accepts (botocore's model of it),
+    or one the RecordingMode reference names as recorded continuously."""
+    types = load_recorded_types()
+    deployed = {r.type for stack in ("dev", "prod") for r in preflight_stack(ROOT, stack, mode="preview").registrations if r.custom}
+    assert sorted(t for t in deployed if not types.known(t)) == []
+    accepted = set(botocore.session.get_session().get_service_model("config").shape_for("ResourceType").enum)
+    assert sorted(set(types.recorded.values()) - accepted - types.continuous_only) == []
+    assert not set(types.recorded) & set(types.not_recorded)
+
+
+def test_continuous_recording_is_cheaper_than_daily_for_dev():
+    """dev reuses prod's recorder, which records it continuously; owning one, it would pay more daily."""
+    config = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]
+    monthly = {}
+    for daily in (False, True):
+        lone = {**config, "ops-baseline:awsConfig": {"recorder": "own", "dailyRecording": daily}}
+        plan = run_stack_program(lone, mode="preview")
+        result = estimate([r for r in plan.registrations if r.custom], region=plan.region, prices=PRICES)
+        monthly[daily] = sum(line.monthly for line in result.lines if line.item.startswith("config-item"))
+    assert monthly[False] < monthly[True]
+    dev = preflight_stack(ROOT, "dev", mode="preview")
+    reused = estimate([r for r in dev.registrations if r.custom], region=dev.region, prices=PRICES)
+    assert list(config_items(reused)) == ["config-item-continuous"]

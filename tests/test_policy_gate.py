@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
 
@@ -49,6 +50,25 @@ def test_findings_while_the_program_runs_are_those_of_the_plan_sent_afterwards(m
     assert streamed.findings == afterwards.findings
     assert streamed.not_applicable == afterwards.not_applicable
     assert streamed.findings, "the dev stack has findings (an exemption and preview unknowns)"
+
+
+def test_findings_do_not_follow_the_order_resources_were_registered_in(tmp_path):
+    """The Python SDK registers resources on several threads: the order differs from run to run,
+    the findings must not. They come most severe first, then by policy and URN."""
+    config = tmp_path / "strict.json"
+    config.write_text(
+        json.dumps({"all": "mandatory", "aws-cloudwatch-loggroup-configure-retention": {"minRetentionDays": 365}})
+    )
+    plan = preflight_stack(ROOT, "dev", mode="preview")
+    found = [
+        check_plan(p, PACK, config).findings for p in (plan, replace(plan, registrations=plan.registrations[::-1]))
+    ]
+    assert found[0] == found[1]
+    ranks = [("critical", "high", "medium", "low").index(f.severity) if f.severity else 4 for f in found[0]]
+    assert ranks == sorted(ranks) and len(set(ranks)) > 1
+    assert [(f.policy, f.urn) for f in found[0] if f.severity == "high"] == sorted(
+        (f.policy, f.urn) for f in found[0] if f.severity == "high"
+    )
 
 
 def log_group(name: str, props: dict) -> Registration:

@@ -330,6 +330,37 @@ def test_cost_command_prints_the_estimate_and_its_change(capsys, tmp_path):
     assert "+8,760 canary runs (Synthetics canary runs): +10.39 USD/month" in out
 
 
+@pytest.mark.parametrize("command", ["cost", "preflight"])
+def test_a_cost_or_preflight_json_report_is_a_baseline_for_cost(capsys, tmp_path, command):
+    code, out, err = run(capsys, command, "--stack", "dev", "--project-dir", str(ROOT), "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["stack"], report["project"], report["mode"]) == ("dev", "ops-baseline", "preview")
+    baseline = tmp_path / f"{command}.json"
+    baseline.write_text(out)
+    code, out, err = run(capsys, "cost", "--stack", "dev", "--project-dir", str(ROOT), "--baseline", str(baseline))
+    assert code == 0, err
+    assert "  change: no change against the baseline (" in out
+    code, _, err = run(capsys, "cost", "--stack", "prod", "--project-dir", str(ROOT), "--baseline", str(baseline))
+    assert code == 2 and "it is a report of stack 'dev', not 'prod'" in err
+
+
+def test_a_broken_cost_report_baseline_names_the_line(capsys, tmp_path):
+    baseline = tmp_path / "cost.json"
+    baseline.write_text(json.dumps({"stack": "dev", "lines": [{"item": "x", "what": "w", "unit": "u", "quantity": 1}]}))
+    code, _, err = run(capsys, "cost", "--stack", "dev", "--project-dir", str(ROOT), "--baseline", str(baseline))
+    assert code == 2
+    assert "not a usable JSON report of `opsctl preflight` or `opsctl cost`: lines[0].monthly is null" in err
+
+
+def test_cost_help_describes_its_baseline_as_a_cost_baseline(capsys):
+    with pytest.raises(SystemExit):
+        main(["cost", "--help"])
+    baseline_help = capsys.readouterr().out.split("--baseline BASELINE", 2)[2].split("--no-free-tier")[0]
+    assert "opsctl cost --format json" in " ".join(baseline_help.split())
+    assert "violation" not in baseline_help
+
+
 def test_cost_has_no_sarif_or_junit(capsys):
     with pytest.raises(SystemExit) as raised:
         main(["cost", "--stack", "dev", "--format", "sarif"])

@@ -140,10 +140,13 @@ VERSIONING_EXEMPTED = Finding(
 FINDINGS = [RETENTION, TOPIC_KEY, TLS_UNCHECKED, VERSIONING_EXEMPTED]
 
 
-def make_report(tmp_path: Path, *, fail_on: str = "mandatory", baseline: Baseline | None = None) -> PreflightReport:
+def make_report(
+    tmp_path: Path, *, fail_on: str = "mandatory", baseline: Baseline | None = None, reversed_order: bool = False
+) -> PreflightReport:
     stack_file = tmp_path / "Pulumi.dev.yaml"
     stack_file.write_text(STACK_FILE)
     resources = [LOG_GROUP, TOPIC, BUCKET, DASHBOARD, KEY, EMAIL, ERRORS]
+    resources = resources[::-1] if reversed_order else resources
     plan = Plan("ops-baseline", "dev", "preview", "123456789012", "eu-west-1", resources)
     findings = mark_existing(FINDINGS, baseline) if baseline else list(FINDINGS)
     return PreflightReport(
@@ -160,6 +163,12 @@ def make_report(tmp_path: Path, *, fail_on: str = "mandatory", baseline: Baselin
 
 def render(report: PreflightReport, format_: OutputFormat) -> str:
     return format_.formatter().render(report)
+
+
+@pytest.mark.parametrize("format_", list(OutputFormat))
+def test_a_report_does_not_follow_the_order_resources_were_registered_in(tmp_path, format_):
+    """Resources (the JSON's list, JUnit's cases) in the component tree's order, the cost alike."""
+    assert render(make_report(tmp_path, reversed_order=True), format_) == render(make_report(tmp_path), format_)
 
 
 # What GitHub code scanning requires of an upload (docs.github.com, "SARIF support for code scanning"),

@@ -14,6 +14,8 @@ from pulumi.runtime.rpc import UNKNOWN
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.schedules import runs_per_month
 
+from .recorded import load_recorded_types
+
 CHANGES_PER_RESOURCE = 1
 """Stated assumption: each resource changes once a month (one configuration item, and one
 evaluation by each change-triggered Config rule that looks at it)."""
@@ -38,9 +40,15 @@ EVENT_BUS_ARN = re.compile(r"^arn:[^:]+:events:(?P<region>[^:]+):[^:]*:event-bus
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 CONFIG_RULES = {g.references.config_rule.identifier: g for g in CATALOG if g.references.config_rule}
+RECORDED = load_recorded_types()
+RECORDER = "aws:cfg/recorder:Recorder"
+CONFIG_RULE = "aws:cfg/rule:Rule"
+DAILY_ITEMS_PER_RESOURCE = min(CHANGES_PER_RESOURCE, 730 / 24)
+"""Daily recording: at most one configuration item per resource a day, on a day it changed."""
 
 
 class Resource(Protocol):
+    urn: str
     type: str
     name: str
     inputs: dict[str, Any]
@@ -169,40 +177,90 @@ def canary_runs(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
         yield Usage("canary-run", region_of(canary, region), canary.name, runs, basis)
 
 
-def type_name(cloudformation_type: str) -> str:
-    """`AWS::Logs::LogGroup` → `loggroup`, to compare with a type token's last part."""
-    return cloudformation_type.rsplit("::", 1)[-1].lower()
+def types_in(value: Any) -> set[str]:
+    """The resource types of a list input (`resourceTypes`), known ones only."""
+    return {t for t in value if text_of(t)} if isinstance(value, list) else set()
 
 
-def token_name(type_token: str) -> str:
-    return type_token.rsplit(":", 1)[-1].lower()
+def each_block(value: Any) -> list[dict[str, Any]]:
+    """A block input the provider takes as one object or as a list of them."""
+    return [b for b in (value if isinstance(value, list) else [value]) if isinstance(b, dict)]
 
 
-def recorded(recorder: Resource, resources: Sequence[Resource]) -> list[Resource]:
-    """The stack's resources a recorder records: all of them, all but excluded types, or only listed types."""
-    group = recorder.inputs.get("recordingGroup") or {}
+def recorded(recorder: Resource | None, resources: Sequence[Resource]) -> list[Resource]:
+    """The stack's resources a recorder records: those of the types AWS Config records (RECORDED),
+    all of them, all but excluded types, or only listed types; global IAM types only with
+    includeGlobalResourceTypes. None: another stack's recorder, assumed to record every type."""
+    group = recorder.inputs.get("recordingGroup") if recorder else None
     group = group if isinstance(group, dict) else {}
-    listed = {type_name(t) for t in group.get("resourceTypes") or [] if text_of(t)}
-    exclusion = group.get("exclusionByResourceTypes") or {}
-    excluded = {type_name(t) for t in (exclusion.get("resourceTypes") if isinstance(exclusion, dict) else None) or []}
-    if group.get("allSupported") is False and listed:
-        return [r for r in resources if token_name(r.type) in listed]
-    return [r for r in resources if token_name(r.type) not in excluded]
+    listed = types_in(group.get("resourceTypes"))
+    excluded = set().union(
+        *(types_in(e.get("resourceTypes")) for e in each_block(group.get("exclusionByResourceTypes")))
+    )
+    with_global = recorder is None or group.get("includeGlobalResourceTypes") not in (None, False)
+
+    def records(config_type: str | None) -> bool:
+        if config_type is None:
+            return False
+        if group.get("allSupported") is False and listed:
+            return config_type in listed
+        return config_type not in excluded and (with_global or config_type not in RECORDED.global_types)
+
+    return [r for r in resources if records(RECORDED.config_type(r.type))]
+
+
+def daily(recorder: Resource | None, config_type: str) -> bool:
+    """Whether the recorder records this type daily: its override for the type, else its frequency."""
+    if recorder is None or config_type in RECORDED.continuous_only:
+        return False
+    mode = recorder.inputs.get("recordingMode")
+    mode = mode if isinstance(mode, dict) else {}
+    for override in each_block(mode.get("recordingModeOverride")):
+        if config_type in types_in(override.get("resourceTypes")):
+            return override.get("recordingFrequency") == "DAILY"
+    return mode.get("recordingFrequency") == "DAILY"
 
 
 def config_recording(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
-    for recorder in of_types(resources, "aws:cfg/recorder:Recorder"):
-        mode = recorder.inputs.get("recordingMode") or {}
-        daily = isinstance(mode, dict) and mode.get("recordingFrequency") == "DAILY"
-        count = len(recorded(recorder, resources)) * CHANGES_PER_RESOURCE
-        yield Usage(
-            "config-item-daily" if daily else "config-item-continuous",
-            region_of(recorder, region),
-            recorder.name,
-            count,
-            f"this stack's {count} recorded resources, one change each a month (assumed); "
-            "the recorder also records the account's other resources",
+    """Configuration items of the stack's recorded resources, by recording frequency. A stack with
+    Config rules and no recorder uses the region's recorder another stack owns, which records it too."""
+    recorders: list[Resource | None] = list(of_types(resources, RECORDER))
+    if not recorders and of_types(resources, CONFIG_RULE, *CONFORMANCE_PACKS):
+        recorders = [None]
+    unlisted = sorted({r.type for r in resources if not RECORDED.known(r.type)})
+    for recorder in recorders:
+        by_day, continuous = [], []
+        for resource in recorded(recorder, resources):
+            (by_day if daily(recorder, RECORDED.config_type(resource.type) or "") else continuous).append(resource)
+        whose = (
+            "the recorder also records the account's other resources"
+            if recorder
+            else "recorded by the region's recorder this stack reuses (its owner's frequency applies; continuous assumed)"
         )
+        skipped = f"; not counted, types the recorded-types table lacks: {', '.join(unlisted)}" if unlisted else ""
+        where = region_of(recorder, region) if recorder else region
+        name = recorder.name if recorder else ""
+        if continuous or not by_day:
+            count = len(continuous)
+            yield Usage(
+                "config-item-continuous",
+                where,
+                name,
+                count * CHANGES_PER_RESOURCE,
+                f"{count} of this stack's resources of types AWS Config records, one item per change, "
+                f"{CHANGES_PER_RESOURCE} change a month each (assumed); {whose}{skipped}",
+            )
+            skipped = ""
+        if by_day:
+            count = len(by_day)
+            yield Usage(
+                "config-item-daily",
+                where,
+                name,
+                count * DAILY_ITEMS_PER_RESOURCE,
+                f"{count} of this stack's resources of types AWS Config records, at most one item per resource a "
+                f"day (on a day it changed), {CHANGES_PER_RESOURCE} change a month each (assumed); {whose}{skipped}",
+            )
 
 
 def in_scope(rule: Resource, resources: Sequence[Resource]) -> tuple[list[Resource] | None, bool]:
@@ -211,14 +269,14 @@ def in_scope(rule: Resource, resources: Sequence[Resource]) -> tuple[list[Resour
     source = rule.inputs.get("source") or {}
     source = source if isinstance(source, dict) else {}
     scope = rule.inputs.get("scope") or {}
-    types = {type_name(t) for t in (scope.get("complianceResourceTypes") if isinstance(scope, dict) else None) or []}
+    types = types_in(scope.get("complianceResourceTypes") if isinstance(scope, dict) else None)
     details = [d for d in source.get("sourceDetails") or [] if isinstance(d, dict)]
     scheduled = any(d.get("messageType") == "ScheduledNotification" for d in details)
     guardrail = (
         CONFIG_RULES.get(text_of(source.get("sourceIdentifier")) or "") if source.get("owner") == "AWS" else None
     )
     if types:
-        return [r for r in resources if token_name(r.type) in types], scheduled
+        return [r for r in resources if RECORDED.config_type(r.type) in types], scheduled
     if guardrail is not None:
         rule_types = guardrail.references.config_rule.covers or guardrail.resource_types
         return [r for r in resources if r.type in rule_types], guardrail.references.config_rule.periodic
@@ -234,6 +292,7 @@ UNSCOPED = "rules whose resources are unknown: one evaluation a month each"
 class PackedRule:
     """A rule inside a conformance pack template, read as the Rule resource it stands for."""
 
+    urn: str
     type: str
     name: str
     inputs: dict[str, Any]
@@ -253,13 +312,14 @@ def packed_rules(pack: Resource) -> list[PackedRule]:
                 "source": {"owner": source.get("Owner"), "sourceIdentifier": source.get("SourceIdentifier")},
                 "maximumExecutionFrequency": properties.get("MaximumExecutionFrequency"),
             }
-            rules.append(PackedRule("aws:cfg/rule:Rule", f"{pack.name}/{properties.get('ConfigRuleName')}", inputs))
+            name = f"{pack.name}/{properties.get('ConfigRuleName')}"
+            rules.append(PackedRule(f"{pack.urn}/{properties.get('ConfigRuleName')}", CONFIG_RULE, name, inputs))
     return rules
 
 
 def config_evaluations(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
     """Rules on their own and rules inside conformance packs (priced as conformance pack evaluations)."""
-    rules = [("config-rule-evaluation", rule, rule) for rule in of_types(resources, "aws:cfg/rule:Rule")]
+    rules = [("config-rule-evaluation", rule, rule) for rule in of_types(resources, CONFIG_RULE)]
     for pack in of_types(resources, *CONFORMANCE_PACKS):
         rules += [("config-conformance-pack-evaluation", rule, pack) for rule in packed_rules(pack)]
     for item, rule, owner in rules:

@@ -8,11 +8,11 @@ Pure: resources and a price book in, a `CostEstimate` out."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .counting import COUNTERS, Resource, Usage
+from .counting import CHANGES_PER_RESOURCE, COUNTERS, DAILY_ITEMS_PER_RESOURCE, Resource, Usage
 from .prices import PriceBook, Rate, Source
 
 
@@ -129,13 +129,18 @@ def compare(before: Mapping[str, Any], after: CostEstimate) -> CostChange:
 
 
 def estimate(resources: Sequence[Resource], *, region: str, prices: PriceBook, free_tier: bool = True) -> CostEstimate:
+    """The same resources in any order give the same estimate: they are counted in the order of
+    their type, name and URN, and an item's free tier goes to the stack's region first, then to the
+    other regions by name."""
     grouped: dict[tuple[str, str], list[Usage]] = defaultdict(list)
     for count in COUNTERS:
-        for usage in count(resources, region):
+        for usage in count(sorted(resources, key=lambda r: (r.type, r.name, r.urn)), region):
             grouped[(usage.item, usage.region)].append(usage)
+    listed = {item: n for n, item in enumerate(dict.fromkeys(item for item, _ in grouped))}
     allowance: dict[str, float] = {}
     lines, per_unit, rates = [], [], []
-    for (item, where), group in grouped.items():
+    for item, where in sorted(grouped, key=lambda key: (listed[key[0]], key[1] != region, key[1])):
+        group = grouped[(item, where)]
         rate = prices.rate(item, where)
         rates.append(rate)
         price = UnitPrice(item, rate.what, rate.unit, where, rate.first_price, unique(u.resource for u in group), ())
@@ -160,7 +165,7 @@ def estimate(resources: Sequence[Resource], *, region: str, prices: PriceBook, f
         free_tier=free_tier,
         lines=tuple(sorted(lines, key=lambda line: (-line.monthly, line.what, line.region))),
         per_unit=tuple(per_unit),
-        notes=notes(rates, free_tier),
+        notes=(*recording_notes(lines, prices), *notes(rates, free_tier)),
         sources=unique(cited(r.source) for r in rates),
     )
 
@@ -179,6 +184,23 @@ def notes(rates: Iterable[Rate], free_tier: bool) -> tuple[str, ...]:
             "is credited to this stack: other stacks in the account may already use it."
         )
     return tuple(found)
+
+
+def recording_notes(lines: Iterable[CostLine], prices: PriceBook) -> Iterator[str]:
+    """When daily recording costs less than continuous, from the two per-item prices."""
+    for line in lines:
+        if line.item != "config-item-daily":
+            continue
+        continuous = prices.rate("config-item-continuous", line.region)
+        resources = line.quantity / DAILY_ITEMS_PER_RESOURCE
+        instead = continuous.cost(resources * CHANGES_PER_RESOURCE)
+        times = line.unit_price / continuous.first_price
+        yield (
+            f"Daily recording bills at most one item per resource a day at {line.unit_price:g} USD, continuous "
+            f"recording one per change at {continuous.first_price:g} USD: daily costs less only for resources that "
+            f"change more than {times:g} times on the days they change. At {CHANGES_PER_RESOURCE} change a month "
+            f"each, continuous recording would cost {instead:.2f} USD instead of {line.monthly:.2f} USD."
+        )
 
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:

@@ -3,8 +3,8 @@ Analyze with what remediation left, as it is registered; then the whole state to
 
 The pack process starts before the program, so it imports while the program does; a background
 thread sends each registration as it arrives, with several resources in flight (each one's
-Analyze follows its own Remediate). Findings come out in registration order whatever order the
-answers arrive in.
+Analyze follows its own Remediate). Findings come out most severe first, then by policy and URN,
+whatever order the program registered the resources in and the answers arrived in.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from .providers import Providers
 from .runner import Plan, plan_context
 
 PREVIEW_SKIP = "can't run policy"
+SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ class PolicyGate:
                 findings.remediated(remediation, sent.registration.urn)
             findings.collect(analyzer_pb2.AnalyzeResponse.FromString(sent.answer or b""), sent.registration.urn)
         findings.collect(answer, "")
-        return findings.result
+        return findings.ordered()
 
 
 def reason(failure: BaseException) -> str:
@@ -290,6 +291,13 @@ class Findings:
                 for p in info.policies
             ],
         )
+
+    def ordered(self) -> PolicyResult:
+        """The result with its findings most severe first, then by policy and URN: the Python SDK
+        registers resources on several threads, so the order they arrive in differs from run to
+        run. A resource's own findings for one policy keep the pack's order."""
+        self.result.findings.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, len(SEVERITY_RANK)), f.policy, f.urn))
+        return self.result
 
     def severity(self, policy_name: str) -> str:
         policy = self.policies.get(policy_name)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from ..cost import CostChange, CostEstimate
 from ..live.audit import AuditReport
 from ..report import PreflightReport
 
@@ -18,8 +17,8 @@ class Formatter(ABC):
 
 class CostFormatter(ABC):
     @abstractmethod
-    def render_cost(self, estimate: CostEstimate, change: CostChange | None) -> str:
-        """Return the cost estimate (and its change against a baseline) as text; never print."""
+    def render_cost(self, report: PreflightReport) -> str:
+        """Return the report's cost estimate (and its change against the baseline) as text; never print."""
 
 
 class AuditFormatter(ABC):

@@ -41,7 +41,7 @@ class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
                     "custom": r.custom,
                     "inputs": redact(r.inputs),
                 }
-                for r in plan.registrations
+                for r in report.registrations()
             ],
             "countsByType": report.counts_by_type(),
             "outputs": report.rendered_outputs(),
@@ -66,8 +66,13 @@ class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
             document["notifications"] = report.notifications.as_document()
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
-    def render_cost(self, estimate: CostEstimate, change: CostChange | None) -> str:
-        return json.dumps(cost_document(estimate, change), indent=2, sort_keys=True) + "\n"
+    def render_cost(self, report: PreflightReport) -> str:
+        """The estimate with the stack it is of, so that a later `opsctl cost --baseline` can read it."""
+        assert report.cost is not None
+        plan = report.plan
+        document = {"project": plan.project, "stack": plan.stack, "mode": plan.mode}
+        document |= cost_document(report.cost, report.cost_change())
+        return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
     def render_audit(self, report: AuditReport) -> str:
         kinds = [f.kind for f in report.findings]

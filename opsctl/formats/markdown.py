@@ -76,8 +76,10 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
         )
         return "\n".join(lines).rstrip() + "\n"
 
-    def render_cost(self, estimate: CostEstimate, change: CostChange | None) -> str:
-        return "\n".join(["#### Estimated monthly cost", "", *self.cost_lines(estimate, change)]).rstrip() + "\n"
+    def render_cost(self, report: PreflightReport) -> str:
+        assert report.cost is not None
+        lines = self.cost_lines(report.cost, report.cost_change())
+        return "\n".join(["#### Estimated monthly cost", "", *lines]).rstrip() + "\n"
 
     def verdict(self, report: PreflightReport) -> str:
         plan = report.plan

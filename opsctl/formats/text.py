@@ -70,8 +70,9 @@ class TextFormatter(Formatter, CostFormatter, AuditFormatter):
             lines += ["", *notification_lines(report.notifications)]
         return "\n".join(lines) + "\n"
 
-    def render_cost(self, estimate: CostEstimate, change: CostChange | None) -> str:
-        return "\n".join(cost_lines(estimate, change)) + "\n"
+    def render_cost(self, report: PreflightReport) -> str:
+        assert report.cost is not None
+        return "\n".join(cost_lines(report.cost, report.cost_change())) + "\n"
 
     def render_audit(self, report: AuditReport) -> str:
         lines = [

@@ -52,11 +52,13 @@ class UndecidedError(UnknownValueError):
 
 
 def report(args, report_violation, findings: Iterable[Violation | Undecided], config: Mapping[str, Any]) -> None:
-    """Report decided violations (exempted ones as the not-applicable reason), then what is undecided."""
+    """Report decided violations (exempted ones as the not-applicable reason), then what is undecided,
+    resource by resource in URN order: the engine hands a stack policy the resources in the order the
+    program registered them, which varies from run to run."""
     today = datetime.now(UTC).date()
     exemptions = [Exemption.read(e) for e in config.get("exemptions", ())]
     exempted, undecided = [], []
-    for finding in findings:
+    for finding in sorted(findings, key=lambda f: f.urn or ""):
         if isinstance(finding, Undecided):
             undecided.append(finding.reason)
             continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from policies.guardrails import tokens as t
-from tests.policies.harness import UNKNOWN, Res, run_stack
+from tests.policies.harness import UNKNOWN, Res, run_stack, urn_of
 
 KEY = Res(t.KMS_KEY, "key", {"enableKeyRotation": True})
 ALIAS = Res(t.KMS_ALIAS, "alias", {"name": "alias/ops-dev", "targetKeyId": UNKNOWN}, {"targetKeyId": ("key",)})
@@ -78,6 +78,21 @@ def test_one_undecided_resource_does_not_hide_anothers_violation():
     ]
     assert outcome.urns == ["urn:pulumi:test::ops-baseline::aws:sns/topic:Topic::unencrypted"]
     assert outcome.unchecked == "unknown-key: kmsMasterKeyId can't be known during preview"
+
+
+def test_a_stack_policy_reports_resources_in_urn_order_whatever_order_the_stack_lists_them():
+    """The SDK registers resources on several threads, so AnalyzeStack lists them in another order
+    each run; the pack's answer (violations, and the reasons in its preview advisory) must not follow."""
+    topics = [
+        *(Res(t.SNS_TOPIC, f"{name}-unknown", {"name": name, "kmsMasterKeyId": UNKNOWN}) for name in "cab"),
+        *(Res(t.SNS_TOPIC, f"{name}-plain", {"name": name}) for name in "ba"),
+    ]
+    outcomes = [run_stack("aws-sns-topic-configure-kms-key", order) for order in (topics, topics[::-1])]
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0].urns == [urn_of(t.SNS_TOPIC, "a-plain"), urn_of(t.SNS_TOPIC, "b-plain")]
+    assert outcomes[0].unchecked == "; ".join(
+        f"{name}-unknown: kmsMasterKeyId can't be known during preview" for name in "abc"
+    )
 
 
 @pytest.mark.parametrize(
