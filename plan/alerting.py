@@ -78,11 +78,11 @@ class Billing:
 
 def sms_filter_policy(sms: SmsFilterSettings) -> Mapping[str, Any]:
     """What a phone is woken for, as SNS matches it on the message body. CloudWatch alarm notifications
-    carry `AlarmName`, `NewStateValue` and, for a metric alarm, `Trigger.MetricName` (the CIS metric of a
-    CIS alarm; composite and metric-math alarms have none). EventBridge delivers CloudTrail events whole,
-    with `detail-type` and the caller in `detail.userIdentity.type`. Each part ANDs its keys, `$or` joins
-    the parts: at most 5 keys and 126 combinations (counting each value `anything-but` lists), within
-SNS's 5 and 150."""
+        carry `AlarmName`, `NewStateValue` and, for a metric alarm, `Trigger.MetricName` (the CIS metric of a
+        CIS alarm; composite and metric-math alarms have none). EventBridge delivers CloudTrail events whole,
+        with `detail-type` and the caller in `detail.userIdentity.type`. Each part ANDs its keys, `$or` joins
+        the parts: at most 5 keys and 126 combinations (counting each value `anything-but` lists), within
+    SNS's 5 and 150."""
     states = ["ALARM", "OK"] if sms.recoveries else ["ALARM"]
     parts: list[dict[str, Any]] = []
     if sms.alarm_severities:

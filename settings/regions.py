@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .schema import did_you_mean
+from policies.guardrails.spelling import did_you_mean
 
 
 @dataclass(frozen=True)

@@ -281,14 +281,6 @@ def scalar(hint: Any, raw: Any) -> Any:
     raise TypeError(f"unsupported settings type {hint!r}")
 
 
-def did_you_mean(value: str, allowed: Iterable[str]) -> str:
-    """`did you mean 'x'? ` for the closest allowed value, or nothing when none is close. Of equally close
-    values, one with the same letters wins: `us-esat-1` is a transposed us-east-1, not a us-west-1."""
-    close = difflib.get_close_matches(value, list(allowed), n=5)
-    close.sort(key=lambda c: (-difflib.SequenceMatcher(None, value, c).ratio(), sorted(c) != sorted(value)))
-    return f"did you mean {close[0]!r}? " if close else ""
-
-
 def unknown_key_problem(key: str, fields: Mapping[str, Any]) -> str:
     allowed = sorted(name for name in fields if ":" not in name)
     return f"unknown key {key!r}; {did_you_mean(key, allowed)}allowed keys: {', '.join(allowed)}"

@@ -357,7 +357,12 @@ def test_every_type_the_committed_stacks_deploy_is_in_the_recorded_types_table()
     """And every Config type it maps to is one the AWS Config API accepts (botocore's model of it),
     or one the RecordingMode reference names as recorded continuously."""
     types = load_recorded_types()
-    deployed = {r.type for stack in ("dev", "prod") for r in preflight_stack(ROOT, stack, mode="preview").registrations if r.custom}
+    deployed = {
+        r.type
+        for stack in ("dev", "prod")
+        for r in preflight_stack(ROOT, stack, mode="preview").registrations
+        if r.custom
+    }
     assert sorted(t for t in deployed if not types.known(t)) == []
     accepted = set(botocore.session.get_session().get_service_model("config").shape_for("ResourceType").enum)
     assert sorted(set(types.recorded.values()) - accepted - types.continuous_only) == []

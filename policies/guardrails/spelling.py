@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """`did you mean 'x'? ` for the closest known name, or nothing when none is close."""
-    close = difflib.get_close_matches(name, list(known), n=1)
+    """`did you mean 'x'? ` for the closest known name, or nothing when none is close. Of equally close
+    names, one with the same letters wins: `us-esat-1` is a transposed us-east-1, not a us-west-1."""
+    close = difflib.get_close_matches(name, list(known), n=5)
+    close.sort(key=lambda c: (-difflib.SequenceMatcher(None, name, c).ratio(), sorted(c) != sorted(name)))
     return f"did you mean {close[0]!r}? " if close else ""
