@@ -89,6 +89,15 @@ def by_id(value: Any) -> Any:
     return value
 
 
+def with_object(request, inputs: dict):
+    """A copy of a RegisterResource request with `inputs` as its properties."""
+    changed = type(request)()
+    changed.CopyFrom(request)
+    changed.object.Clear()
+    json_format.ParseDict(inputs, changed.object)
+    return changed
+
+
 class OfflineMocks(pulumi.runtime.Mocks):
     """Answers registrations and data sources for one account and region."""
 
@@ -157,6 +166,7 @@ class RecordingMonitor(MockMonitor):
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         urn = self.make_urn(request.parent, request.type, request.name)
         self.mocks.current_urn = urn
+        request = self._by_id(request)
         if request.custom and self.mocks.provider_config is not None and not request.type.startswith("pulumi:"):
             request = self._checked(request, urn)
         response = super().RegisterResource(request)
@@ -223,11 +233,16 @@ class RecordingMonitor(MockMonitor):
             inputs = check(request.type, request.name, urn, json_format.MessageToDict(request.object), provider)
         except ProviderCheckError as error:
             return self._rejected(request, f"{request.type} resource {request.name!r} has a problem: {error}")
-        checked = type(request)()
-        checked.CopyFrom(request)
-        checked.object.Clear()
-        json_format.ParseDict(inputs, checked.object)
-        return checked
+        return with_object(request, inputs)
+
+    @staticmethod
+    def _by_id(request):
+        """The request with resources given as inputs by their id, as the engine hands them to a
+        provider that takes no resource references (the AWS provider). The SDK's mock monitor would
+        otherwise rebuild each referenced resource on this worker thread, bound to no running loop."""
+        wire = json_format.MessageToDict(request.object)
+        inputs = by_id(wire)
+        return request if inputs is wire else with_object(request, inputs)
 
     def _rejected(self, request, problem: str):
         with self._recording:
