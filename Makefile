@@ -55,7 +55,7 @@ bench-gate: setup $(CHECKOV_VENV)/.installed
 
 docs: setup
 	$(BIN)/python -m policies.guardrails.taggable
-	$(BIN)/python -m opsctl.docs README.md
+	$(BIN)/python -m tools.docs
 
 # Resolved afresh in a scratch virtualenv, without the old constraints: after a Dependabot update
 # they contradict the requirements, so .venv cannot even be made. Transitive pins may move too.

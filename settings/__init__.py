@@ -96,6 +96,12 @@ def decode_runtime_value(value: Any) -> Any:
     return value
 
 
+def summary() -> str:
+    """Markdown table of the top-level stack settings, for the README; docs/configuration.md has the rest."""
+    table = reference_table(Settings, f"{NAMESPACE}:", top_level_only=True)
+    return table.replace("| see below |", "| [its keys](docs/configuration.md) |")
+
+
 def reference() -> str:
     """Markdown configuration reference: every stack setting and the alarm overrides."""
     return "\n\n".join(

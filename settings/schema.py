@@ -318,10 +318,13 @@ def describe(cls: type, prefix: str = "") -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def reference_table(cls: type, prefix: str = "") -> str:
-    """The configuration reference as a Markdown table (the README embeds it; a test keeps it current)."""
+def reference_table(cls: type, prefix: str = "", *, top_level_only: bool = False) -> str:
+    """The configuration reference as a Markdown table (docs/ and the README embed it; a test keeps it
+    current). `top_level_only` leaves out the keys of nested sections."""
     lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
     for key, kind, default, doc in describe(cls):
+        if top_level_only and "." in key:
+            continue
         full = key if ":" in key else f"{prefix}{key}"
         lines.append(f"| `{full}` | {kind} | {default} | {doc} |")
     return "\n".join(lines)
