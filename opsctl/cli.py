@@ -612,7 +612,7 @@ def run_verify(args: argparse.Namespace) -> int:
         lines = [f"{'[error] ' if g.error else ''}{g.what}: {g.problem}\n    fix: {g.fix}" for g in gaps]
         text = "\n".join(lines or [f"stack {args.stack} is as planned in account {account.id}"]) + "\n"
     write_report(text, args.output)
-    print(f"verify: {len(gaps)} gap(s)", file=sys.stderr)
+    print(f"verify: {counted(len(gaps), 'gap')}", file=sys.stderr)
     return EXIT_ERROR if any(g.error for g in gaps) else int(bool(gaps))
 
 

@@ -429,7 +429,7 @@ def test_markdown_verdict_names_what_fails(tmp_path):
     first_line = render(make_report(tmp_path), OutputFormat.MARKDOWN).splitlines()[0]
     assert (
         first_line
-        == "### ❌ `ops-baseline` · **dev** (preview): 1 new violation(s) fail the check (`--fail-on mandatory`)"
+        == "### ❌ `ops-baseline` · **dev** (preview): 1 new violation fails the check (`--fail-on mandatory`)"
     )
     passing = render(make_report(tmp_path, fail_on="never"), OutputFormat.MARKDOWN).splitlines()[0]
     assert passing.startswith("### ✅")

@@ -10,7 +10,7 @@ from ..live.audit import AuditReport
 from ..notifications import Forecast
 from ..report import SEVERITY_ORDER, PreflightReport
 from .base import AuditFormatter, CostFormatter, Formatter
-from .money import change_summary, price, quantity, usd
+from .money import change_summary, counted, guardrails_counted, price, quantity, usd
 from .subscribers import breakdown, endpoint, filtered
 
 RANK = {s: i for i, s in enumerate(reversed(SEVERITY_ORDER))}
@@ -88,18 +88,19 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
             return f"### ➖ {where}: planned without the policy pack"
         failing = report.failing()
         if failing:
-            return f"### ❌ {where}: {len(failing)} new violation(s) fail the check (`--fail-on {report.fail_on}`)"
+            verb = "fails" if len(failing) == 1 else "fail"
+            return f"### ❌ {where}: {counted(len(failing), 'new violation')} {verb} the check (`--fail-on {report.fail_on}`)"
         return f"### ✅ {where}: no new violation fails the check (`--fail-on {report.fail_on}`)"
 
     def counts(self, report: PreflightReport) -> str:
         kinds = [f.kind for f in report.findings]
         violations = report.violations()
-        parts = [f"{sum(report.counts_by_type().values())} resources"]
+        parts = [counted(sum(report.counts_by_type().values()), "resource")]
         if report.policies is not None:
             new = sum(1 for f in violations if not f.existing)
             parts += [
-                f"{len(report.policies.policies)} policies (config `{report.policy_config_name()}`)",
-                f"{len(violations)} violation(s)" + (f", {new} new" if report.baseline else ""),
+                f"{guardrails_counted([p.name for p in report.policies.policies])} (config `{report.policy_config_name()}`)",
+                counted(len(violations), "violation") + (f", {new} new" if report.baseline else ""),
                 f"{kinds.count('unchecked')} unchecked until deploy",
                 f"{kinds.count('exempted')} exempted",
             ]
@@ -236,19 +237,19 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
 
     def render_audit(self, report: AuditReport) -> str:
         failing = report.failing()
-        where = f"{len(report.accounts)} account(s) · {', '.join(report.regions)}"
+        where = f"{counted(len(report.accounts), 'account')} · {', '.join(report.regions)}"
         if report.errors:
-            verdict = f"### ⚠️ Audit of {where}: {len(report.errors)} part(s) could not be read"
+            verdict = f"### ⚠️ Audit of {where}: {counted(len(report.errors), 'part')} could not be read"
         elif failing:
-            verdict = f"### ❌ Audit of {where}: {len(failing)} violation(s) at `--fail-on {report.fail_on}`"
+            verdict = f"### ❌ Audit of {where}: {counted(len(failing), 'violation')} at `--fail-on {report.fail_on}`"
         else:
             verdict = f"### ✅ Audit of {where}: no violation at `--fail-on {report.fail_on}`"
         kinds = [f.kind for f in report.findings]
         lines = [
             verdict,
             "",
-            f"{len(report.checks)} checks · {kinds.count('violation')} violation(s) · {kinds.count('exempted')} exempted "
-            f"· {len(report.fixes)} fix(es) · policy config {report.config_file or 'pack defaults'}",
+            f"{counted(len(report.checks), 'check')} · {counted(kinds.count('violation'), 'violation')} · {kinds.count('exempted')} exempted "
+            f"· {counted(len(report.fixes), 'fix', 'fixes')} · policy config {report.config_file or 'pack defaults'}",
             "",
         ]
         remediation = {p.name: p.remediation for p in report.policies}

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from policies.guardrails.catalog import BY_NAME
+
 from ..cost import CostChange, ItemChange
 
 
 def counted(number: int, noun: str, plural: str = "") -> str:
     """`1 violation`, `2 violations`; `plural` where adding an s will not do (`policies`)."""
     return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+def guardrails_counted(names: list[str]) -> str:
+    """`56 guardrails` for this pack's policies, leaving out its settings entries, which check
+    nothing; `3 policies` for another pack's."""
+    guardrails = sum(1 for name in names if name in BY_NAME)
+    return counted(guardrails, "guardrail") if guardrails else counted(len(names), "policy", "policies")
 
 
 def usd(amount: float, sign: bool = False) -> str:
