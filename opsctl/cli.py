@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from policies.guardrails.pack import PACK_NAME, PACK_VERSION
+from policies.guardrails.spelling import counted
 from settings.regions import region_problem
 
 from .baseline import Baseline, load_baseline, mark_existing
@@ -36,7 +37,6 @@ from .engine.mocks import Listener
 from .engine.policy_run import PolicyGate
 from .engine.program_host import run_project
 from .formats import COST_FORMATS, CostFormatter, OutputFormat
-from .formats.money import counted
 from .notifications import forecast
 from .report import PreflightReport, exit_code
 from .stacks import DEFAULT_CONFIG, policy_config

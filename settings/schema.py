@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Union
 
-from policies.guardrails.spelling import did_you_mean
+from policies.guardrails.spelling import counted, did_you_mean
 
 Check = Callable[[Any], str | None]
 """A check returns None when the value is fine, else a phrase saying what is allowed."""
@@ -57,7 +57,7 @@ class SettingsError(ValueError):
     def __init__(self, issues: list[Issue]):
         self.issues = list(issues)
         lines = "\n".join(f"  - {issue}" for issue in self.issues)
-        super().__init__(f"invalid stack configuration ({len(self.issues)} problem(s)):\n{lines}")
+        super().__init__(f"invalid stack configuration ({counted(len(self.issues), 'problem')}):\n{lines}")
 
 
 def setting(

@@ -546,7 +546,7 @@ def test_verify_counts_what_waits_in_the_failure_queue(aws):
     url = aws("sqs").create_queue(QueueName=name)["QueueUrl"]
     aws("sqs").send_message(QueueUrl=url, MessageBody="{}")
     gaps = [g for g in verify(plan, Account(ACCOUNT, boto3.Session())) if g.what == f"queue {name}"]
-    assert [g.problem for g in gaps] == ["holds 1 notification(s) Slack never received"]
+    assert [g.problem for g in gaps] == ["holds 1 notification Slack never received"]
 
 
 # --- verify: the region's singletons and their owner ------------------------------------------------

@@ -134,7 +134,7 @@ def test_invalid_settings_list_every_problem_without_a_traceback(capsys, project
     )
     code, _, err = preflight(capsys, "--stack", "dev", "--project-dir", str(project))
     assert code == 2
-    assert "invalid stack configuration (3 problem(s))" in err
+    assert "invalid stack configuration (3 problems)" in err
     assert "ops-baseline:logRetentionDays: 13" in err
     assert 'ops-baseline:alerting.emails[0]: "not-an-email"' in err
     assert "pulumi config set --secret --path alerting.slack.webhookUrl" in err

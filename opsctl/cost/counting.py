@@ -13,6 +13,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.schedules import runs_per_month
+from policies.guardrails.spelling import counted
 
 from .recorded import load_recorded_types
 
@@ -160,7 +161,7 @@ def kms_keys(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
 def secrets(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
     for secret in of_types(resources, "aws:secretsmanager/secret:Secret"):
         replicas = [r for r in secret.inputs.get("replicas") or [] if isinstance(r, dict)]
-        basis = f"the secret and its {len(replicas)} replica(s)" if replicas else ""
+        basis = f"the secret and its {counted(len(replicas), 'replica')}" if replicas else ""
         yield Usage("secret", region_of(secret, region), secret.name, 1 + len(replicas), basis)
 
 
@@ -385,7 +386,7 @@ def trails(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
             yield Usage("cloudtrail-data-events", where, trail.name)
         kinds = [text_of(s.get("insightType")) for s in inputs.get("insightSelectors") or [] if isinstance(s, dict)]
         if kinds:
-            types = f"{len(kinds)} type(s): {', '.join(filter(None, kinds))}"
+            types = f"{counted(len(kinds), 'type')}: {', '.join(filter(None, kinds))}"
             yield Usage("cloudtrail-insights", where, trail.name, basis=types)
 
 

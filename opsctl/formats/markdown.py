@@ -4,13 +4,15 @@ monthly cost, the expected notifications per subscriber (endpoints masked) and t
 
 from __future__ import annotations
 
+from policies.guardrails.spelling import counted
+
 from ..cost import CostChange, CostEstimate
 from ..engine.policy_run import Finding
 from ..live.audit import AuditReport
 from ..notifications import Forecast
 from ..report import SEVERITY_ORDER, PreflightReport
 from .base import AuditFormatter, CostFormatter, Formatter
-from .money import change_summary, counted, guardrails_counted, price, quantity, usd
+from .money import change_summary, guardrails_counted, price, quantity, usd
 from .subscribers import breakdown, endpoint, filtered
 
 RANK = {s: i for i, s in enumerate(reversed(SEVERITY_ORDER))}

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from policies.guardrails.catalog import BY_NAME
+from policies.guardrails.spelling import counted
 
 from ..cost import CostChange, ItemChange
-
-
-def counted(number: int, noun: str, plural: str = "") -> str:
-    """`1 violation`, `2 violations`; `plural` where adding an s will not do (`policies`)."""
-    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def guardrails_counted(names: list[str]) -> str:

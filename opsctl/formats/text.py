@@ -6,6 +6,7 @@ import json
 import re
 
 from policies.guardrails.catalog import BY_NAME
+from policies.guardrails.spelling import counted
 
 from ..cost import CostChange, CostEstimate
 from ..engine import Registration
@@ -14,7 +15,7 @@ from ..live.audit import AuditReport
 from ..notifications import Forecast
 from ..report import PreflightReport
 from .base import AuditFormatter, CostFormatter, Formatter
-from .money import change_summary, counted, price, quantity, usd
+from .money import change_summary, price, quantity, usd
 from .subscribers import breakdown, endpoint, filtered
 
 OUTPUT_ITEMS = 5

@@ -15,6 +15,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from plan.naming import CONFIG_RECORDER_ROLE, DELIVERY_CHANNEL_ROLE, environment_of
+from policies.guardrails.spelling import counted
 from policies.guardrails.tokens import (
     COMPOSITE_ALARM,
     CONFIG_DELIVERY_CHANNEL,
@@ -136,7 +137,7 @@ def failure_queues(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]
         if waiting:
             yield Gap(
                 f"queue {name}",
-                f"holds {waiting} notification(s) Slack never received",
+                f"holds {counted(waiting, 'notification')} Slack never received",
                 f"read them with aws sqs receive-message --queue-url {url}, fix the cause, then purge the queue",
             )
 
