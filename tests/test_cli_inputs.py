@@ -175,6 +175,49 @@ def test_an_endpoint_that_never_answers_is_given_up_on(fake_aws_credentials, sil
     )
 
 
+NOT_AWS_ANSWERS = {
+    "an empty 502, as a proxy in the way sends": (502, b"", "HTTP 502 and no AWS error"),
+    "a web page": (200, b"<html><body>Sign in to the proxy</body></html>", "something"),
+}
+
+
+@pytest.fixture(params=NOT_AWS_ANSWERS.values(), ids=NOT_AWS_ANSWERS.keys())
+def not_aws_endpoint(request) -> Iterator[tuple[str, str]]:
+    """An HTTP server that answers every request, but not as AWS does; with what the error should say."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    status, body, described = request.param
+
+    class NotAws(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotAws)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", described
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_endpoint_that_answers_but_not_as_aws_is_named(fake_aws_credentials, not_aws_endpoint, capsys, monkeypatch):
+    url, described = not_aws_endpoint
+    monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+    monkeypatch.setattr(accounts, "PROBE_TIMEOUT", 0.5)
+    code, _, err = run(capsys, *LIVE_COMMANDS["audit"])
+    assert code == 2, err
+    assert (
+        f"the endpoint {url} (from AWS_ENDPOINT_URL) answered sts:GetCallerIdentity with {described}, not as AWS "
+        "answers; check AWS_ENDPOINT_URL" in err
+    )
+    assert "credentials" not in err and "Traceback" not in err
+
+
 def test_missing_credentials_are_named_as_such(no_aws_outside, capsys, tmp_path, monkeypatch):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name)

@@ -25,6 +25,7 @@ from botocore.exceptions import (
     ProfileNotFound,
     ReadTimeoutError,
 )
+from botocore.parsers import ResponseParserError
 
 from settings.regions import region_problem
 
@@ -122,19 +123,35 @@ def base_session() -> boto3.Session:
 
 def caller_account(session: boto3.Session, region: str) -> str:
     """The account of the session's credentials; the first call of every run, so a bounded one."""
+    sts = session.client("sts", region_name=region, config=probe())
     try:
-        return session.client("sts", region_name=region, config=probe()).get_caller_identity()["Account"]
+        return sts.get_caller_identity()["Account"]
     except CONNECTION_ERRORS as error:
         raise EngineError(unreachable("STS", error)) from None
+    except (ResponseParserError, KeyError):  # botocore's parser meets a body that is not STS's XML
+        raise EngineError(not_aws(sts, "something")) from None
     except NoCredentialsError:
         raise EngineError(
             "no AWS credentials found (environment, AWS_PROFILE and the shared files, SSO, container or instance "
             "role): configure some, e.g. `aws configure` or `aws sso login`"
         ) from None
-    except (ClientError, BotoCoreError) as error:
+    except ClientError as error:
+        if not error_code(error).isalpha():  # an HTTP status where AWS names its error
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", error_code(error))
+            raise EngineError(not_aws(sts, f"HTTP {status} and no AWS error")) from None
         raise EngineError(
             f"cannot identify the AWS account: sts:GetCallerIdentity failed ({error_code(error)}): check the credentials"
         ) from None
+    except BotoCoreError as error:
+        raise EngineError(f"cannot identify the AWS account: sts:GetCallerIdentity failed ({error})") from None
+
+
+def not_aws(sts: Any, answer: str) -> str:
+    """Something answered, but not as AWS does: a proxy, or an endpoint URL that is not an AWS API."""
+    return (
+        f"the endpoint {sts.meta.endpoint_url}{endpoint_origin('STS')} answered sts:GetCallerIdentity with {answer}, "
+        f"not as AWS answers; {endpoint_fix('STS')}"
+    )
 
 
 CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
@@ -151,15 +168,25 @@ def unreachable(service: str, error: BotoCoreError) -> str:
         how = "it closed the connection without an answer"
     else:
         how = os_reason(error) or "the connection failed"
-    configured = next(
-        (name for name in (f"AWS_ENDPOINT_URL_{service.upper()}", "AWS_ENDPOINT_URL") if os.environ.get(name)), None
-    )
-    fix = (
-        f"check {configured}, or unset it to use AWS's endpoints"
-        if configured
-        else "check the network, the proxy settings (HTTPS_PROXY) and any endpoint_url of the AWS profile"
-    )
-    return f"cannot reach {service} at {endpoint}{f' (from {configured})' if configured else ''}: {how}; {fix}"
+    return f"cannot reach {service} at {endpoint}{endpoint_origin(service)}: {how}; {endpoint_fix(service)}"
+
+
+def configured_endpoint(service: str) -> str | None:
+    """The environment variable that set the service's endpoint, if one did."""
+    names = (f"AWS_ENDPOINT_URL_{service.upper()}", "AWS_ENDPOINT_URL")
+    return next((name for name in names if os.environ.get(name)), None)
+
+
+def endpoint_origin(service: str) -> str:
+    configured = configured_endpoint(service)
+    return f" (from {configured})" if configured else ""
+
+
+def endpoint_fix(service: str) -> str:
+    configured = configured_endpoint(service)
+    if configured:
+        return f"check {configured}, or unset it to use AWS's endpoints"
+    return "check the network, the proxy settings (HTTPS_PROXY) and any endpoint_url of the AWS profile"
 
 
 def os_reason(error: BaseException) -> str:
