@@ -66,9 +66,21 @@ def cost_of(document: Mapping[str, Any]) -> Any:
     return document if "lines" in document and "cost" not in document else document.get("cost")
 
 
+REPORT_SCHEMA_VERSION = 1
+"""The shape of opsctl's JSON reports (`schemaVersion`); a change to it that a baseline reader would
+misread bumps it. Reports written before the field existed have this shape."""
+
+
 def report_problems(document: Any, stack: str) -> Iterable[str]:
     if not isinstance(document, dict):
         yield f"expected a JSON object, got {type(document).__name__}"
+        return
+    version = document.get("schemaVersion", REPORT_SCHEMA_VERSION)
+    if version != REPORT_SCHEMA_VERSION:
+        yield (
+            f"its schemaVersion is {json.dumps(version)}; this opsctl reads reports of schema version "
+            f"{REPORT_SCHEMA_VERSION}: write the baseline again with this opsctl"
+        )
         return
     if not isinstance(document.get("stack"), str):
         yield "no 'stack' name"

@@ -137,8 +137,12 @@ def test_an_older_runs_report_is_a_baseline_and_its_fixes_are_counted(capsys, tm
             '{"stack": "dev", "cost": {"lines": [{"item": "x", "what": "w", "unit": "u", "quantity": "12", "monthly": 1}]}}',
             'cost.lines[0].quantity is "12", expected a number',
         ),
+        (
+            '{"schemaVersion": 2, "stack": "dev", "findings": []}',
+            "its schemaVersion is 2; this opsctl reads reports of schema version 1",
+        ),
     ],
-    ids=["not-json", "not-an-object", "another-stack", "finding-without-urn", "quantity-as-string"],
+    ids=["not-json", "not-an-object", "another-stack", "finding-without-urn", "quantity-as-string", "newer-schema"],
 )
 def test_a_broken_baseline_is_a_clear_error_before_anything_runs(capsys, tmp_path, content, message):
     baseline = tmp_path / "baseline.json"

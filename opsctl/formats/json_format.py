@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..baseline import REPORT_SCHEMA_VERSION
 from ..cost import CostChange, CostEstimate
 from ..live.audit import AuditReport
 from ..report import PreflightReport, redact
@@ -27,6 +28,7 @@ class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
         document: dict[str, Any] = {
+            "schemaVersion": REPORT_SCHEMA_VERSION,
             "project": plan.project,
             "stack": plan.stack,
             "mode": plan.mode,
@@ -70,13 +72,19 @@ class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
         """The estimate with the stack it is of, so that a later `opsctl cost --baseline` can read it."""
         assert report.cost is not None
         plan = report.plan
-        document = {"project": plan.project, "stack": plan.stack, "mode": plan.mode}
+        document = {
+            "schemaVersion": REPORT_SCHEMA_VERSION,
+            "project": plan.project,
+            "stack": plan.stack,
+            "mode": plan.mode,
+        }
         document |= cost_document(report.cost, report.cost_change())
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
     def render_audit(self, report: AuditReport) -> str:
         kinds = [f.kind for f in report.findings]
         document = {
+            "schemaVersion": REPORT_SCHEMA_VERSION,
             "accounts": report.accounts,
             "regions": report.regions,
             "failOn": report.fail_on,
