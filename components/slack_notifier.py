@@ -4,7 +4,9 @@ The webhook URL goes to KMS at deploy time as a write-only input (`plaintext_wo`
 state nor the function's environment holds it in plain text; the function gets the ciphertext and
 decrypts it with the encryption context `LambdaFunctionName=<function name>`. Notifications that
 still fail after the function's own retries and Lambda's asynchronous retries land in an encrypted
-SQS queue, which the baseline alarms on through a topic the notifier does not read.
+SQS queue, which the baseline alarms on through a topic the notifier does not read. With a bot
+token, the token goes to KMS the same way under its own context (`SlackBotToken=<function name>`),
+and a DynamoDB table keeps each alarm's thread and the SNS messages already delivered.
 """
 
 from __future__ import annotations
@@ -221,7 +223,11 @@ class SlackNotifier(pulumi.ComponentResource):
             service="lambda",
             account=args.account,
             policy=pulumi.Output.all(
-                args.account, log_group.arn, args.kms_key_arn, self.queue.arn, self.threads.arn if self.threads else None
+                args.account,
+                log_group.arn,
+                args.kms_key_arn,
+                self.queue.arn,
+                self.threads.arn if self.threads else None,
             ).apply(lambda v: notifier_policy(v[0], plan.function_name, v[1], v[2], v[3], v[4])),
             opts=child,
         )

@@ -340,7 +340,7 @@ def test_webhook_fallbacks_are_alarmed_on_in_thread_mode_only(plan, threads_plan
         return [
             a
             for a in p.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
-            if "WebhookFallbacks" == a.inputs["metricName"]
+            if a.inputs["metricName"] == "WebhookFallbacks"
         ]
 
     assert fallbacks(plan) == []
