@@ -2,8 +2,8 @@
 
 Cold import: a fresh interpreter imports `slack_notifier.handler` the way Lambda does (package on
 sys.path, nothing preloaded); the time of an interpreter that imports nothing is subtracted, runs
-interleaved so both see the same machine load. The formatters load with the first message and boto3
-with the first webhook decrypt, once per container: both are shown separately.
+interleaved so both see the same machine load. The formatters (and, with a bot token, the thread logic)
+load with the first message and boto3 with the first decrypt, once per container: each is shown separately.
 Formatting: `notice_for` + `to_slack` + JSON encoding, for every fixture in tests/events/slack and
 for three 250 KB messages (a Security Hub event with many findings, a large unknown event, plain text).
 Targets (issue 14): cold import under 100 ms, a 250 KB message formatted in under 10 ms; medians quoted.
@@ -36,6 +36,7 @@ def cold_imports(runs: int) -> dict[str, list[float]]:
     statements = {
         "cold import of the handler (ms)": "import slack_notifier.handler",
         "+ formatters, first message only (ms)": "import slack_notifier.handler, slack_notifier.formatters",
+        "+ threads, first message with a bot token (ms)": "import slack_notifier.handler, slack_notifier.threads",
         "boto3 import, first decrypt only (ms)": "import boto3",
     }
     times: dict[str, list[float]] = {label: [] for label in statements}

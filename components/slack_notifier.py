@@ -4,7 +4,9 @@ The webhook URL goes to KMS at deploy time as a write-only input (`plaintext_wo`
 state nor the function's environment holds it in plain text; the function gets the ciphertext and
 decrypts it with the encryption context `LambdaFunctionName=<function name>`. Notifications that
 still fail after the function's own retries and Lambda's asynchronous retries land in an encrypted
-SQS queue, which the baseline alarms on through a topic the notifier does not read.
+SQS queue, which the baseline alarms on through a topic the notifier does not read. With a bot
+token, the token goes to KMS the same way under its own context (`SlackBotToken=<function name>`),
+and a DynamoDB table keeps each alarm's thread and the SNS messages already delivered.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ MEMORY_MB = 128
 QUEUE_RETENTION_SECONDS = 1_209_600
 """14 days, SQS's maximum: time to notice the alarm and read what Slack missed."""
 ENCRYPTION_CONTEXT_KEY = "LambdaFunctionName"
+BOT_TOKEN_CONTEXT_KEY = "SlackBotToken"
+"""The bot token's own encryption context (`SlackBotToken=<function>`): neither ciphertext passes for the other."""
+THREAD_KEY = "pk"
+THREAD_EXPIRY_ATTRIBUTE = "expiresAt"
+"""Epoch seconds after which DynamoDB's TTL deletes an item; the notifier sets it (functions/slack_notifier/threads.py)."""
 
 
 @dataclass(frozen=True)
@@ -49,14 +56,46 @@ class SlackNotifierArgs:
 
 
 def notifier_policy(
-    account: Account, function_name: str, log_group_arn: str, key_arn: str, queue_arn: str
+    account: Account,
+    function_name: str,
+    log_group_arn: str,
+    key_arn: str,
+    queue_arn: str,
+    threads_table_arn: str | None = None,
 ) -> dict[str, Any]:
-    """Least privilege for the Slack notifier: its logs, traces, the webhook, its environment and its failure queue.
+    """Least privilege for the Slack notifier: its logs, traces, the webhook, its environment and its failure
+    queue; with threads, the bot token and the items of its own table.
 
-    kms:Decrypt is allowed twice, each time only under one encryption context: the webhook ciphertext's
-    (`LambdaFunctionName`) and the one Lambda uses for the function's environment variables.
+    kms:Decrypt is allowed only under one encryption context each: the webhook ciphertext's
+    (`LambdaFunctionName`), the bot token's (`SlackBotToken`) and the one Lambda uses for the function's
+    environment variables; the table's key only through DynamoDB.
     """
     function_arn = account.arn("lambda", f"function:{function_name}")
+    threads: list[dict[str, Any]] = []
+    if threads_table_arn:
+        threads = [
+            {
+                "Sid": "DecryptBotToken",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": key_arn,
+                "Condition": {"StringEquals": {f"kms:EncryptionContext:{BOT_TOKEN_CONTEXT_KEY}": function_name}},
+            },
+            {
+                "Sid": "KeepThreads",
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+                "Resource": threads_table_arn,
+            },
+            {
+                # A table under a customer key: DynamoDB uses the key on the caller's behalf.
+                "Sid": "EncryptThreads",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": f"dynamodb.{account.region}.amazonaws.com"}},
+            },
+        ]
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -88,6 +127,7 @@ def notifier_policy(
                 "Resource": key_arn,
                 "Condition": {"StringEquals": {"kms:ViaService": f"sqs.{account.region}.amazonaws.com"}},
             },
+            *threads,
         ],
     }
 
@@ -136,15 +176,17 @@ class SlackNotifier(pulumi.ComponentResource):
         plan = args.plan
         log_group = args.log_groups[plan.log_group]
 
-        def ciphertext(resource_name: str, url: pulumi.Input[str]) -> aws.kms.Ciphertext:
-            webhook = pulumi.Output.secret(url)
+        def ciphertext(
+            resource_name: str, value: pulumi.Input[str], context_key: str = ENCRYPTION_CONTEXT_KEY
+        ) -> aws.kms.Ciphertext:
+            secret = pulumi.Output.secret(value)
             return aws.kms.Ciphertext(
                 resource_name,
                 key_id=args.kms_key_arn,
-                plaintext_wo=webhook,
-                # Write-only inputs are not diffed: a new URL is noticed through its digest.
-                plaintext_wo_version=webhook.apply(lambda url: hashlib.sha256(url.encode()).hexdigest()[:16]),
-                context={ENCRYPTION_CONTEXT_KEY: plan.function_name},
+                plaintext_wo=secret,
+                # Write-only inputs are not diffed: a new value is noticed through its digest.
+                plaintext_wo_version=secret.apply(lambda value: hashlib.sha256(value.encode()).hexdigest()[:16]),
+                context={context_key: plan.function_name},
                 opts=child,
             )
 
@@ -158,14 +200,35 @@ class SlackNotifier(pulumi.ComponentResource):
             message_retention_seconds=QUEUE_RETENTION_SECONDS,
             opts=child,
         )
+        threads = plan.threads
+        self.bot_token = ciphertext(f"{name}-bot-token", threads.bot_token, BOT_TOKEN_CONTEXT_KEY) if threads else None
+        self.threads = (
+            aws.dynamodb.Table(
+                f"{name}-threads",
+                name=threads.table,
+                billing_mode="PAY_PER_REQUEST",
+                hash_key=THREAD_KEY,
+                attributes=[{"name": THREAD_KEY, "type": "S"}],
+                ttl={"attribute_name": THREAD_EXPIRY_ATTRIBUTE, "enabled": True},
+                server_side_encryption={"enabled": True, "kms_key_arn": args.kms_key_arn},
+                point_in_time_recovery={"enabled": True},
+                opts=child,
+            )
+            if threads
+            else None
+        )
         self.role, self.role_policy = service_role(
             name,
             role_name=f"{plan.function_name}-role",
             service="lambda",
             account=args.account,
-            policy=pulumi.Output.all(args.account, log_group.arn, args.kms_key_arn, self.queue.arn).apply(
-                lambda v: notifier_policy(v[0], plan.function_name, v[1], v[2], v[3])
-            ),
+            policy=pulumi.Output.all(
+                args.account,
+                log_group.arn,
+                args.kms_key_arn,
+                self.queue.arn,
+                self.threads.arn if self.threads else None,
+            ).apply(lambda v: notifier_policy(v[0], plan.function_name, v[1], v[2], v[3], v[4])),
             opts=child,
         )
         variables = {
@@ -175,6 +238,9 @@ class SlackNotifier(pulumi.ComponentResource):
         }
         if plan.icon_emoji:
             variables["SLACK_ICON_EMOJI"] = plan.icon_emoji
+        if self.bot_token and self.threads:
+            variables["SLACK_BOT_TOKEN_CIPHERTEXT"] = self.bot_token.ciphertext_blob
+            variables["SLACK_THREADS_TABLE"] = self.threads.name
         if plan.routes:
             variables["SLACK_ROUTES"] = routes_variable(plan.routes)
             variables["SLACK_ROUTE_CIPHERTEXTS"] = pulumi.Output.all(

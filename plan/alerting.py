@@ -52,6 +52,13 @@ class Route:
 
 
 @dataclass(frozen=True)
+class Threads:
+    bot_token: str
+    table: str
+    """DynamoDB table of each open alarm's thread (channel, ts) and of the SNS messages delivered."""
+
+
+@dataclass(frozen=True)
 class Notifier:
     function_name: str
     log_group: str
@@ -66,6 +73,8 @@ class Notifier:
     routes: tuple[Route, ...]
     topic: Topic
     """Where the notifier's own alarms go: email and SMS only, never the notifier itself."""
+    threads: Threads | None = None
+    """Posting with a bot token, each alarm's life in one thread; None: webhooks only."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,7 @@ def notifier(settings: Settings, naming: Naming, topic: Topic) -> Notifier | Non
         max_event_age_seconds=slack.max_event_age_seconds,
         routes=tuple(Route(r.name, r.channel, r.webhook_url, r.severities, r.sources) for r in slack.routes),
         topic=replace(topic, name=naming.topic("notifier"), https_endpoints=()),
+        threads=Threads(slack.bot_token, f"{naming.notifier_function}-threads") if slack.bot_token else None,
     )
 
 

@@ -132,7 +132,13 @@ def build(settings: Settings) -> StackPlan:
         monitors=(
             *(f.monitor for group in groups for f in group.filters),
             *configured_monitors(settings, naming),
-            *(notifier_monitors(naming, notifier.timeout_seconds, source="alerting.slack") if notifier else ()),
+            *(
+                notifier_monitors(
+                    naming, notifier.timeout_seconds, source="alerting.slack", threads=notifier.threads is not None
+                )
+                if notifier
+                else ()
+            ),
             *(sample.monitors if sample else ()),
             *(canaries.monitors if canaries else ()),
             *billing_monitors(settings, naming, billing_alerts),

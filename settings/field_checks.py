@@ -14,7 +14,9 @@ EMAIL = re.compile(
 )
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 ENVIRONMENT = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
-SLACK_CHANNEL = re.compile(r"^(#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,})$")
+SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{8,20}$")
+SLACK_CHANNEL = re.compile(rf"^(#[a-z0-9][a-z0-9._-]{{0,79}}|{SLACK_CHANNEL_ID.pattern[1:-1]})$")
+SLACK_BOT_TOKEN = re.compile(r"^xoxb-[0-9A-Za-z-]{10,250}$")
 SLACK_EMOJI = re.compile(r"^:[a-z0-9_+'-]{1,100}:$")
 ROUTE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
 EVENT_SOURCE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
@@ -80,3 +82,9 @@ def aws_tags(tags: Mapping[str, str]) -> str | None:
 
 
 slack_channel = matches(SLACK_CHANNEL, "#lowercase-name or a channel id like C0123ABCD")
+SLACK_CHANNEL_ID_NOTE = (
+    "a channel id (C or G and 8-20 capital letters or digits, like C0123ABCD: the channel's details in Slack "
+    "show it), not a #name: with botToken set the notifier updates its own messages, which Slack addresses by "
+    "channel id"
+)
+slack_bot_token = matches(SLACK_BOT_TOKEN, "a Slack bot token (xoxb- followed by letters, digits and -)")

@@ -98,8 +98,24 @@ class SlackSettings:
         f"to `channel`. At most {MAX_SLACK_ROUTES}.",
         default=(),
     )
+    bot_token: str | None = setting(
+        "Bot token (`xoxb-…`) of a Slack app with the `chat:write` scope, invited to every channel: the notifier "
+        "then posts with the Web API and keeps each alarm's life in one thread (see Slack notifications). "
+        "`channel` and every route's `channel` must then be channel ids; the webhooks stay as the fallback. "
+        "Secret: `pulumi config set --secret --path alerting.slack.botToken <token>`. Only its KMS ciphertext "
+        "(encryption context `SlackBotToken`) reaches the function.",
+        default=None,
+        secret=True,
+        check=field_checks.slack_bot_token,
+    )
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:
+        if self.bot_token is not None:
+            if not field_checks.SLACK_CHANNEL_ID.match(self.channel):
+                yield "channel", self.channel, f"must be {field_checks.SLACK_CHANNEL_ID_NOTE}"
+            for index, route in enumerate(self.routes):
+                if not field_checks.SLACK_CHANNEL_ID.match(route.channel):
+                    yield f"routes[{index}].channel", route.channel, f"must be {field_checks.SLACK_CHANNEL_ID_NOTE}"
         if len(self.routes) > MAX_SLACK_ROUTES:
             yield "routes", len(self.routes), f"at most {MAX_SLACK_ROUTES} routes fit the function's environment"
         names = [route.name for route in self.routes]

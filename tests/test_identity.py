@@ -26,10 +26,12 @@ EVERYTHING = {
         **VALID_CONFIG["ops-baseline:alerting"],
         "slack": {
             **VALID_CONFIG["ops-baseline:alerting"]["slack"],
+            "channel": "C0ALERTS01",
+            "botToken": "xoxb-1111111111-2222222222-everything",
             "routes": [
                 {
                     "name": "incidents",
-                    "channel": "#incidents",
+                    "channel": "C0INCIDENT",
                     "webhookUrl": "https://hooks.slack.com/services/T0/B1/def",
                     "severities": ["critical"],
                 }

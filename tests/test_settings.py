@@ -10,6 +10,7 @@ from settings import SettingsError, decode_runtime_value, load_settings, parse_s
 from tests.conftest import SECRET_KEYS, run_components, runtime_config, stack_values
 
 WEBHOOK = "https://hooks.slack.com/services/T0/B0/abc"
+BOT_TOKEN = "xoxb-1111111111-2222222222-abcdefghij"
 ROUTE = {"name": "incidents", "channel": "#incidents", "webhookUrl": "https://hooks.slack.com/services/T0/B1/def"}
 
 
@@ -198,6 +199,32 @@ ALERTING_REJECTIONS = [
         },
         "ops-baseline:alerting.slack.routes: 6 — at most 5 routes fit the function's environment",
         id="slack-too-many-routes",
+    ),
+    pytest.param(
+        {
+            "emails": ["a@example.com"],
+            "slack": {"channel": "C0ALERTS01", "webhookUrl": WEBHOOK, "botToken": "xoxp-12345678901"},
+        },
+        "ops-baseline:alerting.slack.botToken: [secret] — must be a Slack bot token (xoxb- followed by",
+        id="slack-user-token-is-not-a-bot-token",
+    ),
+    pytest.param(
+        {"emails": ["a@example.com"], "slack": {"channel": "#alerts", "webhookUrl": WEBHOOK, "botToken": BOT_TOKEN}},
+        'ops-baseline:alerting.slack.channel: "#alerts" — must be a channel id (C or G and 8-20 capital letters',
+        id="slack-bot-token-needs-a-channel-id",
+    ),
+    pytest.param(
+        {
+            "emails": ["a@example.com"],
+            "slack": {
+                "channel": "C0ALERTS01",
+                "webhookUrl": WEBHOOK,
+                "botToken": BOT_TOKEN,
+                "routes": [{**ROUTE, "severities": ["critical"]}],
+            },
+        },
+        'ops-baseline:alerting.slack.routes[0].channel: "#incidents" — must be a channel id',
+        id="slack-bot-token-needs-route-channel-ids",
     ),
     pytest.param(
         {"smsNumbers": ["+14155550123"], "smsFilter": {"alarmSeverities": ["high"]}},

@@ -255,3 +255,105 @@ def test_each_route_gets_its_own_encrypted_webhook_and_the_function_only_ciphert
         inputs = dict(registration.inputs)
         inputs.pop("plaintextWo", None)
         assert ROUTE_WEBHOOK not in json.dumps(inputs, default=str), registration.urn
+
+
+BOT_TOKEN = "xoxb-1111111111-2222222222-c0mp0n3ntT0k3n"
+
+
+def with_bot_token(config: dict) -> dict:
+    config = copy.deepcopy(config)
+    config["ops-baseline:alerting"]["slack"].update(botToken=BOT_TOKEN, channel="C0ALERTS01")
+    return config
+
+
+@pytest.fixture(scope="module")
+def threads_plan():
+    return run_stack_program(with_bot_token(VALID_CONFIG))
+
+
+def test_webhook_stacks_have_no_thread_resources(plan):
+    assert plan.of_type("aws:dynamodb/table:Table") == []
+    assert [c.name for c in plan.of_type("aws:kms/ciphertext:Ciphertext")] == ["slack-webhook"]
+    variables = next(f for f in plan.of_type("aws:lambda/function:Function") if f.inputs["name"] == FUNCTION).inputs[
+        "environment"
+    ]["variables"]
+    assert not {"SLACK_BOT_TOKEN_CIPHERTEXT", "SLACK_THREADS_TABLE", "SLACK_API_URL"} & set(variables)
+
+
+def test_bot_token_reaches_kms_write_only_under_its_own_context(threads_plan):
+    token = next(c for c in threads_plan.of_type("aws:kms/ciphertext:Ciphertext") if c.name == "slack-bot-token")
+    assert token.inputs["context"] == {"SlackBotToken": FUNCTION}
+    assert token.inputs["plaintextWo"] == {rpc._special_sig_key: rpc._special_secret_sig, "value": BOT_TOKEN}
+    for registration in threads_plan.registrations:
+        inputs = {k: v for k, v in registration.inputs.items() if k != "plaintextWo"}
+        assert BOT_TOKEN not in json.dumps(inputs, default=str), registration.urn
+    function = next(f for f in threads_plan.of_type("aws:lambda/function:Function") if f.inputs["name"] == FUNCTION)
+    variables = function.inputs["environment"]["variables"]
+    assert variables["SLACK_BOT_TOKEN_CIPHERTEXT"] == token.outputs["ciphertextBlob"]
+    assert variables["SLACK_THREADS_TABLE"] == f"{FUNCTION}-threads" and "SLACK_API_URL" not in variables
+
+
+def test_threads_table_is_encrypted_with_the_stacks_key_expires_and_recovers(threads_plan):
+    table = only(threads_plan, "aws:dynamodb/table:Table")
+    inputs = table.inputs
+    assert inputs["name"] == f"{FUNCTION}-threads" and inputs["billingMode"] == "PAY_PER_REQUEST"
+    assert inputs["hashKey"] == "pk" and inputs["attributes"] == [{"name": "pk", "type": "S"}]
+    assert inputs["serverSideEncryption"] == {"enabled": True, "kmsKeyArn": stack_key_arn(threads_plan)}
+    assert inputs["ttl"] == {"attributeName": "expiresAt", "enabled": True}
+    assert inputs["pointInTimeRecovery"] == {"enabled": True}
+    assert not problems(
+        "dynamodb",
+        "CreateTable",
+        {
+            "TableName": inputs["name"],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "BillingMode": inputs["billingMode"],
+            "SSESpecification": {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": stack_key_arn(threads_plan)},
+        },
+    )
+
+
+def test_role_may_use_the_threads_table_items_only_and_the_token_only_under_its_context(threads_plan):
+    policy = json.loads(
+        next(p for p in threads_plan.of_type("aws:iam/rolePolicy:RolePolicy") if "slack" in p.name).inputs["policy"]
+    )
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    table_arn = only(threads_plan, "aws:dynamodb/table:Table").outputs["arn"]
+    assert statements["KeepThreads"] == {
+        "Sid": "KeepThreads",
+        "Effect": "Allow",
+        "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        "Resource": table_arn,
+    }
+    assert statements["DecryptBotToken"]["Action"] == "kms:Decrypt"
+    assert statements["DecryptBotToken"]["Condition"] == {
+        "StringEquals": {"kms:EncryptionContext:SlackBotToken": FUNCTION}
+    }
+    assert statements["EncryptThreads"]["Condition"] == {
+        "StringEquals": {"kms:ViaService": "dynamodb.eu-west-1.amazonaws.com"}
+    }
+
+
+def test_webhook_fallbacks_are_alarmed_on_in_thread_mode_only(plan, threads_plan):
+    def fallbacks(p):
+        return [
+            a
+            for a in p.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+            if a.inputs["metricName"] == "WebhookFallbacks"
+        ]
+
+    assert fallbacks(plan) == []
+    [alarm] = fallbacks(threads_plan)
+    assert alarm.inputs["namespace"] == METRICS_NAMESPACE and alarm.inputs["dimensions"] == {"FunctionName": FUNCTION}
+    assert alarm.inputs["alarmActions"] == [NOTIFIER_ALERTS]
+
+
+def test_thread_mode_passes_the_production_policy_pack():
+    config = with_bot_token(VALID_CONFIG)
+    config["ops-baseline:logRetentionDays"] = 365
+    config["ops-baseline:environment"] = "prod"
+    result = check_plan(
+        run_stack_program(config, mode="preview"), ROOT / "policies", ROOT / "policies" / "config" / "prod.json"
+    )
+    assert [f for f in result.findings if f.level == "mandatory"] == []

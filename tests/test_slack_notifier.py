@@ -26,18 +26,10 @@ from hypothesis import strategies as st
 
 from functions.slack_notifier import handler as notifier_module
 from functions.slack_notifier.formatters import Origin, notice_for
-from functions.slack_notifier.handler import (
-    Config,
-    ConfigurationError,
-    DeliveryError,
-    Destination,
-    Notifier,
-    Response,
-    deliver,
-    retry_delay,
-)
+from functions.slack_notifier.handler import Config, ConfigurationError, Destination, Notifier
 from functions.slack_notifier.notice import Color, Notice, SlackTarget, to_plain_text, to_slack
 from functions.slack_notifier.routing import Route
+from functions.slack_notifier.slack_api import DeliveryError, Response, deliver, retry_delay
 
 EVENTS = Path(__file__).parent / "events" / "slack"
 FUNCTION_NAME = "ops-prod-slack-notifier"

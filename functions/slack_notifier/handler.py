@@ -1,13 +1,14 @@
-"""Lambda entry point, and the only module with I/O: KMS once per webhook and container, then HTTPS
-posts to Slack.
+"""Lambda entry point: settings from the environment, KMS once per secret and container, each record
+to Slack through its route's webhook or, with a bot token, the Web API (threads.py).
 
-Every record of an invocation is delivered or reported, and the invocation ends before its deadline.
-Slack's 429 is honoured through `Retry-After`; 5xx answers, timeouts and connection errors are
-retried with jittered backoff while the invocation has time left; a 400 (Slack rejecting the blocks)
-is answered with a plain text post of the same notice, so the alert still arrives, and reported as a
-metric. When a record still fails, the invocation fails (`DeliveryError`) so Lambda's async retries
-and the on-failure destination keep the message. A webhook URL is a secret: no part of it is ever
-logged or part of an error, and no library may log it while it is decrypted.
+Every record of an invocation is delivered or reported, and the invocation ends before its deadline
+(retries and rate limits: slack_api.py). A notice Slack refuses as formatted (HTTP 400,
+`invalid_blocks`) is posted again as plain text, so the alert still arrives, and reported as a
+metric; so is a notice the bot token could not post, which goes through the webhook. When a record
+still fails, the invocation fails (`DeliveryError`) so Lambda's async retries and the on-failure
+destination keep the message; with a bot token, the records already delivered are not posted again.
+A webhook URL and the bot token are secrets: no part of them is ever logged or part of an error, and
+no library may log them while they are decrypted.
 """
 
 from __future__ import annotations
@@ -19,28 +20,27 @@ import functools
 import json
 import logging
 import os
-import random
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .notice import Notice, SlackTarget, clean, to_plain_text, to_slack
 from .routing import Route, route_for
+from .slack_api import API_URL, DeliveryError, RejectedError, Response, deliver, post
+
+if TYPE_CHECKING:
+    from .threads import Threads
 
 ENCRYPTION_CONTEXT_KEY = "LambdaFunctionName"
 """Encryption context of every webhook ciphertext: the function's own name, as the seed and the console helper use."""
-REQUEST_TIMEOUT_SECONDS = 10.0
+BOT_TOKEN_CONTEXT_KEY = "SlackBotToken"
+"""The bot token's own encryption context, `SlackBotToken=<function name>`: no webhook ciphertext passes for it."""
 SAFETY_MARGIN_SECONDS = 1.0
 """Time kept back from the Lambda timeout to log and fail cleanly instead of being killed."""
-MIN_ATTEMPT_SECONDS = 1.0
-"""An attempt is only started with at least this much time left before the deadline."""
-BACKOFF_BASE_SECONDS = 0.5
-BACKOFF_CAP_SECONDS = 8.0
-SECRET_FRAGMENT = 4
-"""Characters of a webhook path segment that are scrubbed wherever they appear in an error."""
 METRICS_NAMESPACE = "OpsBaseline/SlackNotifier"
 PLAIN_TEXT_METRIC = "PlainTextFallbacks"
+WEBHOOK_FALLBACK_METRIC = "WebhookFallbacks"
 LIBRARY_LOGGERS = ("botocore", "boto3", "urllib3", "s3transfer")
 
 LOG = logging.getLogger("slack_notifier")
@@ -49,14 +49,6 @@ LOG.setLevel(logging.INFO)
 
 class ConfigurationError(RuntimeError):
     """The function is deployed wrong (missing variable, undecryptable webhook); retrying cannot help."""
-
-
-class DeliveryError(RuntimeError):
-    """At least one record did not reach Slack; failing the invocation hands it to Lambda's retries."""
-
-
-class RejectedError(DeliveryError):
-    """Slack refused the payload itself (HTTP 400): the same content may pass as plain text."""
 
 
 @dataclass(frozen=True)
@@ -69,11 +61,22 @@ class Destination:
 
 
 @dataclass(frozen=True)
+class Bot:
+    """Posting with the Web API: the bot token's ciphertext, the threads table, Slack's API address."""
+
+    token_ciphertext: str
+    table: str
+    api_url: str = API_URL
+    """SLACK_API_URL, for tests only (a local fake of the Web API); https:// whatever it is."""
+
+
+@dataclass(frozen=True)
 class Config:
     function_name: str
     region: str
     default: Destination
     routes: tuple[Destination, ...] = ()
+    bot: Bot | None = None
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str]) -> Config:
@@ -94,11 +97,26 @@ class Config:
             routes=tuple(
                 routes_of(env.get("SLACK_ROUTES") or "[]", env.get("SLACK_ROUTE_CIPHERTEXTS") or "{}", username, icon)
             ),
+            bot=bot_of(env),
         )
 
     def destination_for(self, notice: Notice) -> Destination:
         route = route_for(notice, (d.route for d in self.routes))
         return next((d for d in self.routes if d.route is route), self.default)
+
+
+def bot_of(env: Mapping[str, str]) -> Bot | None:
+    names = ("SLACK_BOT_TOKEN_CIPHERTEXT", "SLACK_THREADS_TABLE")
+    given = [name for name in names if env.get(name)]
+    if not given:
+        return None
+    if len(given) < len(names):
+        missing = ", ".join(name for name in names if name not in given)
+        raise ConfigurationError(f"{given[0]} is set without {missing}: posting with a bot token needs both")
+    api_url = env.get("SLACK_API_URL") or API_URL
+    if not api_url.startswith("https://") or not api_url.endswith("/"):
+        raise ConfigurationError("SLACK_API_URL must be an https:// URL ending with /")
+    return Bot(env["SLACK_BOT_TOKEN_CIPHERTEXT"], env["SLACK_THREADS_TABLE"], api_url)
 
 
 def routing_of(document: str) -> list[tuple[Route, str | None]]:
@@ -151,149 +169,44 @@ def libraries_quiet() -> Iterator[None]:
             logger.setLevel(level)
 
 
-def decrypt_webhook(ciphertext: str, config: Config) -> str:
+def decrypt(ciphertext: str, config: Config, what: str = "webhook", context_key: str = ENCRYPTION_CONTEXT_KEY) -> str:
+    """A secret's plaintext from its KMS ciphertext, under the encryption context `context_key=<function>`."""
     with libraries_quiet():
         # boto3 costs a few hundred milliseconds to import; only the first invocation of a container pays it.
         import boto3
         from botocore.exceptions import BotoCoreError, ClientError
 
-        context = {ENCRYPTION_CONTEXT_KEY: config.function_name}
+        context = {context_key: config.function_name}
         try:
             blob = base64.b64decode(ciphertext, validate=True)
             plaintext = boto3.client("kms", region_name=config.region).decrypt(
                 CiphertextBlob=blob, EncryptionContext=context
             )
         except binascii.Error:
-            raise ConfigurationError("a webhook ciphertext is not base64 (expected a KMS CiphertextBlob)") from None
+            raise ConfigurationError(f"a {what} ciphertext is not base64 (expected a KMS CiphertextBlob)") from None
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "error")
             raise ConfigurationError(
-                f"KMS could not decrypt a webhook ciphertext ({code}). It must be encrypted with the key the function "
-                f"may use and the encryption context {ENCRYPTION_CONTEXT_KEY}={config.function_name}."
+                f"KMS could not decrypt a {what} ciphertext ({code}). It must be encrypted with the key the function "
+                f"may use and the encryption context {context_key}={config.function_name}."
             ) from None
         except BotoCoreError as error:
-            raise ConfigurationError(f"KMS was not reachable to decrypt the webhook ({type(error).__name__})") from None
-    url = plaintext["Plaintext"].decode("utf-8", errors="replace").strip()
+            raise ConfigurationError(f"KMS was not reachable to decrypt the {what} ({type(error).__name__})") from None
+    return plaintext["Plaintext"].decode("utf-8", errors="replace").strip()
+
+
+def decrypt_webhook(ciphertext: str, config: Config) -> str:
+    url = decrypt(ciphertext, config)
     if not url.startswith("https://"):
         raise ConfigurationError("a decrypted webhook is not an https:// URL (store the full URL, scheme included)")
     return url
 
 
-@dataclass(frozen=True)
-class Response:
-    status: int | None
-    """HTTP status; None when no answer came back (timeout, refused connection)."""
-    detail: str
-    retry_after: float | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300
-
-    def describe(self) -> str:
-        return f"HTTP {self.status} {self.detail}".strip() if self.status is not None else self.detail
-
-
-def post(url: str, body: bytes, timeout: float) -> Response:
-    import urllib.error  # only a message that gets this far pays for the HTTP stack
-    import urllib.request
-
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            return Response(answer.status, answer.read(200).decode("utf-8", errors="replace"))
-    except urllib.error.HTTPError as error:
-        detail = error.read(200).decode("utf-8", errors="replace") if error.fp else ""
-        return Response(error.code, detail, retry_after_seconds(error.headers.get("Retry-After")))
-    except urllib.error.URLError as error:
-        return Response(None, f"no answer ({type(error.reason).__name__}: {error.reason})")
-    except (TimeoutError, OSError) as error:
-        return Response(None, f"no answer ({type(error).__name__})")
-
-
-def retry_after_seconds(header: str | None) -> float | None:
-    try:
-        seconds = float(header) if header is not None else None
-    except ValueError:
-        return None
-    return seconds if seconds is not None and seconds >= 0 else None
-
-
-def retry_delay(response: Response, attempt: int, jitter: float) -> float | None:
-    """Seconds to wait before attempt `attempt + 1`, or None when retrying cannot help.
-
-    429 waits what Slack asks; 5xx and no answer back off exponentially (`jitter` in [0, 1) spreads
-    concurrent retries); other 4xx mean a bad payload or a revoked webhook, so they fail at once.
-    """
-    if response.status == 429 and response.retry_after is not None:
-        return response.retry_after
-    if response.status in (None, 429) or response.status >= 500:
-        return min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)) * (0.5 + jitter / 2)
-    return None
-
-
-def deliver(
-    url: str,
-    payload: Mapping[str, Any],
-    deadline: float,
-    *,
-    send: Callable[[str, bytes, float], Response] = post,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> int:
-    """Post one payload until Slack accepts it; returns the attempts used. No attempt starts with less
-    than MIN_ATTEMPT_SECONDS before the deadline, and none runs past it. Raises DeliveryError (RejectedError
-    for a 400) without any part of the URL."""
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8", errors="replace")
-    attempt = 0
-    while True:
-        left = deadline - clock()
-        if left < MIN_ATTEMPT_SECONDS:
-            raise DeliveryError(f"not attempted after {attempt} attempt(s): the invocation's time ran out")
-        attempt += 1
-        response = send(url, body, min(REQUEST_TIMEOUT_SECONDS, left))
-        if response.ok:
-            return attempt
-        if response.status == 400:
-            raise RejectedError(f"{scrub(response.describe(), url)} after {attempt} attempt(s)")
-        delay = retry_delay(response, attempt, random.random())  # jitter, not security
-        if delay is None or clock() + delay + MIN_ATTEMPT_SECONDS > deadline:
-            reason = "not retryable" if delay is None else "no time left for another attempt"
-            raise DeliveryError(f"{scrub(response.describe(), url)} after {attempt} attempt(s), {reason}")
-        LOG.warning(
-            "Slack answered %s; retrying in %.1f s (attempt %d)", scrub(response.describe(), url), delay, attempt
-        )
-        sleep(delay)
-
-
-def scrub(message: str, url: str) -> str:
-    """The message without the webhook: the URL, its path, and any fragment of SECRET_FRAGMENT or more
-    characters of a path segment, as an echoing proxy or a body cut mid-token would show it."""
-    path = url.split("://", 1)[-1].partition("/")[2]
-    for secret in (url, path):
-        if secret:
-            message = message.replace(secret, "[webhook]")
-    segments = [s for s in path.split("/") if len(s) >= SECRET_FRAGMENT and s != "services"]
-    kept, index = [], 0
-    while index < len(message):
-        longest = max((_common_run(message, index, s) for s in segments), default=0)
-        if longest >= SECRET_FRAGMENT:
-            kept.append("[webhook]")
-            index += longest
-        else:
-            kept.append(message[index])
-            index += 1
-    return "".join(kept)
-
-
-def _common_run(message: str, start: int, secret: str) -> int:
-    """Length of the longest run of `message` from `start` that occurs in `secret`."""
-    length = 0
-    while start + length < len(message) and message[start : start + length + 1] in secret:
-        length += 1
-    return length
+def decrypt_bot_token(ciphertext: str, config: Config) -> str:
+    token = decrypt(ciphertext, config, "bot token", BOT_TOKEN_CONTEXT_KEY)
+    if not token.startswith("xoxb-"):
+        raise ConfigurationError("the decrypted bot token is not a bot token (xoxb-...)")
+    return token
 
 
 def records_of(event: Any) -> list[Any]:
@@ -303,8 +216,8 @@ def records_of(event: Any) -> list[Any]:
     return [event]
 
 
-def report_plain_text(config: Config, reason: str) -> None:
-    """One datapoint of PlainTextFallbacks in the embedded metric format: the notifier's alarm watches it."""
+def report(config: Config, metric: str, reason: str) -> None:
+    """One datapoint of `metric` in the embedded metric format: the notifier's alarms watch it."""
     print(
         json.dumps(
             {
@@ -314,12 +227,12 @@ def report_plain_text(config: Config, reason: str) -> None:
                         {
                             "Namespace": METRICS_NAMESPACE,
                             "Dimensions": [["FunctionName"]],
-                            "Metrics": [{"Name": PLAIN_TEXT_METRIC, "Unit": "Count"}],
+                            "Metrics": [{"Name": metric, "Unit": "Count"}],
                         }
                     ],
                 },
                 "FunctionName": config.function_name,
-                PLAIN_TEXT_METRIC: 1,
+                metric: 1,
                 "reason": reason,
             }
         )
@@ -327,89 +240,168 @@ def report_plain_text(config: Config, reason: str) -> None:
 
 
 class Notifier:
-    """Settings read once per container; each webhook decrypted on first use and kept."""
+    """Settings read once per container; each secret decrypted on first use and kept."""
 
     def __init__(
         self,
         config: Config,
         *,
         decrypt: Callable[[str, Config], str] = decrypt_webhook,
-        send: Callable[[str, bytes, float], Response] = post,
+        send: Callable[..., Response] = post,
     ) -> None:
         self.config = config
         self._decrypt = decrypt
         self._send = send
         self._webhooks: dict[str, str] = {}
+        self._threads: Threads | None = None
 
     def webhook(self, destination: Destination) -> str:
         if destination.ciphertext not in self._webhooks:
             self._webhooks[destination.ciphertext] = self._decrypt(destination.ciphertext, self.config)
         return self._webhooks[destination.ciphertext]
 
+    def threads(self) -> Threads | None:
+        bot = self.config.bot
+        if bot is None or self._threads is not None:
+            return self._threads
+        from .slack_api import WebApi  # the Web API and DynamoDB load with the first message
+        from .threads import Threads, ThreadStore
+
+        token = decrypt_bot_token(bot.token_ciphertext, self.config)
+        self._threads = Threads(WebApi(token, bot.api_url, self._send), ThreadStore(bot.table, self.config.region))
+        return self._threads
+
     def notify(self, event: Any, remaining_seconds: float) -> dict[str, int]:
         deadline = time.monotonic() + remaining_seconds - SAFETY_MARGIN_SECONDS
         records = records_of(event)
         failures: list[str] = []
-        plain_text = 0
+        counts = {"plainText": 0, "webhookFallbacks": 0, "alreadyDelivered": 0}
         for number, record in enumerate(records, 1):
             message_id = _message_id(record)
             try:
-                title, destination, attempts, rejected = self.deliver_record(record, deadline)
+                outcome = self.deliver_once(record, message_id, deadline, remaining_seconds)
             except DeliveryError as error:
                 failures.append(f"record {number} ({message_id}): {error}")
                 LOG.error("record %d (%s) not delivered: %s", number, message_id, error)
                 continue
-            if rejected:
-                plain_text += 1
+            if outcome is None:
+                counts["alreadyDelivered"] += 1
+                LOG.info("record %d (%s) was delivered by an earlier invocation; not posted again", number, message_id)
+                continue
+            if outcome.webhook_reason:
+                counts["webhookFallbacks"] += 1
+                LOG.error(
+                    "record %d (%s) %r: the bot token could not post (%s); posted it through the webhook of %s",
+                    number,
+                    message_id,
+                    outcome.title,
+                    outcome.webhook_reason,
+                    outcome.route,
+                )
+                report(self.config, WEBHOOK_FALLBACK_METRIC, outcome.webhook_reason)
+            if outcome.rejected:
+                counts["plainText"] += 1
                 LOG.error(
                     "record %d (%s) %r: Slack rejected the formatted notice (%s); posted it as plain text to %s",
                     number,
                     message_id,
-                    title,
-                    rejected,
-                    destination,
+                    outcome.title,
+                    outcome.rejected,
+                    outcome.route,
                 )
-                report_plain_text(self.config, rejected)
-            else:
-                LOG.info(
-                    "record %d (%s) %r delivered to %s in %d attempt(s)",
-                    number,
-                    message_id,
-                    title,
-                    destination,
-                    attempts,
-                )
+                report(self.config, PLAIN_TEXT_METRIC, outcome.rejected)
+            elif not outcome.webhook_reason:
+                LOG.info("record %d (%s) %r delivered to %s", number, message_id, outcome.title, outcome.where)
         if failures:
             raise DeliveryError(
                 f"{len(failures)} of {len(records)} record(s) not delivered to Slack: " + "; ".join(failures)
             )
-        return {"delivered": len(records), **({"plainText": plain_text} if plain_text else {})}
+        return {"delivered": len(records) - counts["alreadyDelivered"], **{k: v for k, v in counts.items() if v}}
 
-    def deliver_record(self, record: Any, deadline: float) -> tuple[str, str, int, str]:
-        """(title, destination, attempts, why the blocks were rejected or "") for one record."""
+    def deliver_once(self, record: Any, message_id: str, deadline: float, remaining_seconds: float) -> Outcome | None:
+        """Deliver a record unless an earlier invocation did (with a bot token, SNS message ids are
+        claimed in the threads table first); None when it was delivered already."""
+        threads = self.threads()
+        if threads is None or message_id == NO_MESSAGE_ID:
+            return self.deliver_record(record, deadline)
+        now = time.time()
+        if not threads.store.claim_message(message_id, now, now + remaining_seconds):
+            return None
+        try:
+            outcome = self.deliver_record(record, deadline)
+        except DeliveryError:
+            threads.store.release_message(message_id)
+            raise
+        threads.store.message_delivered(message_id)
+        return outcome
+
+    def deliver_record(self, record: Any, deadline: float) -> Outcome:
         from .formatters import notice_for  # parsers load with the first message, not the cold start
 
         notice = notice_for(record, self.config.region)
         destination = self.config.destination_for(notice)
-        url = self.webhook(destination)
         title = clean(notice.title)
+        post_payload = self.poster(record, destination, deadline)
         try:
             payload = to_slack(notice, destination.target)
         except Exception as error:  # a rendering bug must not lose the alert
             rejected = f"the notice could not be rendered ({type(error).__name__})"
         else:
             try:
-                return title, destination.route.name, deliver(url, payload, deadline, send=self._send), ""
+                how, fallback = post_payload(payload)
+                return Outcome(title, destination.route.name, how, webhook_reason=fallback)
             except RejectedError as rejection:
                 rejected = str(rejection)
         note = f"(Slack did not take the formatted message: {rejected}. Shown as plain text.)"
-        plain = to_plain_text(notice, destination.target, note)
-        return title, destination.route.name, deliver(url, plain, deadline, send=self._send), rejected
+        how, fallback = post_payload(to_plain_text(notice, destination.target, note))
+        return Outcome(title, destination.route.name, how, rejected, fallback)
+
+    def poster(
+        self, record: Any, destination: Destination, deadline: float
+    ) -> Callable[[Mapping[str, Any]], tuple[str, str]]:
+        """How a rendered notice is posted: (where it went, why the webhook was used or "")."""
+
+        def to_webhook(payload: Mapping[str, Any]) -> int:
+            return deliver(self.webhook(destination), payload, deadline, send=self._send)
+
+        threads = self.threads()
+        if threads is None:
+            return lambda payload: (f"in {to_webhook(payload)} attempt(s)", "")
+        from .threads import transition_of
+
+        transition = transition_of(record)
+        channel = destination.target.channel or ""
+
+        def to_bot(payload: Mapping[str, Any]) -> tuple[str, str]:
+            bare = {key: value for key, value in payload.items() if key not in ("channel", "username", "icon_emoji")}
+            posted = threads.post(bare, transition, channel, deadline, to_webhook)
+            return f"({posted.how})", posted.webhook_reason
+
+        return to_bot
+
+
+@dataclass(frozen=True)
+class Outcome:
+    title: str
+    route: str
+    how: str
+    """`in N attempt(s)` through a webhook; with a bot token, the thread or channel it went to."""
+    rejected: str = ""
+    """Why Slack refused the formatted notice (it went as plain text), or ""."""
+    webhook_reason: str = ""
+    """Slack's error when the bot token could not post (it went through the webhook), or ""."""
+
+    @property
+    def where(self) -> str:
+        return f"{self.route} {self.how}"
+
+
+NO_MESSAGE_ID = "no message id"
 
 
 def _message_id(record: Any) -> str:
     sns = record.get("Sns") if isinstance(record, Mapping) else None
-    return clean(str(sns.get("MessageId"))) if isinstance(sns, Mapping) and sns.get("MessageId") else "no message id"
+    return clean(str(sns.get("MessageId"))) if isinstance(sns, Mapping) and sns.get("MessageId") else NO_MESSAGE_ID
 
 
 @functools.cache

@@ -36,12 +36,25 @@ PLAIN_TEXT = AlarmKind(
     threshold=0.0,
     severity="warning",
 )
+WEBHOOK_FALLBACKS = AlarmKind(
+    key="webhookFallbacks",
+    what="webhook-fallbacks",
+    metric="WebhookFallbacks",
+    statistic="Sum",
+    description="The bot token could not post (revoked, a missing scope, not in the channel); notices went through "
+    "the webhook, outside their threads. The notifier's log names Slack's error.",
+    threshold=0.0,
+    severity="warning",
+)
 METRICS_NAMESPACE = "OpsBaseline/SlackNotifier"
-"""Where the notifier publishes PlainTextFallbacks (embedded metric format), by FunctionName."""
+"""Where the notifier publishes PlainTextFallbacks and WebhookFallbacks (embedded metric format), by FunctionName."""
 
 
-def notifier_monitors(naming: Naming, timeout_seconds: int, *, source: str) -> tuple[Monitor, Monitor, Monitor]:
-    """The function, its failure queue and its formatting; the SlackNotifier component binds the names."""
+def notifier_monitors(
+    naming: Naming, timeout_seconds: int, *, source: str, threads: bool = False
+) -> tuple[Monitor, Monitor, Monitor]:
+    """The function, its failure queue and its formatting (and, posting with a bot token, the posts that
+    fell back to the webhook); the SlackNotifier component binds the names."""
     specs = (*lambda_.KINDS.specs({}, timeout_seconds=timeout_seconds), fixed_spec(DESTINATION_FAILURES))
     function = lambda_.function_monitor(
         naming, NOTIFIER_LABEL, FUNCTION_NAME, specs, source=source, topic=NOTIFIER_ALERTS
@@ -62,7 +75,7 @@ def notifier_monitors(naming: Naming, timeout_seconds: int, *, source: str) -> t
         label=f"{NOTIFIER_LABEL}-formatting",
         namespace=METRICS_NAMESPACE,
         dimensions={"FunctionName": FUNCTION_NAME},
-        specs=(fixed_spec(PLAIN_TEXT),),
+        specs=(fixed_spec(PLAIN_TEXT), *((fixed_spec(WEBHOOK_FALLBACKS),) if threads else ())),
         source=source,
         topic=NOTIFIER_ALERTS,
     )
