@@ -29,9 +29,9 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from .catalog import CATALOG
 from .model import Guardrail, StackView, Undecided, Violation
-from .providers import View, facets_of, judged_as, view_of
 from .profile import PROFILE, PROFILE_SCHEMA, STACK_REFERENCE
 from .props import Props, text, unknown_reason
+from .providers import View, facets_of, judged_as, view_of
 from .scope import EXEMPTIONS_SCHEMA, SELECTION, SELECTION_SCHEMA, Exemption, exempted_line, exemption_for, expired_note
 
 SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
@@ -142,7 +142,9 @@ def stack_view(args: StackValidationArgs, guardrail: Guardrail) -> StackView:
         view = None if r.resource_type in wanted else view_of(r.resource_type)
         if r.resource_type not in wanted and (view is None or wanted.isdisjoint(view.judged_as)):
             continue
-        dependencies = {k: tuple(d.urn for d in v if d.urn in listed) for k, v in (r.property_dependencies or {}).items()}
+        dependencies = {
+            k: tuple(d.urn for d in v if d.urn in listed) for k, v in (r.property_dependencies or {}).items()
+        }
         if view is None:
             entries.append((r.resource_type, r.name, r.urn, r.props, dependencies))
         else:

@@ -129,7 +129,9 @@ class GuardrailServicer(_PolicyAnalyzerServicer):
                 stack_checks.append(check)
             elif isinstance(policy, ResourceValidationPolicy):
                 scoped = policy.name in BY_NAME and policy.has_validation()
-                resource_checks.append((check, frozenset(types_judged_with(BY_NAME[policy.name].resource_types)) if scoped else None))
+                resource_checks.append(
+                    (check, frozenset(types_judged_with(BY_NAME[policy.name].resource_types)) if scoped else None)
+                )
         types = {t for _, scope in resource_checks for t in scope or ()}
         return Dispatch(
             by_type={t: tuple(check for check, scope in resource_checks if scope is None or t in scope) for t in types},

@@ -211,7 +211,11 @@ def key(p: Props) -> list[Facet]:
             "keyUsage",
             "multiRegion",
             "enabled",
-            renamed={"policy": "keyPolicy", "customerMasterKeySpec": "keySpec", "deletionWindowInDays": "pendingWindowInDays"},
+            renamed={
+                "policy": "keyPolicy",
+                "customerMasterKeySpec": "keySpec",
+                "deletionWindowInDays": "pendingWindowInDays",
+            },
             tags=True,
         )
     ]
@@ -293,7 +297,12 @@ def repository(p: Props) -> list[Facet]:
             "imageTagMutability",
             "imageScanningConfiguration",
             renamed={"name": "repositoryName"},
-            computed={"encryptionConfigurations": ([setting] if setting is not MISSING else MISSING, "encryptionConfiguration")},
+            computed={
+                "encryptionConfigurations": (
+                    [setting] if setting is not MISSING else MISSING,
+                    "encryptionConfiguration",
+                )
+            },
             tags=True,
         )
     ]
@@ -384,7 +393,11 @@ def rest_stage(p: Props) -> list[Facet]:
             "deploymentId",
             "clientCertificateId",
             "cacheClusterEnabled",
-            renamed={"restApi": "restApiId", "accessLogSettings": "accessLogSetting", "xrayTracingEnabled": "tracingEnabled"},
+            renamed={
+                "restApi": "restApiId",
+                "accessLogSettings": "accessLogSetting",
+                "xrayTracingEnabled": "tracingEnabled",
+            },
             tags=True,
         )
     ]
@@ -420,13 +433,9 @@ def bucket(p: Props) -> list[Facet]:
             field(encryption, "serverSideEncryptionConfiguration"),
             lambda rule: keys_renamed(rule, {"applyServerSideEncryptionByDefault": "serverSideEncryptionByDefault"}),
         )
-        found.append(
-            facet(S3_BUCKET_SSE, p, computed={"bucket": (name, SELF), "rules": (rules, "bucketEncryption")})
-        )
+        found.append(facet(S3_BUCKET_SSE, p, computed={"bucket": (name, SELF), "rules": (rules, "bucketEncryption")}))
     if p.peek("versioningConfiguration") is not MISSING:
-        found.append(
-            facet(S3_BUCKET_VERSIONING, p, "versioningConfiguration", computed={"bucket": (name, SELF)})
-        )
+        found.append(facet(S3_BUCKET_VERSIONING, p, "versioningConfiguration", computed={"bucket": (name, SELF)}))
     block = p.plain("publicAccessBlockConfiguration", record=False)
     if block is not MISSING:
         flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
@@ -569,7 +578,9 @@ def managed_policy(p: Props) -> list[Facet]:
 
 def identity_policy(policy_type: str, owner: str) -> Callable[[Props], list[Facet]]:
     """RolePolicy, UserPolicy, GroupPolicy: one inline policy of one identity."""
-    return lambda p: [facet(policy_type, p, renamed={owner: f"{owner}Name", "name": "policyName", "policy": "policyDocument"})]
+    return lambda p: [
+        facet(policy_type, p, renamed={owner: f"{owner}Name", "name": "policyName", "policy": "policyDocument"})
+    ]
 
 
 INLINE_POLICY_NAMES = {"inlinePolicies[*].policy": "policies[*].policyDocument", "inlinePolicies[*]": "policies[*]"}
@@ -624,7 +635,9 @@ VIEWS: tuple[View, ...] = (
         f"{PREFIX}s3:Bucket",
         (S3_BUCKET, S3_BUCKET_SSE, S3_BUCKET_VERSIONING, S3_BUCKET_PAB),
         bucket,
-        {"rules[*].applyServerSideEncryptionByDefault": "bucketEncryption.serverSideEncryptionConfiguration[*].serverSideEncryptionByDefault"},
+        {
+            "rules[*].applyServerSideEncryptionByDefault": "bucketEncryption.serverSideEncryptionConfiguration[*].serverSideEncryptionByDefault"
+        },
     ),
     View(f"{PREFIX}s3:BucketPolicy", (S3_BUCKET_POLICY,), bucket_policy),
     View(
@@ -645,7 +658,9 @@ VIEWS: tuple[View, ...] = (
         delivery_channel,
         {"snapshotDeliveryProperties": "configSnapshotDeliveryProperties"},
     ),
-    View(f"{PREFIX}iam:Role", (IAM_ROLE,), role, {**INLINE_POLICY_NAMES, "assumeRolePolicy": "assumeRolePolicyDocument"}),
+    View(
+        f"{PREFIX}iam:Role", (IAM_ROLE,), role, {**INLINE_POLICY_NAMES, "assumeRolePolicy": "assumeRolePolicyDocument"}
+    ),
     View(
         f"{PREFIX}iam:User",
         (IAM_USER_POLICY, IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE),
