@@ -12,6 +12,7 @@ from pathlib import Path
 
 import settings
 from plan.monitors import kinds_table
+from policies.guardrails import providers
 from policies.guardrails import reference as policy_reference
 
 
@@ -29,6 +30,7 @@ def config_reference() -> str:
 SECTIONS: dict[str, Callable[[], str]] = {
     "config-reference": config_reference,
     "policy-reference": policy_reference.reference,
+    "provider-coverage": providers.coverage_table,
 }
 
 

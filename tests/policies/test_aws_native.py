@@ -891,3 +891,32 @@ def test_every_view_judges_types_some_guardrail_judges_or_references():
     for view in VIEWS.values():
         assert set(view.judged_as) <= judged, view.type
     assert all(types_judged_with([t])[1:] for t in ("aws:s3/bucket:Bucket", "aws:iam/role:Role"))
+
+
+ROOT_USAGE = '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}'
+
+
+def test_cis_alarms_count_an_aws_native_trail_filter_and_alarm():
+    trail = Res("aws-native:cloudtrail:Trail", "trail", TRAIL)
+    group = Res("aws-native:logs:LogGroup", "trail-group", changed(LOG_GROUP, logGroupName="trail"))
+    metric_filter = Res(
+        "aws-native:logs:MetricFilter",
+        "root-usage",
+        {
+            "logGroupName": "trail",
+            "filterPattern": ROOT_USAGE,
+            "metricTransformations": [{"metricName": "RootUsage", "metricNamespace": "CIS", "metricValue": "1"}],
+        },
+    )
+    alarm = Res(
+        "aws-native:cloudwatch:Alarm",
+        "root-usage-alarm",
+        changed(ALARM, metricName="RootUsage", namespace="CIS", dimensions=DELETE),
+    )
+    policy = "aws-cloudtrail-trail-configure-cis-metric-alarms"
+    watched = run_stack(policy, [trail, group, metric_filter, alarm]).violations
+    assert not [v for v in watched if v.startswith("CloudWatch.1 ")] and watched, watched
+    silent = run_stack(
+        policy, [trail, group, metric_filter, Res(alarm.type, alarm.name, changed(alarm.props, alarmActions=[]))]
+    )
+    assert [v for v in silent.violations if v.startswith("CloudWatch.1 ")], silent.violations

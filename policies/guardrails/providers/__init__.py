@@ -152,3 +152,15 @@ def judged_as(type_: str) -> str:
     """The pulumi-aws type a resource counts as when others reference it (its own, if no view)."""
     view = VIEWS.get(type_)
     return view.judged_as[0] if view else type_
+
+
+def coverage_table() -> str:
+    """Markdown: for every guardrail, the aws-native types it judges beside its pulumi-aws ones."""
+    from ..catalog import CATALOG
+
+    rows = ["| guardrail | aws-native types |", "|---|---|"]
+    for guardrail in CATALOG:
+        native = types_judged_with(guardrail.resource_types)[len(guardrail.resource_types) :]
+        shown = ", ".join(f"`{t.removeprefix('aws-native:')}`" for t in native) or "— (pulumi-aws only)"
+        rows.append(f"| `{guardrail.name}` | {shown} |")
+    return "#### Providers\n\n" + "\n".join(rows)

@@ -38,6 +38,7 @@ from ..tokens import (
     LAMBDA_LAYER_VERSION,
     LAMBDA_PERMISSION,
     LOG_GROUP,
+    LOG_METRIC_FILTER,
     METRIC_ALARM,
     S3_BUCKET,
     S3_BUCKET_PAB,
@@ -118,6 +119,33 @@ def dimension_map(dimensions: Any) -> Any:
 
 def log_group(p: Props) -> list[Facet]:
     return [facet(LOG_GROUP, p, "retentionInDays", "kmsKeyId", renamed={"name": "logGroupName"}, tags=True)]
+
+
+def metric_filter(p: Props) -> list[Facet]:
+    """CloudFormation takes a list of transformations where pulumi-aws takes one; CloudWatch Logs
+    accepts exactly one (PutMetricFilter: metricTransformations, 1 item), so the first is it."""
+    transformations = p.plain("metricTransformations", record=False)
+    first = transformations[0] if isinstance(transformations, list) and transformations else transformations
+    transformation = (
+        first
+        if first in (MISSING, UNKNOWN) or not isinstance(first, Mapping)
+        else present(
+            name=field(first, "metricName"),
+            namespace=field(first, "metricNamespace"),
+            value=field(first, "metricValue"),
+            defaultValue=field(first, "defaultValue"),
+            unit=field(first, "unit"),
+        )
+    )
+    return [
+        facet(
+            LOG_METRIC_FILTER,
+            p,
+            "logGroupName",
+            renamed={"name": "filterName", "pattern": "filterPattern"},
+            computed={"metricTransformation": (transformation, "metricTransformations")},
+        )
+    ]
 
 
 def metric_query(query: Any) -> Any:
@@ -587,6 +615,15 @@ INLINE_POLICY_NAMES = {"inlinePolicies[*].policy": "policies[*].policyDocument",
 
 VIEWS: tuple[View, ...] = (
     View(f"{PREFIX}logs:LogGroup", (LOG_GROUP,), log_group),
+    View(
+        f"{PREFIX}logs:MetricFilter",
+        (LOG_METRIC_FILTER,),
+        metric_filter,
+        {
+            "metricTransformation.name": "metricTransformations[0].metricName",
+            "metricTransformation.namespace": "metricTransformations[0].metricNamespace",
+        },
+    ),
     View(f"{PREFIX}cloudwatch:Alarm", (METRIC_ALARM,), alarm, {"metricQueries": "metrics"}),
     View(f"{PREFIX}cloudwatch:CompositeAlarm", (COMPOSITE_ALARM,), composite_alarm),
     View(
