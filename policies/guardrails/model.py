@@ -183,7 +183,10 @@ class StackView:
             StackResource(type_, name, urn, Props(props, self._origins_of(dependencies)), dict(dependencies))
             for type_, name, urn, props, dependencies in entries
         ]
-        self.by_urn = {r.urn: r for r in self.resources}
+        self.by_urn: dict[str, list[StackResource]] = {}
+        """urn → the resource, or the facets of another provider's resource (policies/guardrails/providers)."""
+        for r in self.resources:
+            self.by_urn.setdefault(r.urn, []).append(r)
 
     def _origins_of(self, dependencies: Mapping[str, tuple[str, ...]]):
         def origins(prop: str) -> tuple[Origin, ...]:
@@ -199,7 +202,7 @@ class StackView:
     def referenced(self, resource: StackResource, prop: str, *types: str) -> list[StackResource]:
         """Resources of `types` that `resource.prop` was computed from."""
         urns = resource.property_dependencies.get(prop, ())
-        return [self.by_urn[u] for u in urns if u in self.by_urn and self.by_urn[u].type in types]
+        return [r for u in urns for r in self.by_urn.get(u, ()) if r.type in types]
 
     def attached(
         self,

@@ -31,6 +31,7 @@ from .catalog import CATALOG
 from .model import Guardrail, StackView, Undecided, Violation
 from .profile import PROFILE, PROFILE_SCHEMA, STACK_REFERENCE
 from .props import Props, text, unknown_reason
+from .providers import View, facets_of, judged_as, view_of
 from .scope import EXEMPTIONS_SCHEMA, SELECTION, SELECTION_SCHEMA, Exemption, exempted_line, exemption_for, expired_note
 
 SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
@@ -75,17 +76,41 @@ def report(args, report_violation, findings: Iterable[Violation | Undecided], co
         raise UndecidedError(undecided)
 
 
+def judged_props(type_: str, props: Any, types: frozenset[str]) -> list[tuple[Any, View | None]]:
+    """The props a guardrail of `types` judges for one resource: its own, or for another
+    provider's resource the facets its view gives of those types (with the view, to name the
+    resource's own props in messages)."""
+    if type_ in types:
+        return [(props, None)]
+    view = view_of(type_)
+    if view is None or types.isdisjoint(view.judged_as):
+        return []
+    return [(facet.wire_props(), view) for facet in facets_of(type_, props, types)]
+
+
+def renamed(finding: Violation | Undecided, view: View | None) -> Violation | Undecided:
+    if view is None:
+        return finding
+    if isinstance(finding, Violation):
+        return Violation(view.rename(finding.message), finding.urn)
+    return Undecided(view.rename(finding.reason), finding.urn)
+
+
 def resource_validation(guardrail: Guardrail):
     types = frozenset(guardrail.resource_types)
 
     def validate(args: ResourceValidationArgs, report_violation) -> None:
-        if args.resource_type not in types:
+        judged = judged_props(args.resource_type, args.props, types)
+        if not judged:
             return
-        props = Props(args.props, provider=args.provider.props if args.provider else None)
         config = guardrail.config(args.get_config())
-        findings: list[Violation | Undecided] = [Violation(m, args.urn) for m in guardrail.check(props, config)]
-        if props.unknown_paths:
-            findings.append(Undecided(unknown_reason(props.unknown_paths), args.urn))
+        findings: list[Violation | Undecided] = []
+        for raw, view in judged:
+            props = Props(raw, provider=args.provider.props if args.provider else None)
+            found = [Violation(m, args.urn) for m in guardrail.check(props, config)]
+            if props.unknown_paths:
+                found.append(Undecided(unknown_reason(props.unknown_paths), args.urn))
+            findings += [renamed(f, view) for f in found]
         report(args, lambda message, urn=None: report_violation(message), findings, config)
 
     return validate
@@ -107,25 +132,27 @@ def stack_references(resources: Iterable[PolicyResource]) -> dict[str, str]:
 
 
 def stack_view(args: StackValidationArgs, guardrail: Guardrail) -> StackView:
-    """The resources of the guardrail's types, the type and name of every resource references may
-    point at, and (for a guardrail that reads the profile) the stack references the stack uses."""
+    """The resources of the guardrail's types (another provider's as their facets of those types),
+    the type and name of every resource references may point at, and (for a guardrail that reads
+    the profile) the stack references the stack uses."""
     wanted = frozenset(guardrail.resource_types)
-    listed = {r.urn: (r.resource_type, r.name) for r in args.resources}
-    return StackView(
-        (
-            (
-                r.resource_type,
-                r.name,
-                r.urn,
-                r.props,
-                {k: tuple(d.urn for d in v if d.urn in listed) for k, v in (r.property_dependencies or {}).items()},
-            )
-            for r in args.resources
-            if r.resource_type in wanted
-        ),
-        listed,
-        stack_references(args.resources) if guardrail.reads_profile else None,
-    )
+    listed = {r.urn: (judged_as(r.resource_type), r.name) for r in args.resources}
+    entries = []
+    for r in args.resources:
+        view = None if r.resource_type in wanted else view_of(r.resource_type)
+        if r.resource_type not in wanted and (view is None or wanted.isdisjoint(view.judged_as)):
+            continue
+        dependencies = {
+            k: tuple(d.urn for d in v if d.urn in listed) for k, v in (r.property_dependencies or {}).items()
+        }
+        if view is None:
+            entries.append((r.resource_type, r.name, r.urn, r.props, dependencies))
+        else:
+            entries += [
+                (f.type, r.name, r.urn, f.wire_props(), f.dependencies(dependencies, r.urn))
+                for f in facets_of(r.resource_type, r.props, wanted)
+            ]
+    return StackView(entries, listed, stack_references(args.resources) if guardrail.reads_profile else None)
 
 
 def each_resource_in_stack(guardrail: Guardrail, stack: StackView, config: Mapping[str, Any]):
@@ -145,7 +172,8 @@ def stack_validation(guardrail: Guardrail):
             findings = guardrail.check(stack, config)
         else:
             findings = each_resource_in_stack(guardrail, stack, config)
-        report(args, report_violation, list(findings), config)
+        views = {r.urn: view_of(r.resource_type) for r in args.resources if view_of(r.resource_type)}
+        report(args, report_violation, [renamed(f, views.get(f.urn or "")) for f in findings], config)
 
     return validate
 

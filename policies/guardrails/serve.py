@@ -55,6 +55,7 @@ from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 from .catalog import BY_NAME, config_conflicts
 from .pack import PACK_DESCRIPTION, PACK_NAME, PACK_VERSION, build_policies
 from .profile import PROFILE
+from .providers import types_judged_with
 from .scope import SELECTION, selected
 
 
@@ -128,7 +129,9 @@ class GuardrailServicer(_PolicyAnalyzerServicer):
                 stack_checks.append(check)
             elif isinstance(policy, ResourceValidationPolicy):
                 scoped = policy.name in BY_NAME and policy.has_validation()
-                resource_checks.append((check, frozenset(BY_NAME[policy.name].resource_types) if scoped else None))
+                resource_checks.append(
+                    (check, frozenset(types_judged_with(BY_NAME[policy.name].resource_types)) if scoped else None)
+                )
         types = {t for _, scope in resource_checks for t in scope or ()}
         return Dispatch(
             by_type={t: tuple(check for check, scope in resource_checks if scope is None or t in scope) for t in types},

@@ -181,3 +181,26 @@ def test_remediation_writes_a_retention_that_passes(pack):
         assert [d for d in pack.analyze(group, fixed).diagnostics if "retention" in d.policyName] == []
     finally:
         pack.configure(resolve_config(pack.info(), CONFIG, "test"))
+
+
+def test_aws_native_resources_reach_the_same_guardrails_over_the_protocol(pack):
+    key = resource("aws-native:kms:Key", "native-key", {"enableKeyRotation": True, "arn": UNKNOWN, "keyId": UNKNOWN})
+    group = resource(
+        "aws-native:logs:LogGroup",
+        "native-group",
+        {"logGroupName": "/aws/lambda/fn", "retentionInDays": 7, "kmsKeyId": UNKNOWN},
+        {"kmsKeyId": [key.urn]},
+    )
+    bucket = resource(
+        "aws-native:s3:Bucket",
+        "native-bucket",
+        {"bucketName": "b-1", "versioningConfiguration": {"status": "Suspended"}},
+    )
+    found = {(policy, level, name) for policy, level, _, name in analyze(pack, [key, group, bucket])}
+    assert found == {
+        ("aws-cloudwatch-loggroup-configure-retention", "mandatory", "native-group"),
+        ("aws-s3-bucket-enable-versioning", "mandatory", "native-bucket"),
+        ("aws-s3-bucket-configure-kms-encryption", "mandatory", "native-bucket"),
+        ("aws-s3-bucket-declare-public-access-block", "mandatory", "native-bucket"),
+        ("aws-s3-bucket-require-tls-requests", "mandatory", "native-bucket"),
+    }
