@@ -200,18 +200,22 @@ def _three_way_and(*values: Any) -> Any:
 
 def _covers_all(statement: Mapping[str, Any], element: str, test) -> Any:
     """Whether `element` (Action or Resource) covers everything: a `Not...` list does (all but
-    some), and so does a value passing `test`."""
-    negated = _get(statement, f"Not{element}")
-    if negated is UNKNOWN:
-        return UNKNOWN
+    some) unless it excludes everything itself, and so does a value passing `test`."""
+    negated = _listed(statement, f"Not{element}")
     if negated is not MISSING:
-        return True
+        excludes_everything = _any_of(negated, test)
+        return UNKNOWN if excludes_everything is UNKNOWN else not excludes_everything
     return _any_of(_listed(statement, element), test)
 
 
 def administrator_access(document: Mapping[str, Any]) -> Exposure:
     """Allow statements that grant every action (`*`, `*:*`, or all but a NotAction list) on every
-    resource (`*`, or all but a NotResource list): administrator access, whatever the conditions."""
+    resource (`*`, or all but a NotResource list): administrator access, whatever the conditions.
+
+    This is AWS Config's IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS and Security Hub IAM.1
+    (`"Action": "*"` over `"Resource": "*"`; `service:*` on `*` is compliant there), with the
+    negated forms read as what they grant. Every action on fewer resources is not administrator
+    access; `service_wide_actions` reports it as full access."""
 
     def judge(statement: Mapping[str, Any]) -> Any:
         verdict = _three_way_and(
@@ -233,15 +237,30 @@ def administrator_access(document: Mapping[str, Any]) -> Exposure:
 
 
 def service_wide_actions(document: Mapping[str, Any]) -> Exposure:
-    """Allow statements that grant every action of a service (`kms:*`), on any resource."""
+    """Allow statements that grant every action of at least one service, on any resource: `kms:*`,
+    `*` or `*:*` (every action of every service), or a NotAction list (every action but those
+    listed, so all of some service).
+
+    This is AWS Config's IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS ("allows full access to at
+    least 1 AWS service", where `ec2:Describe*` is compliant and `ec2:*` is not) and Security Hub
+    IAM.21. Full access on one resource is still full access: neither the rule nor the control looks
+    at Resource. Every action on every resource is, in addition, administrator access."""
 
     def judge(statement: Mapping[str, Any]) -> Any:
         allows = _allows(statement)
-        actions = _listed(statement, "Action")
-        if allows is not True or actions is MISSING:
+        if allows is not True:
             return UNKNOWN if allows is UNKNOWN else ""
-        if actions is UNKNOWN:
-            return UNKNOWN
+        excluded = _listed(statement, "NotAction")
+        if excluded is not MISSING:
+            excludes_everything = _any_of(excluded, _every_action)
+            if excludes_everything is not False:
+                return UNKNOWN if excludes_everything is UNKNOWN else ""
+            return "grants every action of every service but its NotAction list"
+        actions = _listed(statement, "Action")
+        if actions in (MISSING, UNKNOWN):
+            return actions if actions is UNKNOWN else ""
+        if any(_every_action(a) for a in actions):
+            return "grants every action of every service ('*')"
         services = sorted({s for a in actions if (s := _service_wide(a))})
         if services:
             return "grants " + ", ".join(f"every {s} action ({s}:*)" for s in services)
