@@ -7,7 +7,9 @@ service matches. It stays closed when one of its conditions pins the caller with
 the calling or source account, organization, ARN, VPC or VPC endpoint, a narrow IP range, or a user
 id. A condition that can be met without those keys (`...IfExists`, `ForAllValues:`, the negated
 operators) or with any value (`*` in a pattern, a policy variable) pins nothing, and neither does a
-key the caller controls, such as `aws:SecureTransport`. Deny statements grant nothing.
+key the caller controls, such as `aws:SecureTransport`. Deny statements grant nothing, and neither
+does a statement whose condition needs a key its actions never carry (`sns:Endpoint` on
+`sns:Publish`; see `action_keys`).
 
 Element names, condition operators and keys are read case-insensitively: AWS rejects spellings it
 does not accept, so reading them leniently can only make a verdict stricter.
@@ -22,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .action_keys import carried_by_any
 from .props import MISSING, UNKNOWN
 
 _WILDCARD = re.compile(r"[*?]")
@@ -39,12 +42,18 @@ _CALLER_KEYS = {
     "aws:sourceorgid": "exact",
     "aws:sourcevpc": "exact",
     "aws:sourcevpce": "exact",
+    "aws:sourcevpcarn": "arn",
+    "aws:vpceaccount": "account",
+    "aws:vpceorgid": "exact",
     "aws:principalorgpaths": "org-path",
     "aws:sourceorgpaths": "org-path",
+    "aws:vpceorgpaths": "org-path",
     "aws:sourceip": "ip",
     "aws:userid": "user-id",
 }
-"""Condition keys that say who is calling, and how a value of each must look to pin the caller."""
+"""Condition keys that say who is calling, and how a value of each must look to pin the caller.
+`aws:VpceAccount`, `aws:VpceOrgID` and `aws:VpceOrgPaths` name the owner of the VPC endpoint the
+request came through (IAM's global condition keys, 2025), as `aws:SourceVpce` names the endpoint."""
 
 _EXACT_OPERATORS = ("stringequals", "stringequalsignorecase")
 _PATTERN_OPERATORS = ("stringlike", "arnlike", "arnequals")
@@ -138,7 +147,7 @@ def _statement_exposure(statement: Mapping[str, Any], scope_services: bool, unkn
     if allows is not True:
         return UNKNOWN if allows is UNKNOWN else ""
     audience = _audience(statement, scope_services)
-    if audience == "":
+    if audience == "" or _never_met(statement):
         return ""
     scope = caller_scope(_get(statement, "Condition"), unknown_pins=unknown_pins)
     if scope is True:
@@ -146,6 +155,30 @@ def _statement_exposure(statement: Mapping[str, Any], scope_services: bool, unkn
     if scope is UNKNOWN or audience is UNKNOWN:
         return UNKNOWN
     return audience
+
+
+def _requires_key(operator: str) -> bool:
+    """Whether a condition with this operator fails when its key is absent from the request."""
+    operator = operator.lower().removeprefix("foranyvalue:")
+    return not (
+        operator.startswith("forallvalues:") or operator.endswith("ifexists") or "not" in operator or operator == "null"
+    )
+
+
+def _never_met(statement: Mapping[str, Any]) -> bool:
+    """A condition that needs a key none of the statement's actions carries (`sns:Endpoint` on
+    `sns:Publish`): the statement grants nothing. NotAction and unknown actions may carry any key."""
+    conditions = _get(statement, "Condition")
+    actions = _listed(statement, "Action")
+    if not isinstance(conditions, Mapping) or not isinstance(actions, list) or UNKNOWN in actions:
+        return False
+    named = [a for a in actions if isinstance(a, str)]
+    return any(
+        _requires_key(str(operator)) and not carried_by_any(str(key), named)
+        for operator, entries in conditions.items()
+        if isinstance(entries, Mapping)
+        for key in entries
+    )
 
 
 def _listed(statement: Mapping[str, Any], name: str) -> Any:
