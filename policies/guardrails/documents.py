@@ -4,8 +4,8 @@ A statement opens a resource when it is an Allow whose principal reaches beyond 
 `*` in any form (`"*"`, `{"AWS": "*"}`, a `*` among account ARNs), a `NotPrincipal`, an identity
 provider's users, or (where the rule asks) a service principal, which any account's use of that
 service matches. It stays closed when one of its conditions pins the caller with a concrete value:
-the calling or source account, organization, ARN, VPC or VPC endpoint, a narrow IP range, or a user
-id. A condition that can be met without those keys (`...IfExists`, `ForAllValues:`, the negated
+the calling or source account, organization, ARN (one with an account: an S3 bucket's ARN, which
+names no account, pins nobody alone), VPC or VPC endpoint, a narrow IP range, or a user id. A condition that can be met without those keys (`...IfExists`, `ForAllValues:`, the negated
 operators) or with any value (`*` in a pattern, a policy variable) pins nothing, and neither does a
 key the caller controls, such as `aws:SecureTransport`. Deny statements grant nothing, and neither
 does a statement whose condition needs a key its actions never carry (`sns:Endpoint` on
@@ -396,6 +396,8 @@ def _concrete(operator: str, kind: str, value: str | None) -> bool:
         return operator in _IP_OPERATORS and _narrow_network(value)
     if operator in _IP_OPERATORS:
         return False
+    if kind == "arn" and _without_account(value):
+        return False  # an S3 bucket's ARN: whoever owns a bucket of that name matches (confused deputy)
     if operator in _EXACT_OPERATORS:
         return True  # exact match: '*' is a literal character here
     if not _WILDCARD.search(value):
@@ -411,6 +413,14 @@ def _concrete(operator: str, kind: str, value: str | None) -> bool:
         first = _WILDCARD.search(value)
         return first is not None and "/" in value[: first.start()]
     return False
+
+
+def _without_account(arn: str) -> bool:
+    """An ARN whose account field is empty (`arn:aws:s3:::uploads`): it names a resource by a
+    name any account can hold, so alone it pins no caller. AWS Config's
+    LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED fails an S3 invocation without aws:SourceAccount."""
+    parts = arn.split(":", 5)
+    return len(parts) == 6 and parts[0] == "arn" and parts[4] == ""
 
 
 def _narrow_network(value: str) -> bool:
