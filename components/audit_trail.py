@@ -132,7 +132,8 @@ class AuditTrail(pulumi.ComponentResource):
             role_name=f"{plan.name}-logs-role",
             service="cloudtrail",
             account=args.account,
-            policy=log_group.arn.apply(lambda arn: log_delivery_policy([arn])),
+            # The log group's ARN as its name implies it: known at preview, so the pack judges the document there.
+            policy=args.account.apply(lambda a: log_delivery_policy([a.arn("logs", f"log-group:{plan.log_group}")])),
             opts=child,
         )
         self.trail = aws.cloudtrail.Trail(

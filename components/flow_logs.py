@@ -33,8 +33,11 @@ class FlowLogs(pulumi.ComponentResource):
             role_name=args.plan.role_name,
             service="vpc-flow-logs",
             account=args.account,
-            policy=pulumi.Output.all(*[g.arn for g in groups.values()]).apply(
-                lambda arns: log_delivery_policy(arns, describe=True)
+            # The log groups' ARNs as their names imply them: known at preview, so the pack judges the document there.
+            policy=args.account.apply(
+                lambda a: log_delivery_policy(
+                    [a.arn("logs", f"log-group:{group}") for group in args.plan.log_groups.values()], describe=True
+                )
             ),
             opts=child,
         )

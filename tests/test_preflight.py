@@ -66,6 +66,10 @@ def test_committed_stacks_run_clean(capsys, stack, mode):
     # references resolve to the stack's own keys, log groups, roles and buckets.
     unchecked = {f["policy"] for f in report["findings"] if f["kind"] == "unchecked"}
     assert unchecked == (DOCUMENTS_OF_NEW_RESOURCES if mode == "preview" else set())
+    # Only documents that embed a new key's or prefix-named bucket's ARN wait: log-group ARNs are
+    # written as their names imply them, so the trail's role policy is judged in a first preview.
+    waiting = " ".join(f["message"] for f in report["findings"] if f["kind"] == "unchecked")
+    assert "audit-role-policy" not in waiting
     exempted = [(f["policy"], f["urn"].rsplit("::", 1)[-1]) for f in report["findings"] if f["kind"] == "exempted"]
     assert exempted == ([("aws-secretsmanager-secret-enable-rotation", "sample-secret")] if stack == "dev" else [])
 

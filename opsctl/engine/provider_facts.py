@@ -235,6 +235,18 @@ IAM_EXCLUSIVE_ATTACHMENTS = Source(
     "@FrameworkResource; role_name and policy_arns (Required, no Default); the user and group twins "
     "carry @FrameworkResource too (index excerpts)",
 )
+SSOADMIN_PACKAGE = Source(
+    f"{TF_AWS} internal/service/ssoadmin/service_package_gen.go",
+    "5303f57246bec8b14ce3e8b69401342a98eafa13",
+    "SDKResources: the permission set inline policy and the managed, customer-managed and boundary "
+    "attachments; none has a name input",
+)
+SSOADMIN_EXCLUSIVE = Source(
+    f"{TF_AWS} internal/service/ssoadmin/managed_policy_attachments_exclusive.go",
+    "3d1e532d004668676e1703d49a8f960116ba9442",
+    "@FrameworkResource, framework.WithRegionModel; the customer-managed twin carries "
+    "@FrameworkResource too (index excerpt)",
+)
 S3_LIFECYCLE_PF = Source(
     f"{TF_AWS} internal/service/s3/bucket_lifecycle_configuration.go",
     note='index: @FrameworkResource("aws_s3_bucket_lifecycle_configuration")',
@@ -550,6 +562,8 @@ _TABLE: dict[str, ResourceFacts] = {
     "aws:s3/bucketObjectv2:BucketObjectv2": _sdkv2(
         "aws_s3_object", autoname=AutoName("key", None, OVERRIDES, separator="", random_length=0), sets_tags_all=True
     ),
+    "aws:s3/bucketAcl:BucketAcl": _sdkv2("aws_s3_bucket_acl"),
+    "aws:s3/bucketAclV2:BucketAclV2": _sdkv2("aws_s3_bucket_acl", region_from_provider=None),
     "aws:s3/bucketPolicy:BucketPolicy": _sdkv2("aws_s3_bucket_policy"),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _sdkv2("aws_s3_bucket_public_access_block"),
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": _sdkv2(
@@ -629,6 +643,25 @@ _TABLE: dict[str, ResourceFacts] = {
     ),
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": ResourceFacts(
         "aws_s3_bucket_lifecycle_configuration", "plugin-framework", S3_LIFECYCLE_PF, region_from_provider=None
+    ),
+    # IAM Identity Center (aws-iam-policy-disallow-*): regional, like the instance they act in.
+    "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment": _sdkv2(
+        "aws_ssoadmin_customer_managed_policy_attachment", SSOADMIN_PACKAGE
+    ),
+    "aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive": ResourceFacts(
+        "aws_ssoadmin_customer_managed_policy_attachments_exclusive", "plugin-framework", SSOADMIN_EXCLUSIVE
+    ),
+    "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment": _sdkv2(
+        "aws_ssoadmin_managed_policy_attachment", SSOADMIN_PACKAGE
+    ),
+    "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive": ResourceFacts(
+        "aws_ssoadmin_managed_policy_attachments_exclusive", "plugin-framework", SSOADMIN_EXCLUSIVE
+    ),
+    "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": _sdkv2(
+        "aws_ssoadmin_permission_set_inline_policy", SSOADMIN_PACKAGE
+    ),
+    "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment": _sdkv2(
+        "aws_ssoadmin_permissions_boundary_attachment", SSOADMIN_PACKAGE
     ),
     # X-Ray: group and sampling rule names (groupName, ruleName) are not autonamed.
     "aws:xray/encryptionConfig:EncryptionConfig": _sdkv2("aws_xray_encryption_config"),

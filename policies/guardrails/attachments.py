@@ -1,8 +1,11 @@
 """AWS-managed policies attached to IAM identities, in every pulumi-aws v7 spelling: an attachment's
 `policyArn` (RolePolicyAttachment, UserPolicyAttachment, GroupPolicyAttachment, PolicyAttachment),
 a role's `managedPolicyArns`, and the exclusive attachment sets' `policyArns`
-(RolePolicyAttachmentsExclusive and its user and group twins). RolePoliciesExclusive and its twins
-name inline policies, whose documents the document rules judge, so they attach nothing here."""
+(RolePolicyAttachmentsExclusive and its user and group twins), and IAM Identity Center's
+`managedPolicyArn` / `managedPolicyArns` on a permission set, which becomes an IAM role with those
+policies in every account it is assigned to. RolePoliciesExclusive and its twins name inline
+policies, whose documents the document rules judge, so they attach nothing here; a permission
+set's customer-managed policies and boundary are named by name (see `permission_sets`)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ from .tokens import (
     IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE,
     IAM_USER_POLICY_ATTACHMENT,
     IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE,
+    SSO_MANAGED_POLICY_ATTACHMENT,
+    SSO_MANAGED_POLICY_ATTACHMENTS_EXCLUSIVE,
 )
 
 ATTACHING_TYPES = (
@@ -31,8 +36,10 @@ ATTACHING_TYPES = (
     IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE,
     IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE,
     IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE,
+    SSO_MANAGED_POLICY_ATTACHMENT,
+    SSO_MANAGED_POLICY_ATTACHMENTS_EXCLUSIVE,
 )
-"""Types that attach managed policies to a role, user or group."""
+"""Types that attach managed policies to a role, user, group or permission set."""
 
 AWS_MANAGED_ARN = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?P<name>(?:[^/]+/)*[^/]+)$")
 """An AWS-managed policy in any partition (`arn:aws:`, `arn:aws-us-gov:`, `arn:aws-cn:`), with its
@@ -41,7 +48,7 @@ path: `AdministratorAccess`, `job-function/SystemAdministrator`, `service-role/A
 
 def attachment_paths(props: Props) -> list[str]:
     """Where the resource names policy ARNs; a list that is unknown as a whole is left undecided."""
-    paths = ["policyArn"]
+    paths = ["policyArn", "managedPolicyArn"]
     for list_prop in ("managedPolicyArns", "policyArns"):
         count = props.count(list_prop)
         paths += [f"{list_prop}[{i}]" for i in range(count if isinstance(count, int) else 0)]

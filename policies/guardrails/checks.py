@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .documents import DocumentError, Exposure, Grant, exposure, read_document
-from .model import Parameter
-from .props import MISSING, UNKNOWN, Invalid, Props, shown
+from .model import Parameter, StackView, Undecided, Violation
+from .props import MISSING, UNKNOWN, Invalid, Props, shown, unknown_reason
 
 Check = Callable[[Props, Mapping[str, Any]], Iterator[str]]
 
@@ -68,10 +68,22 @@ def all_of(*checks: Check) -> Check:
     return check
 
 
+def each_resource(check: Check, types: tuple[str, ...], stack: StackView, config: Mapping[str, Any]):
+    """A resource check run on every resource of `types`, with property dependencies at hand."""
+    for resource in stack.of_type(*types):
+        for message in check(resource.props, config):
+            yield Violation(message, resource.urn)
+        if resource.props.unknown_paths:
+            yield Undecided(f"{resource.name}: {unknown_reason(resource.props.unknown_paths)}", resource.urn)
+
+
 def document_paths(props: Props) -> list[str]:
-    """Where a resource holds policy documents: `policy`, and each of a role's `inlinePolicies`."""
+    """Where a resource holds policy documents: `policy`, a permission set's `inlinePolicy`, and
+    each of a role's `inlinePolicies`."""
     inline = props.count("inlinePolicies")
-    return ["policy"] + [f"inlinePolicies[{i}].policy" for i in range(inline if isinstance(inline, int) else 0)]
+    return ["policy", "inlinePolicy"] + [
+        f"inlinePolicies[{i}].policy" for i in range(inline if isinstance(inline, int) else 0)
+    ]
 
 
 def document_check(

@@ -4,10 +4,12 @@ A statement opens a resource when it is an Allow whose principal reaches beyond 
 `*` in any form (`"*"`, `{"AWS": "*"}`, a `*` among account ARNs), a `NotPrincipal`, an identity
 provider's users, or (where the rule asks) a service principal, which any account's use of that
 service matches. It stays closed when one of its conditions pins the caller with a concrete value:
-the calling or source account, organization, ARN, VPC or VPC endpoint, a narrow IP range, or a user
-id. A condition that can be met without those keys (`...IfExists`, `ForAllValues:`, the negated
+the calling or source account, organization, ARN (one with an account: an S3 bucket's ARN, which
+names no account, pins nobody alone), VPC or VPC endpoint, a narrow IP range, or a user id. A condition that can be met without those keys (`...IfExists`, `ForAllValues:`, the negated
 operators) or with any value (`*` in a pattern, a policy variable) pins nothing, and neither does a
-key the caller controls, such as `aws:SecureTransport`. Deny statements grant nothing.
+key the caller controls, such as `aws:SecureTransport`. Deny statements grant nothing, and neither
+does a statement whose condition needs a key its actions never carry (`sns:Endpoint` on
+`sns:Publish`; see `action_keys`).
 
 Element names, condition operators and keys are read case-insensitively: AWS rejects spellings it
 does not accept, so reading them leniently can only make a verdict stricter.
@@ -22,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .action_keys import carried_by_any
 from .props import MISSING, UNKNOWN
 
 _WILDCARD = re.compile(r"[*?]")
@@ -39,12 +42,18 @@ _CALLER_KEYS = {
     "aws:sourceorgid": "exact",
     "aws:sourcevpc": "exact",
     "aws:sourcevpce": "exact",
+    "aws:sourcevpcarn": "arn",
+    "aws:vpceaccount": "account",
+    "aws:vpceorgid": "exact",
     "aws:principalorgpaths": "org-path",
     "aws:sourceorgpaths": "org-path",
+    "aws:vpceorgpaths": "org-path",
     "aws:sourceip": "ip",
     "aws:userid": "user-id",
 }
-"""Condition keys that say who is calling, and how a value of each must look to pin the caller."""
+"""Condition keys that say who is calling, and how a value of each must look to pin the caller.
+`aws:VpceAccount`, `aws:VpceOrgID` and `aws:VpceOrgPaths` name the owner of the VPC endpoint the
+request came through (IAM's global condition keys, 2025), as `aws:SourceVpce` names the endpoint."""
 
 _EXACT_OPERATORS = ("stringequals", "stringequalsignorecase")
 _PATTERN_OPERATORS = ("stringlike", "arnlike", "arnequals")
@@ -138,7 +147,7 @@ def _statement_exposure(statement: Mapping[str, Any], scope_services: bool, unkn
     if allows is not True:
         return UNKNOWN if allows is UNKNOWN else ""
     audience = _audience(statement, scope_services)
-    if audience == "":
+    if audience == "" or _never_met(statement):
         return ""
     scope = caller_scope(_get(statement, "Condition"), unknown_pins=unknown_pins)
     if scope is True:
@@ -146,6 +155,30 @@ def _statement_exposure(statement: Mapping[str, Any], scope_services: bool, unkn
     if scope is UNKNOWN or audience is UNKNOWN:
         return UNKNOWN
     return audience
+
+
+def _requires_key(operator: str) -> bool:
+    """Whether a condition with this operator fails when its key is absent from the request."""
+    operator = operator.lower().removeprefix("foranyvalue:")
+    return not (
+        operator.startswith("forallvalues:") or operator.endswith("ifexists") or "not" in operator or operator == "null"
+    )
+
+
+def _never_met(statement: Mapping[str, Any]) -> bool:
+    """A condition that needs a key none of the statement's actions carries (`sns:Endpoint` on
+    `sns:Publish`): the statement grants nothing. NotAction and unknown actions may carry any key."""
+    conditions = _get(statement, "Condition")
+    actions = _listed(statement, "Action")
+    if not isinstance(conditions, Mapping) or not isinstance(actions, list) or UNKNOWN in actions:
+        return False
+    named = [a for a in actions if isinstance(a, str)]
+    return any(
+        _requires_key(str(operator)) and not carried_by_any(str(key), named)
+        for operator, entries in conditions.items()
+        if isinstance(entries, Mapping)
+        for key in entries
+    )
 
 
 def _listed(statement: Mapping[str, Any], name: str) -> Any:
@@ -200,18 +233,22 @@ def _three_way_and(*values: Any) -> Any:
 
 def _covers_all(statement: Mapping[str, Any], element: str, test) -> Any:
     """Whether `element` (Action or Resource) covers everything: a `Not...` list does (all but
-    some), and so does a value passing `test`."""
-    negated = _get(statement, f"Not{element}")
-    if negated is UNKNOWN:
-        return UNKNOWN
+    some) unless it excludes everything itself, and so does a value passing `test`."""
+    negated = _listed(statement, f"Not{element}")
     if negated is not MISSING:
-        return True
+        excludes_everything = _any_of(negated, test)
+        return UNKNOWN if excludes_everything is UNKNOWN else not excludes_everything
     return _any_of(_listed(statement, element), test)
 
 
 def administrator_access(document: Mapping[str, Any]) -> Exposure:
     """Allow statements that grant every action (`*`, `*:*`, or all but a NotAction list) on every
-    resource (`*`, or all but a NotResource list): administrator access, whatever the conditions."""
+    resource (`*`, or all but a NotResource list): administrator access, whatever the conditions.
+
+    This is AWS Config's IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS and Security Hub IAM.1
+    (`"Action": "*"` over `"Resource": "*"`; `service:*` on `*` is compliant there), with the
+    negated forms read as what they grant. Every action on fewer resources is not administrator
+    access; `service_wide_actions` reports it as full access."""
 
     def judge(statement: Mapping[str, Any]) -> Any:
         verdict = _three_way_and(
@@ -233,15 +270,30 @@ def administrator_access(document: Mapping[str, Any]) -> Exposure:
 
 
 def service_wide_actions(document: Mapping[str, Any]) -> Exposure:
-    """Allow statements that grant every action of a service (`kms:*`), on any resource."""
+    """Allow statements that grant every action of at least one service, on any resource: `kms:*`,
+    `*` or `*:*` (every action of every service), or a NotAction list (every action but those
+    listed, so all of some service).
+
+    This is AWS Config's IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS ("allows full access to at
+    least 1 AWS service", where `ec2:Describe*` is compliant and `ec2:*` is not) and Security Hub
+    IAM.21. Full access on one resource is still full access: neither the rule nor the control looks
+    at Resource. Every action on every resource is, in addition, administrator access."""
 
     def judge(statement: Mapping[str, Any]) -> Any:
         allows = _allows(statement)
-        actions = _listed(statement, "Action")
-        if allows is not True or actions is MISSING:
+        if allows is not True:
             return UNKNOWN if allows is UNKNOWN else ""
-        if actions is UNKNOWN:
-            return UNKNOWN
+        excluded = _listed(statement, "NotAction")
+        if excluded is not MISSING:
+            excludes_everything = _any_of(excluded, _every_action)
+            if excludes_everything is not False:
+                return UNKNOWN if excludes_everything is UNKNOWN else ""
+            return "grants every action of every service but its NotAction list"
+        actions = _listed(statement, "Action")
+        if actions in (MISSING, UNKNOWN):
+            return actions if actions is UNKNOWN else ""
+        if any(_every_action(a) for a in actions):
+            return "grants every action of every service ('*')"
         services = sorted({s for a in actions if (s := _service_wide(a))})
         if services:
             return "grants " + ", ".join(f"every {s} action ({s}:*)" for s in services)
@@ -344,6 +396,8 @@ def _concrete(operator: str, kind: str, value: str | None) -> bool:
         return operator in _IP_OPERATORS and _narrow_network(value)
     if operator in _IP_OPERATORS:
         return False
+    if kind == "arn" and _without_account(value):
+        return False  # an S3 bucket's ARN: whoever owns a bucket of that name matches (confused deputy)
     if operator in _EXACT_OPERATORS:
         return True  # exact match: '*' is a literal character here
     if not _WILDCARD.search(value):
@@ -359,6 +413,14 @@ def _concrete(operator: str, kind: str, value: str | None) -> bool:
         first = _WILDCARD.search(value)
         return first is not None and "/" in value[: first.start()]
     return False
+
+
+def _without_account(arn: str) -> bool:
+    """An ARN whose account field is empty (`arn:aws:s3:::uploads`): it names a resource by a
+    name any account can hold, so alone it pins no caller. AWS Config's
+    LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED fails an S3 invocation without aws:SourceAccount."""
+    parts = arn.split(":", 5)
+    return len(parts) == 6 and parts[0] == "arn" and parts[4] == ""
 
 
 def _narrow_network(value: str) -> bool:

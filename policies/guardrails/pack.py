@@ -28,6 +28,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from .catalog import CATALOG
+from .checks import each_resource
 from .model import Guardrail, StackView, Undecided, Violation
 from .profile import PROFILE, PROFILE_SCHEMA, STACK_REFERENCE
 from .props import Props, text, unknown_reason
@@ -155,15 +156,6 @@ def stack_view(args: StackValidationArgs, guardrail: Guardrail) -> StackView:
     return StackView(entries, listed, stack_references(args.resources) if guardrail.reads_profile else None)
 
 
-def each_resource_in_stack(guardrail: Guardrail, stack: StackView, config: Mapping[str, Any]):
-    """A resource check run on every resource of its types, with property dependencies at hand."""
-    for resource in stack.of_type(*guardrail.resource_types):
-        for message in guardrail.check(resource.props, config):
-            yield Violation(message, resource.urn)
-        if resource.props.unknown_paths:
-            yield Undecided(f"{resource.name}: {unknown_reason(resource.props.unknown_paths)}", resource.urn)
-
-
 def stack_validation(guardrail: Guardrail):
     def validate(args: StackValidationArgs, report_violation) -> None:
         config = guardrail.config(args.get_config())
@@ -171,7 +163,7 @@ def stack_validation(guardrail: Guardrail):
         if guardrail.kind == "stack":
             findings = guardrail.check(stack, config)
         else:
-            findings = each_resource_in_stack(guardrail, stack, config)
+            findings = each_resource(guardrail.check, guardrail.resource_types, stack, config)
         views = {r.urn: view_of(r.resource_type) for r in args.resources if view_of(r.resource_type)}
         report(args, report_violation, [renamed(f, views.get(f.urn or "")) for f in findings], config)
 

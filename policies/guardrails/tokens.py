@@ -21,6 +21,8 @@ S3_BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
 S3_BUCKET_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 S3_BUCKET_SSE_V2 = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
 S3_BUCKET_PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+S3_BUCKET_ACL = "aws:s3/bucketAcl:BucketAcl"
+S3_BUCKET_ACL_V2 = "aws:s3/bucketAclV2:BucketAclV2"
 S3_BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 S3_BUCKET_VERSIONING_V2 = "aws:s3/bucketVersioningV2:BucketVersioningV2"
 S3_BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
@@ -75,3 +77,13 @@ LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration"
 KINESIS_STREAM = "aws:kinesis/stream:Stream"
 ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+SSO_PERMISSION_SET_INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
+SSO_MANAGED_POLICY_ATTACHMENT = "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"
+SSO_MANAGED_POLICY_ATTACHMENTS_EXCLUSIVE = (
+    "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive"
+)
+SSO_CUSTOMER_MANAGED_POLICY_ATTACHMENT = "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment"
+SSO_CUSTOMER_MANAGED_POLICY_ATTACHMENTS_EXCLUSIVE = (
+    "aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive"
+)
+SSO_PERMISSIONS_BOUNDARY_ATTACHMENT = "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment"

@@ -125,7 +125,7 @@ def test_an_attachment_of_a_policy_created_in_the_stack_is_judged_by_its_documen
         (["s3:GetObject", "S3:*"], "every s3 action (s3:*)"),
         ("kms:Decrypt", None),
         ("kms:Get*", None),
-        ("*", None),
+        ("*", "every action of every service ('*')"),
     ],
 )
 def test_service_wildcards(action, expected):

@@ -130,7 +130,15 @@ CONDITIONS = [
     ("policy-variable", {"StringEquals": {"aws:SourceAccount": "${aws:PrincipalAccount}"}}, "open"),
     ("source-arn-of-own-account", {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:*:{OWN}:alarm:*"}}, "closed"),
     ("source-arn-any-account", {"ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:*:*:alarm:*"}}, "open"),
-    ("exact-bucket-arn", {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::victim-bucket"}}, "closed"),
+    ("bucket-arn-names-no-account", {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::victim-bucket"}}, "open"),
+    (
+        "bucket-arn-with-source-account",
+        {
+            "ArnEquals": {"aws:SourceArn": "arn:aws:s3:::victim-bucket"},
+            "StringEquals": {"aws:SourceAccount": "123456789012"},
+        },
+        "closed",
+    ),
     ("bucket-arn-pattern", {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::victim-*"}}, "open"),
     ("source-arn-star", {"ArnLike": {"aws:SourceArn": "*"}}, "open"),
     ("organization", {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}, "closed"),
@@ -231,7 +239,8 @@ def outsider_values(key: str, document_values: list[str]) -> list[str | None]:
                 continue
             account = STRANGER if ("*" in parts[4] or "?" in parts[4]) else parts[4]
             witness = ":".join([_fill(p, "x") for p in parts[:4]] + [account, _fill(parts[5], "x")])
-            if account == STRANGER or (account == "" and ("*" in pattern or "?" in pattern)):
+            # An ARN without an account (an S3 bucket's) names a bucket any account may hold.
+            if account in (STRANGER, ""):
                 found.append(witness)
     elif key == "aws:SecureTransport":
         found += ["true", "false"]

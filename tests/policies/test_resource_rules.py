@@ -252,6 +252,27 @@ CASES = [
     ),
     (
         "aws-ecr-repository-configure-kms-encryption",
+        "dsse-with-customer-key",
+        {"encryptionConfigurations": [{"encryptionType": "KMS_DSSE", "kmsKey": KEY_ARN}]},
+        {},
+        None,
+    ),
+    (
+        "aws-ecr-repository-configure-kms-encryption",
+        "dsse-without-key-is-aws-managed",
+        {"encryptionConfigurations": [{"encryptionType": "KMS_DSSE"}]},
+        {},
+        "uses the AWS-managed key aws/ecr (encryptionConfigurations[0].kmsKey not set)",
+    ),
+    (
+        "aws-ecr-repository-configure-kms-encryption",
+        "dsse-with-aws-managed-alias",
+        {"encryptionConfigurations": [{"encryptionType": "KMS_DSSE", "kmsKey": "alias/aws/ecr"}]},
+        {},
+        "uses the AWS-managed key alias/aws/ecr",
+    ),
+    (
+        "aws-ecr-repository-configure-kms-encryption",
         "aws-managed-key-allowed",
         {"encryptionConfigurations": [{"encryptionType": "KMS"}]},
         {"allowAwsManagedKey": True},

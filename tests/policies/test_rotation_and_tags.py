@@ -94,6 +94,39 @@ def test_rotation_matched_by_arn_or_by_dependency_while_unknown():
     assert outcome.violations == [] and outcome.unchecked is None
 
 
+OUTSIDE = "arn:aws:secretsmanager:eu-west-1:210987654321:secret:shared-db-QwErTy"
+
+
+@pytest.mark.parametrize(
+    ("rules", "props", "expected"),
+    [
+        pytest.param({"automaticallyAfterDays": 30}, {}, None, id="monthly"),
+        pytest.param(
+            {"automaticallyAfterDays": 120}, {}, "rotates every 120 days; rotate at least every 90 days", id="too-slow"
+        ),
+        pytest.param({"automaticallyAfterDays": "365"}, {}, "rotates every 365 days", id="days-as-string"),
+        pytest.param({"scheduleExpression": "rate(100 days)"}, {}, "rotates every 100 days", id="rate-too-slow"),
+        pytest.param({"scheduleExpression": "cron(0 0 1 1 ? *)"}, {}, "rotates every 365 days", id="yearly-cron"),
+        pytest.param(
+            {"automaticallyAfterDays": 30}, {"rotationEnabled": False}, "the secret never rotates", id="disabled"
+        ),
+        pytest.param({}, {}, "has no rotationRules", id="no-rules"),
+        pytest.param({"automaticallyAfterDays": UNKNOWN}, {}, "UNDECIDED", id="schedule-unknown"),
+    ],
+)
+def test_a_rotation_of_a_secret_outside_the_stack_is_judged_by_itself(rules, props, expected):
+    outcome = run_stack(ROTATION, [rotation(rules, secretId=OUTSIDE, **props)])
+    if expected is None:
+        assert outcome.violations == [] and outcome.unchecked is None
+    elif expected == "UNDECIDED":
+        assert outcome.violations == [] and "its schedule is unknown until deploy" in outcome.unchecked
+    else:
+        assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations
+        assert outcome.urns == [
+            "urn:pulumi:test::ops-baseline::aws:secretsmanager/secretRotation:SecretRotation::db-rotation"
+        ]
+
+
 def test_quarterly_cron_gap():
     assert cron_gap_days("0 0 1 1/3 ? *") == 92
     assert cron_gap_days("0 8 ? * MON-FRI *") == 3

@@ -1,4 +1,6 @@
-"""Repository images are encrypted with KMS."""
+"""Repository images are encrypted with KMS: encryptionType KMS, or KMS_DSSE (two layers, both with
+the KMS key), with a customer-managed key. AWS Config's ECR_REPOSITORY_CMK_ENCRYPTION_ENABLED fails
+only AES256 and the default aws/ecr key, and ECR uses aws/ecr for either type without kmsKey."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from ...props import MISSING, UNKNOWN, Props, shown
 from ...tokens import ECR_REPOSITORY
 
 SETTING = "encryptionConfigurations[0]"
+KMS_TYPES = ("KMS", "KMS_DSSE")
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -18,11 +21,11 @@ def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
     wanted = wanted_key(config["allowAwsManagedKey"])
     if kind is UNKNOWN:
         return
-    if kind != "KMS":
+    if kind not in KMS_TYPES:
         current = "AES256 (the default)" if kind is MISSING else shown(kind)
-        yield f"ECR repository encryption is {current}; set {SETTING}.encryptionType to KMS with kmsKey {wanted} (this replaces the repository)."
+        yield f"ECR repository encryption is {current}; set {SETTING}.encryptionType to KMS (or KMS_DSSE) with kmsKey {wanted} (this replaces the repository)."
         return
-    # KMS without kmsKey (or with an empty one) encrypts with the AWS-managed aws/ecr key.
+    # Either KMS type without kmsKey (or with an empty one) encrypts with the AWS-managed aws/ecr key.
     key = key_in_use(props, f"{SETTING}.kmsKey", service="ecr", absent="aws-managed")
     problem = key_problem("ECR repository", f"{SETTING}.kmsKey", key, allow_aws_managed=config["allowAwsManagedKey"])
     if problem:
@@ -31,7 +34,7 @@ def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
 
 GUARDRAIL = Guardrail(
     name="aws-ecr-repository-configure-kms-encryption",
-    description="ECR repositories encrypt images with a customer-managed KMS key (the AWS-managed aws/ecr key only where allowed).",
+    description="ECR repositories encrypt images with a customer-managed KMS key, as KMS or KMS_DSSE (the AWS-managed aws/ecr key only where allowed).",
     severity="medium",
     resource_types=(ECR_REPOSITORY,),
     remediation_steps="Set encryptionConfigurations = [{encryptionType: KMS, kmsKey: <customer key ARN>}]; this replaces the repository.",

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References, StackView, Undecided, Violation
+from ...model import (
+    AwsDefault,
+    ConfigRule,
+    Guardrail,
+    Parameter,
+    References,
+    StackResource,
+    StackView,
+    Undecided,
+    Violation,
+)
 from ...props import MISSING, UNKNOWN, Invalid, Props, shown, text
 from ...schedules import CRON, cron_gap_days, rate
 from ...tokens import SECRET, SECRET_ROTATION
@@ -31,41 +41,45 @@ def rotation_interval(props: Props) -> Any:
     return gap if gap is not None else Invalid(schedule, "a rate() or cron() schedule with days this pack can read")
 
 
+def schedule_findings(rotation: StackResource, longest: float) -> Iterator[Violation | Undecided]:
+    """A rotation judged by itself, whether or not the stack declares its secret: a rotation of a
+    secret made elsewhere (another stack, the console) still sets how often that secret rotates."""
+    enabled = rotation.props.flag("rotationEnabled")
+    interval = rotation_interval(rotation.props)
+    if enabled is False or isinstance(enabled, Invalid):
+        yield Violation(
+            f"Secret rotation {rotation.name!r} has rotationEnabled {shown(enabled)}; the secret never rotates.",
+            rotation.urn,
+        )
+    elif isinstance(interval, Invalid):
+        yield Violation(f"Secret rotation {rotation.name!r} schedule is {interval}.", rotation.urn)
+    elif interval is MISSING:
+        yield Violation(
+            f"Secret rotation {rotation.name!r} has no rotationRules; set automaticallyAfterDays or scheduleExpression.",
+            rotation.urn,
+        )
+    elif UNKNOWN in (enabled, interval):
+        yield Undecided(f"{rotation.name}: its schedule is unknown until deploy", rotation.urn)
+    elif interval > longest:
+        yield Violation(
+            f"Secret rotation {rotation.name!r} rotates every {shown(interval)} days; rotate at least every {shown(longest)} days.",
+            rotation.urn,
+        )
+
+
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
     longest = config["maxDaysSinceRotation"]
     for secret in stack.of_type(SECRET):
         rotations = stack.attached(secret, (SECRET_ROTATION,), "secretId", ("arn", "name", "id"))
         if rotations is None:
             yield Undecided(f"{secret.name}: which rotation applies to the secret is unknown until deploy", secret.urn)
-            continue
-        if not rotations:
+        elif not rotations:
             yield Violation(
                 f"Secret {secret.name!r} has no rotation; add a SecretRotation with a rotation function and a schedule of at most {shown(longest)} days.",
                 secret.urn,
             )
-            continue
-        for rotation in rotations:
-            enabled = rotation.props.flag("rotationEnabled")
-            interval = rotation_interval(rotation.props)
-            if enabled is False or isinstance(enabled, Invalid):
-                yield Violation(
-                    f"Secret rotation {rotation.name!r} has rotationEnabled {shown(enabled)}; the secret never rotates.",
-                    rotation.urn,
-                )
-            elif isinstance(interval, Invalid):
-                yield Violation(f"Secret rotation {rotation.name!r} schedule is {interval}.", rotation.urn)
-            elif interval is MISSING:
-                yield Violation(
-                    f"Secret rotation {rotation.name!r} has no rotationRules; set automaticallyAfterDays or scheduleExpression.",
-                    rotation.urn,
-                )
-            elif UNKNOWN in (enabled, interval):
-                yield Undecided(f"{rotation.name}: its schedule is unknown until deploy", rotation.urn)
-            elif interval > longest:
-                yield Violation(
-                    f"Secret rotation {rotation.name!r} rotates every {shown(interval)} days; rotate at least every {shown(longest)} days.",
-                    rotation.urn,
-                )
+    for rotation in stack.of_type(SECRET_ROTATION):
+        yield from schedule_findings(rotation, longest)
 
 
 GUARDRAIL = Guardrail(

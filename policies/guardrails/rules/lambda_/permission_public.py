@@ -8,8 +8,9 @@ from typing import Any
 
 from ...checks import SERVICE_PRINCIPALS, public_access
 from ...model import ConfigRule, Guardrail, References
-from ...props import MISSING, Props
+from ...props import MISSING, UNKNOWN, Props
 from ...tokens import LAMBDA_FUNCTION, LAMBDA_PERMISSION
+from ..s3.buckets import BUCKETS
 
 SERVICE = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$")
 CONDITIONS = {
@@ -20,6 +21,13 @@ CONDITIONS = {
 """The permission's fields as the conditions Lambda writes into the function's resource policy."""
 
 
+def bucket_source(props: Props) -> bool:
+    """A sourceArn unknown until deploy that is the ARN of S3 buckets of the stack: such an ARN
+    (`arn:aws:s3:::name`) carries no account, so it pins nothing without sourceAccount."""
+    origins = props.origins("sourceArn") if props.peek("sourceArn") is UNKNOWN else None
+    return bool(origins) and all(o.type in BUCKETS for o in origins)
+
+
 def as_statement(props: Props) -> dict[str, Any]:
     """The function-policy statement this permission becomes, to be judged like any resource policy."""
     principal = props.plain("principal", record=False)
@@ -28,6 +36,8 @@ def as_statement(props: Props) -> dict[str, Any]:
     condition: dict[str, dict[str, Any]] = {}
     for path, (operator, key) in CONDITIONS.items():
         value = props.plain(path, record=False)
+        if path == "sourceArn" and bucket_source(props):
+            value = "arn:aws:s3:::bucket-of-the-stack"  # what any bucket ARN looks like: no account
         if value not in (MISSING, ""):
             condition.setdefault(operator, {})[key] = value
     return {
@@ -40,7 +50,7 @@ def as_statement(props: Props) -> dict[str, Any]:
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
     statement = as_statement(props)
-    unknown_pins = any(props.origins(path) for path in CONDITIONS)
+    unknown_pins = any(props.origins(path) for path in CONDITIONS if not (path == "sourceArn" and bucket_source(props)))
     found = public_access({"Statement": [statement]}, config, unknown_pins)
     for grant in found.grants:
         yield f"Lambda permission {grant.who}; set sourceArn to the resource that invokes the function (and sourceAccount for S3)."

@@ -5,11 +5,13 @@ from typing import Any
 
 from ...keys import allow_aws_managed_key, key_in_use, key_problem, wanted_key
 from ...model import AwsDefault, ConfigRule, Guardrail, References, StackView, Undecided, Violation
-from ...props import MISSING, UNKNOWN, Props, shown
-from .buckets import BUCKETS, ENCRYPTION_SETTINGS, settings_of, undecided_reason
+from ...props import UNKNOWN, Props, shown
+from .buckets import BUCKETS, ENCRYPTION_SETTINGS, inline_blocks, settings_of, undecided_reason
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 INLINE_RULE = "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault"
+INLINE_RULES = "serverSideEncryptionConfigurations.rules.applyServerSideEncryptionByDefaults"
+"""BucketV2's spelling: a list at every level."""
 
 
 def encryption_rules(stack: StackView, bucket) -> list[tuple[str, Props, str | None]] | None:
@@ -29,8 +31,11 @@ def encryption_rules(stack: StackView, bucket) -> list[tuple[str, Props, str | N
                 (setting.name, setting.props, f"rules[{i}].applyServerSideEncryptionByDefault")
                 for i in range(len(rules))
             ]
-    if bucket.props.peek("serverSideEncryptionConfiguration") is not MISSING:
-        found.append(("serverSideEncryptionConfiguration", bucket.props, INLINE_RULE))
+    for path in inline_blocks(bucket, INLINE_RULE, INLINE_RULES):
+        where = (
+            "serverSideEncryptionConfiguration" if path == INLINE_RULE else path or "serverSideEncryptionConfigurations"
+        )
+        found.append((where, bucket.props, path))
     return found
 
 

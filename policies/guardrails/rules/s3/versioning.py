@@ -4,8 +4,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...model import ConfigRule, Guardrail, References, StackView, Undecided, Violation
-from ...props import MISSING, UNKNOWN, shown
-from .buckets import BUCKETS, VERSIONING_SETTINGS, settings_of, undecided_reason
+from ...props import UNKNOWN, shown
+from .buckets import BUCKETS, VERSIONING_SETTINGS, inline_blocks, settings_of, undecided_reason
 
 
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
@@ -16,9 +16,9 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | U
             continue
         # Every setting must say Enabled: with several, the last one applied wins.
         found = [(s.name, s.props.get("versioningConfiguration.status")) for s in settings]
-        if bucket.props.peek("versioning") is not MISSING:
-            inline = bucket.props.flag("versioning.enabled")
-            found.append(("versioning.enabled", "Enabled" if inline is True else inline))
+        for block in inline_blocks(bucket, "versioning", "versionings"):
+            inline = UNKNOWN if block is None else bucket.props.flag(f"{block}.enabled")
+            found.append((f"{block or 'versionings'}.enabled", "Enabled" if inline is True else inline))
         wrong = [f"{where} {shown(status)}" for where, status in found if status not in ("Enabled", UNKNOWN)]
         if not found or wrong:
             state = f"has {', '.join(wrong)}" if wrong else "has no versioning configuration"
