@@ -51,7 +51,7 @@ def named_policies(stack: StackView, resource: StackResource, path: str) -> Any:
         origins = resource.props.resolved(path, IAM_POLICY)
         if not origins:
             return UNKNOWN
-        return [stack.by_urn[o.urn] for o in origins if o.urn in stack.by_urn]
+        return [r for o in origins for r in stack.by_urn.get(o.urn, ()) if r.type == IAM_POLICY]
     wanted = (name, _iam_path(resource.props.peek(f"{path}.path")))
     found = []
     for policy in stack.of_type(IAM_POLICY):
