@@ -149,9 +149,9 @@ def fields(notice: Notice) -> dict[str, str]:
         ),
         pytest.param(
             "unknown_event.json",
-            ":information_source: ECR Image Scan (aws.ecr)",
+            ":information_source: Glue Job State Change (aws.glue)",
             Color.INFO,
-            {"Resources": "arn:aws:ecr:eu-west-1:111122223333:repository/orders"},
+            {"Resources": "arn:aws:glue:eu-west-1:111122223333:job/orders-nightly-export"},
             None,
             id="other-eventbridge-event",
         ),
@@ -191,7 +191,7 @@ def test_alarm_summary_carries_description_and_reason():
     [
         ("plain_text.json", "Backup job 42 for vault prod-daily finished with status COMPLETED."),
         ("malformed_json.json", '{"AlarmName": "ops-prod-orders-errors-critical", "NewStateValue": "ALA'),
-        ("unknown_event.json", '"finding-severity-counts": {\n    "CRITICAL": 2,'),
+        ("unknown_event.json", '"state": "FAILED",\n  "jobRunId": "jr_5e1f'),
     ],
 )
 def test_unrecognised_messages_are_shown_whole_not_dropped(fixture, shown):
@@ -229,11 +229,12 @@ def test_console_link_follows_the_alarms_partition_and_region(alarm_arn, console
 
 def test_a_formatter_that_trips_falls_back_with_a_note_instead_of_dropping(monkeypatch):
     from functions.slack_notifier import formatters
+    from functions.slack_notifier.families import alarms
 
     def broken(message, origin):
         raise KeyError("Trigger")
 
-    monkeypatch.setattr(formatters, "FORMATTERS", ((formatters.is_alarm, broken), *formatters.FORMATTERS[1:]))
+    monkeypatch.setattr(formatters, "FORMATTERS", ((alarms.is_alarm, broken), *formatters.FORMATTERS[1:]))
     notice = formatters.notice_for(record("metric_alarm.json"), "eu-west-1")
     assert "broken could not read it (KeyError" in notice.summary
     assert '"AlarmName": "ops-prod-orders-errors-critical"' in notice.code
@@ -767,7 +768,7 @@ def test_guardduty_finding_shows_severity_resource_and_a_console_link():
     ],
 )
 def test_guardduty_severity_bands(score, severity):
-    from functions.slack_notifier.formatters import guardduty_severity
+    from functions.slack_notifier.families.guardduty import guardduty_severity
 
     assert guardduty_severity(score) == severity
 
