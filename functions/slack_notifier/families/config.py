@@ -9,6 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .. import links
 from ..links import part
 from ..notice import Color, Notice
 from .base import Origin, card, dig, joined, listed, mapping, text
@@ -109,7 +110,8 @@ def config_notification(message: Any, origin: Origin) -> Notice:
         )
     item = note.get("configurationItem") or note.get("configurationItemSummary")
     item = mapping(item[0] if isinstance(item, list) and item else item)
-    region = text(item.get("awsRegion")) or origin.region
+    region = text(item.get("awsRegion"))
+    region = region if links.valid_region(region) else origin.region  # IAM items say "global"
     resource_type, resource_id = text(item.get("resourceType")), text(item.get("resourceId"))
     resource = joined(resource_type, text(item.get("resourceName")) or resource_id)
     change = text(dig(note, "configurationItemDiff", "changeType") or item.get("changeType"))

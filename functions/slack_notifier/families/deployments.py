@@ -7,7 +7,7 @@ from typing import Any
 
 from ..links import part
 from ..notice import Notice
-from .base import Origin, arn_parts, card, dig, joined, mapping, text
+from .base import Origin, arn_parts, card, dig, items, joined, listed, mapping, text
 
 PIPELINE_STATES = {"FAILED": "high", "STOPPED": "low", "CANCELED": "low"}
 BUILD_STATES = {"FAILED": "high", "FAULT": "high", "TIMED_OUT": "high", "STOPPED": "low"}
@@ -60,6 +60,8 @@ def codebuild_change(event: Mapping[str, Any], origin: Origin) -> Notice:
     build = arn_parts(detail.get("build-id"))
     build_id = build[4].removeprefix("build/") if build else text(detail.get("build-id"))
     number = text(info.get("build-number"))
+    broken = next((p for p in items(info.get("phases")) if p.get("phase-status") in BUILD_STATES), {})
+    context = broken.get("phase-context")
     url = origin.page(f"codesuite/codebuild/projects/{part(project)}/history", region=_region(event, origin))
     return card(
         event,
@@ -67,11 +69,12 @@ def codebuild_change(event: Mapping[str, Any], origin: Origin) -> Notice:
         headline=f"CodeBuild {project}{' #' + number if number else ''}: {status or 'changed'}",
         severity=BUILD_STATES.get(status, "info"),
         succeeded=status in SUCCEEDED,
+        summary=listed([text(c) for c in context]) if isinstance(context, list) else "",
         fields=[
             ("Project", project),
             ("Status", status),
             ("Build", build_id),
-            ("Phase", joined(text(detail.get("current-phase")), text(detail.get("current-phase-context")).strip("[]"))),
+            ("Failed phase", joined(text(broken.get("phase-type")), text(broken.get("phase-status")), sep=": ")),
             ("Started by", text(info.get("initiator"))),
             ("Source", joined(text(dig(info, "source", "type")), text(dig(info, "source", "location")))),
             ("Logs", joined(text(dig(info, "logs", "group-name")), text(dig(info, "logs", "stream-name")), sep=" / ")),
