@@ -10,7 +10,7 @@ from typing import Any
 
 from ..links import part
 from ..notice import Color, Notice
-from .base import Origin, arn_parts, card, dig, items, joined, listed, mapping, text
+from .base import MAX_LISTED, Origin, arn_parts, card, dig, items, joined, listed, mapping, text
 
 STATE_STYLE = {
     "ALARM": (Color.ALARM, ":red_circle:"),
@@ -149,7 +149,7 @@ def _metric(trigger: Mapping[str, Any]) -> str:
 def _metric_math(metrics: list[Any]) -> str:
     """Alarm notifications spell queries `Id`/`Expression`/`MetricStat`; EventBridge `id`/`expression`/`metricStat`."""
     lines = []
-    for query in metrics[:10]:
+    for query in metrics[:MAX_LISTED]:
         query_id = text(dig(query, "Id") or dig(query, "id"))
         expression = dig(query, "Expression") or dig(query, "expression")
         if expression is not None:
