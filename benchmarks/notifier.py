@@ -47,6 +47,33 @@ def cold_imports(runs: int) -> dict[str, list[float]]:
     return times
 
 
+def importtime_ms(runs: int) -> dict[str, list[float]]:
+    """Cumulative import time CPython itself reports (`-X importtime`) for the handler and for the
+    formatter families, in a fresh interpreter each run: less noisy than wall time on a shared machine."""
+    modules = {
+        "importtime: slack_notifier.handler (ms)": "slack_notifier.handler",
+        "importtime: slack_notifier.formatters (ms)": "slack_notifier.formatters",
+    }
+    times: dict[str, list[float]] = {label: [] for label in modules}
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import slack_notifier.handler, slack_notifier.formatters"],
+            cwd=FUNCTIONS,
+            check=True,
+            env={"PYTHONPATH": str(FUNCTIONS)},
+            capture_output=True,
+            text=True,
+        )
+        cumulative = {}
+        for line in done.stderr.splitlines():  # "import time: self [us] | cumulative | imported package"
+            parts = [p.strip() for p in line.removeprefix("import time:").split("|")]
+            if len(parts) == 3 and parts[1].isdigit():
+                cumulative[parts[2]] = int(parts[1]) / 1000
+        for label, module in modules.items():
+            times[label].append(cumulative[module])
+    return times
+
+
 def large_messages() -> dict[str, dict]:
     """Three ~250 KB SNS records: what the biggest alerts look like."""
     findings_event = json.loads(
@@ -87,6 +114,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=21)
     args = parser.parse_args()
     rows = {label: [t * 1000 for t in times] for label, times in cold_imports(args.runs).items()}
+    rows.update(importtime_ms(args.runs))
     fixtures = [json.loads(path.read_text())["Records"][0] for path in sorted(FIXTURES.glob("*.json"))]
     rows[f"format one fixture (ms, {len(fixtures)} fixtures)"] = per_message_ms(fixtures, args.runs * 50)
     for label, record in large_messages().items():

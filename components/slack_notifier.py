@@ -156,11 +156,15 @@ def ciphertexts_variable(routes: tuple[Route, ...], ciphertexts: list[str]) -> s
     )
 
 
+def package_files() -> dict[str, Path]:
+    """Archive name → file of every module of the `slack_notifier` package, subpackages (the
+    formatter families) included, caches left out."""
+    return {f"{PACKAGE}/{path.relative_to(SOURCE).as_posix()}": path for path in sorted(SOURCE.rglob("*.py"))}
+
+
 def package() -> pulumi.AssetArchive:
-    """The `slack_notifier` package as it sits in the repository, without caches."""
-    return pulumi.AssetArchive(
-        {f"{PACKAGE}/{path.name}": pulumi.FileAsset(str(path)) for path in sorted(SOURCE.glob("*.py"))}
-    )
+    """The `slack_notifier` package as it sits in the repository."""
+    return pulumi.AssetArchive({name: pulumi.FileAsset(str(path)) for name, path in package_files().items()})
 
 
 class SlackNotifier(pulumi.ComponentResource):

@@ -141,9 +141,9 @@ def fields(notice: Notice) -> dict[str, str]:
         ),
         pytest.param(
             "unknown_event.json",
-            ":information_source: ECR Image Scan (aws.ecr)",
+            ":information_source: Glue Job State Change (aws.glue)",
             Color.INFO,
-            {"Resources": "arn:aws:ecr:eu-west-1:111122223333:repository/orders"},
+            {"Resources": "arn:aws:glue:eu-west-1:111122223333:job/orders-nightly-export"},
             None,
             id="other-eventbridge-event",
         ),
@@ -183,7 +183,7 @@ def test_alarm_summary_carries_description_and_reason():
     [
         ("plain_text.json", "Backup job 42 for vault prod-daily finished with status COMPLETED."),
         ("malformed_json.json", '{"AlarmName": "ops-prod-orders-errors-critical", "NewStateValue": "ALA'),
-        ("unknown_event.json", '"finding-severity-counts": {\n    "CRITICAL": 2,'),
+        ("unknown_event.json", '"state": "FAILED",\n  "jobRunId": "jr_5e1f'),
     ],
 )
 def test_unrecognised_messages_are_shown_whole_not_dropped(fixture, shown):
@@ -221,11 +221,12 @@ def test_console_link_follows_the_alarms_partition_and_region(alarm_arn, console
 
 def test_a_formatter_that_trips_falls_back_with_a_note_instead_of_dropping(monkeypatch):
     from functions.slack_notifier import formatters
+    from functions.slack_notifier.families import alarms
 
     def broken(message, origin):
         raise KeyError("Trigger")
 
-    monkeypatch.setattr(formatters, "FORMATTERS", ((formatters.is_alarm, broken), *formatters.FORMATTERS[1:]))
+    monkeypatch.setattr(formatters, "FORMATTERS", ((alarms.is_alarm, broken), *formatters.FORMATTERS[1:]))
     notice = formatters.notice_for(record("metric_alarm.json"), "eu-west-1")
     assert "broken could not read it (KeyError" in notice.summary
     assert '"AlarmName": "ops-prod-orders-errors-critical"' in notice.code
@@ -635,6 +636,21 @@ JSON_VALUES = st.recursive(
                     "metrics",
                     "alarmRule",
                     "region",
+                    "alarmData",
+                    "previousConfiguration",
+                    "operation",
+                    "scanResultDetails",
+                    "s3ObjectDetails",
+                    "finding-severity-counts",
+                    "configurationItem",
+                    "configurationItemDiff",
+                    "configRuleNames",
+                    "additional-information",
+                    "phases",
+                    "replicationEventData",
+                    "serviceEventDetails",
+                    "responseElements",
+                    "actionName",
                     "x",
                 ]
             )
@@ -657,6 +673,23 @@ FAMILIES = st.sampled_from(
         {"detail-type": "CloudWatch Alarm State Change", "source": "aws.cloudwatch"},
         {"detail-type": "AWS Console Sign In via CloudTrail", "source": "custom.app"},
         {"detail-type": "Other", "source": "aws.other"},
+        {"detail-type": "Security Hub Findings - Custom Action", "source": "aws.securityhub"},
+        {"detail-type": "CloudWatch Alarm Configuration Change", "source": "aws.cloudwatch"},
+        {"detail-type": "AWS Service Event via CloudTrail", "source": "aws.signin"},
+        {"detail-type": "GuardDuty Malware Protection Object Scan Result", "source": "aws.guardduty"},
+        {"detail-type": "Inspector2 Finding", "source": "aws.inspector2"},
+        {"detail-type": "Inspector2 Scan", "source": "aws.inspector2"},
+        {"detail-type": "ECR Image Scan", "source": "aws.ecr"},
+        {"detail-type": "Backup Job State Change", "source": "aws.backup"},
+        {"detail-type": "CodePipeline Action Execution State Change", "source": "aws.codepipeline"},
+        {"detail-type": "CodeBuild Build State Change", "source": "aws.codebuild"},
+        {"detail-type": "CodeDeploy Deployment State-change Notification", "source": "aws.codedeploy"},
+        {"detail-type": "EC2 Instance Launch Unsuccessful", "source": "aws.autoscaling"},
+        {"detail-type": "EC2 Command Status-change Notification", "source": "aws.ssm"},
+        {"source": "aws.cloudwatch", "alarmData": {"alarmName": "a"}},
+        {"messageType": "ConfigurationItemChangeNotification", "recordVersion": "1.3"},
+        {"commandId": "c", "documentName": "d", "status": "Failed"},
+        {"Records": [{"eventSource": "aws:s3", "eventName": "Replication:OperationFailedReplication"}]},
     ]
 )
 MESSAGES = (
@@ -669,13 +702,22 @@ MESSAGES = (
     | st.text(max_size=200)
 )
 SNS_RECORDS = st.builds(
-    lambda message, subject, topic: {
+    lambda message, subject, topic, attributes: {
         "EventSource": "aws:sns",
-        "Sns": {"Message": message, "Subject": subject, "TopicArn": topic},
+        "Sns": {"Message": message, "Subject": subject, "TopicArn": topic, "MessageAttributes": attributes},
     },
     MESSAGES,
     st.none() | st.text(max_size=40),
     st.none() | st.text(max_size=40) | st.just("arn:aws-cn:sns:cn-north-1:111122223333:alerts"),
+    st.sampled_from(
+        [
+            None,
+            {},
+            {"EventType": {"Type": "String", "Value": "BACKUP_JOB"}, "State": {"Type": "String", "Value": "FAILED"}},
+            {"EventType": {"Type": "String", "Value": "COPY_JOB"}},
+            {"EventType": "not an attribute"},
+        ]
+    ),
 )
 FAKE_CONFIG = Config(
     FUNCTION_NAME, "eu-west-1", Destination(Route("default"), "ciphertext", SlackTarget("#alerts", "ops-baseline"))
@@ -766,7 +808,7 @@ def test_guardduty_finding_shows_severity_resource_and_a_console_link():
     ],
 )
 def test_guardduty_severity_bands(score, severity):
-    from functions.slack_notifier.formatters import guardduty_severity
+    from functions.slack_notifier.families.guardduty import guardduty_severity
 
     assert guardduty_severity(score) == severity
 
@@ -830,6 +872,19 @@ def test_an_eventbridge_alarm_state_change_is_shown_as_an_alarm():
         "securityhub_findings.json",
         "eventbridge_alarm.json",
         "custom_source_lookalike.json",
+        "backup_job_failed.json",
+        "guardduty_malware_threats_found.json",
+        "inspector_finding.json",
+        "inspector_scan.json",
+        "ecr_image_scan.json",
+        "codepipeline_failed.json",
+        "codebuild_failed.json",
+        "codedeploy_failed.json",
+        "autoscaling_launch_unsuccessful.json",
+        "ssm_run_command_failed.json",
+        "alarm_configuration_deleted.json",
+        "identity_center_sign_in.json",
+        "securityhub_custom_action.json",
     ],
 )
 def test_every_event_shows_its_source(fixture):
@@ -1104,3 +1159,455 @@ def test_the_first_route_that_takes_a_notice_wins(severity, source, expected):
     ]
     route = route_for(Notice(title="t", color=Color.INFO, severity=severity, source=source), routes)
     assert (route.name if route else None) == expected
+
+
+# --- issue 24: every real event family is a card ----------------------------------------------------
+
+LAMBDA_EVENTS = Path(__file__).parent / "events" / "lambda"
+
+
+@pytest.mark.parametrize(
+    "fixture, title, severity, color, expected_fields, link",
+    [
+        pytest.param(
+            "backup_job_failed.json",
+            ":red_circle: AWS Backup backup job FAILED: arn:aws:rds:eu-west-1:111122223333:db:orders-primary",
+            "high",
+            Color.ALARM,
+            {"State": "FAILED", "Vault": "ops-prod-daily", "Job": "4c2d9e7a-8b1f-4a6e-9d3c-5f0b2e1a7c84"},
+            "backup/home?region=eu-west-1#/jobs/backup/details/4c2d9e7a-8b1f-4a6e-9d3c-5f0b2e1a7c84",
+            id="backup-job-failed",
+        ),
+        pytest.param(
+            "backup_copy_failed.json",
+            ":red_circle: AWS Backup copy job FAILED: arn:aws:ec2:eu-west-1:111122223333:volume/vol-0a1b2c3d4e5f60718",
+            "high",
+            Color.ALARM,
+            {"Vault": "ops-prod-daily", "Destination vault": "ops-prod-dr"},
+            "#/jobs/copy/details/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+            id="backup-copy-failed",
+        ),
+        pytest.param(
+            "backup_job_expired.json",
+            ":large_orange_circle: AWS Backup backup job EXPIRED: 0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b6a",
+            "medium",
+            Color.WARNING,
+            {"State": "EXPIRED", "Account": "111122223333", "Started": "2026-11-21T01:00:00.000Z"},
+            "#/jobs/backup/details/0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b6a",
+            id="backup-vault-notification-expired",
+        ),
+        pytest.param(
+            "guardduty_malware_threats_found.json",
+            ":red_circle: GuardDuty malware scan: malware found in s3://ops-prod-uploads/invoices/2026/11/invoice-88412.pdf",
+            "high",
+            Color.ALARM,
+            {"Result": "THREATS_FOUND", "Threats": "PDF.Dropper.Agent-1865237", "Bucket": "ops-prod-uploads"},
+            "s3/object/ops-prod-uploads?region=eu-west-1&prefix=invoices%2F2026%2F11%2Finvoice-88412.pdf",
+            id="guardduty-malware-threats-found",
+        ),
+        pytest.param(
+            "inspector_finding.json",
+            ":rotating_light: Inspector critical: CVE-2023-38545 - curl",
+            "critical",
+            Color.ALARM,
+            {
+                "Severity": "CRITICAL (score 9.8)",
+                "Packages": "curl 8.3.0 (fixed in 8.4.0)",
+                "Resources": "AWS_EC2_INSTANCE i-0f1e2d3c4b5a69788",
+                "Observed": "Sat Nov 21 08:12:40.101 UTC 2026 → Sat Nov 21 09:55:02.733 UTC 2026",
+            },
+            "inspector/v2/home?region=eu-west-1#/findings/all",
+            id="inspector-finding",
+        ),
+        pytest.param(
+            "inspector_scan.json",
+            ":red_circle: Inspector scan of i-0f1e2d3c4b5a69788: 3 high, 7 medium",
+            "high",
+            Color.ALARM,
+            {"Scan status": "INITIAL_SCAN_COMPLETE", "Total": "10"},
+            None,
+            id="inspector-scan",
+        ),
+        pytest.param(
+            "ecr_image_scan.json",
+            ":rotating_light: ECR scan of orders-api:2026.11.21-1: 1 critical, 4 high, 12 medium, 3 low, 9 informational",
+            "critical",
+            Color.ALARM,
+            {"Repository": "orders-api", "Scan status": "COMPLETE"},
+            "ecr/home?region=eu-west-1#/repositories/orders-api",
+            id="ecr-image-scan",
+        ),
+        pytest.param(
+            "codepipeline_failed.json",
+            ":red_circle: CodePipeline orders-api-release: FAILED",
+            "high",
+            Color.ALARM,
+            {"Pipeline": "orders-api-release", "Execution": "e1d2c3b4-a5f6-4789-8a0b-1c2d3e4f5a6b"},
+            "https://eu-west-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/orders-api-release/view?region=eu-west-1",
+            id="codepipeline-failed",
+        ),
+        pytest.param(
+            "codebuild_failed.json",
+            ":red_circle: CodeBuild orders-api-tests #412: FAILED",
+            "high",
+            Color.ALARM,
+            {"Failed phase": "BUILD: FAILED", "Started by": "codepipeline/orders-api-release"},
+            "codesuite/codebuild/projects/orders-api-tests/history?region=eu-west-1",
+            id="codebuild-failed",
+        ),
+        pytest.param(
+            "codedeploy_failed.json",
+            ":red_circle: CodeDeploy d-7XK2M9Q4B (orders-api / orders-api-prod): FAILURE",
+            "high",
+            Color.ALARM,
+            {"Deployment group": "orders-api-prod", "State": "FAILURE"},
+            "codesuite/codedeploy/deployments/d-7XK2M9Q4B?region=eu-west-1",
+            id="codedeploy-failed",
+        ),
+        pytest.param(
+            "autoscaling_launch_unsuccessful.json",
+            ":red_circle: Auto Scaling could not launch an instance in orders-workers",
+            "high",
+            Color.ALARM,
+            {"Group": "orders-workers", "Where": "eu-west-1b, subnet-0c1d2e3f4a5b6c7d8"},
+            "ec2/home?region=eu-west-1#AutoScalingGroupDetails:id=orders-workers",
+            id="autoscaling-launch-unsuccessful",
+        ),
+        pytest.param(
+            "ssm_run_command_failed.json",
+            ":red_circle: Run Command AWS-RunPatchBaseline on i-0a9b8c7d6e5f40312: Failed",
+            "high",
+            Color.ALARM,
+            {"Command": "5d8f2a1c-7e3b-4c9d-a0f1-2b3c4d5e6f70", "Source": "aws.ssm"},
+            "systems-manager/run-command/5d8f2a1c-7e3b-4c9d-a0f1-2b3c4d5e6f70?region=eu-west-1",
+            id="ssm-run-command-event-failed",
+        ),
+        pytest.param(
+            "ssm_run_command_timed_out.json",
+            ":red_circle: Run Command AWS-RunShellScript on i-0c1d2e3f4a5b6c7d8: TimedOut",
+            "high",
+            Color.ALARM,
+            {"Status": "TimedOut (Execution Timed Out)"},
+            "systems-manager/run-command/c4b3a291-8f7e-4d6c-b5a4-93827160f5e4",
+            id="ssm-run-command-sns-notification-timed-out",
+        ),
+        pytest.param(
+            "alarm_configuration_deleted.json",
+            ":large_orange_circle: Alarm deleted: ops-prod-orders-errors-critical",
+            "medium",
+            Color.WARNING,
+            {"Operation": "delete", "Alarm actions": "arn:aws:sns:eu-west-1:111122223333:ops-prod-alerts"},
+            None,
+            id="alarm-configuration-deleted",
+        ),
+        pytest.param(
+            "alarm_configuration_silenced.json",
+            ":large_orange_circle: Alarm updated: ops-prod-orders-throttles-warning",
+            "medium",
+            Color.WARNING,
+            {"Actions enabled": "false", "Changed settings": "actionsEnabled"},
+            "#alarmsV2:alarm/ops-prod-orders-throttles-warning",
+            id="alarm-configuration-actions-disabled",
+        ),
+        pytest.param(
+            "identity_center_sign_in.json",
+            ":rotating_light: Credential verification by Identity Center user jane.doe: Failure",
+            "high",
+            Color.ALARM,
+            {"Event": "CredentialVerification", "Result": "Failure", "Credential type": "PASSWORD"},
+            "cloudtrail/home?region=eu-west-1#/events/d4c3b2a1-0f9e-4d8c-b7a6-958473625140",
+            id="identity-center-sign-in-service-event",
+        ),
+        pytest.param(
+            "s3_replication_failed.json",
+            ":red_circle: S3 Replication:OperationFailedReplication: s3://ops-prod-exports/daily/2026-11-21/orders.parquet",
+            "high",
+            Color.ALARM,
+            {"Failure reason": "AssumeRoleNotPermitted", "Destination": "arn:aws:s3:::ops-prod-exports-replica"},
+            "s3/buckets/ops-prod-exports?region=eu-west-1&tab=management",
+            id="s3-replication-failed",
+        ),
+        pytest.param(
+            "config_item_change.json",
+            ":white_circle: Config recorded UPDATE: AWS::EC2::SecurityGroup orders-db",
+            "info",
+            Color.NEUTRAL,
+            {
+                "Changed properties": "Configuration.IpPermissions.0",
+                "Notification": "ConfigurationItemChangeNotification",
+            },
+            "config/home?region=eu-west-1#/timeline/AWS%3A%3AEC2%3A%3ASecurityGroup/sg-0d1e2f3a4b5c6d7e8",
+            id="config-item-change",
+        ),
+        pytest.param(
+            "config_rules_evaluation_started.json",
+            ":white_circle: Config rule evaluation started (3 rules)",
+            "info",
+            Color.NEUTRAL,
+            {
+                "Rules": "ops-prod-cw-loggroup-retention-period-check\nops-prod-s3-bucket-public-read-prohibited\n"
+                "ops-prod-encrypted-volumes"
+            },
+            None,
+            id="config-rules-evaluation-started",
+        ),
+        pytest.param(
+            "config_snapshot_delivered.json",
+            ":white_circle: Config configuration snapshot delivery completed",
+            "info",
+            Color.NEUTRAL,
+            {"Snapshot": "3a9b8c7d-6e5f-4a1b-9c2d-8e7f6a5b4c3d"},
+            None,
+            id="config-snapshot-delivered",
+        ),
+        pytest.param(
+            "config_oversized_item.json",
+            ":white_circle: Config recorded UPDATE (oversized item): AWS::IAM::Policy orders-service-access",
+            "info",
+            Color.NEUTRAL,
+            {"Region": "global", "Captured at": "2026-11-21T09:25:40.017Z"},
+            "#/timeline/AWS%3A%3AIAM%3A%3APolicy/ANPA5EXAMPLEPOLICY0001",
+            id="config-oversized-item-as-text",
+        ),
+    ],
+)
+def test_each_real_event_family_is_a_card(fixture, title, severity, color, expected_fields, link):
+    notice = notice_for(record(fixture), "eu-west-1")
+    assert (notice.title, notice.severity, notice.color) == (title, severity, color)
+    assert expected_fields.items() <= fields(notice).items()
+    assert notice.code == ""  # summarised, never dumped
+    if link is None:
+        assert notice.link is None
+    else:
+        assert link in notice.link[1]
+
+
+def test_a_config_delivery_notification_is_summarised_not_dumped():
+    notice = notice_for(record("config_item_change.json"), "eu-west-1")
+    payload = json.dumps(to_slack(notice, SlackTarget()))
+    assert "ipPermissions" not in payload and "0.0.0.0/0" not in payload  # the item itself stays in Config
+
+
+def test_a_failed_config_delivery_is_medium():
+    message = {"messageType": "ConfigurationSnapshotDeliveryFailed", "recordVersion": "1.1", "s3Bucket": "b"}
+    notice = notice_for({"Sns": {"Message": json.dumps(message)}}, "eu-west-1")
+    assert notice.severity == "medium" and notice.title.endswith("Config configuration snapshot delivery failed")
+
+
+def test_a_lambda_alarm_action_is_shown_as_the_alarm():
+    event = json.loads((LAMBDA_EVENTS / "cloudwatch_alarm_action.json").read_text())
+    notice = notice_for(event, "eu-west-1")
+    assert notice.title == ":red_circle: ALARM: ops-prod-orders-duration-warning"
+    assert (notice.severity, notice.source) == ("medium", "aws.cloudwatch")
+    assert {
+        "State": "OK → ALARM",
+        "Metric": "AWS/Lambda Duration (Average) for FunctionName=orders",
+        "Account": "111122223333",
+        "Changed at": "2026-11-21T09:50:21.604+0000",
+    }.items() <= fields(notice).items()
+    assert notice.summary.startswith("orders: p-average duration above 80% of the 3 s timeout.\nThreshold Crossed")
+    assert notice.link[1].endswith("#alarmsV2:alarm/ops-prod-orders-duration-warning")
+
+
+def posting_notifier() -> tuple[Notifier, list[dict[str, Any]]]:
+    sent: list[dict[str, Any]] = []
+
+    def send(url: str, body: bytes, timeout: float) -> Response:
+        sent.append(json.loads(body))
+        return Response(200, "ok")
+
+    return Notifier(FAKE_CONFIG, decrypt=lambda c, config: "https://hooks.example/services/T/B/x", send=send), sent
+
+
+def test_the_handler_posts_what_an_alarm_action_or_s3_invokes_it_with():
+    notifier, sent = posting_notifier()
+    alarm = json.loads((LAMBDA_EVENTS / "cloudwatch_alarm_action.json").read_text())
+    s3_event = json.loads(record("s3_replication_failed.json")["Sns"]["Message"])  # S3 → Lambda directly
+    assert notifier.notify(alarm, 30.0) == {"delivered": 1}
+    assert notifier.notify(s3_event, 30.0) == {"delivered": 1}
+    assert [p["text"] for p in sent] == [
+        ":red_circle: ALARM: ops-prod-orders-duration-warning",
+        ":red_circle: S3 Replication:OperationFailedReplication: s3://ops-prod-exports/daily/2026-11-21/orders.parquet",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("state", "severity"),
+    [("FAILED", "high"), ("EXPIRED", "medium"), ("ABORTED", "medium"), ("COMPLETED", "info"), ("RUNNING", "info")],
+)
+def test_backup_job_severity_comes_from_its_state(state, severity):
+    event = json.loads(record("backup_job_failed.json")["Sns"]["Message"])
+    event["detail"].update(state=state, statusMessage="")
+    assert notice_for({"Sns": {"Message": json.dumps(event)}}, "eu-west-1").severity == severity
+
+
+def test_a_backup_job_completed_with_issues_is_low_not_green():
+    event = json.loads(record("backup_job_failed.json")["Sns"]["Message"])
+    event["detail"].update(
+        state="COMPLETED", statusMessage="Windows VSS backup attempt failed; crash-consistent backup taken."
+    )
+    notice = notice_for({"Sns": {"Message": json.dumps(event)}}, "eu-west-1")
+    assert (notice.severity, notice.color) == ("low", Color.INFO)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "field", "state"),
+    [
+        ("codepipeline_failed.json", "state", "SUCCEEDED"),
+        ("codebuild_failed.json", "build-status", "SUCCEEDED"),
+        ("codedeploy_failed.json", "state", "SUCCESS"),
+    ],
+)
+def test_a_successful_run_is_green_and_info(fixture, field, state):
+    event = json.loads(record(fixture)["Sns"]["Message"])
+    event["detail"][field] = state
+    notice = notice_for({"Sns": {"Message": json.dumps(event)}}, "eu-west-1")
+    assert (notice.severity, notice.color) == ("info", Color.OK)
+
+
+@pytest.mark.parametrize(
+    ("counts", "severity"),
+    [
+        ({"CRITICAL": 0, "HIGH": 0, "MEDIUM": 2}, "medium"),
+        ({"LOW": 1}, "low"),
+        ({"INFORMATIONAL": 4}, "info"),
+        ({}, "info"),
+    ],
+)
+def test_an_image_scan_is_as_severe_as_its_worst_finding(counts, severity):
+    event = json.loads(record("ecr_image_scan.json")["Sns"]["Message"])
+    event["detail"]["finding-severity-counts"] = counts
+    assert notice_for({"Sns": {"Message": json.dumps(event)}}, "eu-west-1").severity == severity
+
+
+def test_a_closed_inspector_finding_is_info():
+    event = json.loads(record("inspector_finding.json")["Sns"]["Message"])
+    event["detail"]["status"] = "CLOSED"
+    notice = notice_for({"Sns": {"Message": json.dumps(event)}}, "eu-west-1")
+    assert notice.severity == "info" and notice.title.startswith(":white_circle: Inspector info (closed):")
+
+
+# --- issue 24: regressions of the defects -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", ["<!channel> disk full", "<https://evil.example|Open the runbook>", "a & b"])
+def test_the_attachment_fallback_is_escaped_like_the_text(title):
+    payload = to_slack(Notice(title=title, color=Color.INFO), SlackTarget())
+    fallback = payload["attachments"][0]["fallback"]
+    assert fallback == payload["text"] and "<" not in fallback and ">" not in fallback
+    assert fallback.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") == title
+
+
+@pytest.mark.parametrize(
+    ("fixture", "title", "expected"),
+    [
+        (
+            "root_password_updated.json",
+            ":rotating_light: Root user password change: Success",
+            {"Event": "PasswordUpdated", "Result": "Success", "Who": "root user"},
+        ),
+        (
+            "check_mfa_failure.json",
+            ":rotating_light: MFA check by IAM user jane.doe: Failure",
+            {"Event": "CheckMfa", "Result": "Failure", "MFA type": "Virtual MFA"},
+        ),
+        (
+            "root_sign_in.json",
+            ":rotating_light: Root user console sign-in: Success",
+            {"Event": "ConsoleLogin", "Result": "Success", "MFA used": "No"},
+        ),
+    ],
+)
+def test_every_sign_in_event_says_what_happened(fixture, title, expected):
+    notice = notice_for(record(fixture), "eu-west-1")
+    assert notice.title == title
+    assert expected.items() <= fields(notice).items()
+
+
+def test_a_failed_iam_user_console_sign_in_is_high_with_the_error():
+    event = json.loads(record("check_mfa_failure.json")["Sns"]["Message"])
+    event["detail"].update(
+        eventName="ConsoleLogin", responseElements={"ConsoleLogin": "Failure"}, errorMessage="Failed authentication"
+    )
+    event["detail"]["additionalEventData"] = {"MFAUsed": "No", "LoginTo": "https://console.aws.amazon.com/console/home"}
+    notice = notice_for({"Sns": {"Message": json.dumps(event)}}, "eu-west-1")
+    assert notice.title == ":rotating_light: Console sign-in by IAM user jane.doe: Failure"
+    assert notice.severity == "high"
+    assert {"Error": "Failed authentication", "MFA used": "No"}.items() <= fields(notice).items()
+
+
+@pytest.mark.parametrize(
+    ("score", "label"),
+    [
+        (0, "info"),
+        (1, "low"),
+        (39, "low"),
+        (40, "medium"),
+        (69, "medium"),
+        (70, "high"),
+        (89, "high"),
+        (90, "critical"),
+        (100, "critical"),
+    ],
+)
+def test_security_hub_score_bands_give_the_label(score, label):
+    from functions.slack_notifier.families.securityhub import finding_severity
+
+    assert finding_severity({"Severity": {"Normalized": score}}) == (label, float(score))
+
+
+def test_an_older_security_hub_finding_without_a_label_is_routed_by_its_score():
+    notice = notice_for(record("securityhub_custom_action.json"), "eu-west-1")
+    assert notice.severity == "high" and fields(notice)["Severity"] == "HIGH (71)"
+
+
+def test_a_security_hub_custom_action_keeps_the_action_name_and_description():
+    notice = notice_for(record("securityhub_custom_action.json"), "eu-west-1")
+    assert notice.title == (
+        ":red_circle: Security Hub high (custom action Escalate): 1.4 Ensure access keys are rotated every 90 days or less"
+    )
+    assert notice.summary.startswith("Custom action Escalate: Page the security on-call with the selected findings\n")
+    assert fields(notice)["Custom action"] == "Escalate"
+
+
+def test_the_security_hub_card_shows_finding_types_and_when_it_was_observed():
+    shown = fields(notice_for(record("securityhub_custom_action.json"), "eu-west-1"))
+    assert shown["Types"] == (
+        "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark\n"
+        "Effects/Data Exposure"
+    )
+    assert shown["Observed"] == "2026-09-02T07:14:55.100Z → 2026-11-21T07:15:03.842Z"
+
+
+# --- the deployed archive ---------------------------------------------------------------------------
+
+
+def test_the_lambda_archive_ships_every_module_and_formats_from_it(tmp_path):
+    """The component zips functions/slack_notifier: the families subpackage must be in it, and the
+    handler must import and format from the archive alone, as Lambda will run it."""
+    import subprocess
+    import sys
+
+    from components.slack_notifier import SOURCE, package
+
+    archive = package()
+    names = set(archive.assets)
+    expected = {f"slack_notifier/{p.relative_to(SOURCE).as_posix()}" for p in SOURCE.rglob("*.py")}
+    assert names == expected and "slack_notifier/families/backup.py" in names
+    for name, asset in archive.assets.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(Path(asset.path).read_bytes())
+    script = (
+        "import json, sys; from slack_notifier.handler import handler; "
+        "from slack_notifier.formatters import notice_for; "
+        "print(notice_for(json.load(sys.stdin), 'eu-west-1').title)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(tmp_path)!r}); {script}"],
+        input=json.dumps(record("backup_job_failed.json")),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(":red_circle: AWS Backup backup job FAILED")

@@ -41,5 +41,16 @@ def console(service: str, fragment: str, *, partition: str, region: str) -> str 
     return checked(f"https://{host}/{service}/home?region={region}#{fragment}")
 
 
+def page(path: str, *, partition: str, region: str, query: str = "") -> str | None:
+    """`https://<region>.console.aws.amazon.com/<path>?region=<region>[&<query>]`: the consoles that
+    route by path (CodePipeline, CodeBuild, CodeDeploy, Systems Manager, S3). `path` and `query` must
+    be built with `part()` around message values."""
+    domain = CONSOLE_DOMAINS.get(partition)
+    if domain is None or not valid_region(region):
+        return None
+    host = f"{region}.{domain}" if partition == "aws" else domain
+    return checked(f"https://{host}/{path}?region={region}" + (f"&{query}" if query else ""))
+
+
 def checked(url: str) -> str | None:
     return url if SAFE_URL.match(url) else None

@@ -135,10 +135,12 @@ def to_slack(notice: Notice, target: SlackTarget) -> dict[str, Any]:
         blocks.append({"type": "section", "text": mrkdwn(f"{fence}\n{body}\n{fence}")})
     if notice.context:
         blocks.append({"type": "context", "elements": [plain(notice.context, CONTEXT_TEXT_LIMIT)]})
+    # Clients show the fallback where they cannot show blocks: it is markup like the top-level text.
+    headline = clip_markup(escape(notice.title), NOTIFICATION_TEXT_LIMIT)
     payload: dict[str, Any] = {
-        "text": clip_markup(escape(notice.title), NOTIFICATION_TEXT_LIMIT),
+        "text": headline,
         "mrkdwn": False,
-        "attachments": [{"color": notice.color, "fallback": clip(notice.title, 300), "blocks": blocks}],
+        "attachments": [{"color": notice.color, "fallback": headline, "blocks": blocks}],
     }
     return cleaned(with_target(payload, target))
 
