@@ -11,10 +11,11 @@ from typing import Any, Literal
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.model import Guardrail, StackView, Undecided, Violation
 from policies.guardrails.scope import Exemption, exemption_for, expired_note
+from policies.guardrails.tokens import TRAIL
 
 from .inventory import Inventory, LiveResource
 from .readers import SOURCES
-from .readers.cloudtrail import COVERED
+from .readers.cloudtrail import COVERED, UNCOVERED
 
 NOT_AUDITED = {
     "aws-tagging-resource-require-tags": "tags are not read live; use AWS Organizations tag policies or the REQUIRED_TAGS Config rule",
@@ -51,6 +52,21 @@ class Checked:
     type: str
     account: str
     region: str
+
+
+MULTI_REGION = "aws-cloudtrail-trail-enable-multi-region"
+
+
+def uncovered(inventory: Inventory, identities: dict[str, LiveResource]) -> list[Violation]:
+    """A region without a multi-region trail of its own counts on those homed elsewhere: each that
+    does not cover it is a violation here, named by its ARN (added to `identities`)."""
+    found = []
+    for arn, home, gap in inventory.notes.get(UNCOVERED, ()):
+        trail = LiveResource(TRAIL, arn.rsplit("/", 1)[-1], arn, {}, inventory.region)
+        identities[urn(inventory.account, trail)] = trail
+        message = f"Region {inventory.region} relies on multi-region trail {trail.name!r} homed in {home}, which {gap}."
+        found.append(Violation(message, urn(inventory.account, trail)))
+    return found
 
 
 def urn(account: str, resource: LiveResource) -> str:
@@ -91,7 +107,9 @@ def judge(
         if guardrail.kind == "stack":
             results: Iterable[Violation | Undecided] = guardrail.check(view, config)
         else:
-            results = (Violation(m, r.urn) for r in view.of_type(*types) for m in guardrail.check(r.props, config))
+            results = [Violation(m, r.urn) for r in view.of_type(*types) for m in guardrail.check(r.props, config)]
+        if guardrail.name == MULTI_REGION and not any(r.props.flag("isMultiRegionTrail") for r in view.resources):
+            results = [*results, *uncovered(inventory, identities)]
         exemptions = [Exemption.read(e) for e in config.get("exemptions", ())]
         for result in results:
             findings.append(finding(guardrail, level, result, exemptions, identities, inventory, today))

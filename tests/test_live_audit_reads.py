@@ -1,0 +1,103 @@
+"""What opsctl audit reads beyond the basics, against moto server on 127.0.0.1: which management
+events a trail records, whether a multi-region trail homed elsewhere covers the audited region,
+the Config recorder's global types per region, bucket ACLs, secret resource policies and KMS keys
+pending deletion that resources still use."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from opsctl.live.accounts import Account
+from opsctl.live.inventory import Inventory, collect
+from opsctl.live.judge import judge
+from opsctl.live.readers import cloudtrail as cloudtrail_reader
+from tests.test_live import ACCOUNT, REGION, TODAY
+
+MULTI_REGION = "aws-cloudtrail-trail-enable-multi-region"
+HOME = "us-east-1"
+
+
+def read(*sources, region: str = REGION) -> Inventory:
+    account = Account(ACCOUNT, boto3.Session(region_name=region))
+    inventory = Inventory(ACCOUNT, region)
+    for source in sources:
+        collect(source, account, region, inventory)
+    assert inventory.errors == []
+    return inventory
+
+
+def findings_of(inventory: Inventory, *policies: str) -> list[tuple[str, str]]:
+    findings, _ = judge(inventory, {}, TODAY)
+    return [(f.policy, f.message) for f in findings if f.policy in policies and f.kind == "violation"]
+
+
+def trail(aws, name: str, region: str = REGION, **selectors) -> str:
+    s3 = aws("s3", region)
+    bucket = f"{name}-logs"
+    location = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    s3.create_bucket(Bucket=bucket, **location)
+    client = aws("cloudtrail", region)
+    arn = client.create_trail(Name=name, S3BucketName=bucket, IsMultiRegionTrail=True)["TrailARN"]
+    client.start_logging(Name=arn)
+    if selectors:
+        client.put_event_selectors(TrailName=arn, **selectors)
+    return arn
+
+
+MANAGEMENT = {"Field": "eventCategory", "Equals": ["Management"]}
+SELECTORS = {
+    "default-selectors": ({}, None),
+    "read-and-write": ({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True}]}, None),
+    "read-only": (
+        {"EventSelectors": [{"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True}]},
+        "record ReadOnly management events only, no write events",
+    ),
+    "no-management-events": (
+        {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": False}]},
+        "record no management events",
+    ),
+    "advanced-management": ({"AdvancedEventSelectors": [{"FieldSelectors": [MANAGEMENT]}]}, None),
+    "advanced-read-only": (
+        {
+            "AdvancedEventSelectors": [
+                {"FieldSelectors": [MANAGEMENT, {"Field": "readOnly", "Equals": ["true"]}]},
+            ]
+        },
+        "advancedEventSelectors record ReadOnly management events only",
+    ),
+}
+
+
+@pytest.mark.parametrize("selectors, expected", SELECTORS.values(), ids=SELECTORS.keys())
+def test_a_trails_event_selectors_are_read_and_judged(aws, selectors, expected):
+    trail(aws, "main", **selectors)
+    found = findings_of(read(cloudtrail_reader.SOURCE), MULTI_REGION)
+    if expected is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and expected in found[0][1], found
+
+
+@pytest.mark.parametrize(
+    "state, expected",
+    [
+        ("logging", None),
+        ("stopped", "homed in us-east-1, which is not logging"),
+        ("write-only", "which does not record every read and write management event"),
+    ],
+)
+def test_a_region_is_covered_by_a_trail_homed_elsewhere_only_while_it_logs_everything(aws, state, expected):
+    selectors = {"EventSelectors": [{"ReadWriteType": "WriteOnly"}]} if state == "write-only" else {}
+    arn = trail(aws, "org-main", region=HOME, **selectors)
+    if state == "stopped":
+        aws("cloudtrail", HOME).stop_logging(Name=arn)
+    inventory = read(cloudtrail_reader.SOURCE)
+    assert not [r for r in inventory.resources if r.arn == arn], "the home region's trail is judged there"
+    found = findings_of(inventory, MULTI_REGION)
+    if expected is None:
+        assert found == [] and inventory.notes[cloudtrail_reader.COVERED] == "org-main"
+    else:
+        assert len(found) == 1 and expected in found[0][1], found
+        assert found[0][1].startswith(f"Region {REGION} relies on multi-region trail 'org-main'")
+        assert cloudtrail_reader.COVERED not in inventory.notes
