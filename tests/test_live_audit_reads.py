@@ -12,6 +12,7 @@ from opsctl.live.accounts import Account
 from opsctl.live.inventory import Inventory, collect
 from opsctl.live.judge import judge
 from opsctl.live.readers import cloudtrail as cloudtrail_reader
+from opsctl.live.readers import config as config_reader
 from tests.test_live import ACCOUNT, REGION, TODAY
 
 MULTI_REGION = "aws-cloudtrail-trail-enable-multi-region"
@@ -101,3 +102,37 @@ def test_a_region_is_covered_by_a_trail_homed_elsewhere_only_while_it_logs_every
         assert len(found) == 1 and expected in found[0][1], found
         assert found[0][1].startswith(f"Region {REGION} relies on multi-region trail 'org-main'")
         assert cloudtrail_reader.COVERED not in inventory.notes
+
+
+RECORDER = "aws-cfg-recorder-record-all-resources"
+
+
+def recorder(aws, region: str, *, global_types: bool) -> None:
+    config = aws("config", region)
+    config.put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": "default",
+            "roleARN": f"arn:aws:iam::{ACCOUNT}:role/config",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": global_types},
+        }
+    )
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "config"})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")
+
+
+@pytest.mark.parametrize(
+    "home_records, expected",
+    [(True, None), (False, "recordingGroup.includeGlobalResourceTypes is False")],
+    ids=["home-region-records-global-types", "no-region-records-them"],
+)
+def test_global_types_are_judged_against_the_accounts_home_region(aws, home_records, expected):
+    """As the program deploys it (awsConfig.homeRegion us-east-1): only the home region records global
+    types. Auditing eu-west-1 alone must not flag it for that, unless no region records them."""
+    recorder(aws, HOME, global_types=home_records)
+    recorder(aws, REGION, global_types=False)
+    inventory = read(config_reader.SOURCE)
+    found = findings_of(inventory, RECORDER)
+    if expected is None:
+        assert found == [] and inventory.notes[config_reader.GLOBAL_TYPES_HOME] == HOME
+    else:
+        assert len(found) == 1 and expected in found[0][1], found

@@ -16,6 +16,7 @@ from policies.guardrails.tokens import TRAIL
 from .inventory import Inventory, LiveResource
 from .readers import SOURCES
 from .readers.cloudtrail import COVERED, UNCOVERED
+from .readers.config import GLOBAL_TYPES_HOME
 
 NOT_AUDITED = {
     "aws-tagging-resource-require-tags": "tags are not read live; use AWS Organizations tag policies or the REQUIRED_TAGS Config rule",
@@ -103,6 +104,8 @@ def judge(
         config = guardrail.config(parameters)
         if guardrail.name == "aws-cloudtrail-trail-configure-cis-metric-alarms" and COVERED in inventory.notes:
             config["requireTrail"] = False  # a multi-region trail homed elsewhere covers this region
+        if guardrail.name == "aws-cfg-recorder-record-all-resources" and not config["homeRegion"]:
+            config["homeRegion"] = inventory.notes.get(GLOBAL_TYPES_HOME, "")  # where the account records them
         view = StackView(e for e in entries if e[0] in types)
         if guardrail.kind == "stack":
             results: Iterable[Violation | Undecided] = guardrail.check(view, config)

@@ -133,13 +133,16 @@ def test_a_block_is_judged_by_its_flags_and_no_block_is_s3s_default(block, expec
     )
 
 
-def recorder_stack(*, all_supported=True, global_types=True, enabled=True, channel=True, status=True):
+def recorder_stack(
+    *, all_supported=True, global_types=True, enabled=True, channel=True, status=True, region="eu-west-1"
+):
     resources = [
         Res(
             t.CONFIG_RECORDER,
             "recorder",
             {
                 "name": "default",
+                "region": region,
                 "recordingGroup": {"allSupported": all_supported, "includeGlobalResourceTypes": global_types},
             },
         )
@@ -159,16 +162,32 @@ def recorder_stack(*, all_supported=True, global_types=True, enabled=True, chann
         ({}, {}, None),
         (dict(all_supported=False), {}, "recordingGroup.allSupported is False"),
         (dict(global_types=False), {}, "recordingGroup.includeGlobalResourceTypes is False"),
-        (dict(global_types=False), {"isHomeRegion": False}, None),
+        (dict(global_types=False), {"homeRegion": "us-east-1"}, None),
+        (dict(global_types=False), {"homeRegion": "eu-west-1"}, "home region (eu-west-1) records global types"),
         (dict(enabled=False), {}, "is stopped"),
         (dict(status=False), {}, "has no recorder status"),
         (dict(channel=False), {}, "has no delivery channel"),
     ],
-    ids=["complete", "not-all-types", "no-global-types", "not-home-region", "stopped", "no-status", "no-channel"],
+    ids=[
+        "complete",
+        "not-all-types",
+        "no-global-types",
+        "home-region-elsewhere",
+        "home-region-here",
+        "stopped",
+        "no-status",
+        "no-channel",
+    ],
 )
 def test_config_recorder(change, config, expected):
     outcome = run_stack("aws-cfg-recorder-record-all-resources", recorder_stack(**change), config)
     assert_outcome(outcome, expected)
+
+
+def test_a_recorder_whose_region_is_unknown_is_undecided_on_global_types():
+    stack = recorder_stack(global_types="false", region=UNKNOWN)
+    outcome = run_stack("aws-cfg-recorder-record-all-resources", stack, {"homeRegion": "us-east-1"})
+    assert outcome.violations == [] and "its region" in (outcome.unchecked or ""), outcome
 
 
 def test_missing_recorder_is_configurable():
