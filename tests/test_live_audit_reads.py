@@ -136,3 +136,65 @@ def test_global_types_are_judged_against_the_accounts_home_region(aws, home_reco
         assert found == [] and inventory.notes[config_reader.GLOBAL_TYPES_HOME] == HOME
     else:
         assert len(found) == 1 and expected in found[0][1], found
+
+
+def test_bucket_acls_are_read_as_the_pack_sees_a_bucket_acl(aws):
+    """Grants to AllUsers and AuthenticatedUsers carry their group URI, the shape of aws.s3.BucketAcl's
+    accessControlPolicy, for the S3 public-access guardrails to judge."""
+    from opsctl.live.readers import s3 as s3_reader
+    from policies.guardrails.tokens import S3_BUCKET_ACL
+
+    s3 = aws("s3")
+    s3.create_bucket(Bucket="site", CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_acl(Bucket="site", ACL="public-read")
+    inventory = read(s3_reader.SOURCE)
+    [acl] = [r for r in inventory.resources if r.type == S3_BUCKET_ACL]
+    grants = acl.props["accessControlPolicy"]["grants"]
+    assert acl.props["bucket"] == "site" and acl.region == REGION
+    assert {
+        "grantee": {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers"},
+        "permission": "READ",
+    } in grants
+    assert any(g["grantee"]["type"] == "CanonicalUser" and g["permission"] == "FULL_CONTROL" for g in grants)
+
+
+def test_secret_resource_policies_are_read_and_judged(aws):
+    import json
+
+    from opsctl.live.readers import secretsmanager as secrets_reader
+
+    secrets = aws("secretsmanager")
+    for name in ("open", "closed"):
+        secrets.create_secret(Name=name, SecretString="x")
+    statement = {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}
+    secrets.put_resource_policy(
+        SecretId="open", ResourcePolicy=json.dumps({"Statement": [{**statement, "Principal": "*"}]})
+    )
+    own = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    secrets.put_resource_policy(
+        SecretId="closed", ResourcePolicy=json.dumps({"Statement": [{**statement, "Principal": own}]})
+    )
+    findings, _ = judge(read(secrets_reader.SOURCE), {}, TODAY)
+    public = [f for f in findings if f.policy == "aws-secretsmanager-secretpolicy-disallow-public-access"]
+    assert [(f.resource.split(":secret:")[1].rsplit("-", 1)[0], f.message.split(" statement")[0]) for f in public] == [
+        ("open", "Secret policy")
+    ]
+
+
+def test_a_key_pending_deletion_that_resources_still_use_is_reported_with_its_users(aws):
+    from opsctl.live.readers import kms as kms_reader
+    from opsctl.live.readers import logs as logs_reader
+
+    kms = aws("kms")
+    used = kms.create_key(Description="logs-key")["KeyMetadata"]
+    unused = kms.create_key(Description="old-key")["KeyMetadata"]
+    for key in (used, unused):
+        kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    aws("logs").create_log_group(logGroupName="/app", kmsKeyId=used["Arn"])
+    findings, _ = judge(read(kms_reader.SOURCE, logs_reader.SOURCE), {}, TODAY)
+    about_keys = {f.resource: (f.policy, f.message) for f in findings if "kms" in f.resource and f.kind == "violation"}
+    assert list(about_keys) == [used["Arn"]], "a pending key is judged only on what still uses it"
+    policy, message = about_keys[used["Arn"]]
+    assert policy == "aws-kms-key-disallow-unusable-key-in-use"
+    assert message.startswith(f"KMS key '{used['KeyId']}' (logs-key) is scheduled for deletion on ")
+    assert "yet /app (logGroup) still encrypt with it" in message

@@ -575,6 +575,7 @@ _TABLE: dict[str, ResourceFacts] = {
         defaults_complete=True,
         sets_tags_all=True,
     ),
+    "aws:secretsmanager/secretPolicy:SecretPolicy": _sdkv2("aws_secretsmanager_secret_policy"),
     "aws:secretsmanager/secretRotation:SecretRotation": _sdkv2("aws_secretsmanager_secret_rotation"),
     "aws:secretsmanager/secretVersion:SecretVersion": _sdkv2("aws_secretsmanager_secret_version"),
     # SNS / SQS

@@ -56,6 +56,12 @@ class Checked:
 
 
 MULTI_REGION = "aws-cloudtrail-trail-enable-multi-region"
+KEY_IN_USE = "aws-kms-key-disallow-unusable-key-in-use"
+
+
+def pending_deletion(props: Mapping[str, Any]) -> bool:
+    """A key scheduled for deletion: only what still uses it is judged (its rotation and policy no longer matter)."""
+    return props.get("keyState") == "PendingDeletion"
 
 
 def uncovered(inventory: Inventory, identities: dict[str, LiveResource]) -> list[Violation]:
@@ -106,7 +112,9 @@ def judge(
             config["requireTrail"] = False  # a multi-region trail homed elsewhere covers this region
         if guardrail.name == "aws-cfg-recorder-record-all-resources" and not config["homeRegion"]:
             config["homeRegion"] = inventory.notes.get(GLOBAL_TYPES_HOME, "")  # where the account records them
-        view = StackView(e for e in entries if e[0] in types)
+        view = StackView(
+            e for e in entries if e[0] in types and (guardrail.name == KEY_IN_USE or not pending_deletion(e[3]))
+        )
         if guardrail.kind == "stack":
             results: Iterable[Violation | Undecided] = guardrail.check(view, config)
         else:

@@ -26,7 +26,7 @@ from .rules.encryption import (
 )
 from .rules.iam import admin_access, broad_managed_policies, service_wildcards
 from .rules.kinesis import stream_encryption as kinesis_stream_encryption
-from .rules.kms import key_policy_public
+from .rules.kms import key_in_use_usable, key_policy_public
 from .rules.lambda_ import (
     active_tracing,
     deprecated_runtime,
@@ -51,7 +51,7 @@ from .rules.s3 import (
     versioning,
 )
 from .rules.s3 import kms_encryption as s3_kms_encryption
-from .rules.secrets import environment_variables
+from .rules.secrets import environment_variables, secret_policy_public
 from .rules.sqs import queue_policy_public
 from .rules.tagging import required_tags
 from .scope import SELECTION, selection_problems
@@ -113,6 +113,8 @@ CATALOG: tuple[Guardrail, ...] = (
     deprecated_runtime.GUARDRAIL,
     runtime_deprecation_warning.GUARDRAIL,
     environment_variables.GUARDRAIL,
+    secret_policy_public.GUARDRAIL,
+    key_in_use_usable.GUARDRAIL,
 )
 
 BY_NAME: dict[str, Guardrail] = {g.name: g for g in CATALOG}

@@ -716,3 +716,39 @@ def test_aws_managed_s3_key_can_be_allowed():
     assert outcome.violations == [
         "S3 bucket 'logs' has no default encryption configuration (S3 then uses SSE-S3); encrypt by default with aws:kms and a KMS key."
     ]
+
+
+KEY_IN_USE = "aws-kms-key-disallow-unusable-key-in-use"
+
+
+def key_users(key_props, *, ref="arn:aws:kms:eu-west-1:1:key/k1", deps=False):
+    """A key and a log group, topic, trail and secret encrypting with it (by ARN, or by dependency while unknown)."""
+    value, dependency = (UNKNOWN, {"kmsKeyId": ("key",)}) if deps else (ref, {})
+    topic_dependency = {"kmsMasterKeyId": ("key",)} if deps else {}
+    return [
+        Res(t.KMS_KEY, "key", {"arn": "arn:aws:kms:eu-west-1:1:key/k1", "keyId": "k1", **key_props}),
+        Res(t.LOG_GROUP, "logs", {"name": "/app", "kmsKeyId": value}, dependency),
+        Res(t.SNS_TOPIC, "alerts", {"name": "alerts", "kmsMasterKeyId": value}, topic_dependency),
+        Res(t.TRAIL, "trail", {"name": "main", "kmsKeyId": value}, dependency),
+        Res(t.SECRET, "webhook", {"name": "webhook", "kmsKeyId": value}, dependency),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "options", "expected"),
+    [
+        ({"isEnabled": True}, {}, None),
+        ({}, {}, None),
+        (
+            {"isEnabled": False},
+            {},
+            "is disabled (isEnabled false), yet alerts (topic), logs (logGroup), trail (trail), webhook (secret)",
+        ),
+        ({"isEnabled": "false"}, {"deps": True}, "is disabled"),
+        ({"keyState": "PendingDeletion", "deletionDate": "2026-07-01"}, {}, "is scheduled for deletion on 2026-07-01"),
+        ({"keyState": "PendingDeletion"}, {"ref": "arn:aws:kms:eu-west-1:1:key/other"}, None),
+    ],
+    ids=["enabled", "default-enabled", "disabled-in-use", "disabled-by-dependency", "pending-deletion", "unused"],
+)
+def test_keys_in_use_stay_usable(key, options, expected):
+    assert_outcome(run_stack(KEY_IN_USE, key_users(key, **options)), expected)
