@@ -16,6 +16,9 @@ from opsctl.live.readers import config as config_reader
 from tests.test_live import ACCOUNT, REGION, TODAY
 
 MULTI_REGION = "aws-cloudtrail-trail-enable-multi-region"
+HTTP = "aws-sns-topicsubscription-disallow-http"
+XRAY = "aws-apigateway-stage-enable-xray-tracing"
+URL_AUTH = "aws-lambda-functionurl-require-authentication"
 HOME = "us-east-1"
 
 
@@ -198,3 +201,53 @@ def test_a_key_pending_deletion_that_resources_still_use_is_reported_with_its_us
     assert policy == "aws-kms-key-disallow-unusable-key-in-use"
     assert message.startswith(f"KMS key '{used['KeyId']}' (logs-key) is scheduled for deletion on ")
     assert "yet /app (logGroup) still encrypt with it" in message
+
+
+def test_http_subscriptions_and_untraced_rest_stages_are_read_and_judged(aws):
+    from opsctl.live.readers import apigateway as apigateway_reader
+    from opsctl.live.readers import sns as sns_reader
+
+    sns = aws("sns")
+    topic = sns.create_topic(Name="hooks")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="http", Endpoint="http://hooks.example.com/plain")
+    sns.subscribe(TopicArn=topic, Protocol="https", Endpoint="https://hooks.example.com/tls")
+    gateway = aws("apigateway")
+    for name, tracing in (("traced", True), ("untraced", False)):
+        api = gateway.create_rest_api(name=name)["id"]
+        root = gateway.get_resources(restApiId=api)["items"][0]["id"]
+        gateway.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+        gateway.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
+        deployment = gateway.create_deployment(restApiId=api)["id"]
+        gateway.create_stage(restApiId=api, stageName="prod", deploymentId=deployment, tracingEnabled=tracing)
+    inventory = read(sns_reader.SOURCE, apigateway_reader.SOURCE)
+    findings, _ = judge(inventory, {}, TODAY)
+    names = {r.arn: r.name for r in inventory.resources}
+    found = {(f.policy, names.get(f.resource, f.resource)) for f in findings if f.policy in (HTTP, XRAY)}
+    assert found == {(HTTP, "hooks/http:http://hooks.example.com/plain"), (XRAY, "untraced/prod")}
+
+
+def test_function_urls_are_read_and_judged(fake_aws_credentials):
+    """moto has no ListFunctionUrlConfigs: botocore's Stubber answers, checked against the service model."""
+    from opsctl.live.readers import lambda_ as lambda_reader
+    from tests.test_live import stubbed_account
+
+    account, stubber = stubbed_account("lambda")
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
+    functions = [{"FunctionName": name, "FunctionArn": arn + name} for name in ("open-fn", "iam-fn")]
+    stubber.add_response("list_functions", {"Functions": functions})
+    for name, auth in (("open-fn", "NONE"), ("iam-fn", "AWS_IAM")):
+        url = {
+            "FunctionUrl": f"https://{name}.lambda-url.{REGION}.on.aws/",
+            "FunctionArn": arn + name,
+            "AuthType": auth,
+            "CreationTime": "2026-01-01T00:00:00Z",
+            "LastModifiedTime": "2026-01-01T00:00:00Z",
+        }
+        stubber.add_response("list_function_url_configs", {"FunctionUrlConfigs": [url]}, {"FunctionName": name})
+        stubber.add_client_error("get_policy", "ResourceNotFoundException", http_status_code=404)
+    inventory = Inventory(ACCOUNT, REGION)
+    with stubber:
+        collect(lambda_reader.SOURCE, account, REGION, inventory)
+    assert inventory.errors == []
+    findings, _ = judge(inventory, {}, TODAY)
+    assert [(f.policy, f.resource) for f in findings if f.policy == URL_AUTH] == [(URL_AUTH, arn + "open-fn")]

@@ -463,6 +463,7 @@ _TABLE: dict[str, ResourceFacts] = {
     "aws:kms/replicaExternalKey:ReplicaExternalKey": _sdkv2("aws_kms_replica_external_key", sets_tags_all=True),
     "aws:kms/replicaKey:ReplicaKey": _sdkv2("aws_kms_replica_key", sets_tags_all=True),
     # Lambda
+    "aws:lambda/functionUrl:FunctionUrl": _sdkv2("aws_lambda_function_url"),
     "aws:lambda/function:Function": _sdkv2(
         "aws_lambda_function",
         LAMBDA_FUNCTION,
