@@ -551,6 +551,7 @@ _TABLE: dict[str, ResourceFacts] = {
     "aws:s3/bucketObjectv2:BucketObjectv2": _sdkv2(
         "aws_s3_object", autoname=AutoName("key", None, OVERRIDES, separator="", random_length=0), sets_tags_all=True
     ),
+    "aws:s3/bucketAcl:BucketAcl": _sdkv2("aws_s3_bucket_acl"),
     "aws:s3/bucketPolicy:BucketPolicy": _sdkv2("aws_s3_bucket_policy"),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _sdkv2("aws_s3_bucket_public_access_block"),
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": _sdkv2(
