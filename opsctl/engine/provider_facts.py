@@ -475,6 +475,7 @@ _TABLE: dict[str, ResourceFacts] = {
     "aws:kms/replicaExternalKey:ReplicaExternalKey": _sdkv2("aws_kms_replica_external_key", sets_tags_all=True),
     "aws:kms/replicaKey:ReplicaKey": _sdkv2("aws_kms_replica_key", sets_tags_all=True),
     # Lambda
+    "aws:lambda/functionUrl:FunctionUrl": _sdkv2("aws_lambda_function_url"),
     "aws:lambda/function:Function": _sdkv2(
         "aws_lambda_function",
         LAMBDA_FUNCTION,
@@ -589,6 +590,7 @@ _TABLE: dict[str, ResourceFacts] = {
         defaults_complete=True,
         sets_tags_all=True,
     ),
+    "aws:secretsmanager/secretPolicy:SecretPolicy": _sdkv2("aws_secretsmanager_secret_policy"),
     "aws:secretsmanager/secretRotation:SecretRotation": _sdkv2("aws_secretsmanager_secret_rotation"),
     "aws:secretsmanager/secretVersion:SecretVersion": _sdkv2("aws_secretsmanager_secret_version"),
     # SNS / SQS

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +96,15 @@ class Account:
     """Why the account could not be entered (its role could not be assumed); audited as an error."""
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _facts: dict[str, Any] = field(default_factory=dict)
+    _facts_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fact(self, key: str, compute: Callable[[], Any]) -> Any:
+        """An account-wide fact, computed once however many regional views ask for it."""
+        with self._facts_lock:
+            if key not in self._facts:
+                self._facts[key] = compute()
+            return self._facts[key]
 
     def client(self, service: str, region: str) -> Any:
         assert self.session is not None, self.problem

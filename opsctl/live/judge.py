@@ -11,10 +11,12 @@ from typing import Any, Literal
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.model import Guardrail, StackView, Undecided, Violation
 from policies.guardrails.scope import Exemption, exemption_for, expired_note
+from policies.guardrails.tokens import TRAIL
 
 from .inventory import Inventory, LiveResource
 from .readers import SOURCES
-from .readers.cloudtrail import COVERED
+from .readers.cloudtrail import COVERED, UNCOVERED
+from .readers.config import GLOBAL_TYPES_HOME
 
 NOT_AUDITED = {
     "aws-tagging-resource-require-tags": "tags are not read live; use AWS Organizations tag policies or the REQUIRED_TAGS Config rule",
@@ -53,6 +55,27 @@ class Checked:
     region: str
 
 
+MULTI_REGION = "aws-cloudtrail-trail-enable-multi-region"
+KEY_IN_USE = "aws-kms-key-disallow-unusable-key-in-use"
+
+
+def pending_deletion(props: Mapping[str, Any]) -> bool:
+    """A key scheduled for deletion: only what still uses it is judged (its rotation and policy no longer matter)."""
+    return props.get("keyState") == "PendingDeletion"
+
+
+def uncovered(inventory: Inventory, identities: dict[str, LiveResource]) -> list[Violation]:
+    """A region without a multi-region trail of its own counts on those homed elsewhere: each that
+    does not cover it is a violation here, named by its ARN (added to `identities`)."""
+    found = []
+    for arn, home, gap in inventory.notes.get(UNCOVERED, ()):
+        trail = LiveResource(TRAIL, arn.rsplit("/", 1)[-1], arn, {}, inventory.region)
+        identities[urn(inventory.account, trail)] = trail
+        message = f"Region {inventory.region} relies on multi-region trail {trail.name!r} homed in {home}, which {gap}."
+        found.append(Violation(message, urn(inventory.account, trail)))
+    return found
+
+
 def urn(account: str, resource: LiveResource) -> str:
     """A URN-like identity: exemptions by name match its last part, as they match a logical name."""
     return f"urn:aws:{account}:{resource.region}::{resource.type}::{resource.name}"
@@ -87,11 +110,17 @@ def judge(
         config = guardrail.config(parameters)
         if guardrail.name == "aws-cloudtrail-trail-configure-cis-metric-alarms" and COVERED in inventory.notes:
             config["requireTrail"] = False  # a multi-region trail homed elsewhere covers this region
-        view = StackView(e for e in entries if e[0] in types)
+        if guardrail.name == "aws-cfg-recorder-record-all-resources" and not config["homeRegion"]:
+            config["homeRegion"] = inventory.notes.get(GLOBAL_TYPES_HOME, "")  # where the account records them
+        view = StackView(
+            e for e in entries if e[0] in types and (guardrail.name == KEY_IN_USE or not pending_deletion(e[3]))
+        )
         if guardrail.kind == "stack":
             results: Iterable[Violation | Undecided] = guardrail.check(view, config)
         else:
-            results = (Violation(m, r.urn) for r in view.of_type(*types) for m in guardrail.check(r.props, config))
+            results = [Violation(m, r.urn) for r in view.of_type(*types) for m in guardrail.check(r.props, config)]
+        if guardrail.name == MULTI_REGION and not any(r.props.flag("isMultiRegionTrail") for r in view.resources):
+            results = [*results, *uncovered(inventory, identities)]
         exemptions = [Exemption.read(e) for e in config.get("exemptions", ())]
         for result in results:
             findings.append(finding(guardrail, level, result, exemptions, identities, inventory, today))

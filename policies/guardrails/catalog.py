@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .model import Guardrail
-from .rules.apigateway import stage_access_logging
+from .rules.apigateway import stage_access_logging, stage_xray_tracing
 from .rules.cloudtrail import cis_metric_alarms, cloudwatch_logs, kms_key, log_file_validation, logging_on, multi_region
 from .rules.cloudwatch import alarm_actions, log_group_kms, log_group_retention
 from .rules.config import delivery_channel_kms, recorder_all_resources
@@ -26,12 +26,13 @@ from .rules.encryption import (
 )
 from .rules.iam import admin_access, broad_managed_policies, service_wildcards
 from .rules.kinesis import stream_encryption as kinesis_stream_encryption
-from .rules.kms import key_policy_public
+from .rules.kms import key_in_use_usable, key_policy_public
 from .rules.lambda_ import (
     active_tracing,
     deprecated_runtime,
     environment_encryption,
     errors_alarm_coverage,
+    function_url_auth,
     permission_public,
     runtime_deprecation_warning,
 )
@@ -51,7 +52,8 @@ from .rules.s3 import (
     versioning,
 )
 from .rules.s3 import kms_encryption as s3_kms_encryption
-from .rules.secrets import environment_variables
+from .rules.secrets import environment_variables, secret_policy_public
+from .rules.sns import subscription_https
 from .rules.sqs import queue_policy_public
 from .rules.tagging import required_tags
 from .scope import SELECTION, selection_problems
@@ -113,6 +115,11 @@ CATALOG: tuple[Guardrail, ...] = (
     deprecated_runtime.GUARDRAIL,
     runtime_deprecation_warning.GUARDRAIL,
     environment_variables.GUARDRAIL,
+    secret_policy_public.GUARDRAIL,
+    key_in_use_usable.GUARDRAIL,
+    subscription_https.GUARDRAIL,
+    function_url_auth.GUARDRAIL,
+    stage_xray_tracing.GUARDRAIL,
 )
 
 BY_NAME: dict[str, Guardrail] = {g.name: g for g in CATALOG}

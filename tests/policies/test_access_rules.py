@@ -147,6 +147,7 @@ PUBLIC_RULES = [
     ("aws-kms-keypolicy-disallow-public-access", t.KMS_KEY_POLICY, "Key policy"),
     ("aws-ecr-repositorypolicy-disallow-public-access", t.ECR_REPOSITORY_POLICY, "Repository policy"),
     ("aws-sns-topicpolicy-disallow-public-access", t.SNS_TOPIC_POLICY, "Topic policy"),
+    ("aws-secretsmanager-secretpolicy-disallow-public-access", t.SECRET_POLICY, "Secret policy"),
 ]
 
 SHAPES = [

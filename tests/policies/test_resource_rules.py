@@ -77,10 +77,61 @@ BASELINES = {
             },
         },
     ),
+    "aws-sns-topicsubscription-disallow-http": (
+        t.SNS_SUBSCRIPTION,
+        {"topic": TOPIC_ARN, "protocol": "https", "endpoint": "https://hooks.example.com/sns"},
+    ),
+    "aws-lambda-functionurl-require-authentication": (
+        t.LAMBDA_FUNCTION_URL,
+        {"functionName": "fn", "authorizationType": "AWS_IAM"},
+    ),
+    "aws-apigateway-stage-enable-xray-tracing": (
+        t.APIGATEWAY_STAGE,
+        {"restApi": "a1b2c3", "stageName": "prod", "deployment": "d1", "xrayTracingEnabled": True},
+    ),
 }
 
 # (policy, case id, changes to the baseline, policy config, expected message part or None for a pass)
 CASES = [
+    (
+        "aws-sns-topicsubscription-disallow-http",
+        "plain-http",
+        {"protocol": "http", "endpoint": "http://hooks.example.com/sns"},
+        {},
+        "protocol is 'http'",
+    ),
+    ("aws-sns-topicsubscription-disallow-http", "upper-case-http", {"protocol": "HTTP"}, {}, "protocol is 'http'"),
+    (
+        "aws-sns-topicsubscription-disallow-http",
+        "email",
+        {"protocol": "email", "endpoint": "ops@example.com"},
+        {},
+        None,
+    ),
+    ("aws-sns-topicsubscription-disallow-http", "protocol-unknown", {"protocol": UNKNOWN}, {}, None),
+    (
+        "aws-lambda-functionurl-require-authentication",
+        "no-auth",
+        {"authorizationType": "NONE"},
+        {},
+        "authorizationType is 'NONE'",
+    ),
+    ("aws-lambda-functionurl-require-authentication", "auth-unknown", {"authorizationType": UNKNOWN}, {}, None),
+    (
+        "aws-apigateway-stage-enable-xray-tracing",
+        "off",
+        {"xrayTracingEnabled": False},
+        {},
+        "xrayTracingEnabled is False",
+    ),
+    (
+        "aws-apigateway-stage-enable-xray-tracing",
+        "unset",
+        {"xrayTracingEnabled": DELETE},
+        {},
+        "xrayTracingEnabled is not set",
+    ),
+    ("aws-apigateway-stage-enable-xray-tracing", "string-true", {"xrayTracingEnabled": "true"}, {}, None),
     (
         "aws-cloudwatch-loggroup-configure-retention",
         "thirteen-days-not-a-cloudwatch-value",
@@ -519,6 +570,132 @@ CASES = [
         {"includeGlobalServiceEvents": "false"},
         {},
         "includeGlobalServiceEvents is False",
+    ),
+    (
+        "aws-cloudtrail-trail-enable-multi-region",
+        "selector-read-and-write",
+        {"eventSelectors": [{"readWriteType": "All", "includeManagementEvents": True}]},
+        {},
+        None,
+    ),
+    (
+        "aws-cloudtrail-trail-enable-multi-region",
+        "selector-read-only",
+        {"eventSelectors": [{"readWriteType": "ReadOnly", "includeManagementEvents": True}]},
+        {},
+        "eventSelectors record ReadOnly management events only, no write events",
+    ),
+    (
+        "aws-cloudtrail-trail-enable-multi-region",
+        "selectors-read-plus-write",
+        {"eventSelectors": [{"readWriteType": "ReadOnly"}, {"readWriteType": "WriteOnly"}]},
+        {},
+        None,
+    ),
+    (
+        "aws-cloudtrail-trail-enable-multi-region",
+        "selector-without-management-events",
+        {"eventSelectors": [{"readWriteType": "All", "includeManagementEvents": False}]},
+        {},
+        "eventSelectors record no management events",
+    ),
+    (
+        "aws-cloudtrail-trail-enable-multi-region",
+        "selector-management-events-as-string",
+        {"eventSelectors": [{"readWriteType": "All", "includeManagementEvents": "false"}]},
+        {},
+        "eventSelectors record no management events",
+    ),
+    (
+        "aws-cloudtrail-trail-enable-multi-region",
+        "selector-excludes-kms-events",
+        {"eventSelectors": [{"readWriteType": "All", "excludeManagementEventSources": ["kms.amazonaws.com"]}]},
+        {},
+        "excludeManagementEventSources leaves out ['kms.amazonaws.com']",
+    ),
+    (
+        "aws-cloudtrail-trail-enable-multi-region",
+        "selector-read-write-unknown",
+        {"eventSelectors": [{"readWriteType": UNKNOWN}]},
+        {},
+        None,
+    ),
+    (
+        "aws-cloudtrail-trail-enable-multi-region",
+        "advanced-management",
+        {"advancedEventSelectors": [{"fieldSelectors": [{"field": "eventCategory", "equals": ["Management"]}]}]},
+        {},
+        None,
+    ),
+    (
+        "aws-cloudtrail-trail-enable-multi-region",
+        "advanced-write-only",
+        {
+            "advancedEventSelectors": [
+                {
+                    "fieldSelectors": [
+                        {"field": "eventCategory", "equals": ["Management"]},
+                        {"field": "readOnly", "equals": ["false"]},
+                    ]
+                }
+            ]
+        },
+        {},
+        "advancedEventSelectors record WriteOnly management events only, no read events",
+    ),
+    (
+        "aws-cloudtrail-trail-enable-multi-region",
+        "advanced-read-plus-write",
+        {
+            "advancedEventSelectors": [
+                {
+                    "fieldSelectors": [
+                        {"field": "eventCategory", "equals": ["Management"]},
+                        {"field": "readOnly", "equals": ["true"]},
+                    ]
+                },
+                {
+                    "fieldSelectors": [
+                        {"field": "eventCategory", "equals": ["Management"]},
+                        {"field": "readOnly", "equals": ["false"]},
+                    ]
+                },
+            ]
+        },
+        {},
+        None,
+    ),
+    (
+        "aws-cloudtrail-trail-enable-multi-region",
+        "advanced-data-events-only",
+        {
+            "advancedEventSelectors": [
+                {
+                    "fieldSelectors": [
+                        {"field": "eventCategory", "equals": ["Data"]},
+                        {"field": "resources.type", "equals": ["AWS::S3::Object"]},
+                    ]
+                }
+            ]
+        },
+        {},
+        "advancedEventSelectors record no management events",
+    ),
+    (
+        "aws-cloudtrail-trail-enable-multi-region",
+        "advanced-excludes-a-source",
+        {
+            "advancedEventSelectors": [
+                {
+                    "fieldSelectors": [
+                        {"field": "eventCategory", "equals": ["Management"]},
+                        {"field": "eventSource", "notEquals": ["kms.amazonaws.com"]},
+                    ]
+                }
+            ]
+        },
+        {},
+        "leaves out management events of ['kms.amazonaws.com']",
     ),
     (
         "aws-cloudtrail-trail-enable-log-file-validation",

@@ -133,13 +133,16 @@ def test_a_block_is_judged_by_its_flags_and_no_block_is_s3s_default(block, expec
     )
 
 
-def recorder_stack(*, all_supported=True, global_types=True, enabled=True, channel=True, status=True):
+def recorder_stack(
+    *, all_supported=True, global_types=True, enabled=True, channel=True, status=True, region="eu-west-1"
+):
     resources = [
         Res(
             t.CONFIG_RECORDER,
             "recorder",
             {
                 "name": "default",
+                "region": region,
                 "recordingGroup": {"allSupported": all_supported, "includeGlobalResourceTypes": global_types},
             },
         )
@@ -159,16 +162,32 @@ def recorder_stack(*, all_supported=True, global_types=True, enabled=True, chann
         ({}, {}, None),
         (dict(all_supported=False), {}, "recordingGroup.allSupported is False"),
         (dict(global_types=False), {}, "recordingGroup.includeGlobalResourceTypes is False"),
-        (dict(global_types=False), {"isHomeRegion": False}, None),
+        (dict(global_types=False), {"homeRegion": "us-east-1"}, None),
+        (dict(global_types=False), {"homeRegion": "eu-west-1"}, "home region (eu-west-1) records global types"),
         (dict(enabled=False), {}, "is stopped"),
         (dict(status=False), {}, "has no recorder status"),
         (dict(channel=False), {}, "has no delivery channel"),
     ],
-    ids=["complete", "not-all-types", "no-global-types", "not-home-region", "stopped", "no-status", "no-channel"],
+    ids=[
+        "complete",
+        "not-all-types",
+        "no-global-types",
+        "home-region-elsewhere",
+        "home-region-here",
+        "stopped",
+        "no-status",
+        "no-channel",
+    ],
 )
 def test_config_recorder(change, config, expected):
     outcome = run_stack("aws-cfg-recorder-record-all-resources", recorder_stack(**change), config)
     assert_outcome(outcome, expected)
+
+
+def test_a_recorder_whose_region_is_unknown_is_undecided_on_global_types():
+    stack = recorder_stack(global_types="false", region=UNKNOWN)
+    outcome = run_stack("aws-cfg-recorder-record-all-resources", stack, {"homeRegion": "us-east-1"})
+    assert outcome.violations == [] and "its region" in (outcome.unchecked or ""), outcome
 
 
 def test_missing_recorder_is_configurable():
@@ -697,3 +716,39 @@ def test_aws_managed_s3_key_can_be_allowed():
     assert outcome.violations == [
         "S3 bucket 'logs' has no default encryption configuration (S3 then uses SSE-S3); encrypt by default with aws:kms and a KMS key."
     ]
+
+
+KEY_IN_USE = "aws-kms-key-disallow-unusable-key-in-use"
+
+
+def key_users(key_props, *, ref="arn:aws:kms:eu-west-1:1:key/k1", deps=False):
+    """A key and a log group, topic, trail and secret encrypting with it (by ARN, or by dependency while unknown)."""
+    value, dependency = (UNKNOWN, {"kmsKeyId": ("key",)}) if deps else (ref, {})
+    topic_dependency = {"kmsMasterKeyId": ("key",)} if deps else {}
+    return [
+        Res(t.KMS_KEY, "key", {"arn": "arn:aws:kms:eu-west-1:1:key/k1", "keyId": "k1", **key_props}),
+        Res(t.LOG_GROUP, "logs", {"name": "/app", "kmsKeyId": value}, dependency),
+        Res(t.SNS_TOPIC, "alerts", {"name": "alerts", "kmsMasterKeyId": value}, topic_dependency),
+        Res(t.TRAIL, "trail", {"name": "main", "kmsKeyId": value}, dependency),
+        Res(t.SECRET, "webhook", {"name": "webhook", "kmsKeyId": value}, dependency),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "options", "expected"),
+    [
+        ({"isEnabled": True}, {}, None),
+        ({}, {}, None),
+        (
+            {"isEnabled": False},
+            {},
+            "is disabled (isEnabled false), yet alerts (topic), logs (logGroup), trail (trail), webhook (secret)",
+        ),
+        ({"isEnabled": "false"}, {"deps": True}, "is disabled"),
+        ({"keyState": "PendingDeletion", "deletionDate": "2026-07-01"}, {}, "is scheduled for deletion on 2026-07-01"),
+        ({"keyState": "PendingDeletion"}, {"ref": "arn:aws:kms:eu-west-1:1:key/other"}, None),
+    ],
+    ids=["enabled", "default-enabled", "disabled-in-use", "disabled-by-dependency", "pending-deletion", "unused"],
+)
+def test_keys_in_use_stay_usable(key, options, expected):
+    assert_outcome(run_stack(KEY_IN_USE, key_users(key, **options)), expected)

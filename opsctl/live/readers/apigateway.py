@@ -20,7 +20,11 @@ def read_rest(account: Account, region: str, inventory: Inventory) -> Iterator[L
     client = account.client("apigateway", region)
     for api in pages(client, "get_rest_apis", "items"):
         for stage in client.get_stages(restApiId=api["id"]).get("item", []):
-            props = {"restApi": api["id"], "stageName": stage["stageName"]}
+            props = {
+                "restApi": api["id"],
+                "stageName": stage["stageName"],
+                "xrayTracingEnabled": stage.get("tracingEnabled", False),
+            }
             if stage.get("accessLogSettings"):
                 props["accessLogSettings"] = access_logs(stage["accessLogSettings"])
             name = f"{api.get('name', api['id'])}/{stage['stageName']}"

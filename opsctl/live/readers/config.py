@@ -1,21 +1,56 @@
-"""AWS Config: the configuration recorder, whether it records, and its delivery channel."""
+"""AWS Config: the configuration recorder, whether it records, and its delivery channel. A recorder
+that leaves out global resource types is judged against the account's home region for them: the
+region whose recorder records them, found once per account (the program records them in one region,
+awsConfig.homeRegion)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from policies.guardrails.tokens import CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER, CONFIG_RECORDER_STATUS
 
-from ..accounts import Account
+from ...engine import EngineError
+from ..accounts import Account, enabled_regions
 from ..inventory import Inventory, LiveResource, Source
+
+GLOBAL_TYPES_HOME = "globalResourceTypesHome"
+"""Note: the region of the account whose recorder records global resource types."""
+
+
+def records_global_types(client) -> bool:
+    recorders = client.describe_configuration_recorders().get("ConfigurationRecorders", [])
+    return any(r.get("recordingGroup", {}).get("includeGlobalResourceTypes") for r in recorders)
+
+
+def global_types_home(account: Account, region: str) -> str | None:
+    """The first region (by name) whose recorder records global resource types; None when none
+    does, or none that can be read."""
+    try:
+        regions = enabled_regions(account, region)
+    except EngineError:
+        return None  # ec2:DescribeRegions denied: no other region is known to record them
+    for candidate in regions:
+        try:
+            if records_global_types(account.client("config", candidate)):
+                return candidate
+        except (ClientError, BotoCoreError):
+            continue  # a region the caller may not read proves nothing either way
+    return None
 
 
 def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveResource]:
     client = account.client("config", region)
     for recorder in client.describe_configuration_recorders().get("ConfigurationRecorders", []):
         group = recorder.get("recordingGroup", {})
+        if not group.get("includeGlobalResourceTypes"):
+            home = account.fact(GLOBAL_TYPES_HOME, lambda: global_types_home(account, region))
+            if home:
+                inventory.notes[GLOBAL_TYPES_HOME] = home
         props = {
             "name": recorder["name"],
+            "region": region,
             "roleArn": recorder.get("roleARN", ""),
             "recordingGroup": {
                 "allSupported": group.get("allSupported", False),

@@ -1,4 +1,5 @@
-"""Lambda functions (runtime, tracing, environment and its key) and the statements of their resource policies."""
+"""Lambda functions (runtime, tracing, environment and its key), their function URLs and the
+statements of their resource policies."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from policies.guardrails.tokens import LAMBDA_FUNCTION, LAMBDA_PERMISSION
+from botocore.exceptions import ClientError
+
+from policies.guardrails.tokens import LAMBDA_FUNCTION, LAMBDA_FUNCTION_URL, LAMBDA_PERMISSION
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages
@@ -33,6 +36,20 @@ def permission(function: str, statement: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
+def function_urls(client: Any, name: str, region: str) -> Iterator[LiveResource]:
+    """The function's URLs (unqualified and per alias). A 404 -- the function deleted since it was
+    listed, or an endpoint without the API (moto) -- means none; access denied stays an error."""
+    try:
+        urls = list(pages(client, "list_function_url_configs", "FunctionUrlConfigs", FunctionName=name))
+    except ClientError as error:
+        if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") != 404:
+            raise
+        return
+    for url in urls:
+        props = {"functionName": name, "authorizationType": url["AuthType"], "functionUrl": url["FunctionUrl"]}
+        yield LiveResource(LAMBDA_FUNCTION_URL, name, url["FunctionArn"], props, region)
+
+
 def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveResource]:
     client = account.client("lambda", region)
     for function in pages(client, "list_functions", "Functions"):
@@ -49,6 +66,7 @@ def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveRe
         if function.get("KMSKeyArn"):
             props["kmsKeyArn"] = function["KMSKeyArn"]
         yield LiveResource(LAMBDA_FUNCTION, name, arn, props, region)
+        yield from function_urls(client, name, region)
         try:
             policy = json.loads(client.get_policy(FunctionName=name)["Policy"])
         except client.exceptions.ResourceNotFoundException:
@@ -58,4 +76,4 @@ def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveRe
             yield LiveResource(LAMBDA_PERMISSION, f"{name}/{sid}", f"{arn}#{sid}", permission(name, statement), region)
 
 
-SOURCE = Source("lambda", (LAMBDA_FUNCTION, LAMBDA_PERMISSION), read)
+SOURCE = Source("lambda", (LAMBDA_FUNCTION, LAMBDA_FUNCTION_URL, LAMBDA_PERMISSION), read)

@@ -1,6 +1,6 @@
 """S3 buckets, read once per account: each bucket with its public access block (all four flags
-off where the bucket has none), default encryption, versioning and policy, as the split pulumi-aws
-v7 resources that would declare them."""
+off where the bucket has none), default encryption, versioning, policy and ACL, as the split
+pulumi-aws v7 resources that would declare them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from collections.abc import Iterator
 
 from botocore.exceptions import ClientError
 
-from policies.guardrails.tokens import S3_BUCKET, S3_BUCKET_PAB, S3_BUCKET_POLICY, S3_BUCKET_SSE, S3_BUCKET_VERSIONING
+from policies.guardrails.tokens import (
+    S3_BUCKET,
+    S3_BUCKET_ACL,
+    S3_BUCKET_PAB,
+    S3_BUCKET_POLICY,
+    S3_BUCKET_SSE,
+    S3_BUCKET_VERSIONING,
+)
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, partition
@@ -34,6 +41,24 @@ def optional(call, *args, **kwargs):
         if error.response.get("Error", {}).get("Code") in ABSENT:
             return None
         raise
+
+
+GRANTEE = (("type", "Type"), ("uri", "URI"), ("id", "ID"), ("emailAddress", "EmailAddress"))
+
+
+def acl(answer: dict) -> dict:
+    """GetBucketAcl as aws.s3.BucketAcl's accessControlPolicy: grants to AllUsers and
+    AuthenticatedUsers carry their group URI, as a declared grant does."""
+    return {
+        "owner": {"id": answer.get("Owner", {}).get("ID", "")},
+        "grants": [
+            {
+                "grantee": {wire: grant["Grantee"][api] for wire, api in GRANTEE if grant["Grantee"].get(api)},
+                "permission": grant["Permission"],
+            }
+            for grant in answer.get("Grants", [])
+        ],
+    }
 
 
 def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveResource]:
@@ -70,11 +95,16 @@ def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveRe
         if versioning:
             props = {"bucket": name, "versioningConfiguration": {"status": versioning}}
             yield LiveResource(S3_BUCKET_VERSIONING, name, arn, props, home)
+        grants = acl(client.get_bucket_acl(Bucket=name))
+        yield LiveResource(S3_BUCKET_ACL, name, arn, {"bucket": name, "accessControlPolicy": grants}, home)
         policy = optional(client.get_bucket_policy, Bucket=name)
         if policy:
             yield LiveResource(S3_BUCKET_POLICY, name, arn, {"bucket": name, "policy": policy["Policy"]}, home)
 
 
 SOURCE = Source(
-    "s3", (S3_BUCKET, S3_BUCKET_PAB, S3_BUCKET_SSE, S3_BUCKET_VERSIONING, S3_BUCKET_POLICY), read, scope="global"
+    "s3",
+    (S3_BUCKET, S3_BUCKET_PAB, S3_BUCKET_SSE, S3_BUCKET_VERSIONING, S3_BUCKET_POLICY, S3_BUCKET_ACL),
+    read,
+    scope="global",
 )

@@ -1,10 +1,10 @@
-"""Secrets Manager secrets, their key and their rotation."""
+"""Secrets Manager secrets, their key, their rotation and their resource policy."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.guardrails.tokens import SECRET, SECRET_ROTATION
+from policies.guardrails.tokens import SECRET, SECRET_POLICY, SECRET_ROTATION
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages
@@ -18,6 +18,9 @@ def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveRe
         if secret.get("KmsKeyId"):
             props["kmsKeyId"] = secret["KmsKeyId"]
         yield LiveResource(SECRET, name, arn, props, region)
+        policy = client.get_resource_policy(SecretId=arn).get("ResourcePolicy")
+        if policy:
+            yield LiveResource(SECRET_POLICY, name, arn, {"secretArn": arn, "policy": policy}, region)
         if secret.get("RotationEnabled"):
             rules = secret.get("RotationRules", {})
             rotation = {
@@ -37,4 +40,4 @@ def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveRe
             yield LiveResource(SECRET_ROTATION, name, arn, rotation, region)
 
 
-SOURCE = Source("secretsmanager", (SECRET, SECRET_ROTATION), read)
+SOURCE = Source("secretsmanager", (SECRET, SECRET_ROTATION, SECRET_POLICY), read)

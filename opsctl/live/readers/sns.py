@@ -1,10 +1,10 @@
-"""SNS topics with their encryption and access policy."""
+"""SNS topics with their encryption and access policy, and their subscriptions' protocols."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.guardrails.tokens import SNS_TOPIC
+from policies.guardrails.tokens import SNS_SUBSCRIPTION, SNS_TOPIC
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages
@@ -20,6 +20,11 @@ def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveRe
         if attributes.get("KmsMasterKeyId"):
             props["kmsMasterKeyId"] = attributes["KmsMasterKeyId"]
         yield LiveResource(SNS_TOPIC, name, arn, props, region)
+    for subscription in pages(client, "list_subscriptions", "Subscriptions"):
+        arn = subscription["SubscriptionArn"]  # "PendingConfirmation" until the endpoint confirms
+        props = {"topic": subscription["TopicArn"], "protocol": subscription["Protocol"]}
+        name = f"{subscription['TopicArn'].rsplit(':', 1)[-1]}/{subscription['Protocol']}:{subscription.get('Endpoint', '')}"
+        yield LiveResource(SNS_SUBSCRIPTION, name, arn, props, region)
 
 
-SOURCE = Source("sns", (SNS_TOPIC,), read)
+SOURCE = Source("sns", (SNS_TOPIC, SNS_SUBSCRIPTION), read)

@@ -1,11 +1,12 @@
-"""AWS Config records everything: all supported types, global types in the home region, delivered and on."""
+"""AWS Config records everything: all supported types, global types in the home region only (as
+the program plans it), delivered and on."""
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...model import AwsDefault, Guardrail, Parameter, References, StackView, Undecided, Violation
 from ...profile import Profile
-from ...props import UNKNOWN, Invalid, shown
+from ...props import MISSING, UNKNOWN, Invalid, shown
 from ...tokens import CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER, CONFIG_RECORDER_STATUS
 
 
@@ -30,15 +31,21 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | U
                 recorder.urn,
             )
         undecided += ["recordingGroup.allSupported"] if all_supported is UNKNOWN else []
-        if config["isHomeRegion"]:
+        home = config["homeRegion"]
+        region = recorder.props.peek("region")
+        if not home or region in (home, MISSING):
             global_types = recorder.props.flag("recordingGroup.includeGlobalResourceTypes")
             if global_types is UNKNOWN:
                 undecided.append("recordingGroup.includeGlobalResourceTypes")
             elif global_types is not True:
                 yield Violation(
-                    f"{where} recordingGroup.includeGlobalResourceTypes is {shown(global_types)}; set it true so the home region records global types (IAM).",
+                    f"{where} recordingGroup.includeGlobalResourceTypes is {shown(global_types)}; set it true so the "
+                    f"home region ({home or 'this region'}) records global types (IAM), or name the region that does "
+                    "in homeRegion.",
                     recorder.urn,
                 )
+        elif region is UNKNOWN:
+            undecided.append("its region")
         statuses = stack.attached(recorder, (CONFIG_RECORDER_STATUS,), "name", "name")
         if statuses is None:
             undecided.append("its recorder status")
@@ -78,9 +85,11 @@ GUARDRAIL = Guardrail(
             AwsDefault(True, "Config.1 fails when AWS Config is not recording"),
         ),
         Parameter(
-            "isHomeRegion",
-            {"type": "boolean", "default": True},
-            "This stack's region records global resource types (IAM).",
+            "homeRegion",
+            {"type": "string", "default": ""},
+            "The one region of the account whose recorder records global resource types (IAM), as the program's "
+            "awsConfig.homeRegion; recorders in other regions need not. Empty: each recorder's own region "
+            "(the program's default); the audit then takes the region whose recorder records them.",
         ),
     ),
 )
