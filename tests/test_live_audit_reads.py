@@ -161,6 +161,30 @@ def test_bucket_acls_are_read_as_the_pack_sees_a_bucket_acl(aws):
     assert any(g["grantee"]["type"] == "CanonicalUser" and g["permission"] == "FULL_CONTROL" for g in grants)
 
 
+def test_a_public_bucket_acl_is_judged_by_the_bucket_public_access_guardrail(aws):
+    """What the audit reads of an ACL is what the pack judges at preview: a public-read bucket fails
+    the bucket public-access guardrail, a private one beside it does not."""
+    from opsctl.live.readers import s3 as s3_reader
+
+    s3 = aws("s3")
+    for name in ("site", "private"):
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_public_access_block(
+        Bucket="site",
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": False,
+            "IgnorePublicAcls": False,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_acl(Bucket="site", ACL="public-read")
+    findings, _ = judge(read(s3_reader.SOURCE, region="global"), {}, TODAY)  # S3 is read once per account
+    public = [f for f in findings if f.policy == "aws-s3-bucketpolicy-disallow-public-access" and f.kind == "violation"]
+    assert [f.resource for f in public] == ["arn:aws:s3:::site"], [f.message for f in public]
+    assert "AllUsers" in public[0].message
+
+
 def test_secret_resource_policies_are_read_and_judged(aws):
     import json
 

@@ -61,7 +61,6 @@ IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE = "aws:iam/rolePolicyAttachmentsExclusive:
 IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE = "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive"
 IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE = "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive"
 S3_BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
-S3_BUCKET_ACL = "aws:s3/bucketAcl:BucketAcl"
 SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
 SQS_QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
 ECR_REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
