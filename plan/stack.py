@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from settings import NAMESPACE, Settings
 from settings.schema import NO_VALUE, Problem
 
-from . import alerting, audit
+from . import alerting, audit, services
 from .alarms import resolve
 from .log_groups import LogGroup, collisions, log_groups
 from .monitors import ALERTS, BILLING_ALERTS, Monitor, Unbound, billing, canary, custom_metric, http_api, lambda_
@@ -152,20 +152,8 @@ def build(settings: Settings) -> StackPlan:
 
 
 def configured_monitors(settings: Settings, naming: Naming) -> Iterator[Monitor]:
-    monitoring = settings.monitoring
-    for i, fn in enumerate(monitoring.lambda_functions):
-        specs = lambda_.KINDS.specs(fn.alarms, timeout_seconds=fn.timeout_seconds)
-        source = f"monitoring.lambdaFunctions[{i}]"
-        yield lambda_.function_monitor(
-            naming, fn.function_name, fn.function_name, specs, source=source, composite=fn.composite
-        )
-    for i, api in enumerate(monitoring.http_apis):
-        specs = http_api.KINDS.specs(api.alarms)
-        source = f"monitoring.httpApis[{i}]"
-        yield http_api.api_monitor(
-            naming, api.name, api.api_id, specs, source=source, stage=api.stage, composite=api.composite
-        )
-    for i, custom in enumerate(monitoring.custom_metrics):
+    yield from services.configured(settings.monitoring, naming)
+    for i, custom in enumerate(settings.monitoring.custom_metrics):
         yield custom_metric.metric_monitor(naming, custom, source=f"monitoring.customMetrics[{i}]")
 
 
