@@ -3,7 +3,7 @@ the checks that span the stack (every alarm name unique, no log group created tw
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from settings import NAMESPACE, Settings
@@ -40,6 +40,18 @@ class Monitoring:
     region: str
     queries: tuple[SavedQuery, ...]
     dashboard: bool
+    dashboard_base: str | None = None
+    """Name of the first dashboard page and the stem of the next (`<base>-2`); the environment's
+    `ops-<environment>` when None. An application program's monitors get a dashboard of their own."""
+
+    def dashboard_name(self, page: int) -> str:
+        if self.dashboard_base is None:
+            return self.naming.dashboard(page)
+        return self.dashboard_base if page == 1 else f"{self.dashboard_base}-{page}"
+
+    @property
+    def title(self) -> str:
+        return f"ops-baseline {self.environment}" + (f": {self.dashboard_base}" if self.dashboard_base else "")
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,8 @@ class StackPlan:
     """Namespace of the baseline's own metrics (metric filters)."""
     key: alerting.Key
     topic: alerting.Topic
+    log_retention_days: int
+    """Retention of a log group that names none (`logRetentionDays`); application stacks read it."""
     log_groups: tuple[LogGroup, ...]
     monitoring: Monitoring
     monitors: tuple[Monitor, ...]
@@ -118,6 +132,7 @@ def build(settings: Settings) -> StackPlan:
         namespace=namespace,
         key=alerting.Key(naming.key_alias(), alerting.KEY_SERVICES),
         topic=topic,
+        log_retention_days=settings.log_retention_days,
         log_groups=groups,
         monitoring=Monitoring(
             naming,
@@ -224,8 +239,13 @@ def problems(settings: Settings, plan: StackPlan) -> Iterator[Problem]:
             "there, so a broken notifier is still noticed",
         )
     yield from collisions(settings, plan.log_groups)
+    yield from alarm_name_problems(plan.monitors)
+
+
+def alarm_name_problems(monitors: Iterable[Monitor]) -> Iterator[Problem]:
+    """An alarm name used twice, or longer than CloudWatch allows, keyed by the entry it comes from."""
     seen: dict[str, str] = {}
-    for monitor in plan.monitors:
+    for monitor in monitors:
         named = [(a.name, a.source) for a in monitor.alarms]
         if monitor.composite:
             named.append((monitor.composite.name, monitor.composite.source))
