@@ -12,6 +12,7 @@ import pytest
 
 from ops_baseline import Watch, service_monitors
 from opsctl.cli import main
+from opsctl.cost.counting import alarm_metrics
 from plan import plan_stack
 from plan.naming import Naming
 from settings import SettingsError
@@ -240,3 +241,15 @@ def test_an_application_program_gets_the_alarms_and_dashboard_rows_the_baseline_
     (own,) = [r.inputs for r in baseline.of_type("aws:cloudwatch/dashboard:Dashboard")]
     assert rows(dashboard["dashboardBody"], labels) == rows(own["dashboardBody"], labels) != []
     assert report["outputs"]["dashboardNames"] == ["ops-prod-orders"]
+
+
+def test_the_cost_estimate_counts_each_metric_the_new_alarms_evaluate(every_kind):
+    """CloudWatch bills an alarm per metric it evaluates: the running-tasks alarm evaluates two, the
+    Metrics Insights alarm is counted as one (AWS bills each metric the query analyzes, one per operation used)."""
+    by_logical = {r.name: r.inputs["name"] for r in every_kind.of_type(ALARM)}
+    counted = {by_logical[u.resource]: u for u in alarm_metrics(every_kind.registrations, "eu-west-1")}
+    assert counted["ops-dev-frontend-tasks-running-below-desired-critical"].quantity == 2
+    system_errors = counted["ops-dev-orders-system-errors-critical"]
+    assert system_errors.quantity == 1 and "Metrics Insights" in system_errors.basis
+    assert counted["ops-dev-web-target-5xx-rate-critical"].quantity == 2
+    assert {counted[name].item for name in counted} == {"alarm-metric-standard"}
