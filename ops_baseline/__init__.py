@@ -20,6 +20,6 @@ matching stack-config entry (snake_case or camelCase), or that entry itself as a
 (`ops-prod-<label>-errors-critical`); its physical name, an Output, goes into the metrics' dimensions.
 """
 
-from .monitoring import AlertTarget, ServiceMonitoring, Watch, service_monitors
+from .monitoring import AlertTarget, Named, ServiceMonitoring, Watch, service_monitors
 
-__all__ = ["AlertTarget", "ServiceMonitoring", "Watch", "service_monitors"]
+__all__ = ["AlertTarget", "Named", "ServiceMonitoring", "Watch", "service_monitors"]

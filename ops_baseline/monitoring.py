@@ -4,7 +4,6 @@ the plan's builders (plan/services.py), so both paths make the same monitors."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,8 @@ from plan.stack import Monitoring as MonitoringPlan
 from plan.stack import alarm_name_problems
 from settings import SettingsError
 from settings.monitoring import (
+    LABEL,
+    LABEL_TEXT,
     EcsServiceSettings,
     HttpApiSettings,
     LambdaFunctionSettings,
@@ -67,6 +68,15 @@ class AlertTarget:
         )
 
 
+@dataclass(frozen=True)
+class Named:
+    """A name known only as an Input (an Output of another program or language), with the label
+    that names its alarms: `Named("orders", function.name)`."""
+
+    label: str
+    value: pulumi.Input[str]
+
+
 class Watch:
     """A resource (or its name or ARN) with the options of its stack-config entry:
     `Watch(handler, timeout_seconds=30, alarms={"errorRate": {}})`."""
@@ -101,6 +111,10 @@ class Service:
     """Settings key a name, an ARN or a resource fills."""
     outputs: Callable[[Any], dict[str, Any]]
     """Builder keywords from the resource: its names as Outputs."""
+    given: str
+    """Builder keyword of the primary name when it is `Named`."""
+    given_form: Callable[[str], Any] = lambda value: value
+    """The primary name as its dimension takes it (a target group's ARN suffix)."""
     label: str | None = None
     """Settings key of the label, when it is not the primary key."""
     stand_ins: Mapping[str, str] = field(default_factory=dict)
@@ -116,13 +130,14 @@ def _cluster_name(cluster: str) -> str:
 
 
 SERVICES = (
-    Service("functions", LambdaFunctionSettings, services.function, "functionName", lambda r: {"name": r.name}),
+    Service("functions", LambdaFunctionSettings, services.function, "functionName", lambda r: {"name": r.name}, "name"),
     Service(
         "http_apis",
         HttpApiSettings,
         services.http_api_,
         "apiId",
         lambda r: {"api_id": r.id},
+        "api_id",
         label="name",
         stand_ins={"apiId": "a000000000"},
     ),
@@ -132,6 +147,7 @@ SERVICES = (
         services.queue,
         "queueName",
         lambda r: {"name": r.name},
+        "name",
         linked={
             "dead_letter_queue": Linked("deadLetterQueueName", "dead_letter_name", lambda r: r.name),
         },
@@ -142,8 +158,14 @@ SERVICES = (
         services.ecs_service,
         "serviceName",
         lambda r: {"service_name": r.name, "cluster_name": r.cluster.apply(_cluster_name)},
+        "service_name",
         label="name",
         stand_ins={"serviceName": "stand-in", "clusterName": "stand-in"},
+        linked={
+            "cluster": Linked(
+                "clusterName", "cluster_name", lambda r: r.name, stand_in="stand-in", of_string=_cluster_name
+            ),
+        },
     ),
     Service(
         "target_groups",
@@ -151,6 +173,8 @@ SERVICES = (
         services.target_group,
         "targetGroup",
         lambda r: {"target_group": r.arn_suffix},
+        "target_group",
+        given_form=arn_suffix,
         label="name",
         stand_ins={"targetGroup": "targetgroup/stand-in/0"},
         label_of_string=lambda value: slug(arn_suffix(value).split("/")[1]),
@@ -160,13 +184,14 @@ SERVICES = (
             ),
         },
     ),
-    Service("tables", TableSettings, services.table, "tableName", lambda r: {"name": r.name}),
+    Service("tables", TableSettings, services.table, "tableName", lambda r: {"name": r.name}, "name"),
     Service(
         "state_machines",
         StateMachineSettings,
         services.state_machine,
         "stateMachineArn",
         lambda r: {"arn": r.arn},
+        "arn",
         label="name",
         stand_ins={"stateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:stand-in"},
         label_of_string=lambda value: slug(value.rsplit(":", 1)[-1]),
@@ -193,15 +218,21 @@ def _entry(service: Service, item: Any) -> tuple[Any, dict[str, Any]]:
         elif isinstance(value, pulumi.Resource):
             raw[linked.setting] = linked.stand_in or slug(value.pulumi_resource_name)
             outputs[linked.builder] = linked.output(value)
-        else:
-            raw[linked.setting] = value
-            outputs[linked.builder] = linked.of_string(value) if isinstance(value, str) else value
+        elif isinstance(value, Named):
+            raw[linked.setting] = linked.stand_in or value.label
+            outputs[linked.builder] = pulumi.Output.from_input(value.value).apply(linked.of_string)
+        else:  # a name or ARN: the entry holds it, as stack config would
+            raw[linked.setting] = linked.of_string(value) if isinstance(value, str) else value
     target = watch.target
     if isinstance(target, pulumi.Resource):
         label = slug(target.pulumi_resource_name)
         raw.update({service.primary: label, **service.stand_ins})
         raw.setdefault(service.label or service.primary, label)
-        outputs.update(service.outputs(target))
+        outputs = {**service.outputs(target), **outputs}  # options the program gives win
+    elif isinstance(target, Named):
+        raw.update({service.primary: target.label, **service.stand_ins})
+        raw.setdefault(service.label or service.primary, target.label)
+        outputs[service.given] = pulumi.Output.from_input(target.value).apply(service.given_form)
     else:
         raw[service.primary] = target
         if service.label and isinstance(target, str):
@@ -249,6 +280,8 @@ class ServiceMonitoring(pulumi.ComponentResource):
     problem, before any resource is registered.
     """
 
+    TYPE = "ops-baseline:index:ServiceMonitoring"
+    """Also the component package's token: both make the same URNs."""
     alarm_names: list[str]
     dashboard_names: list[str]
     monitors: tuple[Monitor, ...]
@@ -270,36 +303,50 @@ class ServiceMonitoring(pulumi.ComponentResource):
         tags: Mapping[str, str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        problem = (
-            None
-            if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", name)
-            else "names the dashboard: 1-63 lowercase letters, digits and '-'"
-        )
-        if problem:
-            raise SettingsError([issue("name", problem, value=name)])
-        naming = Naming(alerts.environment)
-        self.monitors = service_monitors(
-            naming,
-            functions=functions,
-            http_apis=http_apis,
-            queues=queues,
-            ecs_services=ecs_services,
-            target_groups=target_groups,
-            tables=tables,
-            state_machines=state_machines,
-        )
-        if tags:
-            # The alarms and dashboards carry the application's tags, as the baseline's carry its own.
-            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tagging(tags)]))
-        super().__init__("ops-baseline:index:ServiceMonitoring", name, None, opts)
-        plan = MonitoringPlan(
-            naming, alerts.environment, alerts.region, (), dashboard, dashboard_base=naming.physical(name)
-        )
-        facade = Monitoring(
-            name,
-            MonitoringArgs(plan, self.monitors, {}, {ALERTS: alerts.topic_arn}),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        items = {
+            "functions": functions,
+            "http_apis": http_apis,
+            "queues": queues,
+            "ecs_services": ecs_services,
+            "target_groups": target_groups,
+            "tables": tables,
+            "state_machines": state_machines,
+        }
+        self.monitors = self.plan(name, alerts, items)
+        super().__init__(self.TYPE, name, None, self.tagged(opts, tags))
+        facade = create_monitoring(self, name, alerts, self.monitors, dashboard)
         self.alarm_names = facade.alarm_names
         self.dashboard_names = facade.dashboard_names
         self.register_outputs({"alarm_names": self.alarm_names, "dashboard_names": self.dashboard_names})
+
+    @staticmethod
+    def plan(name: str, alerts: AlertTarget, items: Mapping[str, Sequence[Any]]) -> tuple[Monitor, ...]:
+        """The monitors, or SettingsError with every problem (the name's too) before anything is registered."""
+        issues = [] if LABEL.match(name) else [issue("name", "names the dashboard: " + LABEL_TEXT, value=name)]
+        try:
+            monitors = service_monitors(Naming(alerts.environment), **items)
+        except SettingsError as error:
+            issues += error.issues
+        if issues:
+            raise SettingsError(issues)
+        return monitors
+
+    @staticmethod
+    def tagged(opts: pulumi.ResourceOptions | None, tags: Mapping[str, str] | None) -> pulumi.ResourceOptions | None:
+        """The alarms and dashboards carry the application's tags, as the baseline's carry its own."""
+        if not tags:
+            return opts
+        return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tagging(tags)]))
+
+
+def create_monitoring(
+    parent: pulumi.Resource, name: str, alerts: AlertTarget, monitors: tuple[Monitor, ...], dashboard: bool
+) -> Monitoring:
+    """The baseline's monitoring facade for an application's monitors, with a dashboard of their own."""
+    naming = Naming(alerts.environment)
+    plan = MonitoringPlan(
+        naming, alerts.environment, alerts.region, (), dashboard, dashboard_base=naming.physical(name)
+    )
+    return Monitoring(
+        name, MonitoringArgs(plan, monitors, {}, {ALERTS: alerts.topic_arn}), opts=pulumi.ResourceOptions(parent=parent)
+    )
