@@ -36,6 +36,7 @@ from components.monitoring import LogGroups, LogGroupsArgs, Monitoring, Monitori
 from plan import load_plan
 from plan.monitors import ALERTS, BILLING_ALERTS, NOTIFIER_ALERTS
 from settings import SettingsError
+from settings.model import ALARM_SEVERITIES
 
 try:
     plan = load_plan()
@@ -116,7 +117,14 @@ pulumi.export("environment", plan.environment)
 pulumi.export("kmsKeyArn", keys.key_arn)
 pulumi.export("kmsKeyAlias", keys.alias_name)
 pulumi.export("alertTopicArn", alerting.topic_arn)
+# What application stacks read (ops_baseline.AlertTarget.from_stack_reference): one topic takes every
+# severity today; subscribers filter by the severity an alarm's name ends with.
+pulumi.export("alertTopicArns", {severity: alerting.topic_arn for severity in ALARM_SEVERITIES})
+pulumi.export("namePrefix", plan.naming.prefix)
+pulumi.export("logRetentionDays", plan.log_retention_days)
 pulumi.export("logGroupNames", log_groups.names)
 pulumi.export("alarmNames", facade.alarm_names)
 pulumi.export("dashboardNames", facade.dashboard_names)
+if facade.dashboard_names:
+    pulumi.export("dashboardName", facade.dashboard_names[0])
 pulumi.export("apiAccessLogFormat", ACCESS_LOG_FORMAT)

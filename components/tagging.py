@@ -14,6 +14,12 @@ def tag_every_resource(tags: Mapping[str, str]) -> None:
     policy pack, to `pulumi preview` and to the offline engine alike (provider default_tags
     would only appear as the computed `tagsAll`).
     """
+    pulumi.runtime.register_stack_transformation(tagging(tags))
+
+
+def tagging(tags: Mapping[str, str]) -> pulumi.ResourceTransformation:
+    """The transformation that merges `tags` under a taggable resource's own; a component's
+    `transformations` option applies it to the component's children."""
     defaults = dict(tags)
 
     def add_tags(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
@@ -22,4 +28,4 @@ def tag_every_resource(tags: Mapping[str, str]) -> None:
         merged = pulumi.Output.from_input(args.props["tags"]).apply(lambda own: {**defaults, **(own or {})})
         return pulumi.ResourceTransformationResult({**args.props, "tags": merged}, args.opts)
 
-    pulumi.runtime.register_stack_transformation(add_tags)
+    return add_tags

@@ -26,6 +26,7 @@ from settings.monitoring import (
 )
 from settings.schema import SectionChecks, issue, join
 
+from . import services
 from .alarms import entry_problems, resolve
 from .log_groups import filter_problems
 from .monitors import canary, custom_metric, http_api, lambda_
@@ -39,6 +40,7 @@ SECTION_CHECKS: SectionChecks = {
     CustomMetricSettings: custom_metric.problems,
     MetricFilterSettings: filter_problems,
     CanarySettings: lambda c: entry_problems(resolve(canary.SUCCESS, c.alarm), c.alarm, "alarm"),
+    **services.SECTION_CHECKS,
 }
 """The plan's rules for single settings entries, run by the settings parser."""
 

@@ -84,10 +84,31 @@ class AlarmKind:
     datapoints_to_alarm: int = 1
     rate_of: str | None = None
     """If set, the alarm watches 100 x metric / rate_of (a percentage) through metric math."""
+    shortfall_of: str | None = None
+    """If set, the alarm watches shortfall_of - metric through metric math (desired minus running tasks)."""
+    across: str | None = None
+    """The metric is published per value of this dimension only (DynamoDB's SystemErrors per Operation):
+    the alarm sums it over every value with a Metrics Insights query."""
     timeout_relative: bool = False
     """Threshold may be given as percentOfTimeout of the Lambda function's timeout."""
     min_threshold: float | None = 0.0
     max_threshold: float | None = None
+
+    @property
+    def computed(self) -> bool:
+        """The alarm watches an expression over metrics, not one metric as published."""
+        return bool(self.rate_of or self.shortfall_of or self.across)
+
+    def subject(self, metric: str | None = None, statistic: str | None = None) -> str:
+        """What the alarm compares with its threshold: `p99 Duration`, `100 x Errors/Invocations`, ..."""
+        metric, statistic = metric or self.metric, statistic or self.statistic
+        if self.rate_of:
+            return f"100 x {metric}/{self.rate_of}"
+        if self.shortfall_of:
+            return f"{self.shortfall_of} - {metric} ({statistic})"
+        if self.across:
+            return f"{statistic} {metric} over every {self.across}"
+        return f"{statistic} {metric}"
 
 
 @dataclass(frozen=True)
@@ -155,7 +176,7 @@ class AlarmSpec:
 
     def summary(self) -> str:
         """`p99 Duration > 2400 ms for 3 of 3 x 300 s`, for alarm descriptions."""
-        subject = f"100 x {self.metric}/{self.kind.rate_of}" if self.kind.rate_of else f"{self.statistic} {self.metric}"
+        subject = self.kind.subject(self.metric, self.statistic)
         unit = f" {self.kind.unit}" if self.kind.unit and self.kind.unit != "count" else ""
         return (
             f"{subject} {COMPARISON_SYMBOLS[self.comparison]} {self.threshold:g}{unit} "

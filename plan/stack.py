@@ -3,13 +3,13 @@ the checks that span the stack (every alarm name unique, no log group created tw
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from settings import NAMESPACE, Settings
 from settings.schema import NO_VALUE, Problem
 
-from . import alerting, audit
+from . import alerting, audit, services
 from .alarms import resolve
 from .log_groups import LogGroup, collisions, log_groups
 from .monitors import ALERTS, BILLING_ALERTS, Monitor, Unbound, billing, canary, custom_metric, http_api, lambda_
@@ -40,6 +40,18 @@ class Monitoring:
     region: str
     queries: tuple[SavedQuery, ...]
     dashboard: bool
+    dashboard_base: str | None = None
+    """Name of the first dashboard page and the stem of the next (`<base>-2`); the environment's
+    `ops-<environment>` when None. An application program's monitors get a dashboard of their own."""
+
+    def dashboard_name(self, page: int) -> str:
+        if self.dashboard_base is None:
+            return self.naming.dashboard(page)
+        return self.dashboard_base if page == 1 else f"{self.dashboard_base}-{page}"
+
+    @property
+    def title(self) -> str:
+        return f"ops-baseline {self.environment}" + (f": {self.dashboard_base}" if self.dashboard_base else "")
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,8 @@ class StackPlan:
     """Namespace of the baseline's own metrics (metric filters)."""
     key: alerting.Key
     topic: alerting.Topic
+    log_retention_days: int
+    """Retention of a log group that names none (`logRetentionDays`); application stacks read it."""
     log_groups: tuple[LogGroup, ...]
     monitoring: Monitoring
     monitors: tuple[Monitor, ...]
@@ -118,6 +132,7 @@ def build(settings: Settings) -> StackPlan:
         namespace=namespace,
         key=alerting.Key(naming.key_alias(), alerting.KEY_SERVICES),
         topic=topic,
+        log_retention_days=settings.log_retention_days,
         log_groups=groups,
         monitoring=Monitoring(
             naming,
@@ -158,20 +173,8 @@ def build(settings: Settings) -> StackPlan:
 
 
 def configured_monitors(settings: Settings, naming: Naming) -> Iterator[Monitor]:
-    monitoring = settings.monitoring
-    for i, fn in enumerate(monitoring.lambda_functions):
-        specs = lambda_.KINDS.specs(fn.alarms, timeout_seconds=fn.timeout_seconds)
-        source = f"monitoring.lambdaFunctions[{i}]"
-        yield lambda_.function_monitor(
-            naming, fn.function_name, fn.function_name, specs, source=source, composite=fn.composite
-        )
-    for i, api in enumerate(monitoring.http_apis):
-        specs = http_api.KINDS.specs(api.alarms)
-        source = f"monitoring.httpApis[{i}]"
-        yield http_api.api_monitor(
-            naming, api.name, api.api_id, specs, source=source, stage=api.stage, composite=api.composite
-        )
-    for i, custom in enumerate(monitoring.custom_metrics):
+    yield from services.configured(settings.monitoring, naming)
+    for i, custom in enumerate(settings.monitoring.custom_metrics):
         yield custom_metric.metric_monitor(naming, custom, source=f"monitoring.customMetrics[{i}]")
 
 
@@ -242,8 +245,13 @@ def problems(settings: Settings, plan: StackPlan) -> Iterator[Problem]:
             "there, so a broken notifier is still noticed",
         )
     yield from collisions(settings, plan.log_groups)
+    yield from alarm_name_problems(plan.monitors)
+
+
+def alarm_name_problems(monitors: Iterable[Monitor]) -> Iterator[Problem]:
+    """An alarm name used twice, or longer than CloudWatch allows, keyed by the entry it comes from."""
     seen: dict[str, str] = {}
-    for monitor in plan.monitors:
+    for monitor in monitors:
         named = [(a.name, a.source) for a in monitor.alarms]
         if monitor.composite:
             named.append((monitor.composite.name, monitor.composite.source))

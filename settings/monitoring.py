@@ -22,6 +22,16 @@ HTTP_API_ID = re.compile(r"^[a-z0-9]{10}$")
 NAMESPACE = re.compile(r"^(?!AWS/)[A-Za-z0-9._/#-][A-Za-z0-9._/#: -]{0,254}$")
 ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
+QUEUE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,75}(\.fifo)?$|^[A-Za-z0-9_-]{1,80}$")
+ECS_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+LOAD_BALANCER = re.compile(
+    r"^(arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/)?app/[A-Za-z0-9-]{1,32}/[0-9a-f]+$"
+)
+TARGET_GROUP = re.compile(
+    r"^(arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:)?targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]+$"
+)
+STATE_MACHINE_ARN = re.compile(r"^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$")
 SCHEDULE = re.compile(r"^(rate\((1 minute|[1-9]\d* minutes|1 hour|[1-9]\d* hours)\)|cron\(.+\))$")
 
 SEED_ERROR_QUERY = (
@@ -159,6 +169,82 @@ class HttpApiSettings:
     )
 
 
+ALARM_OVERRIDES = "Per-alarm overrides keyed by alarm kind (see the alarm table)."
+COMPOSITE = "Notify through one composite alarm (OR of this {what}'s alarms) instead of each alarm."
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    queue_name: str = setting(
+        "Name of an existing SQS queue; it names the queue's alarms.",
+        check=field_checks.matches(QUEUE_NAME, "a queue name: 1-80 letters, digits, '-' and '_' (FIFO: ending .fifo)"),
+    )
+    dead_letter_queue_name: str | None = setting(
+        "Its dead-letter queue: any message there raises `deadLetterMessages`.",
+        default=None,
+        check=lambda v: None if v is None or QUEUE_NAME.match(v) else "must be a queue name",
+    )
+    composite: bool = setting(COMPOSITE.format(what="queue"), default=False)
+    alarms: Mapping[str, AlarmSettings] = setting(ALARM_OVERRIDES, default=freeze({}))
+
+
+@dataclass(frozen=True)
+class EcsServiceSettings:
+    name: str = setting("Label of the service in alarm and dashboard names.", check=label)
+    cluster_name: str = setting(
+        "Cluster the service runs in.", check=field_checks.matches(ECS_NAME, "1-255 letters, digits, '-' and '_'")
+    )
+    service_name: str = setting(
+        "ECS service name (Fargate or EC2).",
+        check=field_checks.matches(ECS_NAME, "1-255 letters, digits, '-' and '_'"),
+    )
+    container_insights: bool = setting(
+        "The cluster has Container Insights on: `runningTasks` compares its RunningTaskCount with "
+        "DesiredTaskCount, which only Container Insights publishes. Set false to go without that alarm.",
+        default=True,
+    )
+    composite: bool = setting(COMPOSITE.format(what="service"), default=False)
+    alarms: Mapping[str, AlarmSettings] = setting(ALARM_OVERRIDES, default=freeze({}))
+
+
+@dataclass(frozen=True)
+class TargetGroupSettings:
+    name: str = setting("Label of the target group in alarm and dashboard names.", check=label)
+    load_balancer: str = setting(
+        "The Application Load Balancer: its ARN or ARN suffix `app/<name>/<id>`.",
+        check=field_checks.matches(LOAD_BALANCER, "an ALB ARN or its suffix app/<name>/<id>"),
+    )
+    target_group: str = setting(
+        "The target group: its ARN or ARN suffix `targetgroup/<name>/<id>`.",
+        check=field_checks.matches(TARGET_GROUP, "a target group ARN or its suffix targetgroup/<name>/<id>"),
+    )
+    composite: bool = setting(COMPOSITE.format(what="target group"), default=False)
+    alarms: Mapping[str, AlarmSettings] = setting(ALARM_OVERRIDES, default=freeze({}))
+
+
+@dataclass(frozen=True)
+class TableSettings:
+    table_name: str = setting(
+        "Name of an existing DynamoDB table; it names the table's alarms.",
+        check=field_checks.matches(TABLE_NAME, "a table name: 3-255 letters, digits, '_', '-' and '.'"),
+    )
+    composite: bool = setting(COMPOSITE.format(what="table"), default=False)
+    alarms: Mapping[str, AlarmSettings] = setting(ALARM_OVERRIDES, default=freeze({}))
+
+
+@dataclass(frozen=True)
+class StateMachineSettings:
+    name: str = setting("Label of the state machine in alarm and dashboard names.", check=label)
+    state_machine_arn: str = setting(
+        "ARN of the state machine.",
+        check=field_checks.matches(
+            STATE_MACHINE_ARN, "an ARN like arn:aws:states:eu-west-1:123456789012:stateMachine:orders"
+        ),
+    )
+    composite: bool = setting(COMPOSITE.format(what="state machine"), default=False)
+    alarms: Mapping[str, AlarmSettings] = setting(ALARM_OVERRIDES, default=freeze({}))
+
+
 @dataclass(frozen=True)
 class CustomMetricSettings:
     name: str = setting("Label of the monitor in alarm names.", check=label)
@@ -228,6 +314,13 @@ class MonitoringSettings:
     )
     lambda_functions: tuple[LambdaFunctionSettings, ...] = setting("Lambda functions to monitor.", default=())
     http_apis: tuple[HttpApiSettings, ...] = setting("API Gateway HTTP APIs to monitor.", default=())
+    queues: tuple[QueueSettings, ...] = setting("SQS queues to monitor, each with its dead-letter queue.", default=())
+    ecs_services: tuple[EcsServiceSettings, ...] = setting("ECS services (Fargate or EC2) to monitor.", default=())
+    target_groups: tuple[TargetGroupSettings, ...] = setting(
+        "Application Load Balancer target groups to monitor.", default=()
+    )
+    dynamodb_tables: tuple[TableSettings, ...] = setting("DynamoDB tables to monitor.", default=())
+    state_machines: tuple[StateMachineSettings, ...] = setting("Step Functions state machines to monitor.", default=())
     custom_metrics: tuple[CustomMetricSettings, ...] = setting("Alarms on application metrics.", default=())
     canaries: tuple[CanarySettings, ...] = setting("Synthetics heartbeat canaries.", default=())
     billing: BillingSettings | None = setting(

@@ -113,6 +113,8 @@ def metric_query(query: dict[str, Any]) -> dict[str, Any]:
     for wire, api in (("expression", "Expression"), ("label", "Label")):
         if wire in query:
             converted[api] = query[wire]
+    if "period" in query:  # a Metrics Insights query's own period
+        converted["Period"] = whole(query["period"])
     if "metric" in query:
         metric = query["metric"]
         converted["MetricStat"] = {

@@ -3,6 +3,7 @@ rule of a composite alarm. Names come from the plan; the action strategy is the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +14,8 @@ from plan.monitors import Alarm, Monitor
 
 RATE_EXPRESSION = "IF(total > 0, 100 * part / total, 0)"
 """Percentage of `part` in `total`; 0 when there was no traffic, so idle periods never alarm."""
+SHORTFALL_EXPRESSION = "wanted - actual"
+"""How far `actual` stays under `wanted` (tasks the service should run but does not)."""
 
 
 def metric_alarm_args(
@@ -37,17 +40,8 @@ def metric_alarm_args(
     }
     if monitor.region:
         args["region"] = monitor.region
-    if spec.kind.rate_of:
-        args["metric_queries"] = [
-            _query("part", monitor, spec.metric, spec),
-            _query("total", monitor, spec.kind.rate_of, spec),
-            {
-                "id": "rate",
-                "expression": RATE_EXPRESSION,
-                "label": f"{spec.metric} per 100 {spec.kind.rate_of}",
-                "return_data": True,
-            },
-        ]
+    if spec.kind.computed:
+        args["metric_queries"] = math_queries(monitor, spec)
         return args
     args.update(
         namespace=monitor.namespace,
@@ -62,7 +56,32 @@ def metric_alarm_args(
     return args
 
 
-def _query(query_id: str, monitor: Monitor, metric: str, spec: AlarmSpec) -> dict[str, Any]:
+def math_queries(monitor: Monitor, spec: AlarmSpec) -> list[dict[str, Any]]:
+    """The metric-math or Metrics Insights queries of an alarm whose kind computes what it watches."""
+    kind = spec.kind
+    if kind.across:
+        return [
+            {
+                "id": "total",
+                "expression": insights_query(monitor, spec),
+                "period": spec.period,
+                "label": f"{spec.metric} over every {kind.across}",
+                "return_data": True,
+            }
+        ]
+    if kind.rate_of:
+        parts = (_query("part", monitor, spec.metric, spec, "Sum"), _query("total", monitor, kind.rate_of, spec, "Sum"))
+        result, expression, label = "rate", RATE_EXPRESSION, f"{spec.metric} per 100 {kind.rate_of}"
+    else:
+        parts = (
+            _query("actual", monitor, spec.metric, spec, spec.statistic),
+            _query("wanted", monitor, str(kind.shortfall_of), spec, spec.statistic),
+        )
+        result, expression, label = "shortfall", SHORTFALL_EXPRESSION, f"{kind.shortfall_of} minus {spec.metric}"
+    return [*parts, {"id": result, "expression": expression, "label": label, "return_data": True}]
+
+
+def _query(query_id: str, monitor: Monitor, metric: str, spec: AlarmSpec, stat: str) -> dict[str, Any]:
     return {
         "id": query_id,
         "return_data": False,
@@ -71,9 +90,23 @@ def _query(query_id: str, monitor: Monitor, metric: str, spec: AlarmSpec) -> dic
             "metric_name": metric,
             "dimensions": dict(monitor.dimensions),
             "period": spec.period,
-            "stat": "Sum",
+            "stat": stat,
         },
     }
+
+
+def insights_query(monitor: Monitor, spec: AlarmSpec) -> pulumi.Output[str]:
+    """`SELECT SUM(SystemErrors) FROM SCHEMA("AWS/DynamoDB", Operation, TableName) WHERE TableName = 'orders'`."""
+    keys = sorted({*monitor.dimensions, str(spec.kind.across)})
+    schema = ", ".join([json.dumps(monitor.namespace), *keys])
+
+    def query(dimensions: dict[str, str]) -> str:
+        where = " AND ".join(f"{key} = '{value}'" for key, value in sorted(dimensions.items()))
+        return f"SELECT {spec.statistic.upper()}({spec.metric}) FROM SCHEMA({schema})" + (
+            f" WHERE {where}" if where else ""
+        )
+
+    return pulumi.Output.from_input(dict(monitor.dimensions)).apply(query)
 
 
 def composite_rule(monitor: Monitor) -> str:

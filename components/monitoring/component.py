@@ -43,7 +43,6 @@ class Monitoring(pulumi.ComponentResource):
         self._child = pulumi.ResourceOptions(parent=self)
 
         monitors = tuple(monitor.bind(args.bindings) for monitor in args.monitors)
-        naming = args.plan.naming
         self.queries = [self._query(query) for query in args.plan.queries]
         self.alarms = [self._alarms(monitor) for monitor in monitors]
         """MetricAlarms per monitor, in the order of `monitors`."""
@@ -64,7 +63,7 @@ class Monitoring(pulumi.ComponentResource):
         self.alarm_names = [alarm.name for monitor in monitors for alarm in monitor.alarms] + [
             monitor.composite.name for monitor in monitors if monitor.composite
         ]
-        self.dashboard_names = [naming.dashboard(number) for number in range(1, len(pages) + 1)]
+        self.dashboard_names = [args.plan.dashboard_name(number) for number in range(1, len(pages) + 1)]
         self.register_outputs({"dashboard_names": self.dashboard_names})
 
     def _query(self, query: SavedQuery) -> aws.cloudwatch.QueryDefinition:
@@ -112,7 +111,7 @@ class Monitoring(pulumi.ComponentResource):
         self, monitors: tuple[Monitor, ...], indexes: list[int], number: int, pages: int
     ) -> aws.cloudwatch.Dashboard:
         plan = self._args.plan
-        title = f"ops-baseline {plan.environment}" + (f" (page {number} of {pages})" if pages > 1 else "")
+        title = plan.title + (f" (page {number} of {pages})" if pages > 1 else "")
         page = [monitors[i] for i in indexes]
         body = pulumi.Output.all(
             [pulumi.Output.from_input(dict(m.dimensions)) for m in page],
@@ -129,7 +128,7 @@ class Monitoring(pulumi.ComponentResource):
         suffix = "" if number == 1 else f"-{number}"
         return aws.cloudwatch.Dashboard(
             f"{self._name}-dashboard{suffix}",
-            dashboard_name=plan.naming.dashboard(number),
+            dashboard_name=plan.dashboard_name(number),
             dashboard_body=body,
             opts=self._child,
         )

@@ -114,7 +114,7 @@ def metric_properties(row: Row, title: str, metrics: Sequence[tuple[str, str]], 
     thresholds = [
         {"label": alarm.name, "value": alarm.spec.threshold}
         for alarm in monitor.alarms
-        if not alarm.spec.kind.rate_of and (alarm.spec.metric, alarm.spec.statistic) in metrics
+        if not alarm.spec.kind.computed and (alarm.spec.metric, alarm.spec.statistic) in metrics
     ]
     if thresholds:
         properties["annotations"] = {"horizontal": thresholds}

@@ -239,6 +239,12 @@ BASELINE_PROJECT = "ops-baseline"
 BASELINE_EXPORTS = {
     "environment": "{stack}",
     "alertTopicArn": "arn:{partition}:sns:{region}:{account}:ops-{stack}-alerts",
+    "alertTopicArns": {
+        "critical": "arn:{partition}:sns:{region}:{account}:ops-{stack}-alerts",
+        "warning": "arn:{partition}:sns:{region}:{account}:ops-{stack}-alerts",
+    },
+    "namePrefix": "ops-{stack}",
+    "dashboardName": "ops-{stack}",
     "kmsKeyArn": "arn:{partition}:kms:{region}:{account}:key/{uuid}",
     "kmsKeyAlias": "alias/ops-{stack}",
 }

@@ -5,10 +5,20 @@ Slack notifier. `SERVICES` lists the services whose alarms a stack configures by
 from __future__ import annotations
 
 from ..alarms import COMPARISON_SYMBOLS
-from . import canary, http_api, lambda_
+from . import alb, canary, dynamodb, ecs, http_api, lambda_, sqs, step_functions
 from .model import ALERTS, BILLING_ALERTS, NOTIFIER_ALERTS, Alarm, Composite, Monitor, Unbound, Widget, monitor
 
-SERVICES = (lambda_.KINDS, http_api.KINDS, canary.KINDS)
+SERVICES = (
+    lambda_.KINDS,
+    http_api.KINDS,
+    canary.KINDS,
+    sqs.KINDS,
+    ecs.KINDS,
+    ecs.TASK_KINDS,
+    alb.KINDS,
+    dynamodb.KINDS,
+    step_functions.KINDS,
+)
 
 __all__ = [
     "ALERTS",
@@ -33,7 +43,7 @@ def kinds_table() -> str:
     ]
     for service in SERVICES:
         for kind in service.kinds:
-            subject = f"100 x {kind.metric}/{kind.rate_of}" if kind.rate_of else f"{kind.statistic} `{kind.metric}`"
+            subject = kind.subject() if kind.computed else f"{kind.statistic} `{kind.metric}`"
             if kind.threshold is not None:
                 threshold = f"{COMPARISON_SYMBOLS[kind.comparison]} {kind.threshold:g} {kind.unit}"
             elif kind.timeout_relative:
