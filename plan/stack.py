@@ -157,13 +157,20 @@ def configured_monitors(settings: Settings, naming: Naming) -> Iterator[Monitor]
         specs = lambda_.KINDS.specs(fn.alarms, timeout_seconds=fn.timeout_seconds)
         source = f"monitoring.lambdaFunctions[{i}]"
         yield lambda_.function_monitor(
-            naming, fn.function_name, fn.function_name, specs, source=source, composite=fn.composite
+            naming, fn.function_name, fn.function_name, specs, source=source, composite=fn.composite, slo=fn.slo
         )
     for i, api in enumerate(monitoring.http_apis):
         specs = http_api.KINDS.specs(api.alarms)
         source = f"monitoring.httpApis[{i}]"
         yield http_api.api_monitor(
-            naming, api.name, api.api_id, specs, source=source, stage=api.stage, composite=api.composite
+            naming,
+            api.name,
+            api.api_id,
+            specs,
+            source=source,
+            stage=api.stage,
+            composite=api.composite,
+            slo=api.slo,
         )
     for i, custom in enumerate(monitoring.custom_metrics):
         yield custom_metric.metric_monitor(naming, custom, source=f"monitoring.customMetrics[{i}]")
@@ -238,10 +245,7 @@ def problems(settings: Settings, plan: StackPlan) -> Iterator[Problem]:
     yield from collisions(settings, plan.log_groups)
     seen: dict[str, str] = {}
     for monitor in plan.monitors:
-        named = [(a.name, a.source) for a in monitor.alarms]
-        if monitor.composite:
-            named.append((monitor.composite.name, monitor.composite.source))
-        for name, source in named:
+        for name, source in monitor.alarm_names:
             if name in seen:
                 yield source, name, f"alarm name is already used by {seen[name]}"
             elif len(name) > ALARM_NAME_LIMIT:

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 
 from plan.alarms import STATISTICS, AlarmSpec
-from plan.monitors import Alarm, Monitor
+from plan.monitors import Alarm, BurnComposite, Monitor
 
 RATE_EXPRESSION = "IF(total > 0, 100 * part / total, 0)"
 """Percentage of `part` in `total`; 0 when there was no traffic, so idle periods never alarm."""
@@ -79,3 +79,8 @@ def _query(query_id: str, monitor: Monitor, metric: str, spec: AlarmSpec) -> dic
 def composite_rule(monitor: Monitor) -> str:
     """`ALARM("a") OR ALARM("b")`: the composite fires while any child is in ALARM."""
     return " OR ".join(f'ALARM("{alarm.name}")' for alarm in monitor.alarms)
+
+
+def burn_rule(alert: BurnComposite) -> str:
+    """Both windows must burn: the long one says the budget took real damage, the short one that it still does."""
+    return f'ALARM("{alert.long.name}") AND ALARM("{alert.short.name}")'
