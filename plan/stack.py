@@ -40,6 +40,8 @@ class Monitoring:
     region: str
     queries: tuple[SavedQuery, ...]
     dashboard: bool
+    escalation: alerting.Escalation | None = None
+    """What critical alarms open besides their notification (OpsItems, incidents)."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ def build(settings: Settings) -> StackPlan:
                 for q in settings.monitoring.queries
             ),
             settings.monitoring.dashboard,
+            alerting.escalation(settings),
         ),
         monitors=(
             *(f.monitor for group in groups for f in group.filters),

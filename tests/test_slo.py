@@ -259,3 +259,69 @@ def test_every_objective_problem_is_reported_at_once():
     assert (
         "alerts[0].longWindow" in message and "alerts[0].shortWindow" in message and "alerts[1].shortWindow" in message
     )
+
+
+RESPONSE_PLAN = "arn:aws:ssm-incidents::123456789012:response-plan/shop-outage"
+
+
+@pytest.fixture(scope="module")
+def escalating():
+    config = with_slo({"objective": 99.9})
+    config["ops-baseline:alerting"]["opsItems"] = {"severity": 2, "category": "Availability"}
+    config["ops-baseline:alerting"]["incidentResponsePlanArn"] = RESPONSE_PLAN
+    return run_stack_program(config)
+
+
+def test_critical_alarms_also_open_an_ops_item_and_an_incident_on_alarm_only(escalating):
+    ops_item = "arn:aws:ssm:eu-west-1:123456789012:opsitem:2"
+    for name, alarm in by_name(escalating, METRIC_ALARM).items():
+        if not alarm["alarmActions"]:
+            continue  # a composite's child or an SLO window: the composite escalates
+        critical = name.endswith("-critical") and "billing-estimated" not in name
+        expected = [f"{ops_item}#CATEGORY=Availability", RESPONSE_PLAN] if critical else []
+        assert alarm["alarmActions"][1:] == expected, name
+        assert alarm["okActions"] == alarm["alarmActions"][:1], name
+    composites = by_name(escalating, COMPOSITE)
+    # PutCompositeAlarm takes an OpsItem by severity only, and no response plan.
+    assert composites["ops-dev-orders-slo-1h-5m-critical"]["alarmActions"] == [TOPIC, ops_item]
+    assert composites["ops-dev-orders-slo-3d-6h-warning"]["alarmActions"] == [TOPIC]
+    assert composites["ops-dev-billing-sync-composite-critical"]["okActions"] == [TOPIC]
+
+
+def test_the_alarm_actions_guardrail_passes_a_stack_with_objectives_and_escalations(escalating):
+    from tests.policies.harness import Res, run_stack
+
+    alarms = [
+        Res(r.type, r.name, {**r.inputs, "arn": r.outputs["arn"]})
+        for r in escalating.registrations
+        if r.type in (METRIC_ALARM, COMPOSITE)
+    ]
+    outcome = run_stack("aws-cloudwatch-alarm-configure-actions", alarms, {"requireOkActions": True})
+    assert outcome.violations == [] and not outcome.unchecked
+
+
+@pytest.mark.parametrize(
+    "alerting, expected",
+    [
+        pytest.param(
+            {"opsItems": {"severity": 5}}, "alerting.opsItems.severity: 5 — must be between 1 and 4", id="sev"
+        ),
+        pytest.param(
+            {"opsItems": {"category": "Outage"}},
+            'alerting.opsItems.category: "Outage" — expected one of "Availability", "Cost", "Performance"',
+            id="category",
+        ),
+        pytest.param(
+            {"incidentResponsePlanArn": "arn:aws:ssm-incidents::123456789012:responseplan/x"},
+            "alerting.incidentResponsePlanArn: "
+            '"arn:aws:ssm-incidents::123456789012:responseplan/x" — must be a response plan ARN like',
+            id="response-plan",
+        ),
+    ],
+)
+def test_bad_escalation_settings_are_refused(alerting, expected):
+    config = config_with()
+    config["ops-baseline:alerting"].update(alerting)
+    with pytest.raises(SettingsError) as error:
+        plan_stack(config, SECRET_KEYS)
+    assert expected in str(error.value)

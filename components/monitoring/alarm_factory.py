@@ -16,11 +16,16 @@ RATE_EXPRESSION = "IF(total > 0, 100 * part / total, 0)"
 
 
 def metric_alarm_args(
-    monitor: Monitor, alarm: Alarm, actions: Sequence[pulumi.Input[str]], description_note: str
+    monitor: Monitor,
+    alarm: Alarm,
+    actions: Sequence[pulumi.Input[str]],
+    description_note: str,
+    escalations: Sequence[pulumi.Input[str]] = (),
 ) -> dict[str, Any]:
     """Keyword arguments of `aws.cloudwatch.MetricAlarm` for one alarm of one monitor.
 
-    ALARM and OK go to the same actions: whoever is paged also hears the recovery.
+    ALARM and OK go to the same actions: whoever is paged also hears the recovery. `escalations`
+    (an OpsItem, an incident) open on ALARM only: a recovery would open another.
     """
     spec = alarm.spec
     args: dict[str, Any] = {
@@ -32,7 +37,7 @@ def metric_alarm_args(
         "datapoints_to_alarm": spec.datapoints_to_alarm,
         "treat_missing_data": spec.treat_missing_data,
         "actions_enabled": True,
-        "alarm_actions": list(actions),
+        "alarm_actions": [*actions, *escalations],
         "ok_actions": list(actions),
     }
     if monitor.region:

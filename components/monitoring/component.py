@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.documents import Account
 from plan.monitors import Alarm, Monitor, Unbound
 from plan.stack import Monitoring as MonitoringPlan
 from plan.stack import SavedQuery
@@ -29,6 +30,8 @@ class MonitoringArgs:
     """Topic ARN by the plan's topic key: ALARM and OK actions of each monitor's alarms."""
     query_log_groups: pulumi.Input[list[str]] = ()
     """Log groups a saved query without its own list opens with (the baseline's log groups)."""
+    account: pulumi.Input[Account] | None = None
+    """Where the alarms live: the OpsItem actions of critical alarms name its account and region."""
 
 
 class Monitoring(pulumi.ComponentResource):
@@ -98,11 +101,29 @@ class Monitoring(pulumi.ComponentResource):
         self, monitor: Monitor, alarm: Alarm, actions: list[pulumi.Input[str]]
     ) -> aws.cloudwatch.MetricAlarm:
         note = f"ops-baseline {self._args.plan.environment}."
+        escalations = self._escalations(monitor, alarm.spec.severity, composite=False) if actions else []
         return aws.cloudwatch.MetricAlarm(
             f"{self._name}-{monitor.label}-{alarm.spec.what}-{alarm.spec.severity}",
-            **metric_alarm_args(monitor, alarm, actions, note),
+            **metric_alarm_args(monitor, alarm, actions, note, escalations),
             opts=self._child,
         )
+
+    def _escalations(self, monitor: Monitor, severity: str, *, composite: bool) -> list[pulumi.Output[str]]:
+        """The OpsItem and incident a notifying critical alarm opens, in the alarm's account and region."""
+        escalation = self._args.plan.escalation
+        if escalation is None or severity != "critical":
+            return []
+        if self._args.account is None:
+            raise ValueError("MonitoringArgs.account is required when the plan escalates critical alarms")
+        account = pulumi.Output.from_input(self._args.account)
+        return [
+            account.apply(
+                lambda a, template=template: template.format(
+                    partition=a.partition, region=monitor.region or a.region, account=a.account_id
+                )
+            )
+            for template in escalation.actions(composite=composite)
+        ]
 
     def _burn_alerts(self, monitor: Monitor) -> list[aws.cloudwatch.CompositeAlarm]:
         """Each SLO alert: two silent window alarms and the AND composite that notifies for them."""
@@ -153,7 +174,7 @@ class Monitoring(pulumi.ComponentResource):
             alarm_description=f"{monitor.label}: {description} ops-baseline {self._args.plan.environment}.",
             alarm_rule=rule,
             actions_enabled=True,
-            alarm_actions=actions,
+            alarm_actions=[*actions, *self._escalations(monitor, severity, composite=True)],
             ok_actions=actions,
             region=monitor.region,
             # The rule names the children; CloudWatch rejects a rule naming alarms that do not exist yet.
