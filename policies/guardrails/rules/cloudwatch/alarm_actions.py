@@ -98,13 +98,11 @@ def action_problems(props: Props, config: Mapping[str, Any]) -> tuple[list[str],
 
 def alarm_actions_verdict(props: Props) -> tuple[Any, list[str]]:
     """Whether any ALARM action notifies (True, False or UNKNOWN), and why each known one does not."""
-    actions = props.items("alarmActions")
-    if actions is UNKNOWN:
+    count = props.count("alarmActions")
+    if count is UNKNOWN:
         return UNKNOWN, []
-    home = (
-        home_of(props) if any(text(a) and a.split(":")[2:3] in (["ssm"], ["ssm-incidents"]) for a in actions) else None
-    )
-    verdicts = [action_verdict(action, home) for action in actions]
+    home = home_of(props)
+    verdicts = [action_verdict(props.peek(f"alarmActions[{i}]"), home) for i in range(count)]
     reasons = [why for _, why in verdicts if why]
     if any(verdict is True for verdict, _ in verdicts):
         return True, reasons
