@@ -110,7 +110,9 @@ if plan.flow_logs:
 
 facade = Monitoring(
     "monitoring",
-    MonitoringArgs(plan.monitoring, plan.monitors, bindings, topics, query_log_groups=log_groups.names),
+    MonitoringArgs(
+        plan.monitoring, plan.monitors, bindings, topics, query_log_groups=log_groups.names, account=account
+    ),
 )
 
 pulumi.export("environment", plan.environment)

@@ -25,8 +25,9 @@ from settings.monitoring import (
     MetricFilterSettings,
 )
 from settings.schema import SectionChecks, issue, join
+from settings.slo import SloSettings
 
-from . import services
+from . import services, slo
 from .alarms import entry_problems, resolve
 from .log_groups import filter_problems
 from .monitors import canary, custom_metric, http_api, lambda_
@@ -41,6 +42,7 @@ SECTION_CHECKS: SectionChecks = {
     MetricFilterSettings: filter_problems,
     CanarySettings: lambda c: entry_problems(resolve(canary.SUCCESS, c.alarm), c.alarm, "alarm"),
     **services.SECTION_CHECKS,
+    SloSettings: slo.problems,
 }
 """The plan's rules for single settings entries, run by the settings parser."""
 

@@ -78,6 +78,37 @@ class Notifier:
 
 
 @dataclass(frozen=True)
+class Escalation:
+    """What a critical alarm opens besides notifying its topic, through its own ALARM actions: an
+    OpsItem, and for a metric alarm an Incident Manager incident. ARNs as templates with `{partition}`,
+    `{region}` and `{account}`, which the monitoring facade fills for each alarm's region."""
+
+    ops_item_severity: int | None
+    ops_item_category: str | None
+    response_plan_arn: str | None
+
+    def actions(self, *, composite: bool) -> tuple[str, ...]:
+        # PutCompositeAlarm's actions take an OpsItem by severity only, and no response plan.
+        found = []
+        if self.ops_item_severity is not None:
+            category = "" if composite else f"#CATEGORY={self.ops_item_category}"
+            found.append(f"arn:{{partition}}:ssm:{{region}}:{{account}}:opsitem:{self.ops_item_severity}{category}")
+        if self.response_plan_arn and not composite:
+            found.append(self.response_plan_arn)
+        return tuple(found)
+
+
+def escalation(settings: Settings) -> Escalation | None:
+    alerting = settings.alerting
+    if alerting.ops_items is None and alerting.incident_response_plan_arn is None:
+        return None
+    items = alerting.ops_items
+    return Escalation(
+        items.severity if items else None, items.category if items else None, alerting.incident_response_plan_arn
+    )
+
+
+@dataclass(frozen=True)
 class Billing:
     """A key and topic beside the billing alarm in us-east-1; none when the stack is there already."""
 

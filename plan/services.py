@@ -33,7 +33,11 @@ DEAD_LETTER_SUFFIX = "-dlq"
 def function(naming: Naming, entry: LambdaFunctionSettings, source: str, name: Any = None) -> tuple[Monitor, ...]:
     specs = lambda_.KINDS.specs(entry.alarms, timeout_seconds=entry.timeout_seconds)
     label = entry.function_name
-    return (lambda_.function_monitor(naming, label, name or label, specs, source=source, composite=entry.composite),)
+    return (
+        lambda_.function_monitor(
+            naming, label, name or label, specs, source=source, composite=entry.composite, slo=entry.slo
+        ),
+    )
 
 
 def http_api_(naming: Naming, entry: HttpApiSettings, source: str, api_id: Any = None) -> tuple[Monitor, ...]:
@@ -47,6 +51,7 @@ def http_api_(naming: Naming, entry: HttpApiSettings, source: str, api_id: Any =
             source=source,
             stage=entry.stage,
             composite=entry.composite,
+            slo=entry.slo,
         ),
     )
 

@@ -43,6 +43,8 @@ class Monitoring:
     dashboard_base: str | None = None
     """Name of the first dashboard page and the stem of the next (`<base>-2`); the environment's
     `ops-<environment>` when None. An application program's monitors get a dashboard of their own."""
+    escalation: alerting.Escalation | None = None
+    """What critical alarms open besides their notification (OpsItems, incidents)."""
 
     def dashboard_name(self, page: int) -> str:
         if self.dashboard_base is None:
@@ -143,6 +145,7 @@ def build(settings: Settings) -> StackPlan:
                 for q in settings.monitoring.queries
             ),
             settings.monitoring.dashboard,
+            alerting.escalation(settings),
         ),
         monitors=(
             *(f.monitor for group in groups for f in group.filters),
@@ -252,10 +255,7 @@ def alarm_name_problems(monitors: Iterable[Monitor]) -> Iterator[Problem]:
     """An alarm name used twice, or longer than CloudWatch allows, keyed by the entry it comes from."""
     seen: dict[str, str] = {}
     for monitor in monitors:
-        named = [(a.name, a.source) for a in monitor.alarms]
-        if monitor.composite:
-            named.append((monitor.composite.name, monitor.composite.source))
-        for name, source in named:
+        for name, source in monitor.alarm_names:
             if name in seen:
                 yield source, name, f"alarm name is already used by {seen[name]}"
             elif len(name) > ALARM_NAME_LIMIT:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from policies.guardrails.cis import BY_CONTROL
 
@@ -158,6 +159,20 @@ class SmsFilterSettings:
             yield "recoveries", True, "texts recoveries of the alarms in alarmSeverities and cisControls, both empty"
 
 
+OPS_ITEM_CATEGORIES = ("Availability", "Cost", "Performance", "Recovery", "Security")
+RESPONSE_PLAN_ARN = re.compile(r"^arn:aws[a-z-]*:ssm-incidents::\d{12}:response-plan/[A-Za-z0-9_-]{1,200}$")
+
+
+@dataclass(frozen=True)
+class OpsItemSettings:
+    severity: int = setting(
+        "OpsItem severity: 1 (critical), 2 (high), 3 (medium) or 4 (low).", default=2, check=field_checks.between(1, 4)
+    )
+    category: Literal["Availability", "Cost", "Performance", "Recovery", "Security"] = setting(
+        "OpsItem category: " + ", ".join(f"`{c}`" for c in OPS_ITEM_CATEGORIES) + ".", default="Availability"
+    )
+
+
 @dataclass(frozen=True)
 class AlertingSettings:
     emails: tuple[str, ...] = setting(
@@ -186,6 +201,19 @@ class AlertingSettings:
     )
     slack: SlackSettings | None = setting(
         "Slack notifications: a Lambda subscribed to the alerting topic posts every alarm and event.", default=None
+    )
+    ops_items: OpsItemSettings | None = setting(
+        "Critical alarms also open a Systems Manager OpsItem in OpsCenter, through their own ALARM actions "
+        "(composite alarms with the severity only: PutCompositeAlarm takes no category).",
+        default=None,
+    )
+    incident_response_plan_arn: str | None = setting(
+        "Critical metric alarms also start an Incident Manager incident from this response plan of the stack's "
+        "account (composite alarms cannot: PutCompositeAlarm takes no response plan).",
+        default=None,
+        check=field_checks.matches(
+            RESPONSE_PLAN_ARN, "a response plan ARN like arn:aws:ssm-incidents::123456789012:response-plan/outage"
+        ),
     )
 
     @property

@@ -13,6 +13,7 @@ from policies.guardrails.aws_limits import LOG_RETENTION_DAYS, NEVER_EXPIRE
 from . import field_checks
 from .alarms import AlarmSettings, Comparison
 from .schema import NO_VALUE, freeze, setting
+from .slo import SloSettings
 
 LABEL = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 LABEL_TEXT = "1-63 lowercase letters, digits and '-' (it becomes part of resource and alarm names)"
@@ -150,6 +151,10 @@ class LambdaFunctionSettings:
     alarms: Mapping[str, AlarmSettings] = setting(
         "Per-alarm overrides keyed by alarm kind (see the alarm table).", default=freeze({})
     )
+    slo: SloSettings | None = setting(
+        "Objective on the error ratio (Errors/Invocations) with burn-rate alerts, e.g. `{objective: 99.9, window: 30d}`.",
+        default=None,
+    )
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,10 @@ class HttpApiSettings:
     )
     alarms: Mapping[str, AlarmSettings] = setting(
         "Per-alarm overrides keyed by alarm kind (see the alarm table).", default=freeze({})
+    )
+    slo: SloSettings | None = setting(
+        "Objective on the error ratio (5xx/Count) with burn-rate alerts, e.g. `{objective: 99.9, window: 30d}`.",
+        default=None,
     )
 
 

@@ -54,11 +54,23 @@ EVERYTHING = {
         ],
         "queries": [{"name": "errors", "query": "fields @message | filter @message like /ERROR/"}],
         "lambdaFunctions": [
-            {"functionName": "orders", "timeoutSeconds": 30, "composite": True, "alarms": {"errorRate": {}}},
+            {
+                "functionName": "orders",
+                "timeoutSeconds": 30,
+                "composite": True,
+                "alarms": {"errorRate": {}},
+                "slo": {"objective": 99.9},
+            },
             {"functionName": "payments", "alarms": {"throttles": {"enabled": False}, "iteratorAge": {}}},
         ],
         "httpApis": [
-            {"name": "shop", "apiId": "a1b2c3d4e5", "composite": True, "alarms": {"serverErrorRate": {}}},
+            {
+                "name": "shop",
+                "apiId": "a1b2c3d4e5",
+                "composite": True,
+                "alarms": {"serverErrorRate": {}},
+                "slo": {"objective": 99.5, "window": "28d"},
+            },
             {"name": "admin", "apiId": "f6g7h8i9j0", "accessLogGroup": False},
         ],
         "customMetrics": [

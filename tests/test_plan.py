@@ -19,8 +19,7 @@ ALARM_TYPES = ("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/composi
 
 def planned_alarm_names(config) -> set[str]:
     plan = plan_stack(config, SECRET_KEYS)
-    names = {alarm.name for monitor in plan.monitors for alarm in monitor.alarms}
-    return names | {monitor.composite.name for monitor in plan.monitors if monitor.composite}
+    return {name for monitor in plan.monitors for name, _ in monitor.alarm_names}
 
 
 def test_the_names_the_plan_checks_are_the_names_deployed():
@@ -28,6 +27,7 @@ def test_the_names_the_plan_checks_are_the_names_deployed():
     created = {r.inputs.get("name") or r.inputs["alarmName"] for r in deployed.registrations if r.type in ALARM_TYPES}
     assert created == planned_alarm_names(EVERYTHING)
     assert any("slack-notifier" in n for n in created) and any("cis-" in n for n in created)
+    assert any("-slo-" in n for n in created)
 
 
 def rejected(config) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 
 from plan.alarms import STATISTICS, AlarmSpec
-from plan.monitors import Alarm, Monitor
+from plan.monitors import Alarm, BurnComposite, Monitor
 
 RATE_EXPRESSION = "IF(total > 0, 100 * part / total, 0)"
 """Percentage of `part` in `total`; 0 when there was no traffic, so idle periods never alarm."""
@@ -19,11 +19,16 @@ SHORTFALL_EXPRESSION = "wanted - actual"
 
 
 def metric_alarm_args(
-    monitor: Monitor, alarm: Alarm, actions: Sequence[pulumi.Input[str]], description_note: str
+    monitor: Monitor,
+    alarm: Alarm,
+    actions: Sequence[pulumi.Input[str]],
+    description_note: str,
+    escalations: Sequence[pulumi.Input[str]] = (),
 ) -> dict[str, Any]:
     """Keyword arguments of `aws.cloudwatch.MetricAlarm` for one alarm of one monitor.
 
-    ALARM and OK go to the same actions: whoever is paged also hears the recovery.
+    ALARM and OK go to the same actions: whoever is paged also hears the recovery. `escalations`
+    (an OpsItem, an incident) open on ALARM only: a recovery would open another.
     """
     spec = alarm.spec
     args: dict[str, Any] = {
@@ -35,7 +40,7 @@ def metric_alarm_args(
         "datapoints_to_alarm": spec.datapoints_to_alarm,
         "treat_missing_data": spec.treat_missing_data,
         "actions_enabled": True,
-        "alarm_actions": list(actions),
+        "alarm_actions": [*actions, *escalations],
         "ok_actions": list(actions),
     }
     if monitor.region:
@@ -112,3 +117,8 @@ def insights_query(monitor: Monitor, spec: AlarmSpec) -> pulumi.Output[str]:
 def composite_rule(monitor: Monitor) -> str:
     """`ALARM("a") OR ALARM("b")`: the composite fires while any child is in ALARM."""
     return " OR ".join(f'ALARM("{alarm.name}")' for alarm in monitor.alarms)
+
+
+def burn_rule(alert: BurnComposite) -> str:
+    """Both windows must burn: the long one says the budget took real damage, the short one that it still does."""
+    return f'ALARM("{alert.long.name}") AND ALARM("{alert.short.name}")'

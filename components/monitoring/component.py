@@ -10,11 +10,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from plan.monitors import Monitor, Unbound
+from components.documents import Account
+from plan.monitors import Alarm, Monitor, Unbound
 from plan.stack import Monitoring as MonitoringPlan
 from plan.stack import SavedQuery
 
-from .alarm_factory import composite_rule, metric_alarm_args
+from .alarm_factory import burn_rule, composite_rule, metric_alarm_args
 from .dashboard import Row, page_body, paginate, widget_count
 
 
@@ -29,6 +30,8 @@ class MonitoringArgs:
     """Topic ARN by the plan's topic key: ALARM and OK actions of each monitor's alarms."""
     query_log_groups: pulumi.Input[list[str]] = ()
     """Log groups a saved query without its own list opens with (the baseline's log groups)."""
+    account: pulumi.Input[Account] | None = None
+    """Where the alarms live: the OpsItem actions of critical alarms name its account and region."""
 
 
 class Monitoring(pulumi.ComponentResource):
@@ -51,8 +54,15 @@ class Monitoring(pulumi.ComponentResource):
             for monitor, children in zip(monitors, self.alarms, strict=True)
             if monitor.composite and children
         ]
+        self.burn_alerts = [self._burn_alerts(monitor) for monitor in monitors]
+        """The SLO composites per monitor, in the order of `monitors` (empty without an objective)."""
         pages = (
-            paginate([widget_count(m, len(a)) for m, a in zip(monitors, self.alarms, strict=True)])
+            paginate(
+                [
+                    widget_count(m, len(a) + len(b))
+                    for m, a, b in zip(monitors, self.alarms, self.burn_alerts, strict=True)
+                ]
+            )
             if args.plan.dashboard and monitors
             else []
         )
@@ -62,6 +72,12 @@ class Monitoring(pulumi.ComponentResource):
 
         self.alarm_names = [alarm.name for monitor in monitors for alarm in monitor.alarms] + [
             monitor.composite.name for monitor in monitors if monitor.composite
+        ]
+        self.alarm_names += [
+            name
+            for monitor in monitors
+            for alert in (monitor.slo.alerts if monitor.slo else ())
+            for name in (alert.long.name, alert.short.name, alert.name)
         ]
         self.dashboard_names = [args.plan.dashboard_name(number) for number in range(1, len(pages) + 1)]
         self.register_outputs({"dashboard_names": self.dashboard_names})
@@ -78,29 +94,86 @@ class Monitoring(pulumi.ComponentResource):
     def _alarms(self, monitor: Monitor) -> list[aws.cloudwatch.MetricAlarm]:
         # Children of a composite stay silent: the composite speaks for the whole resource.
         actions = [] if monitor.composite else [self._args.topics[monitor.topic]]
+        return [self._metric_alarm(monitor, alarm, actions) for alarm in monitor.alarms]
+
+    def _metric_alarm(
+        self, monitor: Monitor, alarm: Alarm, actions: list[pulumi.Input[str]]
+    ) -> aws.cloudwatch.MetricAlarm:
         note = f"ops-baseline {self._args.plan.environment}."
+        escalations = self._escalations(monitor, alarm.spec.severity, composite=False) if actions else []
+        return aws.cloudwatch.MetricAlarm(
+            f"{self._name}-{monitor.label}-{alarm.spec.what}-{alarm.spec.severity}",
+            **metric_alarm_args(monitor, alarm, actions, note, escalations),
+            opts=self._child,
+        )
+
+    def _escalations(self, monitor: Monitor, severity: str, *, composite: bool) -> list[pulumi.Output[str]]:
+        """The OpsItem and incident a notifying critical alarm opens, in the alarm's account and region."""
+        escalation = self._args.plan.escalation
+        if escalation is None or severity != "critical":
+            return []
+        if self._args.account is None:
+            raise ValueError("MonitoringArgs.account is required when the plan escalates critical alarms")
+        account = pulumi.Output.from_input(self._args.account)
         return [
-            aws.cloudwatch.MetricAlarm(
-                f"{self._name}-{monitor.label}-{alarm.spec.what}-{alarm.spec.severity}",
-                **metric_alarm_args(monitor, alarm, actions, note),
-                opts=self._child,
+            account.apply(
+                lambda a, template=template: template.format(
+                    partition=a.partition, region=monitor.region or a.region, account=a.account_id
+                )
             )
-            for alarm in monitor.alarms
+            for template in escalation.actions(composite=composite)
+        ]
+
+    def _burn_alerts(self, monitor: Monitor) -> list[aws.cloudwatch.CompositeAlarm]:
+        """Each SLO alert: two silent window alarms and the AND composite that notifies for them."""
+        if monitor.slo is None:
+            return []
+        objective = monitor.slo.objective
+        return [
+            self._composite_alarm(
+                monitor,
+                alert.alert.what,
+                alert.alert.severity,
+                alert.name,
+                burn_rule(alert),
+                f"errors burn the {objective.objective:g}% / {objective.window} error budget at "
+                f"{alert.alert.burn_rate:g}x or faster over both {alert.alert.windows} "
+                f"({alert.alert.budget_percent:g}% of the budget in the first).",
+                [self._metric_alarm(monitor, alarm, []) for alarm in (alert.long, alert.short)],
+            )
+            for alert in monitor.slo.alerts
         ]
 
     def _composite(self, monitor: Monitor, children: list[aws.cloudwatch.MetricAlarm]) -> aws.cloudwatch.CompositeAlarm:
         assert monitor.composite is not None
+        return self._composite_alarm(
+            monitor,
+            "composite",
+            monitor.composite.severity,
+            monitor.composite.name,
+            composite_rule(monitor),
+            f"any of its {len(children)} alarms is in ALARM.",
+            children,
+        )
+
+    def _composite_alarm(
+        self,
+        monitor: Monitor,
+        what: str,
+        severity: str,
+        name: str,
+        rule: str,
+        description: str,
+        children: list[aws.cloudwatch.MetricAlarm],
+    ) -> aws.cloudwatch.CompositeAlarm:
         actions = [self._args.topics[monitor.topic]]
         return aws.cloudwatch.CompositeAlarm(
-            f"{self._name}-{monitor.label}-composite-{monitor.composite.severity}",
-            alarm_name=monitor.composite.name,
-            alarm_description=(
-                f"{monitor.label}: any of its {len(children)} alarms is in ALARM. "
-                f"ops-baseline {self._args.plan.environment}."
-            ),
-            alarm_rule=composite_rule(monitor),
+            f"{self._name}-{monitor.label}-{what}-{severity}",
+            alarm_name=name,
+            alarm_description=f"{monitor.label}: {description} ops-baseline {self._args.plan.environment}.",
+            alarm_rule=rule,
             actions_enabled=True,
-            alarm_actions=actions,
+            alarm_actions=[*actions, *self._escalations(monitor, severity, composite=True)],
             ok_actions=actions,
             region=monitor.region,
             # The rule names the children; CloudWatch rejects a rule naming alarms that do not exist yet.
@@ -115,7 +188,7 @@ class Monitoring(pulumi.ComponentResource):
         page = [monitors[i] for i in indexes]
         body = pulumi.Output.all(
             [pulumi.Output.from_input(dict(m.dimensions)) for m in page],
-            [[alarm.arn for alarm in self.alarms[i]] for i in indexes],
+            [[alarm.arn for alarm in (*self.alarms[i], *self.burn_alerts[i])] for i in indexes],
         ).apply(
             lambda resolved: json.dumps(
                 page_body(

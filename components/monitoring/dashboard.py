@@ -1,7 +1,8 @@
 """CloudWatch dashboard bodies generated from the monitors (pure; the component resolves Inputs first).
 
 Layout on a 24-column grid: a header, the alarm status of the page's alarms, then one row per
-monitor (Lambda: invocations, errors, duration, throttles; HTTP API: requests, 4xx/5xx, latency).
+monitor (Lambda: invocations, errors, duration, throttles; HTTP API: requests, 4xx/5xx, latency),
+ending with the error budget left when the monitor has an objective.
 A dashboard holds at most 500 widgets, so large environments get several pages.
 """
 
@@ -32,8 +33,13 @@ class Row:
     alarm_arns: tuple[str, ...]
 
 
+def row_width(monitor: Monitor) -> int:
+    """Widgets in the monitor's row: its graphs, and the error budget when it has an objective."""
+    return len(monitor.widgets) + (1 if monitor.slo else 0)
+
+
 def widget_count(monitor: Monitor, alarm_count: int) -> int:
-    return len(monitor.widgets) + math.ceil(alarm_count / ALARMS_PER_WIDGET)
+    return row_width(monitor) + math.ceil(alarm_count / ALARMS_PER_WIDGET)
 
 
 def paginate(sizes: Sequence[int], limit: int = MAX_WIDGETS) -> list[list[int]]:
@@ -80,8 +86,14 @@ def page_body(title: str, region: str, rows: Sequence[Row]) -> dict[str, Any]:
         )
         y += height
     for row in rows:
-        width = max(GRID_WIDTH // max(len(row.monitor.widgets), 1), 6)
-        for i, (title_part, metrics) in enumerate(row.monitor.widgets):
+        count = row_width(row.monitor)
+        width = max(GRID_WIDTH // max(count, 1), 6)
+        properties = [
+            metric_properties(row, title_part, metrics, region) for title_part, metrics in row.monitor.widgets
+        ]
+        if row.monitor.slo:
+            properties.append(budget_properties(row, region))
+        for i, widget_properties in enumerate(properties):
             widgets.append(
                 {
                     "type": "metric",
@@ -89,10 +101,10 @@ def page_body(title: str, region: str, rows: Sequence[Row]) -> dict[str, Any]:
                     "y": y + (i * width) // GRID_WIDTH * ROW_HEIGHT,
                     "width": width,
                     "height": ROW_HEIGHT,
-                    "properties": metric_properties(row, title_part, metrics, region),
+                    "properties": widget_properties,
                 }
             )
-        y += math.ceil(len(row.monitor.widgets) * width / GRID_WIDTH) * ROW_HEIGHT
+        y += math.ceil(count * width / GRID_WIDTH) * ROW_HEIGHT
     return {"start": "-PT8H", "periodOverride": "inherit", "widgets": widgets}
 
 
@@ -119,3 +131,34 @@ def metric_properties(row: Row, title: str, metrics: Sequence[tuple[str, str]], 
     if thresholds:
         properties["annotations"] = {"horizontal": thresholds}
     return properties
+
+
+def budget_properties(row: Row, region: str) -> dict[str, Any]:
+    """The error budget left over the objective's window, as one number: 100 x (1 - error ratio /
+    budget), summed over the whole window (its own time range, one period); 100 without traffic,
+    negative once the budget is overspent."""
+    monitor = row.monitor
+    assert monitor.slo is not None
+    objective = monitor.slo.objective
+    dimension_parts = [part for pair in row.dimensions.items() for part in pair]
+    hidden = {"stat": "Sum", "visible": False}
+    budget = f"{objective.budget:.12f}".rstrip("0")  # metric math takes no exponents: 0.00001, not 1e-05
+    return {
+        "title": f"{monitor.label}: error budget left ({objective.objective:g}% over {objective.window})",
+        "view": "singleValue",
+        "region": monitor.region or region,
+        "start": f"-P{objective.window_seconds // 86_400}D",
+        "setPeriodToTimeRange": True,
+        "period": objective.window_seconds,
+        "metrics": [
+            [
+                {
+                    "expression": f"IF(total > 0, 100 * (1 - (errors / total) / {budget}), 100)",
+                    "label": "error budget left (%)",
+                    "id": "budget",
+                }
+            ],
+            [monitor.namespace, objective.ratio.errors, *dimension_parts, {**hidden, "id": "errors"}],
+            [monitor.namespace, objective.ratio.total, *dimension_parts, {**hidden, "id": "total"}],
+        ],
+    }

@@ -6,7 +6,18 @@ from __future__ import annotations
 
 from ..alarms import COMPARISON_SYMBOLS
 from . import alb, canary, dynamodb, ecs, http_api, lambda_, sqs, step_functions
-from .model import ALERTS, BILLING_ALERTS, NOTIFIER_ALERTS, Alarm, Composite, Monitor, Unbound, Widget, monitor
+from .model import (
+    ALERTS,
+    BILLING_ALERTS,
+    NOTIFIER_ALERTS,
+    Alarm,
+    BurnComposite,
+    Composite,
+    Monitor,
+    Unbound,
+    Widget,
+    monitor,
+)
 
 SERVICES = (
     lambda_.KINDS,
@@ -26,6 +37,7 @@ __all__ = [
     "NOTIFIER_ALERTS",
     "SERVICES",
     "Alarm",
+    "BurnComposite",
     "Composite",
     "Monitor",
     "Unbound",

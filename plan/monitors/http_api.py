@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from settings.slo import SloSettings
+
 from ..alarms import AlarmKind, AlarmKinds, AlarmSpec
 from ..naming import Naming
+from ..slo import ErrorRatio, objective
 from .model import Monitor, monitor
 
 KINDS = AlarmKinds(
@@ -76,6 +79,8 @@ KINDS = AlarmKinds(
         ),
     ),
 )
+ERROR_RATIO = ErrorRatio(errors="5xx", total="Count")
+"""Requests answered with a 5xx status; 4xx are the client's errors and spend no budget."""
 WIDGETS = (
     ("Requests", (("Count", "Sum"),)),
     ("4xx and 5xx", (("4xx", "Sum"), ("5xx", "Sum"))),
@@ -92,6 +97,7 @@ def api_monitor(
     source: str,
     stage: str = "$default",
     composite: bool = False,
+    slo: SloSettings | None = None,
 ) -> Monitor:
     return monitor(
         naming,
@@ -103,4 +109,5 @@ def api_monitor(
         source=source,
         composite=composite,
         widgets=WIDGETS,
+        objective=objective(slo, ERROR_RATIO) if slo else None,
     )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from settings.slo import SloSettings
+
 from ..alarms import AlarmKind, AlarmKinds, AlarmSpec
 from ..naming import Naming
+from ..slo import ErrorRatio, objective
 from .model import ALERTS, Monitor, monitor
 
 KINDS = AlarmKinds(
@@ -97,6 +100,8 @@ KINDS = AlarmKinds(
         ),
     ),
 )
+ERROR_RATIO = ErrorRatio(errors="Errors", total="Invocations")
+"""Invocations that ended in a function error; throttled requests never ran and are not counted."""
 WIDGETS = (
     ("Invocations", (("Invocations", "Sum"),)),
     ("Errors", (("Errors", "Sum"),)),
@@ -114,6 +119,7 @@ def function_monitor(
     source: str,
     composite: bool = False,
     topic: str = ALERTS,
+    slo: SloSettings | None = None,
 ) -> Monitor:
     """`label` names the function in alarms when its name would repeat the prefix (the sample's, the notifier's)."""
     return monitor(
@@ -127,4 +133,5 @@ def function_monitor(
         composite=composite,
         widgets=WIDGETS,
         topic=topic,
+        objective=objective(slo, ERROR_RATIO) if slo else None,
     )

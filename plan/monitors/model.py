@@ -10,6 +10,7 @@ from typing import Any
 
 from ..alarms import AlarmSpec, composite_severity
 from ..naming import Naming
+from ..slo import BurnAlert, Objective
 
 ALERTS = "alerts"
 """The stack's alerting topic."""
@@ -49,6 +50,27 @@ class Composite:
 
 
 @dataclass(frozen=True)
+class BurnComposite:
+    """One SLO alert with its alarm names: the composite notifies, its two window alarms stay silent."""
+
+    alert: BurnAlert
+    name: str
+    long: Alarm
+    short: Alarm
+    source: str
+
+
+@dataclass(frozen=True)
+class SloAlarms:
+    objective: Objective
+    alerts: tuple[BurnComposite, ...]
+
+    @property
+    def windows(self) -> tuple[Alarm, ...]:
+        return tuple(alarm for alert in self.alerts for alarm in (alert.long, alert.short))
+
+
+@dataclass(frozen=True)
 class Monitor:
     service: str
     """Dashboard row kind: lambda, http-api, custom, canary, log-filter, sqs or billing."""
@@ -64,10 +86,22 @@ class Monitor:
     """Region of the alarms when not the stack's (billing metrics live in us-east-1 only)."""
     topic: str = ALERTS
     widgets: tuple[Widget, ...] = ()
+    slo: SloAlarms | None = None
+    """Burn-rate alerts on the error ratio, apart from `alarms` (and from `composite`, which they never join)."""
 
     @property
     def specs(self) -> tuple[AlarmSpec, ...]:
         return tuple(alarm.spec for alarm in self.alarms)
+
+    @property
+    def alarm_names(self) -> tuple[tuple[str, str], ...]:
+        """(name, source) of every alarm and composite alarm the monitor creates."""
+        named = [(a.name, a.source) for a in self.alarms]
+        if self.composite:
+            named.append((self.composite.name, self.composite.source))
+        for alert in self.slo.alerts if self.slo else ():
+            named += [(alert.long.name, alert.source), (alert.short.name, alert.source), (alert.name, alert.source)]
+        return tuple(named)
 
     def bind(self, bindings: Mapping[Unbound, Any]) -> Monitor:
         """The monitor with each placeholder dimension replaced by the value its component offers."""
@@ -93,6 +127,7 @@ def monitor(
     widgets: tuple[Widget, ...] = (),
     region: str | None = None,
     topic: str = ALERTS,
+    objective: Objective | None = None,
 ) -> Monitor:
     """A monitor whose alarms are named by `naming`; widgets default to one graph per alarm."""
     alarms = tuple(Alarm(spec, naming.alarm(label, spec.what, spec.severity), source) for spec in specs)
@@ -110,4 +145,15 @@ def monitor(
         region=region,
         topic=topic,
         widgets=widgets or tuple((f"{s.metric} ({s.statistic})", ((s.metric, s.statistic),)) for s in specs),
+        slo=slo_alarms(naming, label, objective, source) if objective else None,
     )
+
+
+def slo_alarms(naming: Naming, label: str, objective: Objective, source: str) -> SloAlarms:
+    """Each alert's composite and window alarms, named like the monitor's other alarms."""
+    alerts = []
+    for i, alert in enumerate(objective.alerts):
+        where = f"{source}.slo.alerts[{i}]"
+        long, short = (Alarm(s, naming.alarm(label, s.what, s.severity), where) for s in (alert.long, alert.short))
+        alerts.append(BurnComposite(alert, naming.alarm(label, alert.what, alert.severity), long, short, where))
+    return SloAlarms(objective, tuple(alerts))

@@ -454,6 +454,73 @@ def test_alarm_actions(resources, config, expected):
         assert any(expected in v for v in outcome.violations), outcome.violations
 
 
+ALARM_ARN = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:fn-errors"
+OPS_ITEM = "arn:aws:ssm:eu-west-1:123456789012:opsitem:2#CATEGORY=Availability"
+RESPONSE_PLAN = "arn:aws:ssm-incidents::123456789012:response-plan/orders-outage"
+
+
+@pytest.mark.parametrize(
+    "actions, arn, expected",
+    [
+        pytest.param([OPS_ITEM], ALARM_ARN, None, id="ops-item-of-its-account"),
+        pytest.param([OPS_ITEM.split("#")[0]], ALARM_ARN, None, id="ops-item-without-category"),
+        pytest.param([RESPONSE_PLAN], ALARM_ARN, None, id="response-plan-of-its-account"),
+        pytest.param([OPS_ITEM, TOPIC], UNKNOWN, None, id="topic-beside-an-undecidable-ops-item"),
+        pytest.param(
+            [OPS_ITEM.replace("123456789012", "999999999999")],
+            ALARM_ARN,
+            "is outside the alarm's own account 123456789012 and region eu-west-1",
+            id="ops-item-of-another-account",
+        ),
+        pytest.param(
+            [OPS_ITEM.replace("eu-west-1", "us-east-1")], ALARM_ARN, "is outside", id="ops-item-of-another-region"
+        ),
+        pytest.param(
+            [RESPONSE_PLAN.replace("123456789012", "999999999999")],
+            ALARM_ARN,
+            "is outside",
+            id="response-plan-of-another-account",
+        ),
+        pytest.param(
+            ["arn:aws:ssm:eu-west-1:123456789012:opsitem:5"],
+            ALARM_ARN,
+            "is not of the form arn:aws:ssm:<region>:<account>:opsitem:<severity 1-4>",
+            id="ops-item-severity-5",
+        ),
+        pytest.param(
+            [OPS_ITEM.replace("Availability", "Urgent")], ALARM_ARN, "is not of the form", id="ops-item-bad-category"
+        ),
+        pytest.param(
+            ["arn:aws:ssm-incidents::123456789012:responseplan/orders-outage"],
+            ALARM_ARN,
+            "is not of the form arn:aws:ssm-incidents::<account>:response-plan/<name>",
+            id="response-plan-misspelt",
+        ),
+        pytest.param(["page the on-call"], ALARM_ARN, "'page the on-call' is no ARN", id="not-an-arn"),
+    ],
+)
+def test_systems_manager_actions_notify_only_in_their_documented_form_and_own_account(actions, arn, expected):
+    outcome = run_stack(
+        "aws-cloudwatch-alarm-configure-actions",
+        [alarm("fn-errors", alarmActions=actions, arn=arn)],
+        {"requireOkActions": False},
+    )
+    if expected is None:
+        assert outcome.violations == [] and not outcome.unchecked
+    else:
+        assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations
+        assert "no alarmActions that notify" in outcome.violations[0]
+
+
+def test_an_ops_item_alone_is_undecided_until_the_alarm_has_its_arn():
+    outcome = run_stack(
+        "aws-cloudwatch-alarm-configure-actions",
+        [alarm("fn-errors", alarmActions=[OPS_ITEM], arn=UNKNOWN)],
+        {"requireOkActions": False},
+    )
+    assert outcome.violations == [] and outcome.unchecked
+
+
 def test_alarm_actions_known_wrong_value_fails_next_to_an_unknown_one():
     outcome = run_stack(
         "aws-cloudwatch-alarm-configure-actions",

@@ -3,10 +3,17 @@
 An alarm without actions is fine when its entering ALARM can raise a composite alarm that notifies
 (directly, or through silent composites that can raise a notifying one): that is how composites
 cut noise. Naming it is not enough: under `NOT ALARM(x)` or `ALARM(x) AND FALSE` it raises nothing.
+
+An ALARM action notifies when it is an ARN CloudWatch acts on (a topic, a function, ...). A Systems
+Manager action (an OpsItem, an Incident Manager response plan) notifies only in the form
+PutMetricAlarm documents and in the alarm's own account (an OpsItem also in its region): one
+malformed or pointed at another account opens nothing anyone here sees. A value that is no ARN
+notifies nobody.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -23,10 +30,54 @@ from ...model import (
     Undecided,
     Violation,
 )
-from ...props import UNKNOWN, Invalid, Props, shown, text
+from ...props import MISSING, UNKNOWN, Invalid, Props, shown, text
 from ...tokens import COMPOSITE_ALARM, METRIC_ALARM
 
 NAME_PROP = {METRIC_ALARM: "name", COMPOSITE_ALARM: "alarmName"}
+OPS_ITEM = re.compile(
+    r"^arn:(aws[a-z-]*):ssm:([a-z0-9-]+):(\d{12}):opsitem:[1-4]"
+    r"(#CATEGORY=(Availability|Cost|Performance|Recovery|Security))?$"
+)
+"""`arn:aws:ssm:<region>:<account>:opsitem:<severity 1-4>[#CATEGORY=<category>]` (PutMetricAlarm)."""
+RESPONSE_PLAN = re.compile(r"^arn:(aws[a-z-]*):ssm-incidents::(\d{12}):response-plan/[A-Za-z0-9_-]{1,200}$")
+"""An Incident Manager response plan: `arn:aws:ssm-incidents::<account>:response-plan/<name>`."""
+ALARM_ARN = re.compile(r"^arn:(aws[a-z-]*):cloudwatch:([a-z0-9-]+):(\d{12}):alarm:")
+SSM_FORMS = {
+    "ssm": "arn:aws:ssm:<region>:<account>:opsitem:<severity 1-4>[#CATEGORY=<category>]",
+    "ssm-incidents": "arn:aws:ssm-incidents::<account>:response-plan/<name>",
+}
+
+
+def home_of(props: Props) -> Any:
+    """(partition, region, account) of the alarm from its ARN; UNKNOWN until deploy."""
+    arn = props.peek("arn")
+    found = ALARM_ARN.match(arn) if text(arn) else None
+    return found.groups() if found else UNKNOWN if arn in (UNKNOWN, MISSING) else None
+
+
+def action_verdict(action: Any, home: Any) -> tuple[Any, str | None]:
+    """(True, False or UNKNOWN, why not) for one ALARM action of an alarm at `home`."""
+    if action is UNKNOWN:
+        return True, None
+    if not text(action) or not action.startswith("arn:"):
+        return False, f"{shown(action)} is no ARN"
+    service = action.split(":")[2]
+    if service not in SSM_FORMS:
+        return True, None
+    found = (OPS_ITEM if service == "ssm" else RESPONSE_PLAN).match(action)
+    if not found:
+        return False, f"{action} is not of the form {SSM_FORMS[service]}"
+    if service == "ssm":
+        partition, region, account = found.groups()[:3]
+    else:
+        (partition, account), region = found.groups(), None
+    if home is UNKNOWN:
+        return UNKNOWN, None
+    if home is None:
+        return False, f"the alarm's ARN does not name the account {action} must be in"
+    if (partition, account) != (home[0], home[2]) or region not in (None, home[1]):
+        return False, f"{action} is outside the alarm's own account {home[2]} and region {home[1]}"
+    return True, None
 
 
 def action_problems(props: Props, config: Mapping[str, Any]) -> tuple[list[str], bool]:
@@ -35,14 +86,27 @@ def action_problems(props: Props, config: Mapping[str, Any]) -> tuple[list[str],
     enabled = props.flag("actionsEnabled")
     if enabled is False or isinstance(enabled, Invalid):
         problems.append(f"Alarm actionsEnabled is {shown(enabled)}; nobody is notified when it fires.")
-    required = [("alarmActions", "add the alerting topic so the ALARM state notifies someone")]
-    if config["requireOkActions"]:
-        required.append(("okActions", "this environment requires recovery (OK) notifications too"))
-    counts = [props.count(prop) for prop, _ in required]
-    problems += [
-        f"Alarm has no {prop}; {why}." for (prop, why), count in zip(required, counts, strict=True) if count == 0
-    ]
-    return problems, UNKNOWN in (enabled, *counts)
+    notifying, reasons = alarm_actions_verdict(props)
+    if notifying is False:
+        none = f"no alarmActions that notify ({'; '.join(reasons)})" if reasons else "no alarmActions"
+        problems.append(f"Alarm has {none}; add the alerting topic so the ALARM state notifies someone.")
+    ok_count = props.count("okActions") if config["requireOkActions"] else 1
+    if ok_count == 0:
+        problems.append("Alarm has no okActions; this environment requires recovery (OK) notifications too.")
+    return problems, UNKNOWN in (enabled, notifying, ok_count)
+
+
+def alarm_actions_verdict(props: Props) -> tuple[Any, list[str]]:
+    """Whether any ALARM action notifies (True, False or UNKNOWN), and why each known one does not."""
+    count = props.count("alarmActions")
+    if count is UNKNOWN:
+        return UNKNOWN, []
+    home = home_of(props)
+    verdicts = [action_verdict(props.peek(f"alarmActions[{i}]"), home) for i in range(count)]
+    reasons = [why for _, why in verdicts if why]
+    if any(verdict is True for verdict, _ in verdicts):
+        return True, reasons
+    return (UNKNOWN if any(verdict is UNKNOWN for verdict, _ in verdicts) else False), reasons
 
 
 class Coverage:
