@@ -145,7 +145,7 @@ def build(settings: Settings) -> StackPlan:
                 for q in settings.monitoring.queries
             ),
             settings.monitoring.dashboard,
-            alerting.escalation(settings),
+            escalation=alerting.escalation(settings),
         ),
         monitors=(
             *(f.monitor for group in groups for f in group.filters),
