@@ -5,6 +5,8 @@ pending deletion that resources still use."""
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 
@@ -19,6 +21,7 @@ MULTI_REGION = "aws-cloudtrail-trail-enable-multi-region"
 HTTP = "aws-sns-topicsubscription-disallow-http"
 XRAY = "aws-apigateway-stage-enable-xray-tracing"
 URL_AUTH = "aws-lambda-functionurl-require-authentication"
+LOG_POLICY = "aws-cloudwatch-logresourcepolicy-disallow-public-access"
 HOME = "us-east-1"
 
 
@@ -275,3 +278,29 @@ def test_function_urls_are_read_and_judged(fake_aws_credentials):
     assert inventory.errors == []
     findings, _ = judge(inventory, {}, TODAY)
     assert [(f.policy, f.resource) for f in findings if f.policy == URL_AUTH] == [(URL_AUTH, arn + "open-fn")]
+
+
+def test_log_resource_policies_are_read_and_judged_with_the_account_trusted(aws):
+    from opsctl.live.readers import logs as logs_reader
+
+    logs = aws("logs")
+    delivery = {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}
+    documents = {
+        "route53-pinned": {
+            **delivery,
+            "Principal": {"Service": "route53.amazonaws.com"},
+            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+        },
+        "own-account": {**delivery, "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}},
+        "other-account": {**delivery, "Principal": {"AWS": "arn:aws:iam::210987654321:root"}},
+        "everyone": {**delivery, "Principal": "*"},
+    }
+    for name, statement in documents.items():
+        logs.put_resource_policy(policyName=name, policyDocument=json.dumps({"Statement": [statement]}))
+    inventory = read(logs_reader.SOURCE)
+    findings, _ = judge(inventory, {}, TODAY)
+    names = {r.arn: r.name for r in inventory.resources}
+    found = sorted((names[f.resource], f.message) for f in findings if f.policy == LOG_POLICY)
+    assert [name for name, _ in found] == ["everyone", "other-account"]
+    assert "lets in any principal ('*') without a condition" in found[0][1]
+    assert "lets in account 210987654321, which trustedAccounts does not list" in found[1][1]
