@@ -22,6 +22,7 @@ HTTP = "aws-sns-topicsubscription-disallow-http"
 XRAY = "aws-apigateway-stage-enable-xray-tracing"
 URL_AUTH = "aws-lambda-functionurl-require-authentication"
 LOG_POLICY = "aws-cloudwatch-logresourcepolicy-disallow-public-access"
+EXECUTION_LOGS = "aws-apigateway-stage-enable-execution-logging"
 HOME = "us-east-1"
 
 
@@ -230,6 +231,17 @@ def test_a_key_pending_deletion_that_resources_still_use_is_reported_with_its_us
     assert "yet /app (logGroup) still encrypt with it" in message
 
 
+def rest_stage(gateway, name: str, **stage) -> str:
+    """A REST API with one mock GET method deployed to stage `prod`; its id."""
+    api = gateway.create_rest_api(name=name)["id"]
+    root = gateway.get_resources(restApiId=api)["items"][0]["id"]
+    gateway.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+    gateway.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
+    deployment = gateway.create_deployment(restApiId=api)["id"]
+    gateway.create_stage(restApiId=api, stageName="prod", deploymentId=deployment, **stage)
+    return api
+
+
 def test_http_subscriptions_and_untraced_rest_stages_are_read_and_judged(aws):
     from opsctl.live.readers import apigateway as apigateway_reader
     from opsctl.live.readers import sns as sns_reader
@@ -240,12 +252,7 @@ def test_http_subscriptions_and_untraced_rest_stages_are_read_and_judged(aws):
     sns.subscribe(TopicArn=topic, Protocol="https", Endpoint="https://hooks.example.com/tls")
     gateway = aws("apigateway")
     for name, tracing in (("traced", True), ("untraced", False)):
-        api = gateway.create_rest_api(name=name)["id"]
-        root = gateway.get_resources(restApiId=api)["items"][0]["id"]
-        gateway.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
-        gateway.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
-        deployment = gateway.create_deployment(restApiId=api)["id"]
-        gateway.create_stage(restApiId=api, stageName="prod", deploymentId=deployment, tracingEnabled=tracing)
+        rest_stage(gateway, name, tracingEnabled=tracing)
     inventory = read(sns_reader.SOURCE, apigateway_reader.SOURCE)
     findings, _ = judge(inventory, {}, TODAY)
     names = {r.arn: r.name for r in inventory.resources}
@@ -304,3 +311,21 @@ def test_log_resource_policies_are_read_and_judged_with_the_account_trusted(aws)
     assert [name for name, _ in found] == ["everyone", "other-account"]
     assert "lets in any principal ('*') without a condition" in found[0][1]
     assert "lets in account 210987654321, which trustedAccounts does not list" in found[1][1]
+
+
+def test_rest_stages_are_judged_by_their_method_settings_execution_logging(aws):
+    from opsctl.live.readers import apigateway as apigateway_reader
+
+    gateway = aws("apigateway")
+    for name, level in (("logged", "ERROR"), ("silent", "OFF"), ("unset", None)):
+        api = rest_stage(gateway, name)
+        if level:
+            operations = [{"op": "replace", "path": "/*/*/logging/loglevel", "value": level}]
+            gateway.update_stage(restApiId=api, stageName="prod", patchOperations=operations)
+    inventory = read(apigateway_reader.SOURCE)
+    findings, _ = judge(inventory, {}, TODAY)
+    names = {r.arn: r.name for r in inventory.resources}
+    found = sorted((names[f.resource], f.message) for f in findings if f.policy == EXECUTION_LOGS)
+    assert [name for name, _ in found] == ["silent/prod", "unset/prod"]
+    assert "(*/*) set loggingLevel 'OFF'" in found[0][1]
+    assert "has no method settings for */*" in found[1][1]
