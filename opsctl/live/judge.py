@@ -57,6 +57,7 @@ class Checked:
 
 MULTI_REGION = "aws-cloudtrail-trail-enable-multi-region"
 KEY_IN_USE = "aws-kms-key-disallow-unusable-key-in-use"
+LOG_POLICY = "aws-cloudwatch-logresourcepolicy-disallow-public-access"
 
 
 def pending_deletion(props: Mapping[str, Any]) -> bool:
@@ -110,6 +111,8 @@ def judge(
         config = guardrail.config(parameters)
         if guardrail.name == "aws-cloudtrail-trail-configure-cis-metric-alarms" and COVERED in inventory.notes:
             config["requireTrail"] = False  # a multi-region trail homed elsewhere covers this region
+        if guardrail.name == LOG_POLICY:
+            config["trustedAccounts"] = [*config["trustedAccounts"], inventory.account]  # the policy's own account
         if guardrail.name == "aws-cfg-recorder-record-all-resources" and not config["homeRegion"]:
             config["homeRegion"] = inventory.notes.get(GLOBAL_TYPES_HOME, "")  # where the account records them
         view = StackView(
