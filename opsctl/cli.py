@@ -38,7 +38,7 @@ from .engine.policy_run import PolicyGate
 from .engine.program_host import run_project
 from .formats import COST_FORMATS, CostFormatter, OutputFormat
 from .notifications import forecast
-from .report import PreflightReport, exit_code
+from .report import AuditReport, PreflightReport
 from .stacks import DEFAULT_CONFIG, policy_config
 
 EXIT_ERROR = 2
@@ -429,7 +429,7 @@ def run_preflight(args: argparse.Namespace) -> int:
         existing = sum(1 for f in report.findings if f.existing)
         summary += f"; against the baseline: {existing} existing, {len(report.fixed())} fixed"
     print(summary, file=sys.stderr)
-    return exit_code(report.findings, args.fail_on)
+    return report.exit_code()
 
 
 def run_scan(args: argparse.Namespace) -> int:
@@ -514,7 +514,7 @@ def audit_region(args: argparse.Namespace) -> str:
 
 def run_audit(args: argparse.Namespace) -> int:
     from .live import accounts as live_accounts
-    from .live.audit import AuditReport, audit, plan_lines, policy_infos, resolved_policies
+    from .live.audit import audit, plan_lines, policy_infos, resolved_policies
     from .live.fixes import apply, plan
     from .live.judge import NOT_AUDITED
 
@@ -555,9 +555,7 @@ def run_audit(args: argparse.Namespace) -> int:
         f"{kinds.count('exempted')} exempted, {kinds.count('error')} read errors, {applied} fixed",
         file=sys.stderr,
     )
-    if report.errors:
-        return EXIT_ERROR
-    return int(bool(report.failing()))
+    return report.exit_code()
 
 
 def confirmed() -> bool:

@@ -1,12 +1,13 @@
-"""What a preflight produced, in the shape every output format renders."""
+"""What a preflight and a live audit produced, in the shape every output format renders."""
 
 from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.runtime.rpc import UNKNOWN, _special_secret_sig, _special_sig_key
 
@@ -17,14 +18,16 @@ from policies.guardrails.scope import SELECTION
 from .baseline import Baseline, fixed
 from .cost import CostChange, CostEstimate, compare
 from .engine import Plan, Registration
-from .engine.policy_run import Finding, PolicyInfo, PolicyResult
+from .engine.policy_run import PolicyResult
+from .findings import Finding, PolicyInfo, exit_code, fails
 from .notifications import Forecast
+
+if TYPE_CHECKING:  # the live stack (boto3) is not imported to render a report
+    from .live.fixes import FixResult
+    from .live.judge import Checked
 
 SECRET_TEXT = "[secret]"
 UNKNOWN_TEXT = "(known after deploy)"
-
-
-SEVERITY_ORDER = ("low", "medium", "high", "critical")
 
 
 @dataclass
@@ -51,6 +54,9 @@ class PreflightReport:
     @property
     def findings(self) -> list[Finding]:
         return self.policies.findings if self.policies else []
+
+    def exit_code(self) -> int:
+        return exit_code(self.findings, self.fail_on)
 
     def violations(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == "violation"]
@@ -86,7 +92,7 @@ class PreflightReport:
         resources = self.resources()
         found: dict[tuple[str, str], list[Finding]] = {}
         for finding in self.findings:
-            found.setdefault((finding.policy, finding.urn), []).append(finding)
+            found.setdefault((finding.policy, finding.subject), []).append(finding)
         checks = []
         for policy in self.policies.policies:
             if policy.level == "disabled" or policy.name in (SELECTION, PROFILE):
@@ -140,6 +146,38 @@ class PreflightReport:
         return shown
 
 
+@dataclass
+class AuditReport:
+    accounts: list[str]
+    regions: list[str]
+    policies: list[PolicyInfo]
+    findings: list[Finding] = field(default_factory=list)
+    checks: list[Checked] = field(default_factory=list)
+    fixes: list[FixResult] = field(default_factory=list)
+    fail_on: str = "mandatory"
+    not_audited: Mapping[str, str] = field(default_factory=dict)
+    config_file: str = ""
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == "error"]
+
+    def fixed(self) -> set[tuple[str, str]]:
+        return {(r.planned.policy, r.planned.resource.arn) for r in self.fixes if not r.error}
+
+    def unfixed(self) -> list[Finding]:
+        """The findings no fix of this run repaired."""
+        fixed = self.fixed()
+        return [f for f in self.findings if (f.policy, f.subject) not in fixed]
+
+    def failing(self) -> list[Finding]:
+        """Violations at the threshold that no fix of this run repaired."""
+        return [f for f in self.unfixed() if fails(f, self.fail_on)]
+
+    def exit_code(self) -> int:
+        return exit_code(self.unfixed(), self.fail_on)
+
+
 @dataclass(frozen=True)
 class Check:
     policy: PolicyInfo
@@ -171,24 +209,3 @@ def redact(value: Any) -> Any:
     if value == UNKNOWN:
         return UNKNOWN_TEXT
     return value
-
-
-def fails(finding: Finding | Any, fail_on: str) -> bool:
-    """Whether a finding fails the run at the `--fail-on` threshold.
-
-    Only new violations count (never unchecked, exempted or remediated ones, nor those the
-    baseline already had). `mandatory`: enforced as mandatory (what blocks `pulumi up`);
-    a severity (`low` … `critical`): at or above it, advisory ones included; `never`: none.
-    """
-    if finding.kind != "violation" or getattr(finding, "existing", False) or fail_on == "never":
-        return False
-    if fail_on == "mandatory":
-        return finding.level in ("mandatory", "remediate")
-    return finding.severity in SEVERITY_ORDER and SEVERITY_ORDER.index(finding.severity) >= SEVERITY_ORDER.index(
-        fail_on
-    )
-
-
-def exit_code(findings: list[Finding], fail_on: str) -> int:
-    """1 when a finding fails the run at the threshold, else 0."""
-    return int(any(fails(f, fail_on) for f in findings))

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from ..live.audit import AuditReport
-from ..report import PreflightReport
+from ..report import AuditReport, PreflightReport
 
 
 class Formatter(ABC):

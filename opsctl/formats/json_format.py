@@ -7,8 +7,8 @@ from typing import Any
 
 from ..baseline import REPORT_SCHEMA_VERSION
 from ..cost import CostChange, CostEstimate
-from ..live.audit import AuditReport
-from ..report import PreflightReport, redact
+from ..findings import Finding
+from ..report import AuditReport, PreflightReport, redact
 from .base import AuditFormatter, CostFormatter, Formatter
 
 
@@ -22,6 +22,22 @@ def cost_document(estimate: CostEstimate, change: CostChange | None) -> dict[str
             "items": [vars(item) for item in change.items],
         }
     return document
+
+
+def judged(finding: Finding) -> dict[str, Any]:
+    return {"policy": finding.policy, "level": finding.level, "severity": finding.severity, "kind": finding.kind,
+            "message": finding.message}  # fmt: skip
+
+
+def preflight_finding(finding: Finding) -> dict[str, Any]:
+    """A finding on the plan, by URN: the form `--baseline` reads back."""
+    return judged(finding) | {"urn": finding.subject, "exemption": finding.exemption, "existing": finding.existing}
+
+
+def audit_finding(finding: Finding) -> dict[str, Any]:
+    """A finding on a live resource, by ARN, where it was read."""
+    document = judged(finding) | {"resource": finding.subject, "account": finding.account, "region": finding.region}
+    return document | ({"exemption": finding.exemption} if finding.exemption else {})
 
 
 class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
@@ -53,7 +69,7 @@ class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
             document["policyPack"] = report.policies.pack
             document["policyConfig"] = report.policy_config_name()
             document["policies"] = [vars(p) for p in report.policies.policies]
-            document["findings"] = [vars(f) for f in report.findings]
+            document["findings"] = [preflight_finding(f) for f in report.findings]
             document["failOn"] = report.fail_on
         if report.baseline is not None:
             document["baseline"] = {
@@ -89,7 +105,7 @@ class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
             "regions": report.regions,
             "failOn": report.fail_on,
             "policyConfig": report.config_file,
-            "findings": [{k: v for k, v in vars(f).items() if v or k != "exemption"} for f in report.findings],
+            "findings": [audit_finding(f) for f in report.findings],
             "summary": {
                 "violations": kinds.count("violation"),
                 "exempted": kinds.count("exempted"),

@@ -7,21 +7,20 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from ..live.audit import AuditReport
-from ..report import PreflightReport, fails
+from ..findings import Finding, fails
+from ..report import AuditReport, PreflightReport
 from .base import AuditFormatter, Formatter
 
 
-def describe(finding: Any) -> str:
-    state = "existing " if getattr(finding, "existing", False) else ""
+def describe(finding: Finding) -> str:
+    state = "existing " if finding.existing else ""
     reason = f" Exempted: {finding.exemption}." if finding.exemption else ""
     return f"{state}{finding.kind} ({finding.level}, {finding.severity}): {finding.message}{reason}"
 
 
 def case(
-    classname: str, name: str, findings: Sequence[Any], remediation: str, identity: str, fail_on: str
+    classname: str, name: str, findings: Sequence[Finding], remediation: str, identity: str, fail_on: str
 ) -> ET.Element:
     element = ET.Element("testcase", classname=classname, name=name)
     failing = [f for f in findings if fails(f, fail_on)]
@@ -87,9 +86,9 @@ class JUnitFormatter(Formatter, AuditFormatter):
 
     def render_audit(self, report: AuditReport) -> str:
         remediation = {p.name: p.remediation for p in report.policies}
-        found: dict[tuple[str, str, str, str], list[Any]] = {}
+        found: dict[tuple[str, str, str, str], list[Finding]] = {}
         for finding in report.findings:
-            found.setdefault((finding.account, finding.region, finding.policy, finding.resource), []).append(finding)
+            found.setdefault((finding.account, finding.region, finding.policy, finding.subject), []).append(finding)
         views: dict[tuple[str, str], list[ET.Element]] = {}
         for check in report.checks:
             findings = found.get((check.account, check.region, check.policy, check.resource), [])

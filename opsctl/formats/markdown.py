@@ -7,10 +7,9 @@ from __future__ import annotations
 from policies.guardrails.spelling import counted
 
 from ..cost import CostChange, CostEstimate
-from ..engine.policy_run import Finding
-from ..live.audit import AuditReport
+from ..findings import SEVERITY_ORDER, Finding
 from ..notifications import Forecast
-from ..report import SEVERITY_ORDER, PreflightReport
+from ..report import AuditReport, PreflightReport
 from .base import AuditFormatter, CostFormatter, Formatter
 from .money import change_summary, guardrails_counted, price, quantity, usd
 from .subscribers import breakdown, endpoint, filtered
@@ -122,7 +121,7 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
         resources = report.resources()
 
         def where(finding: Finding) -> str:
-            resource = resources.get(finding.urn)
+            resource = resources.get(finding.subject)
             return f"`{resource.name}` ({resource.type.rsplit(':', 1)[-1]})" if resource else "the stack"
 
         def fix(finding: Finding) -> str:
@@ -265,7 +264,7 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
                 f.severity,
                 f"`{f.policy}`",
                 f"{f.account} {f.region}",
-                cell(f.resource or "the region"),
+                cell(f.subject or "the region"),
                 cell(f.message),
                 cell(remediation.get(f.policy, "")),
             ]
@@ -277,7 +276,7 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
         if errors:
             lines += folded(f"Not read ({len(errors)})", table(["Account", "Region", "Error"], errors))
         exempted = [
-            [f"`{f.policy}`", cell(f.resource or f.region), cell(f.message), cell(f.exemption)]
+            [f"`{f.policy}`", cell(f.subject or f.region), cell(f.message), cell(f.exemption)]
             for f in report.findings
             if f.kind == "exempted"
         ]

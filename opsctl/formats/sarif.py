@@ -11,10 +11,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..engine.policy_run import PolicyInfo
-from ..live.audit import AuditReport
+from ..findings import Finding, PolicyInfo
 from ..locations import setting_lines
-from ..report import PreflightReport, workdir_relative
+from ..report import AuditReport, PreflightReport, workdir_relative
 from .base import AuditFormatter, Formatter
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -67,7 +66,7 @@ def rule(policy: PolicyInfo) -> dict[str, Any]:
     return descriptor
 
 
-def level(finding: Any) -> str:
+def level(finding: Finding) -> str:
     if finding.kind in ("unchecked", "remediated"):
         return "note"
     return LEVELS.get(finding.level, "warning")
@@ -77,7 +76,9 @@ def fingerprint(*identity: str) -> str:
     return hashlib.sha256("\n".join(identity).encode()).hexdigest()[:32]
 
 
-def result(finding: Any, index: dict[str, int], location: dict[str, Any], identity: tuple[str, ...]) -> dict[str, Any]:
+def result(
+    finding: Finding, index: dict[str, int], location: dict[str, Any], identity: tuple[str, ...]
+) -> dict[str, Any]:
     """One SARIF result: level from the finding, an exemption as a suppression, a stable fingerprint."""
     entry: dict[str, Any] = {
         "ruleId": finding.policy,
@@ -126,16 +127,18 @@ class SarifFormatter(Formatter, AuditFormatter):
         index = {p.name: i for i, p in enumerate(policies)}
         resources = report.resources()
         stack_text = report.stack_file.read_text() if report.stack_file and report.stack_file.is_file() else ""
-        lines = setting_lines(stack_text, list(resources.values()), {f.urn for f in report.findings})
+        lines = setting_lines(stack_text, list(resources.values()), {f.subject for f in report.findings})
         uri = artifact_uri(report.stack_file) if report.stack_file else f"Pulumi.{plan.stack}.yaml"
         results = []
-        keys = occurrences([(f.policy, f.urn) for f in report.findings])
+        keys = occurrences([(f.policy, f.subject) for f in report.findings])
         for finding, identity in zip(report.findings, keys, strict=True):
-            location: dict[str, Any] = {"physicalLocation": physical(uri, lines.get(finding.urn, 1))}
-            if finding.urn:
-                resource = resources.get(finding.urn)
-                name = resource.name if resource else finding.urn.rsplit("::", 1)[-1]
-                location["logicalLocations"] = [{"fullyQualifiedName": finding.urn, "name": name, "kind": "resource"}]
+            location: dict[str, Any] = {"physicalLocation": physical(uri, lines.get(finding.subject, 1))}
+            if finding.subject:
+                resource = resources.get(finding.subject)
+                name = resource.name if resource else finding.subject.rsplit("::", 1)[-1]
+                location["logicalLocations"] = [
+                    {"fullyQualifiedName": finding.subject, "name": name, "kind": "resource"}
+                ]
             entry = result(finding, index, location, identity)
             if report.baseline is not None and finding.kind == "violation":
                 entry["baselineState"] = "unchanged" if finding.existing else "new"
@@ -160,10 +163,10 @@ class SarifFormatter(Formatter, AuditFormatter):
         judged = [f for f in report.findings if f.kind != "error"]
         results = []
         for finding, identity in zip(
-            judged, occurrences([(f.policy, f.account, f.region, f.resource) for f in judged]), strict=True
+            judged, occurrences([(f.policy, f.account, f.region, f.subject) for f in judged]), strict=True
         ):
             location: dict[str, Any] = {"physicalLocation": physical(uri)}
-            where = finding.resource or f"{finding.account}/{finding.region}"
+            where = finding.subject or f"{finding.account}/{finding.region}"
             location["logicalLocations"] = [
                 {"fullyQualifiedName": where, "name": where.rsplit(":", 1)[-1], "kind": "resource"}
             ]

@@ -10,10 +10,9 @@ from policies.guardrails.spelling import counted
 
 from ..cost import CostChange, CostEstimate
 from ..engine import Registration
-from ..engine.policy_run import Finding, PolicyInfo
-from ..live.audit import AuditReport
+from ..findings import Finding, PolicyInfo
 from ..notifications import Forecast
-from ..report import PreflightReport
+from ..report import AuditReport, PreflightReport
 from .base import AuditFormatter, CostFormatter, Formatter
 from .money import change_summary, price, quantity, usd
 from .subscribers import breakdown, endpoint, filtered
@@ -81,17 +80,15 @@ class TextFormatter(Formatter, CostFormatter, AuditFormatter):
             f"{counted(len(report.checks), 'check')}, policy config {report.config_file or 'pack defaults'}"
         ]
         order = {"error": 0, "violation": 1, "exempted": 2}
-        for finding in sorted(
-            report.findings, key=lambda f: (f.account, f.region, order[f.kind], f.policy, f.resource)
-        ):
+        for finding in sorted(report.findings, key=lambda f: (f.account, f.region, order[f.kind], f.policy, f.subject)):
             where = f"{finding.account} {finding.region}"
             if finding.kind == "error":
                 lines += [f"  [error] {where}", *detail(finding.message)]
                 continue
             lines.append(
-                f"  [{finding.kind} · {finding.level} · {finding.severity}] {finding.policy} @ {finding.resource or where}"
+                f"  [{finding.kind} · {finding.level} · {finding.severity}] {finding.policy} @ {finding.subject or where}"
             )
-            lines += detail(finding.message + (f" ({where})" if finding.resource else ""))
+            lines += detail(finding.message + (f" ({where})" if finding.subject else ""))
             if finding.exemption:
                 lines += detail(f"exempted: {finding.exemption}")
         if not report.findings:
@@ -166,7 +163,7 @@ def policy_lines(report: PreflightReport) -> list[str]:
 
 
 def finding_lines(finding: Finding, expected: bool) -> list[str]:
-    where = finding.urn.rsplit("::", 1)[-1] if finding.urn else "stack"
+    where = finding.subject.rsplit("::", 1)[-1] if finding.subject else "stack"
     if finding.kind == "unchecked":
         state = "unchecked, expected until deploy" if expected else "unchecked"
         return [
