@@ -19,12 +19,14 @@ from .baseline import Baseline, fixed
 from .cost import CostChange, CostEstimate, compare
 from .engine import Plan, Registration
 from .engine.policy_run import PolicyResult
-from .findings import Finding, PolicyInfo, exit_code, fails
+from .findings import Finding, Kind, PolicyInfo, exit_code, fails
 from .notifications import Forecast
 
 if TYPE_CHECKING:  # the live stack (boto3) is not imported to render a report
+    from .live.drill import DrillResult
     from .live.fixes import FixResult
     from .live.judge import Checked
+    from .live.verify import Gap
 
 SECRET_TEXT = "[secret]"
 UNKNOWN_TEXT = "(known after deploy)"
@@ -176,6 +178,61 @@ class AuditReport:
 
     def exit_code(self) -> int:
         return exit_code(self.unfixed(), self.fail_on)
+
+
+VERIFY = "opsctl-verify"
+DRILL = "opsctl-drill"
+"""What verify and drill findings are of: the deployed stack against its plan, not a guardrail."""
+FAILED_DRILL: dict[str, Kind] = {"not delivered": "violation", "error": "error"}
+"""Drill outcomes that are findings (a delivered or skipped alarm is none)."""
+
+
+@dataclass
+class VerifyReport:
+    """The gaps between a stack's plan and the live account; none when it is as planned."""
+
+    stack: str
+    account: str
+    gaps: list[Gap] = field(default_factory=list)
+    stack_file: Path | None = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Each gap fails the run; one the account could not be read for is an error."""
+        return [
+            Finding(VERIFY, "mandatory", "", g.problem, g.what, kind="error" if g.error else "violation")
+            for g in self.gaps
+        ]
+
+    def exit_code(self) -> int:
+        return exit_code(self.findings)
+
+
+@dataclass
+class DrillReport:
+    """Whether each chosen alarm's notification arrived, and what could not be cleaned up."""
+
+    stack: str
+    account: str
+    results: list[DrillResult] = field(default_factory=list)
+    cleanup_problems: list[str] = field(default_factory=list)
+    stack_file: Path | None = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        """A notification that never arrived fails the run; an alarm that could not be drilled, or a
+        queue or subscription left behind, is an error."""
+        found = [
+            Finding(
+                DRILL, "mandatory", "", r.detail or r.outcome, r.alarm, kind=FAILED_DRILL[r.outcome], region=r.region
+            )
+            for r in self.results
+            if r.outcome in FAILED_DRILL
+        ]
+        return found + [Finding(DRILL, "mandatory", "", p, kind="error") for p in self.cleanup_problems]
+
+    def exit_code(self) -> int:
+        return exit_code(self.findings)
 
 
 @dataclass(frozen=True)

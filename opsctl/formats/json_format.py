@@ -8,8 +8,8 @@ from typing import Any
 from ..baseline import REPORT_SCHEMA_VERSION
 from ..cost import CostChange, CostEstimate
 from ..findings import Finding
-from ..report import AuditReport, PreflightReport, redact
-from .base import AuditFormatter, CostFormatter, Formatter
+from ..report import AuditReport, DrillReport, PreflightReport, VerifyReport, redact
+from .base import AuditFormatter, CostFormatter, DrillFormatter, Formatter, VerifyFormatter
 
 
 def cost_document(estimate: CostEstimate, change: CostChange | None) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def audit_finding(finding: Finding) -> dict[str, Any]:
     return document | ({"exemption": finding.exemption} if finding.exemption else {})
 
 
-class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
+class JsonFormatter(Formatter, CostFormatter, AuditFormatter, VerifyFormatter, DrillFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
         document: dict[str, Any] = {
@@ -129,3 +129,11 @@ class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
             "notAudited": dict(report.not_audited),
         }
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+    def render_verify(self, report: VerifyReport) -> str:
+        document = {"stack": report.stack, "account": report.account, "gaps": [vars(g) for g in report.gaps]}
+        return json.dumps(document, indent=2) + "\n"
+
+    def render_drill(self, report: DrillReport) -> str:
+        document = {"results": [vars(r) for r in report.results], "cleanupProblems": report.cleanup_problems}
+        return json.dumps(document, indent=2) + "\n"

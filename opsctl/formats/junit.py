@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 
 from ..findings import Finding, fails
-from ..report import AuditReport, PreflightReport
-from .base import AuditFormatter, Formatter
+from ..report import DRILL, VERIFY, AuditReport, DrillReport, PreflightReport, VerifyReport
+from .base import AuditFormatter, DrillFormatter, Formatter, VerifyFormatter
 
 
 def describe(finding: Finding) -> str:
@@ -66,7 +66,21 @@ def document(root: ET.Element, totals: list[dict[str, int]]) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-class JUnitFormatter(Formatter, AuditFormatter):
+def outcome_case(classname: str, name: str, outcome: str, message: str, text: str = "") -> ET.Element:
+    """One check of verify or drill: passed, failed, in error (not judged) or skipped."""
+    element = ET.Element("testcase", classname=classname, name=name)
+    if outcome in ("failure", "error", "skipped"):
+        ET.SubElement(element, outcome, message=message).text = text or None
+    return element
+
+
+def stack_check_document(check: str, report: VerifyReport | DrillReport, cases: list[ET.Element]) -> str:
+    root = ET.Element("testsuites", name=f"opsctl {check.removeprefix('opsctl-')}")
+    properties = (("stack", report.stack), ("account", report.account))
+    return document(root, [suite(root, f"{root.get('name')} {report.stack} {report.account}", cases, properties)])
+
+
+class JUnitFormatter(Formatter, AuditFormatter, VerifyFormatter, DrillFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
         cases = [
@@ -113,3 +127,24 @@ class JUnitFormatter(Formatter, AuditFormatter):
             for (account, region), cases in sorted(views.items())
         ]
         return document(root, totals)
+
+    def render_verify(self, report: VerifyReport) -> str:
+        """A case per gap (none: one passing case for the stack as planned); a check the account could
+        not be read for is an error."""
+        cases = [
+            outcome_case(VERIFY, g.what, "error" if g.error else "failure", g.problem, f"How to fix: {g.fix}")
+            for g in report.gaps
+        ] or [outcome_case(VERIFY, f"stack {report.stack} as planned", "passed", "")]
+        return stack_check_document(VERIFY, report, cases)
+
+    def render_drill(self, report: DrillReport) -> str:
+        """A case per alarm drilled, and an error case per cleanup problem."""
+        junit = {"delivered": "passed", "not delivered": "failure", "error": "error", "skipped": "skipped"}
+        cases = []
+        for r in report.results:
+            case_ = outcome_case(DRILL, f"{r.alarm} ({r.region})", junit[r.outcome], r.detail or r.outcome)
+            if r.seconds is not None:
+                case_.set("time", f"{r.seconds:.3f}")
+            cases.append(case_)
+        cases += [outcome_case(DRILL, "cleanup", "error", problem) for problem in report.cleanup_problems]
+        return stack_check_document(DRILL, report, cases)

@@ -12,8 +12,8 @@ from ..cost import CostChange, CostEstimate
 from ..engine import Registration
 from ..findings import Finding, PolicyInfo
 from ..notifications import Forecast
-from ..report import AuditReport, PreflightReport
-from .base import AuditFormatter, CostFormatter, Formatter
+from ..report import AuditReport, DrillReport, PreflightReport, VerifyReport
+from .base import AuditFormatter, CostFormatter, DrillFormatter, Formatter, VerifyFormatter
 from .money import change_summary, price, quantity, usd
 from .subscribers import breakdown, endpoint, filtered
 
@@ -43,7 +43,7 @@ def summarised(value: object) -> tuple[str, bool]:
     return shown + more, bool(more) or len(shown) > OUTPUT_WIDTH
 
 
-class TextFormatter(Formatter, CostFormatter, AuditFormatter):
+class TextFormatter(Formatter, CostFormatter, AuditFormatter, VerifyFormatter, DrillFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
         counts = report.counts_by_type()
@@ -99,6 +99,19 @@ class TextFormatter(Formatter, CostFormatter, AuditFormatter):
             lines.append(f"  [fix {status}] {planned.policy} @ {planned.resource.arn}: {planned.change}")
         lines += [f"  not audited live: {name} ({why})" for name, why in report.not_audited.items()]
         return "\n".join(lines) + "\n"
+
+    def render_verify(self, report: VerifyReport) -> str:
+        lines = [f"{'[error] ' if g.error else ''}{g.what}: {g.problem}\n    fix: {g.fix}" for g in report.gaps]
+        return "\n".join(lines or [f"stack {report.stack} is as planned in account {report.account}"]) + "\n"
+
+    def render_drill(self, report: DrillReport) -> str:
+        lines = [
+            f"{r.outcome:13} {r.alarm} ({r.region})"
+            + (f" in {r.seconds:.1f} s" if r.seconds is not None else "")
+            + (f": {r.detail}" if r.detail else "")
+            for r in report.results
+        ]
+        return "\n".join([*lines, *(f"cleanup problem: {p}" for p in report.cleanup_problems)]) + "\n"
 
 
 def tree_lines(tree: list[tuple[int, Registration]]) -> list[str]:
