@@ -20,7 +20,7 @@ import grpc
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 
-from policies.guardrails.scope import EXEMPTED_LINE
+from policies.guardrails.scope import EXEMPTED_LINE, UNDECIDED_LINE
 
 from ..findings import Finding, PolicyInfo, exemption_text
 from .analyzer import (
@@ -328,8 +328,8 @@ class Findings:
                         exemption=exemption_text(why, until),
                     )
                 )
-            elif line.startswith("undecided: "):
+            elif line.startswith(UNDECIDED_LINE):
                 found.append(
-                    Finding(policy_name, "advisory", "", line.removeprefix("undecided: "), "", kind="unchecked")
+                    Finding(policy_name, "advisory", "", line.removeprefix(UNDECIDED_LINE), "", kind="unchecked")
                 )
         return found

@@ -10,7 +10,7 @@ from typing import Any
 
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.model import Guardrail, StackView, Undecided, Violation
-from policies.guardrails.scope import Exemption, exemption_for, expired_note
+from policies.guardrails.scope import Exemption, decided
 from policies.guardrails.tokens import TRAIL
 
 from ..findings import Finding, exemption_text
@@ -149,13 +149,9 @@ def finding(
     }
     if isinstance(result, Undecided):  # live values are all known; a rule that still cannot decide says why
         return Finding(message=result.reason, kind="error", **about)
-    exemption = exemption_for(result.urn, exemptions)
-    if exemption is not None and exemption.active(today):
-        return Finding(
-            message=result.message,
-            kind="exempted",
-            exemption=exemption_text(exemption.reason, exemption.expires),
-            **about,
-        )
-    note = "" if exemption is None else expired_note(exemption)
-    return Finding(message=result.message + note, **about)
+    message, exemption = decided(result.urn, result.message, exemptions, today)
+    if exemption is None:
+        return Finding(message=message, **about)
+    return Finding(
+        message=message, kind="exempted", exemption=exemption_text(exemption.reason, exemption.expires), **about
+    )
