@@ -36,12 +36,12 @@ from .engine.language_host import cached_virtualenv
 from .engine.mocks import Listener
 from .engine.policy_run import PolicyGate
 from .engine.program_host import run_project
+from .findings import EXIT_ERROR
 from .formats import COST_FORMATS, CostFormatter, OutputFormat
 from .notifications import forecast
 from .report import AuditReport, DrillReport, PreflightReport, VerifyReport
 from .stacks import DEFAULT_CONFIG, policy_config
 
-EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 FAIL_ON = ("mandatory", "low", "medium", "high", "critical", "never")
 STACK_PART = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")

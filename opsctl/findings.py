@@ -6,6 +6,7 @@ Imports nothing from the engine or the live stack: the formats render findings w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,8 @@ Kind = Literal["violation", "unchecked", "remediated", "exempted", "error"]
 the pack's Undecided, the SDK's "can't run policy" advisory); remediated: fixed by the pack;
 exempted: the rule failed on a subject the policy config exempts; error: opsctl could not judge
 (an account or service it could not read, a live rule that cannot decide)."""
+PREVIEW_SKIP = re.compile(r"^can't run policy '[^']*'(?: from policy pack '[^']*')? during preview: ")
+"""The opening of the SDK's advisory for a policy that read an unknown value: an unchecked finding."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""What a preflight and a live audit produced, in the shape every output format renders."""
+"""What preflight, audit, verify and drill produced, in the shapes every output format renders."""
 
 from __future__ import annotations
 

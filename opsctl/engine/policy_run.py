@@ -22,7 +22,7 @@ from pulumi.runtime.proto import analyzer_pb2
 
 from policies.guardrails.scope import EXEMPTED_LINE, UNDECIDED_LINE
 
-from ..findings import Finding, PolicyInfo, exemption_text
+from ..findings import PREVIEW_SKIP, Finding, PolicyInfo, exemption_text
 from .analyzer import (
     ALL,
     CALL_TIMEOUT_S,
@@ -41,7 +41,6 @@ from .mocks import Registration
 from .providers import Providers
 from .runner import Plan, plan_context
 
-PREVIEW_SKIP = "can't run policy"
 SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
@@ -297,7 +296,7 @@ class Findings:
             self.result.not_applicable += not exempted
             self.result.findings += exempted
         for diagnostic in response.diagnostics:
-            unchecked = diagnostic.message.startswith(PREVIEW_SKIP)
+            unchecked = PREVIEW_SKIP.match(diagnostic.message) is not None
             self.result.findings.append(
                 Finding(
                     policy=diagnostic.policyName,

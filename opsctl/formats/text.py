@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 
 from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.spelling import counted
 
 from ..cost import CostChange, CostEstimate
 from ..engine import Registration
-from ..findings import Finding, PolicyInfo
+from ..findings import PREVIEW_SKIP, Finding, PolicyInfo
 from ..notifications import Forecast
 from ..report import AuditReport, DrillReport, PreflightReport, VerifyReport
 from .base import AuditFormatter, CostFormatter, DrillFormatter, Formatter, VerifyFormatter
@@ -23,8 +22,6 @@ OUTPUT_WIDTH = 200
 """An output line longer than this is clipped; `--format json` keeps every value whole."""
 DETAIL = "      "
 """Where the lines under a finding start: every line of its message, its exemption."""
-PREVIEW_SKIP = re.compile(r"^can't run policy '[^']*'(?: from policy pack '[^']*')? during preview: ")
-"""The SDK's opening of an unchecked finding; the line above it already names the policy."""
 LEVEL_ORDER = ("mandatory", "remediate", "advisory", "disabled")
 
 
@@ -181,7 +178,7 @@ def finding_lines(finding: Finding, expected: bool) -> list[str]:
         state = "unchecked, expected until deploy" if expected else "unchecked"
         return [
             f"  [{state} · {finding.severity or '-'}] {finding.policy} @ {where}",
-            *detail(PREVIEW_SKIP.sub("", finding.message)),
+            *detail(PREVIEW_SKIP.sub("", finding.message)),  # the line above names the policy
         ]
     state = " · existing" if finding.existing else ""
     lines = [
