@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pulumi.runtime.rpc import UNKNOWN, _special_secret_sig, _special_sig_key
+from pulumi.runtime.rpc import UNKNOWN
 
 from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.profile import PROFILE
@@ -19,6 +19,7 @@ from .baseline import Baseline, fixed
 from .cost import CostChange, CostEstimate, compare
 from .engine import Plan, Registration
 from .engine.policy_run import PolicyResult
+from .engine.wire import SECRET_SIGNATURE, SIGNATURE_KEY
 from .findings import Finding, Kind, PolicyInfo, exit_code, fails
 from .notifications import Forecast
 
@@ -258,7 +259,7 @@ def workdir_relative(path: Path) -> str | None:
 def redact(value: Any) -> Any:
     """Wire-form values for display: secrets hidden, unknowns named."""
     if isinstance(value, dict):
-        if value.get(_special_sig_key) == _special_secret_sig:
+        if value.get(SIGNATURE_KEY) == SECRET_SIGNATURE:
             return SECRET_TEXT
         return {k: redact(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -290,6 +290,8 @@ _TABLE: dict[str, ResourceFacts] = {
     ),
     "aws:cfg/recorderStatus:RecorderStatus": _sdkv2("aws_config_configuration_recorder_status", autoname=_name()),
     "aws:cfg/rule:Rule": _sdkv2("aws_config_config_rule", autoname=_name(), sets_tags_all=True),
+    # DynamoDB (the notifier's alarm threads, monitored tables)
+    "aws:dynamodb/table:Table": _sdkv2("aws_dynamodb_table", autoname=_name(), sets_tags_all=True),
     # CloudTrail: Terraform accepts 3-128 characters, the autoname allows 255.
     "aws:cloudtrail/trail:Trail": _sdkv2(
         "aws_cloudtrail",
