@@ -7,8 +7,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .catalog import CATALOG
-from .model import Guardrail
+from policies.guardrails.catalog import CATALOG
+from policies.guardrails.model import Guardrail
 
 
 def _value(value: Any, schema: Mapping[str, Any]) -> str:
