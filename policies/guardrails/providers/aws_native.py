@@ -14,6 +14,7 @@ from typing import Any
 
 from ..props import MISSING, UNKNOWN, Props
 from ..vocabulary.tokens import (
+    APIGATEWAY_METHOD_SETTINGS,
     APIGATEWAY_STAGE,
     APIGATEWAYV2_STAGE,
     COMPOSITE_ALARM,
@@ -412,7 +413,39 @@ def layer_version(p: Props) -> list[Facet]:
     ]
 
 
+def method_path(setting: Any) -> Any:
+    """CloudFormation's ResourcePath and HttpMethod as pulumi-aws's methodPath: `/*` with `*` is
+    `*/*` (every method of the stage); another path is decoded (CloudFormation writes `/orders` as
+    `/~1orders`) and loses its leading slash, as pulumi-aws spells it (`orders/GET`)."""
+    path, method = field(setting, "resourcePath"), field(setting, "httpMethod")
+    if UNKNOWN in (path, method):
+        return UNKNOWN
+    if not (isinstance(path, str) and isinstance(method, str)):
+        return MISSING
+    return f"{path.removeprefix('/').replace('~1', '/').removeprefix('/')}/{method}"
+
+
 def rest_stage(p: Props) -> list[Facet]:
+    """The stage and one method-settings resource per entry of its inline `methodSettings`, joined
+    to the stage itself (pulumi-aws declares them apart, by REST API and stage name)."""
+    settings = p.plain("methodSettings", record=False)
+    inline = [UNKNOWN] if settings is UNKNOWN else settings if isinstance(settings, list) else []
+    methods = [
+        facet(
+            APIGATEWAY_METHOD_SETTINGS,
+            p,
+            computed={
+                "restApi": (p.plain("restApiId", record=False), SELF),
+                "stageName": (p.plain("stageName", record=False), SELF),
+                "methodPath": (method_path(setting), "methodSettings"),
+                "settings": (
+                    UNKNOWN if setting is UNKNOWN else present(loggingLevel=field(setting, "loggingLevel")),
+                    "methodSettings",
+                ),
+            },
+        )
+        for setting in inline
+    ]
     return [
         facet(
             APIGATEWAY_STAGE,
@@ -427,7 +460,8 @@ def rest_stage(p: Props) -> list[Facet]:
                 "xrayTracingEnabled": "tracingEnabled",
             },
             tags=True,
-        )
+        ),
+        *methods,
     ]
 
 
@@ -663,9 +697,13 @@ VIEWS: tuple[View, ...] = (
     ),
     View(
         f"{PREFIX}apigateway:Stage",
-        (APIGATEWAY_STAGE,),
+        (APIGATEWAY_STAGE, APIGATEWAY_METHOD_SETTINGS),
         rest_stage,
-        {"accessLogSettings": "accessLogSetting", "xrayTracingEnabled": "tracingEnabled"},
+        {
+            "accessLogSettings": "accessLogSetting",
+            "xrayTracingEnabled": "tracingEnabled",
+            "loggingLevel": "methodSettings[*].loggingLevel",
+        },
     ),
     View(f"{PREFIX}apigatewayv2:Stage", (APIGATEWAYV2_STAGE,), http_stage),
     View(
