@@ -96,6 +96,32 @@ HTTP_STAGE = {
     "stageName": "$default",
     "accessLogSettings": {"destinationArn": LOG_GROUP_ARN, "format": "$context.requestId"},
 }
+INSTANCE_ENCRYPTION = "aws-rds-instance-enable-storage-encryption"
+STREAM_ENCRYPTION = "aws-kinesis-stream-configure-encryption"
+EKS_ENDPOINT = "aws-eks-cluster-disallow-public-endpoint"
+EKS_SECRETS = "aws-eks-cluster-enable-secrets-encryption"
+EKS_LOGGING = "aws-eks-cluster-enable-control-plane-logging"
+DB_INSTANCE = {
+    "engine": "postgres",
+    "storageEncrypted": True,
+    "kmsKeyId": KEY_ARN,
+    "deletionProtection": True,
+    "publiclyAccessible": False,
+    "tags": [{"key": "team", "value": "orders"}],
+}
+DB_CLUSTER = {"engine": "aurora-postgresql", "storageEncrypted": True, "kmsKeyId": KEY_ARN, "deletionProtection": True}
+STREAM = {"name": "orders", "streamEncryption": {"encryptionType": "KMS", "keyId": KEY_ARN}}
+EKS = {
+    "name": "platform",
+    "roleArn": "arn:aws:iam::111122223333:role/eks",
+    "resourcesVpcConfig": {"subnetIds": ["s1"], "endpointPublicAccess": False, "endpointPrivateAccess": True},
+    "encryptionConfig": [{"provider": {"keyArn": KEY_ARN}, "resources": ["secrets"]}],
+    "logging": {
+        "clusterLogging": {
+            "enabledTypes": [{"type": t} for t in ("api", "audit", "authenticator", "controllerManager", "scheduler")]
+        }
+    },
+}
 REST_STAGE = {
     "restApiId": "r1",
     "stageName": "prod",
@@ -448,6 +474,126 @@ CASES = [
         {"s3BucketName": "config", "s3KmsKeyArn": KEY_ARN},
         {"s3KmsKeyArn": DELETE},
         "s3KmsKeyArn",
+    ),
+    (
+        "db-instance-unencrypted",
+        INSTANCE_ENCRYPTION,
+        "rds:DBInstance",
+        DB_INSTANCE,
+        {"storageEncrypted": False},
+        "storageEncrypted is False",
+    ),
+    (
+        "db-instance-key-alone",
+        INSTANCE_ENCRYPTION,
+        "rds:DBInstance",
+        DB_INSTANCE,
+        {"storageEncrypted": DELETE},
+        "kmsKeyId alone does not encrypt",
+    ),
+    (
+        "db-instance-replica-of-elsewhere",
+        INSTANCE_ENCRYPTION,
+        "rds:DBInstance",
+        DB_INSTANCE,
+        {"storageEncrypted": DELETE, "sourceDbInstanceIdentifier": "arn:aws:rds:us-east-1:111122223333:db:orders"},
+        "read replica without storageEncrypted",
+    ),
+    (
+        "db-instance-from-snapshot",
+        INSTANCE_ENCRYPTION,
+        "rds:DBInstance",
+        DB_INSTANCE,
+        {"storageEncrypted": DELETE, "kmsKeyId": DELETE, "dbSnapshotIdentifier": "orders-final"},
+        "takes its snapshot's encryption",
+    ),
+    (
+        "db-instance-deletable",
+        "aws-rds-instance-enable-deletion-protection",
+        "rds:DBInstance",
+        DB_INSTANCE,
+        {"deletionProtection": DELETE},
+        "deletionProtection is not set",
+    ),
+    (
+        "aurora-member-is-not-an-instance",
+        INSTANCE_ENCRYPTION,
+        "rds:DBInstance",
+        DB_INSTANCE,
+        {"storageEncrypted": DELETE, "dbClusterIdentifier": "orders"},
+        None,
+    ),
+    (
+        "db-cluster-unencrypted",
+        "aws-rds-cluster-enable-storage-encryption",
+        "rds:DBCluster",
+        DB_CLUSTER,
+        {"storageEncrypted": DELETE},
+        "storageEncrypted is not set",
+    ),
+    (
+        "db-cluster-deletable",
+        "aws-rds-cluster-enable-deletion-protection",
+        "rds:DBCluster",
+        DB_CLUSTER,
+        {"deletionProtection": False},
+        "deletionProtection is False",
+    ),
+    (
+        "stream-unencrypted",
+        STREAM_ENCRYPTION,
+        "kinesis:Stream",
+        STREAM,
+        {"streamEncryption": DELETE},
+        "streamEncryption.encryptionType not set, so NONE",
+    ),
+    (
+        "stream-aws-managed-key",
+        STREAM_ENCRYPTION,
+        "kinesis:Stream",
+        STREAM,
+        {"streamEncryption": {"encryptionType": "KMS", "keyId": "alias/aws/kinesis"}},
+        "alias/aws/kinesis",
+    ),
+    (
+        "eks-public-endpoint",
+        EKS_ENDPOINT,
+        "eks:Cluster",
+        EKS,
+        {"resourcesVpcConfig": {"subnetIds": ["s1"]}},
+        "resourcesVpcConfig.endpointPublicAccess not set",
+    ),
+    (
+        "eks-no-secrets-encryption",
+        EKS_SECRETS,
+        "eks:Cluster",
+        EKS,
+        {"encryptionConfig": DELETE},
+        "has no encryptionConfig",
+    ),
+    (
+        "eks-encrypts-other-resources",
+        EKS_SECRETS,
+        "eks:Cluster",
+        EKS,
+        {"encryptionConfig": [{"provider": {"keyArn": KEY_ARN}, "resources": ["configmaps"]}]},
+        "encryptionConfig[0].resources is ['configmaps']",
+    ),
+    (
+        "eks-logs-nothing",
+        EKS_LOGGING,
+        "eks:Cluster",
+        EKS,
+        {"logging": DELETE},
+        "logging.clusterLogging.enabledTypes not set",
+    ),
+    (
+        "eks-logs-api-only",
+        EKS_LOGGING,
+        "eks:Cluster",
+        EKS,
+        {"logging": {"clusterLogging": {"enabledTypes": [{"type": "api"}]}}},
+        "control-plane logs audit are off (logging.clusterLogging.enabledTypes ['api'])",
     ),
 ]
 
@@ -920,3 +1066,36 @@ def test_cis_alarms_count_an_aws_native_trail_filter_and_alarm():
         policy, [trail, group, metric_filter, Res(alarm.type, alarm.name, changed(alarm.props, alarmActions=[]))]
     )
     assert [v for v in silent.violations if v.startswith("CloudWatch.1 ")], silent.violations
+
+
+@pytest.mark.parametrize(
+    ("type_", "props", "expected"),
+    [
+        pytest.param("rds:DBInstance", DB_INSTANCE, None, id="private-instance"),
+        pytest.param(
+            "rds:DBInstance",
+            changed(DB_INSTANCE, publiclyAccessible=True),
+            "RDS DB instance publiclyAccessible is True",
+            id="public-instance",
+        ),
+        pytest.param(
+            "rds:DBInstance",
+            changed(DB_INSTANCE, publiclyAccessible=True, dbClusterIdentifier="orders"),
+            "RDS cluster instance publiclyAccessible is True",
+            id="public-aurora-member",
+        ),
+        pytest.param(
+            "rds:DBCluster",
+            changed(DB_CLUSTER, engine="postgres", dbSubnetGroupName="default"),
+            "dbSubnetGroupName is 'default', so RDS makes it public",
+            id="multi-az-cluster-in-default-subnets",
+        ),
+    ],
+)
+def test_rds_public_access_reads_either_kind_of_db_instance(type_, props, expected):
+    outcome = run_stack("aws-rds-instance-disallow-public-access", [Res(native(type_), "r", props)])
+    if expected is None:
+        assert outcome.violations == []
+    else:
+        assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations
+        assert outcome.urns == [urn_of(native(type_), "r")]

@@ -24,6 +24,7 @@ from ..tokens import (
     ECR_REGISTRY_SCANNING,
     ECR_REPOSITORY,
     ECR_REPOSITORY_POLICY,
+    EKS_CLUSTER,
     IAM_GROUP_POLICY,
     IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE,
     IAM_POLICY,
@@ -31,6 +32,7 @@ from ..tokens import (
     IAM_ROLE_POLICY,
     IAM_USER_POLICY,
     IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE,
+    KINESIS_STREAM,
     KMS_ALIAS,
     KMS_EXTERNAL_KEY,
     KMS_KEY,
@@ -41,6 +43,9 @@ from ..tokens import (
     LOG_GROUP,
     LOG_METRIC_FILTER,
     METRIC_ALARM,
+    RDS_CLUSTER,
+    RDS_CLUSTER_INSTANCE,
+    RDS_INSTANCE,
     S3_BUCKET,
     S3_BUCKET_PAB,
     S3_BUCKET_POLICY,
@@ -580,6 +585,98 @@ def delivery_channel(p: Props) -> list[Facet]:
     ]
 
 
+# --- databases, streams and clusters ---
+
+
+def db_instance(p: Props) -> list[Facet]:
+    """A DB instance, or an Aurora cluster's member when it names its cluster (CloudFormation
+    declares both as AWS::RDS::DBInstance; pulumi-aws as Instance and ClusterInstance): a member's
+    storage and deletion protection are its cluster's."""
+    cluster = p.plain("dbClusterIdentifier", record=False)
+    if cluster is not MISSING:
+        return [
+            facet(
+                RDS_CLUSTER_INSTANCE,
+                p,
+                "publiclyAccessible",
+                "engine",
+                renamed={"clusterIdentifier": "dbClusterIdentifier"},
+                tags=True,
+            )
+        ]
+    return [
+        facet(
+            RDS_INSTANCE,
+            p,
+            "storageEncrypted",
+            "kmsKeyId",
+            "publiclyAccessible",
+            "deletionProtection",
+            "engine",
+            "dbSubnetGroupName",
+            renamed={"replicateSourceDb": "sourceDbInstanceIdentifier", "snapshotIdentifier": "dbSnapshotIdentifier"},
+            tags=True,
+        )
+    ]
+
+
+def db_cluster(p: Props) -> list[Facet]:
+    return [
+        facet(
+            RDS_CLUSTER,
+            p,
+            "storageEncrypted",
+            "kmsKeyId",
+            "snapshotIdentifier",
+            "engine",
+            "engineMode",
+            "dbSubnetGroupName",
+            "publiclyAccessible",
+            "deletionProtection",
+            tags=True,
+        )
+    ]
+
+
+def stream(p: Props) -> list[Facet]:
+    encryption = p.plain("streamEncryption", record=False)
+    return [
+        facet(
+            KINESIS_STREAM,
+            p,
+            "name",
+            computed={
+                "encryptionType": (field(encryption, "encryptionType"), "streamEncryption"),
+                "kmsKeyId": (field(encryption, "keyId"), "streamEncryption"),
+            },
+            tags=True,
+        )
+    ]
+
+
+def eks_cluster(p: Props) -> list[Facet]:
+    """CloudFormation lists the encryption config (EKS takes one) and nests the log types as
+    `{type}` objects under logging.clusterLogging.enabledTypes."""
+    encryption = p.plain("encryptionConfig", record=False)
+    first = encryption[0] if isinstance(encryption, list) and encryption else MISSING
+    enabled = field(field(p.plain("logging", record=False), "clusterLogging"), "enabledTypes")
+    return [
+        facet(
+            EKS_CLUSTER,
+            p,
+            "name",
+            "roleArn",
+            "version",
+            renamed={"vpcConfig": "resourcesVpcConfig"},
+            computed={
+                "encryptionConfig": (UNKNOWN if encryption is UNKNOWN else first, "encryptionConfig"),
+                "enabledClusterLogTypes": (each(enabled, lambda t: field(t, "type")), "logging"),
+            },
+            tags=True,
+        )
+    ]
+
+
 # --- IAM ---
 
 
@@ -752,4 +849,33 @@ VIEWS: tuple[View, ...] = (
     View(f"{PREFIX}iam:RolePolicy", (IAM_ROLE_POLICY,), identity_policy(IAM_ROLE_POLICY, "role")),
     View(f"{PREFIX}iam:UserPolicy", (IAM_USER_POLICY,), identity_policy(IAM_USER_POLICY, "user")),
     View(f"{PREFIX}iam:GroupPolicy", (IAM_GROUP_POLICY,), identity_policy(IAM_GROUP_POLICY, "group")),
+    View(
+        f"{PREFIX}rds:DBInstance",
+        (RDS_INSTANCE, RDS_CLUSTER_INSTANCE),
+        db_instance,
+        {
+            "replicateSourceDb": "sourceDbInstanceIdentifier",
+            "snapshotIdentifier": "dbSnapshotIdentifier",
+            "clusterIdentifier": "dbClusterIdentifier",
+        },
+    ),
+    View(f"{PREFIX}rds:DBCluster", (RDS_CLUSTER,), db_cluster),
+    View(
+        f"{PREFIX}kinesis:Stream",
+        (KINESIS_STREAM,),
+        stream,
+        {"encryptionType": "streamEncryption.encryptionType", "kmsKeyId": "streamEncryption.keyId"},
+    ),
+    View(
+        f"{PREFIX}eks:Cluster",
+        (EKS_CLUSTER,),
+        eks_cluster,
+        {
+            "vpcConfig.endpointPublicAccess": "resourcesVpcConfig.endpointPublicAccess",
+            "vpcConfig.publicAccessCidrs": "resourcesVpcConfig.publicAccessCidrs",
+            "encryptionConfig.resources": "encryptionConfig[0].resources",
+            "encryptionConfig.provider.keyArn": "encryptionConfig[0].provider.keyArn",
+            "enabledClusterLogTypes": "logging.clusterLogging.enabledTypes",
+        },
+    ),
 )
