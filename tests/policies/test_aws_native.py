@@ -1099,3 +1099,122 @@ def test_rds_public_access_reads_either_kind_of_db_instance(type_, props, expect
     else:
         assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations
         assert outcome.urns == [urn_of(native(type_), "r")]
+
+
+ADMIN_PORTS = "aws-ec2-securitygroup-disallow-public-admin-ports"
+HTTPS_FROM_ANYWHERE = {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIp": "0.0.0.0/0"}
+GROUP = {"groupDescription": "web", "vpcId": "vpc-1", "securityGroupIngress": [HTTPS_FROM_ANYWHERE]}
+SSH = {"fromPort": 22, "toPort": 22}
+
+
+@pytest.mark.parametrize(
+    ("type_", "props", "expected"),
+    [
+        pytest.param("ec2:SecurityGroup", GROUP, None, id="https-from-anywhere"),
+        pytest.param(
+            "ec2:SecurityGroup",
+            {**GROUP, "securityGroupIngress": [HTTPS_FROM_ANYWHERE, changed(HTTPS_FROM_ANYWHERE, **SSH)]},
+            "securityGroupIngress[1] lets 0.0.0.0/0 reach port 22 (SSH) over tcp",
+            id="ssh-from-anywhere",
+        ),
+        pytest.param(
+            "ec2:SecurityGroup",
+            {**GROUP, "securityGroupIngress": [{"ipProtocol": "-1", "cidrIpv6": "::/0"}]},
+            "reach every port over every protocol",
+            id="everything-over-ipv6",
+        ),
+        pytest.param(
+            "ec2:SecurityGroup",
+            {
+                **GROUP,
+                "securityGroupIngress": [
+                    changed(HTTPS_FROM_ANYWHERE, cidrIp=DELETE, sourceSecurityGroupId="sg-1", **SSH)
+                ],
+            },
+            None,
+            id="ssh-from-a-group",
+        ),
+        pytest.param(
+            "ec2:SecurityGroupIngress",
+            {"groupId": "sg-1", "ipProtocol": "tcp", "fromPort": 3389, "toPort": 3389, "cidrIp": "0.0.0.0/0"},
+            "reach port 3389 (RDP)",
+            id="standalone-rdp-rule",
+        ),
+        pytest.param(
+            "ec2:SecurityGroupIngress",
+            {"groupId": "sg-1", "ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "sourcePrefixListId": "pl-1"},
+            None,
+            id="standalone-ssh-from-a-prefix-list",
+        ),
+    ],
+)
+def test_aws_native_security_groups_are_judged_by_their_ingress(type_, props, expected):
+    outcome = run_resource(ADMIN_PORTS, native(type_), props)
+    if expected is None:
+        assert outcome.violations == []
+    else:
+        assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations
+
+
+IMDSV2 = "aws-ec2-instance-require-imdsv2"
+REQUIRED = {"httpTokens": "required"}
+
+
+@pytest.mark.parametrize(
+    ("resources", "expected"),
+    [
+        pytest.param(
+            [Res(native("ec2:Instance"), "vm", {"imageId": "ami-1", "metadataOptions": REQUIRED})],
+            None,
+            id="instance-requires",
+        ),
+        pytest.param(
+            [Res(native("ec2:Instance"), "vm", {"imageId": "ami-1"})],
+            "EC2 instance 'vm' metadataOptions.httpTokens is not set",
+            id="instance-leaves-it-to-the-ami",
+        ),
+        pytest.param(
+            [
+                Res(
+                    native("ec2:LaunchTemplate"),
+                    "lt",
+                    {
+                        "launchTemplateName": "web",
+                        "launchTemplateData": {"metadataOptions": {"httpTokens": "optional"}},
+                    },
+                )
+            ],
+            "launchTemplateData.metadataOptions.httpTokens is 'optional'",
+            id="template-allows-imdsv1",
+        ),
+        pytest.param(
+            [
+                Res(
+                    native("ec2:LaunchTemplate"),
+                    "lt",
+                    {"launchTemplateName": "web", "launchTemplateData": {"metadataOptions": REQUIRED}},
+                ),
+                Res(native("ec2:Instance"), "vm", {"launchTemplate": {"launchTemplateName": "web", "version": "1"}}),
+            ],
+            None,
+            id="instance-from-a-template-that-requires",
+        ),
+        pytest.param(
+            [
+                Res(
+                    native("ec2:Instance"),
+                    "vm",
+                    {"launchTemplate": {"launchTemplateName": "elsewhere", "version": "1"}},
+                )
+            ],
+            "launch template 'elsewhere', which this stack does not declare",
+            id="instance-from-a-template-elsewhere",
+        ),
+    ],
+)
+def test_aws_native_instances_and_templates_require_imdsv2(resources, expected):
+    outcome = run_stack(IMDSV2, resources)
+    if expected is None:
+        assert outcome.violations == [] and outcome.unchecked is None
+    else:
+        assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations

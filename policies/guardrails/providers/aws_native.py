@@ -21,6 +21,7 @@ from ..tokens import (
     CONFIG_DELIVERY_CHANNEL,
     CONFIG_RECORDER,
     CONFIG_RECORDER_STATUS,
+    EC2_INSTANCE,
     ECR_REGISTRY_SCANNING,
     ECR_REPOSITORY,
     ECR_REPOSITORY_POLICY,
@@ -40,6 +41,7 @@ from ..tokens import (
     LAMBDA_FUNCTION,
     LAMBDA_LAYER_VERSION,
     LAMBDA_PERMISSION,
+    LAUNCH_TEMPLATE,
     LOG_GROUP,
     LOG_METRIC_FILTER,
     METRIC_ALARM,
@@ -53,6 +55,8 @@ from ..tokens import (
     S3_BUCKET_VERSIONING,
     SECRET,
     SECRET_ROTATION,
+    SECURITY_GROUP,
+    SECURITY_GROUP_INGRESS_RULE,
     SNS_TOPIC,
     SNS_TOPIC_POLICY,
     SQS_QUEUE,
@@ -677,6 +681,96 @@ def eks_cluster(p: Props) -> list[Facet]:
     ]
 
 
+# --- EC2 ---
+
+
+def ingress_entry(entry: Any) -> Any:
+    """One CloudFormation ingress entry as a pulumi-aws group's: one CIDR of each family at most."""
+    if entry is UNKNOWN:
+        return UNKNOWN
+    cidr, cidr6 = field(entry, "cidrIp"), field(entry, "cidrIpv6")
+    return present(
+        protocol=field(entry, "ipProtocol"),
+        fromPort=field(entry, "fromPort"),
+        toPort=field(entry, "toPort"),
+        cidrBlocks=MISSING if cidr is MISSING else [cidr],
+        ipv6CidrBlocks=MISSING if cidr6 is MISSING else [cidr6],
+    )
+
+
+def security_group(p: Props) -> list[Facet]:
+    return [
+        facet(
+            SECURITY_GROUP,
+            p,
+            "vpcId",
+            renamed={"name": "groupName", "description": "groupDescription"},
+            computed={
+                "ingress": (each(p.plain("securityGroupIngress", record=False), ingress_entry), "securityGroupIngress")
+            },
+            tags=True,
+        )
+    ]
+
+
+def security_group_ingress(p: Props) -> list[Facet]:
+    return [
+        facet(
+            SECURITY_GROUP_INGRESS_RULE,
+            p,
+            "ipProtocol",
+            "fromPort",
+            "toPort",
+            "cidrIpv6",
+            renamed={
+                "prefixListId": "sourcePrefixListId",
+                "securityGroupId": "groupId",
+                "cidrIpv4": "cidrIp",
+                "referencedSecurityGroupId": "sourceSecurityGroupId",
+            },
+        )
+    ]
+
+
+def instance(p: Props) -> list[Facet]:
+    template = p.plain("launchTemplate", record=False)
+    named = (
+        MISSING
+        if template is MISSING
+        else UNKNOWN
+        if template is UNKNOWN
+        else present(id=field(template, "launchTemplateId"), name=field(template, "launchTemplateName"))
+    )
+    return [
+        facet(
+            EC2_INSTANCE,
+            p,
+            "metadataOptions",
+            "imageId",
+            "instanceType",
+            computed={"launchTemplate": (named, "launchTemplate")},
+            tags=True,
+        )
+    ]
+
+
+def launch_template(p: Props) -> list[Facet]:
+    """CloudFormation nests the template's settings in launchTemplateData."""
+    return [
+        facet(
+            LAUNCH_TEMPLATE,
+            p,
+            renamed={"name": "launchTemplateName"},
+            computed={
+                "metadataOptions": (
+                    field(p.plain("launchTemplateData", record=False), "metadataOptions"),
+                    "launchTemplateData",
+                )
+            },
+        )
+    ]
+
+
 # --- IAM ---
 
 
@@ -849,6 +943,30 @@ VIEWS: tuple[View, ...] = (
     View(f"{PREFIX}iam:RolePolicy", (IAM_ROLE_POLICY,), identity_policy(IAM_ROLE_POLICY, "role")),
     View(f"{PREFIX}iam:UserPolicy", (IAM_USER_POLICY,), identity_policy(IAM_USER_POLICY, "user")),
     View(f"{PREFIX}iam:GroupPolicy", (IAM_GROUP_POLICY,), identity_policy(IAM_GROUP_POLICY, "group")),
+    View(
+        f"{PREFIX}ec2:SecurityGroup",
+        (SECURITY_GROUP,),
+        security_group,
+        {
+            "ingress[*].cidrBlocks": "securityGroupIngress[*].cidrIp",
+            "ingress[*].ipv6CidrBlocks": "securityGroupIngress[*].cidrIpv6",
+            "ingress[*].protocol": "securityGroupIngress[*].ipProtocol",
+            "ingress[*]": "securityGroupIngress[*]",
+        },
+    ),
+    View(
+        f"{PREFIX}ec2:SecurityGroupIngress",
+        (SECURITY_GROUP_INGRESS_RULE,),
+        security_group_ingress,
+        {"cidrIpv4": "cidrIp"},
+    ),
+    View(f"{PREFIX}ec2:Instance", (EC2_INSTANCE,), instance),
+    View(
+        f"{PREFIX}ec2:LaunchTemplate",
+        (LAUNCH_TEMPLATE,),
+        launch_template,
+        {"metadataOptions.httpTokens": "launchTemplateData.metadataOptions.httpTokens"},
+    ),
     View(
         f"{PREFIX}rds:DBInstance",
         (RDS_INSTANCE, RDS_CLUSTER_INSTANCE),
