@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies.guardrails import tokens as t
+from policies.guardrails.vocabulary import tokens as t
 from tests.policies.harness import DELETE, UNKNOWN, Res, changed, run_stack
 
 POLICY = "aws-apigateway-stage-enable-execution-logging"

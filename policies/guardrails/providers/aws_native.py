@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..props import MISSING, UNKNOWN, Props
-from ..tokens import (
+from ..vocabulary.tokens import (
     APIGATEWAY_METHOD_SETTINGS,
     APIGATEWAY_STAGE,
     APIGATEWAYV2_STAGE,
