@@ -44,6 +44,8 @@ from .rules.rds import (
     public_access,
 )
 from .rules.s3 import (
+    account_public_access_block,
+    audit_bucket_logging,
     bucket_policy_public,
     declared_public_access_block,
     deployed_code,
@@ -120,6 +122,8 @@ CATALOG: tuple[Guardrail, ...] = (
     subscription_https.GUARDRAIL,
     function_url_auth.GUARDRAIL,
     stage_xray_tracing.GUARDRAIL,
+    audit_bucket_logging.GUARDRAIL,
+    account_public_access_block.GUARDRAIL,
 )
 
 BY_NAME: dict[str, Guardrail] = {g.name: g for g in CATALOG}
