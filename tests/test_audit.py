@@ -557,9 +557,15 @@ def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_the_rec
     assert owns is (stack == "prod")  # one account and region: prod owns the singletons, dev reuses them
     # The pack judges resources: a stack that reuses the region's recorder has none to show it.
     assert pack_config["aws-cfg-recorder-record-all-resources"]["requireRecorder"] is owns
+    # The owner of the home-region recorder owns the account's S3 Block Public Access too.
+    assert bool(plan.of_type("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock")) is owns
+    assert pack_config["aws-s3-account-enable-public-access-block"]["requireAccountBlock"] is owns
     assert pack_config["aws-cloudtrail-trail-configure-cis-metric-alarms"]["requireTrail"] is True
     result = check_plan(plan, ROOT / "policies", ROOT / "policies" / "config" / f"{stack}.json")
-    assert [f for f in result.findings if f.level == "mandatory"] == []
+    assert [f for f in result.findings if f.level == "mandatory" and f.kind != "exempted"] == []
+    # Exempted with its reason: S3 delivers access logs only into an SSE-S3 bucket.
+    exempted = {(f.policy, f.urn.rsplit("::", 1)[-1]) for f in result.findings if f.kind == "exempted"}
+    assert ("aws-s3-bucket-configure-kms-encryption", "access-logs-bucket") in exempted
 
 
 # --- bad input ------------------------------------------------------------------------------------------
