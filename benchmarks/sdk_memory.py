@@ -44,7 +44,8 @@ def run(how: str, count: int) -> None:
     if how == "sdk":
         import pulumi
         from pulumi.runtime.stack import run_pulumi_func
-        from pulumi.runtime.sync_await import _sync_await
+
+        from opsctl.engine.runner import run_to_completion
 
         class Echo(pulumi.runtime.Mocks):
             def new_resource(self, args):
@@ -54,7 +55,7 @@ def run(how: str, count: int) -> None:
                 return {}
 
         pulumi.runtime.set_mocks(Echo(), preview=True)
-        _sync_await(run_pulumi_func(lambda: declare(count)))
+        run_to_completion(run_pulumi_func(lambda: declare(count)))
     else:
         from opsctl.engine import run_program
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import EngineError
-from .engine.policy_run import Finding
+from .findings import Finding
 
 Key = tuple[str, str]
 """(policy, URN): the same check on the same resource, whatever its message says today."""
@@ -30,7 +30,7 @@ class Baseline:
 
 
 def key(finding: Finding) -> Key:
-    return (finding.policy, finding.urn)
+    return (finding.policy, finding.subject)
 
 
 def load_baseline(path: Path, stack: str) -> Baseline:

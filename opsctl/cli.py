@@ -36,12 +36,12 @@ from .engine.language_host import cached_virtualenv
 from .engine.mocks import Listener
 from .engine.policy_run import PolicyGate
 from .engine.program_host import run_project
+from .findings import EXIT_ERROR
 from .formats import COST_FORMATS, CostFormatter, OutputFormat
 from .notifications import forecast
-from .report import PreflightReport, exit_code
+from .report import AuditReport, DrillReport, PreflightReport, VerifyReport
 from .stacks import DEFAULT_CONFIG, policy_config
 
-EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 FAIL_ON = ("mandatory", "low", "medium", "high", "critical", "never")
 STACK_PART = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and the trail delivering, the CIS filters, X-Ray encryption, and who owns the region's recorder, "
         "delivery channel, X-Ray encryption and registry scanning. Each gap says how to close it.",
     )
-    add_stack_arguments(verify, ["text", "json"])
+    add_stack_arguments(verify, [f.value for f in OutputFormat])
 
     drill = commands.add_parser(
         "drill",
@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         "to ALARM and back to the state it was found in, and report whether (and how fast) each notification "
         "arrived. The queues and subscriptions are removed and the alarms restored on every way out.",
     )
-    add_stack_arguments(drill, ["text", "json"])
+    add_stack_arguments(drill, [f.value for f in OutputFormat])
     chosen = drill.add_mutually_exclusive_group(required=True)
     chosen.add_argument("--alarm", action="append", dest="alarms", help="alarm name (repeatable)")
     chosen.add_argument("--all", action="store_true", help="every alarm the stack plans")
@@ -429,7 +429,7 @@ def run_preflight(args: argparse.Namespace) -> int:
         existing = sum(1 for f in report.findings if f.existing)
         summary += f"; against the baseline: {existing} existing, {len(report.fixed())} fixed"
     print(summary, file=sys.stderr)
-    return exit_code(report.findings, args.fail_on)
+    return report.exit_code()
 
 
 def run_scan(args: argparse.Namespace) -> int:
@@ -459,8 +459,12 @@ def preflight_report(plan: Plan, baseline: Baseline | None, args: argparse.Names
         notifications=forecast(custom, region=plan.region, account=plan.account),
         baseline=baseline,
         fail_on=args.fail_on,
-        stack_file=args.project_dir / f"Pulumi.{args.stack}.yaml",
+        stack_file=stack_file(args),
     )
+
+
+def stack_file(args: argparse.Namespace) -> Path:
+    return args.project_dir / f"Pulumi.{args.stack}.yaml"
 
 
 def pack_of(args: argparse.Namespace) -> tuple[Path, Path | None]:
@@ -514,7 +518,7 @@ def audit_region(args: argparse.Namespace) -> str:
 
 def run_audit(args: argparse.Namespace) -> int:
     from .live import accounts as live_accounts
-    from .live.audit import AuditReport, audit, plan_lines, policy_infos, resolved_policies
+    from .live.audit import audit, plan_lines, policy_infos, resolved_policies
     from .live.fixes import apply, plan
     from .live.judge import NOT_AUDITED
 
@@ -555,9 +559,7 @@ def run_audit(args: argparse.Namespace) -> int:
         f"{kinds.count('exempted')} exempted, {kinds.count('error')} read errors, {applied} fixed",
         file=sys.stderr,
     )
-    if report.errors:
-        return EXIT_ERROR
-    return int(bool(report.failing()))
+    return report.exit_code()
 
 
 def confirmed() -> bool:
@@ -603,17 +605,10 @@ def run_verify(args: argparse.Namespace) -> int:
     from .live.verify import verify
 
     plan, account = live_plan(args)
-    gaps = verify(plan, account)
-    if args.format == "json":
-        text = (
-            json.dumps({"stack": args.stack, "account": account.id, "gaps": [vars(g) for g in gaps]}, indent=2) + "\n"
-        )
-    else:
-        lines = [f"{'[error] ' if g.error else ''}{g.what}: {g.problem}\n    fix: {g.fix}" for g in gaps]
-        text = "\n".join(lines or [f"stack {args.stack} is as planned in account {account.id}"]) + "\n"
-    write_report(text, args.output)
-    print(f"verify: {counted(len(gaps), 'gap')}", file=sys.stderr)
-    return EXIT_ERROR if any(g.error for g in gaps) else int(bool(gaps))
+    report = VerifyReport(args.stack, account.id, verify(plan, account), stack_file(args))
+    write_report(OutputFormat(args.format).formatter().render_verify(report), args.output)
+    print(f"verify: {counted(len(report.gaps), 'gap')}", file=sys.stderr)
+    return report.exit_code()
 
 
 def run_drill(args: argparse.Namespace) -> int:
@@ -622,19 +617,8 @@ def run_drill(args: argparse.Namespace) -> int:
     plan, account = live_plan(args)
     alarms = choose(plan, None if args.all else args.alarms)
     results, problems = drill(account, alarms, float(args.timeout))
-    if args.format == "json":
-        text = json.dumps({"results": [vars(r) for r in results], "cleanupProblems": problems}, indent=2) + "\n"
-    else:
-        lines = [
-            f"{r.outcome:13} {r.alarm} ({r.region})"
-            + (f" in {r.seconds:.1f} s" if r.seconds is not None else "")
-            + (f": {r.detail}" if r.detail else "")
-            for r in results
-        ]
-        text = "\n".join([*lines, *(f"cleanup problem: {p}" for p in problems)]) + "\n"
-    write_report(text, args.output)
+    report = DrillReport(args.stack, account.id, results, problems, stack_file(args))
+    write_report(OutputFormat(args.format).formatter().render_drill(report), args.output)
     outcomes = [r.outcome for r in results]
     print(f"drill: {outcomes.count('delivered')} of {len(results)} delivered", file=sys.stderr)
-    if problems or "error" in outcomes:
-        return EXIT_ERROR
-    return int("not delivered" in outcomes)
+    return report.exit_code()

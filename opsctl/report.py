@@ -1,14 +1,15 @@
-"""What a preflight produced, in the shape every output format renders."""
+"""What preflight, audit, verify and drill produced, in the shapes every output format renders."""
 
 from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pulumi.runtime.rpc import UNKNOWN, _special_secret_sig, _special_sig_key
+from pulumi.runtime.rpc import UNKNOWN
 
 from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.profile import PROFILE
@@ -17,14 +18,19 @@ from policies.guardrails.scope import SELECTION
 from .baseline import Baseline, fixed
 from .cost import CostChange, CostEstimate, compare
 from .engine import Plan, Registration
-from .engine.policy_run import Finding, PolicyInfo, PolicyResult
+from .engine.policy_run import PolicyResult
+from .engine.wire import SECRET_SIGNATURE, SIGNATURE_KEY
+from .findings import Finding, Kind, PolicyInfo, exit_code, fails
 from .notifications import Forecast
+
+if TYPE_CHECKING:  # the live stack (boto3) is not imported to render a report
+    from .live.drill import DrillResult
+    from .live.fixes import FixResult
+    from .live.judge import Checked
+    from .live.verify import Gap
 
 SECRET_TEXT = "[secret]"
 UNKNOWN_TEXT = "(known after deploy)"
-
-
-SEVERITY_ORDER = ("low", "medium", "high", "critical")
 
 
 @dataclass
@@ -51,6 +57,9 @@ class PreflightReport:
     @property
     def findings(self) -> list[Finding]:
         return self.policies.findings if self.policies else []
+
+    def exit_code(self) -> int:
+        return exit_code(self.findings, self.fail_on)
 
     def violations(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == "violation"]
@@ -86,7 +95,7 @@ class PreflightReport:
         resources = self.resources()
         found: dict[tuple[str, str], list[Finding]] = {}
         for finding in self.findings:
-            found.setdefault((finding.policy, finding.urn), []).append(finding)
+            found.setdefault((finding.policy, finding.subject), []).append(finding)
         checks = []
         for policy in self.policies.policies:
             if policy.level == "disabled" or policy.name in (SELECTION, PROFILE):
@@ -140,6 +149,93 @@ class PreflightReport:
         return shown
 
 
+@dataclass
+class AuditReport:
+    accounts: list[str]
+    regions: list[str]
+    policies: list[PolicyInfo]
+    findings: list[Finding] = field(default_factory=list)
+    checks: list[Checked] = field(default_factory=list)
+    fixes: list[FixResult] = field(default_factory=list)
+    fail_on: str = "mandatory"
+    not_audited: Mapping[str, str] = field(default_factory=dict)
+    config_file: str = ""
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == "error"]
+
+    def fixed(self) -> set[tuple[str, str]]:
+        return {(r.planned.policy, r.planned.resource.arn) for r in self.fixes if not r.error}
+
+    def unfixed(self) -> list[Finding]:
+        """The findings no fix of this run repaired."""
+        fixed = self.fixed()
+        return [f for f in self.findings if (f.policy, f.subject) not in fixed]
+
+    def failing(self) -> list[Finding]:
+        """Violations at the threshold that no fix of this run repaired."""
+        return [f for f in self.unfixed() if fails(f, self.fail_on)]
+
+    def exit_code(self) -> int:
+        return exit_code(self.unfixed(), self.fail_on)
+
+
+VERIFY = "opsctl-verify"
+DRILL = "opsctl-drill"
+"""What verify and drill findings are of: the deployed stack against its plan, not a guardrail."""
+FAILED_DRILL: dict[str, Kind] = {"not delivered": "violation", "error": "error"}
+"""Drill outcomes that are findings (a delivered or skipped alarm is none)."""
+
+
+@dataclass
+class VerifyReport:
+    """The gaps between a stack's plan and the live account; none when it is as planned."""
+
+    stack: str
+    account: str
+    gaps: list[Gap] = field(default_factory=list)
+    stack_file: Path | None = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Each gap fails the run; one the account could not be read for is an error."""
+        return [
+            Finding(VERIFY, "mandatory", "", g.problem, g.what, kind="error" if g.error else "violation")
+            for g in self.gaps
+        ]
+
+    def exit_code(self) -> int:
+        return exit_code(self.findings)
+
+
+@dataclass
+class DrillReport:
+    """Whether each chosen alarm's notification arrived, and what could not be cleaned up."""
+
+    stack: str
+    account: str
+    results: list[DrillResult] = field(default_factory=list)
+    cleanup_problems: list[str] = field(default_factory=list)
+    stack_file: Path | None = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        """A notification that never arrived fails the run; an alarm that could not be drilled, or a
+        queue or subscription left behind, is an error."""
+        found = [
+            Finding(
+                DRILL, "mandatory", "", r.detail or r.outcome, r.alarm, kind=FAILED_DRILL[r.outcome], region=r.region
+            )
+            for r in self.results
+            if r.outcome in FAILED_DRILL
+        ]
+        return found + [Finding(DRILL, "mandatory", "", p, kind="error") for p in self.cleanup_problems]
+
+    def exit_code(self) -> int:
+        return exit_code(self.findings)
+
+
 @dataclass(frozen=True)
 class Check:
     policy: PolicyInfo
@@ -163,7 +259,7 @@ def workdir_relative(path: Path) -> str | None:
 def redact(value: Any) -> Any:
     """Wire-form values for display: secrets hidden, unknowns named."""
     if isinstance(value, dict):
-        if value.get(_special_sig_key) == _special_secret_sig:
+        if value.get(SIGNATURE_KEY) == SECRET_SIGNATURE:
             return SECRET_TEXT
         return {k: redact(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -171,24 +267,3 @@ def redact(value: Any) -> Any:
     if value == UNKNOWN:
         return UNKNOWN_TEXT
     return value
-
-
-def fails(finding: Finding | Any, fail_on: str) -> bool:
-    """Whether a finding fails the run at the `--fail-on` threshold.
-
-    Only new violations count (never unchecked, exempted or remediated ones, nor those the
-    baseline already had). `mandatory`: enforced as mandatory (what blocks `pulumi up`);
-    a severity (`low` … `critical`): at or above it, advisory ones included; `never`: none.
-    """
-    if finding.kind != "violation" or getattr(finding, "existing", False) or fail_on == "never":
-        return False
-    if fail_on == "mandatory":
-        return finding.level in ("mandatory", "remediate")
-    return finding.severity in SEVERITY_ORDER and SEVERITY_ORDER.index(finding.severity) >= SEVERITY_ORDER.index(
-        fail_on
-    )
-
-
-def exit_code(findings: list[Finding], fail_on: str) -> int:
-    """1 when a finding fails the run at the threshold, else 0."""
-    return int(any(fails(f, fail_on) for f in findings))

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from policies.guardrails.cis import CONTROLS
+from policies.guardrails.cis import CONTROLS, number
 from settings import Settings
 from settings.alarms import AlarmSettings
 from settings.audit import CisControlSettings, TrailSettings
@@ -97,14 +97,14 @@ def managed_groups(settings: Settings, naming: Naming) -> Iterator[Managed]:
 
 
 def cis_filters(trail: TrailSettings) -> tuple[MetricFilterSettings, ...]:
-    """The enabled CIS CloudWatch.1-14 controls as metric filters with their exact published patterns."""
+    """The enabled CIS controls (CloudWatch.1-14, CIS.4.15) as metric filters with their exact published patterns."""
     filters = []
     for control in CONTROLS:
         override = trail.cis_controls.get(control.control, CisControlSettings())
         if override.enabled:
             filters.append(
                 MetricFilterSettings(
-                    name=f"cis-{control.control.split('.')[1]}-{kebab(control.name)}",
+                    name=f"cis-{number(control)}-{kebab(control.name)}",
                     pattern=control.pattern,
                     metric_name=control.name,
                     default_value=None,

@@ -106,10 +106,11 @@ class TrailSettings:
     )
     bucket: BucketLifecycleSettings = setting("Lifecycle of the trail's S3 bucket.", default=BucketLifecycleSettings())
     cis_controls: Mapping[str, CisControlSettings] = setting(
-        "Per-control overrides of the CIS CloudWatch.1–14 filters and alarms, keyed `CloudWatch.<n>`.",
+        "Per-control overrides of the CIS filters and alarms, keyed `CloudWatch.<n>` (Security Hub CloudWatch.1–14) "
+        "or `CIS.4.15` (AWS Organizations changes, which Security Hub has no control for).",
         default=freeze({}),
     )
-    cis_dashboard: bool = setting("A dashboard `<prefix>-cis` with the 14 CIS metrics.", default=False)
+    cis_dashboard: bool = setting("A dashboard `<prefix>-cis` with the 15 CIS metrics.", default=False)
     event_rules: tuple[str, ...] = setting(
         f"EventBridge rules to the alerting topic; default all: {', '.join(EVENT_RULE_NAMES)}. "
         "`config-non-compliant` is on whenever `awsConfig` is, listed or not.",

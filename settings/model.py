@@ -134,7 +134,7 @@ class SmsFilterSettings:
         check=field_checks.unique,
     )
     cis_controls: tuple[str, ...] = setting(
-        "CIS alarms (CloudWatch.1-14, all named `…-critical`) that text when they enter ALARM; the rest go to "
+        "CIS alarms (CloudWatch.1-14 and CIS.4.15, all named `…-critical`) that text when they enter ALARM; the rest go to "
         "email, HTTPS and Slack only. CloudWatch.1 (root usage) also sees root access-key calls, and texts a "
         "root sign-in a second time.",
         default=(),

@@ -408,7 +408,7 @@ def alarm_action_findings(rule: str) -> list[str]:
     with stub:
         collect(cloudwatch_reader.SOURCE, account, REGION, inventory)
     findings, _ = judge(inventory, {}, TODAY)
-    return [f.resource for f in findings if f.policy == "aws-cloudwatch-alarm-configure-actions"]
+    return [f.subject for f in findings if f.policy == "aws-cloudwatch-alarm-configure-actions"]
 
 
 @pytest.mark.parametrize(("rule", "flagged"), [('ALARM("errors")', []), ('NOT ALARM("errors")', [METRIC["AlarmArn"]])])

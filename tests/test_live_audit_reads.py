@@ -5,6 +5,8 @@ pending deletion that resources still use."""
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 
@@ -19,6 +21,8 @@ MULTI_REGION = "aws-cloudtrail-trail-enable-multi-region"
 HTTP = "aws-sns-topicsubscription-disallow-http"
 XRAY = "aws-apigateway-stage-enable-xray-tracing"
 URL_AUTH = "aws-lambda-functionurl-require-authentication"
+LOG_POLICY = "aws-cloudwatch-logresourcepolicy-disallow-public-access"
+EXECUTION_LOGS = "aws-apigateway-stage-enable-execution-logging"
 HOME = "us-east-1"
 
 
@@ -181,7 +185,7 @@ def test_a_public_bucket_acl_is_judged_by_the_bucket_public_access_guardrail(aws
     s3.put_bucket_acl(Bucket="site", ACL="public-read")
     findings, _ = judge(read(s3_reader.SOURCE, region="global"), {}, TODAY)  # S3 is read once per account
     public = [f for f in findings if f.policy == "aws-s3-bucketpolicy-disallow-public-access" and f.kind == "violation"]
-    assert [f.resource for f in public] == ["arn:aws:s3:::site"], [f.message for f in public]
+    assert [f.subject for f in public] == ["arn:aws:s3:::site"], [f.message for f in public]
     assert "AllUsers" in public[0].message
 
 
@@ -203,7 +207,7 @@ def test_secret_resource_policies_are_read_and_judged(aws):
     )
     findings, _ = judge(read(secrets_reader.SOURCE), {}, TODAY)
     public = [f for f in findings if f.policy == "aws-secretsmanager-secretpolicy-disallow-public-access"]
-    assert [(f.resource.split(":secret:")[1].rsplit("-", 1)[0], f.message.split(" statement")[0]) for f in public] == [
+    assert [(f.subject.split(":secret:")[1].rsplit("-", 1)[0], f.message.split(" statement")[0]) for f in public] == [
         ("open", "Secret policy")
     ]
 
@@ -219,12 +223,23 @@ def test_a_key_pending_deletion_that_resources_still_use_is_reported_with_its_us
         kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
     aws("logs").create_log_group(logGroupName="/app", kmsKeyId=used["Arn"])
     findings, _ = judge(read(kms_reader.SOURCE, logs_reader.SOURCE), {}, TODAY)
-    about_keys = {f.resource: (f.policy, f.message) for f in findings if "kms" in f.resource and f.kind == "violation"}
+    about_keys = {f.subject: (f.policy, f.message) for f in findings if "kms" in f.subject and f.kind == "violation"}
     assert list(about_keys) == [used["Arn"]], "a pending key is judged only on what still uses it"
     policy, message = about_keys[used["Arn"]]
     assert policy == "aws-kms-key-disallow-unusable-key-in-use"
     assert message.startswith(f"KMS key '{used['KeyId']}' (logs-key) is scheduled for deletion on ")
     assert "yet /app (logGroup) still encrypt with it" in message
+
+
+def rest_stage(gateway, name: str, **stage) -> str:
+    """A REST API with one mock GET method deployed to stage `prod`; its id."""
+    api = gateway.create_rest_api(name=name)["id"]
+    root = gateway.get_resources(restApiId=api)["items"][0]["id"]
+    gateway.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+    gateway.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
+    deployment = gateway.create_deployment(restApiId=api)["id"]
+    gateway.create_stage(restApiId=api, stageName="prod", deploymentId=deployment, **stage)
+    return api
 
 
 def test_http_subscriptions_and_untraced_rest_stages_are_read_and_judged(aws):
@@ -237,16 +252,11 @@ def test_http_subscriptions_and_untraced_rest_stages_are_read_and_judged(aws):
     sns.subscribe(TopicArn=topic, Protocol="https", Endpoint="https://hooks.example.com/tls")
     gateway = aws("apigateway")
     for name, tracing in (("traced", True), ("untraced", False)):
-        api = gateway.create_rest_api(name=name)["id"]
-        root = gateway.get_resources(restApiId=api)["items"][0]["id"]
-        gateway.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
-        gateway.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
-        deployment = gateway.create_deployment(restApiId=api)["id"]
-        gateway.create_stage(restApiId=api, stageName="prod", deploymentId=deployment, tracingEnabled=tracing)
+        rest_stage(gateway, name, tracingEnabled=tracing)
     inventory = read(sns_reader.SOURCE, apigateway_reader.SOURCE)
     findings, _ = judge(inventory, {}, TODAY)
     names = {r.arn: r.name for r in inventory.resources}
-    found = {(f.policy, names.get(f.resource, f.resource)) for f in findings if f.policy in (HTTP, XRAY)}
+    found = {(f.policy, names.get(f.subject, f.subject)) for f in findings if f.policy in (HTTP, XRAY)}
     assert found == {(HTTP, "hooks/http:http://hooks.example.com/plain"), (XRAY, "untraced/prod")}
 
 
@@ -274,4 +284,48 @@ def test_function_urls_are_read_and_judged(fake_aws_credentials):
         collect(lambda_reader.SOURCE, account, REGION, inventory)
     assert inventory.errors == []
     findings, _ = judge(inventory, {}, TODAY)
-    assert [(f.policy, f.resource) for f in findings if f.policy == URL_AUTH] == [(URL_AUTH, arn + "open-fn")]
+    assert [(f.policy, f.subject) for f in findings if f.policy == URL_AUTH] == [(URL_AUTH, arn + "open-fn")]
+
+
+def test_log_resource_policies_are_read_and_judged_with_the_account_trusted(aws):
+    from opsctl.live.readers import logs as logs_reader
+
+    logs = aws("logs")
+    delivery = {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}
+    documents = {
+        "route53-pinned": {
+            **delivery,
+            "Principal": {"Service": "route53.amazonaws.com"},
+            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+        },
+        "own-account": {**delivery, "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}},
+        "other-account": {**delivery, "Principal": {"AWS": "arn:aws:iam::210987654321:root"}},
+        "everyone": {**delivery, "Principal": "*"},
+    }
+    for name, statement in documents.items():
+        logs.put_resource_policy(policyName=name, policyDocument=json.dumps({"Statement": [statement]}))
+    inventory = read(logs_reader.SOURCE)
+    findings, _ = judge(inventory, {}, TODAY)
+    names = {r.arn: r.name for r in inventory.resources}
+    found = sorted((names[f.subject], f.message) for f in findings if f.policy == LOG_POLICY)
+    assert [name for name, _ in found] == ["everyone", "other-account"]
+    assert "lets in any principal ('*') without a condition" in found[0][1]
+    assert "lets in account 210987654321, which trustedAccounts does not list" in found[1][1]
+
+
+def test_rest_stages_are_judged_by_their_method_settings_execution_logging(aws):
+    from opsctl.live.readers import apigateway as apigateway_reader
+
+    gateway = aws("apigateway")
+    for name, level in (("logged", "ERROR"), ("silent", "OFF"), ("unset", None)):
+        api = rest_stage(gateway, name)
+        if level:
+            operations = [{"op": "replace", "path": "/*/*/logging/loglevel", "value": level}]
+            gateway.update_stage(restApiId=api, stageName="prod", patchOperations=operations)
+    inventory = read(apigateway_reader.SOURCE)
+    findings, _ = judge(inventory, {}, TODAY)
+    names = {r.arn: r.name for r in inventory.resources}
+    found = sorted((names[f.subject], f.message) for f in findings if f.policy == EXECUTION_LOGS)
+    assert [name for name, _ in found] == ["silent/prod", "unset/prod"]
+    assert "(*/*) set loggingLevel 'OFF'" in found[0][1]
+    assert "has no method settings for */*" in found[1][1]

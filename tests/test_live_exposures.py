@@ -118,9 +118,9 @@ def test_exposures_are_read_as_the_pack_sees_them_and_judged(aws):
         "kmsKeyId": "alias/aws/kinesis",
     }
     findings, _ = judge(inventory, {}, TODAY)
-    found = {(f.policy, short(f.resource, ids)) for f in findings if f.policy in EXPOSURES}
+    found = {(f.policy, short(f.subject, ids)) for f in findings if f.policy in EXPOSURES}
     assert found == EXPECTED
-    wide_open = next(f.message for f in findings if f.policy == HIGH_RISK and short(f.resource, ids) == "wide-open")
+    wide_open = next(f.message for f in findings if f.policy == HIGH_RISK and short(f.subject, ids) == "wide-open")
     assert wide_open.startswith(
         "Security group ingress[0] lets ::/0 reach every port over every protocol (protocol '-1')"
     )

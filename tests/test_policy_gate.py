@@ -66,8 +66,8 @@ def test_findings_do_not_follow_the_order_resources_were_registered_in(tmp_path)
     assert found[0] == found[1]
     ranks = [("critical", "high", "medium", "low").index(f.severity) if f.severity else 4 for f in found[0]]
     assert ranks == sorted(ranks) and len(set(ranks)) > 1
-    assert [(f.policy, f.urn) for f in found[0] if f.severity == "high"] == sorted(
-        (f.policy, f.urn) for f in found[0] if f.severity == "high"
+    assert [(f.policy, f.subject) for f in found[0] if f.severity == "high"] == sorted(
+        (f.policy, f.subject) for f in found[0] if f.severity == "high"
     )
 
 
@@ -88,7 +88,7 @@ def test_remediation_rewrites_the_resource_before_it_is_analyzed(tmp_path):
         [log_group("forever", {"name": "/forever"}), log_group("kept", {"name": "/kept", "retentionInDays": 400.0})],
     )
     findings = [f for f in check_plan(plan, PACK, config).findings if "retention" in f.policy]
-    assert [(f.kind, f.urn.rsplit("::", 1)[-1]) for f in findings] == [("remediated", "forever")]
+    assert [(f.kind, f.subject.rsplit("::", 1)[-1]) for f in findings] == [("remediated", "forever")]
     assert findings[0].level == "remediate"
 
 

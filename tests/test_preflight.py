@@ -14,8 +14,7 @@ import pytest
 
 from opsctl.cli import main
 from opsctl.engine import SECRET_PLACEHOLDER, load_project, load_stack_config
-from opsctl.engine.policy_run import Finding
-from opsctl.report import exit_code
+from opsctl.findings import Finding, exit_code
 from tests.conftest import ROOT
 
 
@@ -210,7 +209,7 @@ def test_the_summary_counts_in_words_that_agree(capsys, tmp_path):
 
 
 def finding(level: str, severity: str, kind: str = "violation") -> Finding:
-    return Finding(policy="p", level=level, severity=severity, message="m", urn="u", kind=kind)
+    return Finding(policy="p", level=level, severity=severity, message="m", subject="u", kind=kind)
 
 
 @pytest.mark.parametrize(

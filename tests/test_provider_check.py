@@ -189,7 +189,7 @@ def judged(plan, config: Path) -> dict[tuple[str, str, str, str], str]:
     found = {}
     for f in check_plan(plan, ROOT / "policies", config).findings:
         head, during, reasons = f.message.split("\n")[-1].partition(" during preview: ")
-        found[(f.policy, f.urn.rsplit("::", 1)[-1], f.kind, f.level)] = (
+        found[(f.policy, f.subject.rsplit("::", 1)[-1], f.kind, f.level)] = (
             head + during + "; ".join(sorted(reasons.split("; ")))
         )
     return found

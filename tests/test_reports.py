@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +18,8 @@ from pulumi.runtime.rpc import UNKNOWN
 from opsctl.baseline import Baseline, mark_existing
 from opsctl.cost import estimate, load_prices
 from opsctl.engine import OutputValue, Plan, Registration
-from opsctl.engine.policy_run import Finding, PolicyInfo, PolicyResult
+from opsctl.engine.policy_run import PolicyResult
+from opsctl.findings import Finding, PolicyInfo
 from opsctl.formats import OutputFormat
 from opsctl.notifications import forecast
 from opsctl.report import PreflightReport
@@ -343,7 +346,7 @@ def test_sarif_fingerprints_are_stable_and_distinct(tmp_path, monkeypatch):
 
 def test_sarif_marks_baseline_states(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    baseline = Baseline(tmp_path / "base.json", "dev", frozenset({(RETENTION.policy, RETENTION.urn)}), True, None)
+    baseline = Baseline(tmp_path / "base.json", "dev", frozenset({(RETENTION.policy, RETENTION.subject)}), True, None)
     results = {r["ruleId"]: r for r in sarif_of(make_report(tmp_path, baseline=baseline))["runs"][0]["results"]}
     assert results["aws-cloudwatch-loggroup-configure-retention"]["baselineState"] == "unchanged"
     assert results["aws-sns-topic-configure-kms-key"]["baselineState"] == "new"
@@ -396,7 +399,7 @@ def test_junit_failures_follow_the_threshold(tmp_path, fail_on, failures):
 
 
 def test_junit_existing_violations_pass(tmp_path):
-    baseline = Baseline(tmp_path / "base.json", "dev", frozenset({(RETENTION.policy, RETENTION.urn)}), True, None)
+    baseline = Baseline(tmp_path / "base.json", "dev", frozenset({(RETENTION.policy, RETENTION.subject)}), True, None)
     root = junit_of(make_report(tmp_path, baseline=baseline))
     assert root.find("testsuite").get("failures") == "0"
     case = cases(root)[
@@ -409,7 +412,7 @@ def test_markdown_matches_the_reviewed_snapshot(tmp_path):
     before = estimate([DASHBOARD], region="eu-west-1", prices=load_prices()).as_document()
     fixed_elsewhere = ("aws-s3-bucket-enable-versioning", urn("aws:s3/bucket:Bucket", "old-bucket"))
     baseline = Baseline(
-        tmp_path / "base.json", "dev", frozenset({(TOPIC_KEY.policy, TOPIC_KEY.urn), fixed_elsewhere}), True, before
+        tmp_path / "base.json", "dev", frozenset({(TOPIC_KEY.policy, TOPIC_KEY.subject), fixed_elsewhere}), True, before
     )
     markdown = render(make_report(tmp_path, baseline=baseline), OutputFormat.MARKDOWN)
     if os.environ.get("UPDATE_SNAPSHOTS"):
@@ -438,7 +441,7 @@ def test_markdown_verdict_names_what_fails(tmp_path):
 def test_markdown_stays_within_a_pull_request_comment(tmp_path):
     report = make_report(tmp_path)
     report.policies.findings = [
-        replace(RETENTION, message=f"violation {n}: " + "x" * 2000, urn=f"{LOG_GROUP.urn}-{n}") for n in range(120)
+        replace(RETENTION, message=f"violation {n}: " + "x" * 2000, subject=f"{LOG_GROUP.urn}-{n}") for n in range(120)
     ]
     markdown = render(report, OutputFormat.MARKDOWN)
     assert len(markdown) < 65_536
@@ -509,3 +512,34 @@ def test_markdown_masks_addresses_and_numbers(tmp_path):
     markdown = render(report, OutputFormat.MARKDOWN)
     assert "| sms +14…23 |" in markdown and "| https https://events.pagerduty.com/… |" in markdown
     assert "0123abcd" not in markdown and "0123abcd" not in render(report, OutputFormat.TEXT)
+
+
+LIVE_STACK = ("boto3", "botocore", "opsctl.live", "policies.guardrails.serve")
+"""What reads a live account (boto3, the audit) or serves the pack (its analyzer servicer)."""
+RENDER_OFFLINE = """
+import sys
+import opsctl.formats
+imported = set(sys.modules)
+from pathlib import Path
+from tests.test_reports import make_report
+from opsctl.formats import OutputFormat
+text = OutputFormat.TEXT.formatter().render(make_report(Path(sys.argv[1])))
+assert "aws-cloudwatch-loggroup-configure-retention" in text, text
+print(" ".join(sorted(imported)))
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_formats_and_an_offline_report_import_nothing_of_the_live_stack(tmp_path):
+    """A fresh interpreter: importing the formats, then rendering a preflight report as text, loads
+    neither boto3 nor the audit nor the pack's servicer (the offline preflight has no use for them)."""
+    done = subprocess.run(
+        [sys.executable, "-c", RENDER_OFFLINE, str(tmp_path)],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    after_import, after_render = (set(line.split()) for line in done.stdout.splitlines())
+    for modules in (after_import, after_render):
+        assert not {m for m in modules if m.split(".")[0] in LIVE_STACK or m.startswith(LIVE_STACK)}

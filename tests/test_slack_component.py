@@ -6,10 +6,10 @@ import copy
 import json
 
 import pytest
-from pulumi.runtime import rpc
 
 from functions.slack_notifier.handler import METRICS_NAMESPACE, PLAIN_TEXT_METRIC
 from opsctl.engine.policy_run import check_plan
+from opsctl.engine.wire import SECRET_SIGNATURE, SIGNATURE_KEY
 from tests.aws_model import problems
 from tests.conftest import ROOT, VALID_CONFIG, only, run_stack_program, stack_key_arn
 
@@ -31,9 +31,9 @@ def test_webhook_reaches_kms_write_only_with_the_function_name_as_context(plan):
     assert ciphertext.inputs["keyId"] == stack_key_arn(plan)
     # Write-only (never stored in state) and, on the wire, a secret.
     assert "plaintext" not in ciphertext.inputs
-    assert ciphertext.inputs["plaintextWo"] == {rpc._special_sig_key: rpc._special_secret_sig, "value": WEBHOOK}
+    assert ciphertext.inputs["plaintextWo"] == {SIGNATURE_KEY: SECRET_SIGNATURE, "value": WEBHOOK}
     version = ciphertext.inputs["plaintextWoVersion"]
-    assert version[rpc._special_sig_key] == rpc._special_secret_sig and len(version["value"]) == 16
+    assert version[SIGNATURE_KEY] == SECRET_SIGNATURE and len(version["value"]) == 16
 
 
 def test_webhook_url_appears_nowhere_but_the_write_only_input(plan):
@@ -239,7 +239,7 @@ def test_each_route_gets_its_own_encrypted_webhook_and_the_function_only_ciphert
     assert set(ciphertexts) == {"slack-webhook", "slack-route-incidents"}
     route = ciphertexts["slack-route-incidents"]
     assert route.inputs["context"] == {"LambdaFunctionName": FUNCTION}
-    assert route.inputs["plaintextWo"] == {rpc._special_sig_key: rpc._special_secret_sig, "value": ROUTE_WEBHOOK}
+    assert route.inputs["plaintextWo"] == {SIGNATURE_KEY: SECRET_SIGNATURE, "value": ROUTE_WEBHOOK}
     function = next(f for f in routed_plan.of_type("aws:lambda/function:Function") if f.inputs["name"] == FUNCTION)
     variables = function.inputs["environment"]["variables"]
     assert json.loads(variables["SLACK_ROUTES"]) == [
@@ -283,7 +283,7 @@ def test_webhook_stacks_have_no_thread_resources(plan):
 def test_bot_token_reaches_kms_write_only_under_its_own_context(threads_plan):
     token = next(c for c in threads_plan.of_type("aws:kms/ciphertext:Ciphertext") if c.name == "slack-bot-token")
     assert token.inputs["context"] == {"SlackBotToken": FUNCTION}
-    assert token.inputs["plaintextWo"] == {rpc._special_sig_key: rpc._special_secret_sig, "value": BOT_TOKEN}
+    assert token.inputs["plaintextWo"] == {SIGNATURE_KEY: SECRET_SIGNATURE, "value": BOT_TOKEN}
     for registration in threads_plan.registrations:
         inputs = {k: v for k, v in registration.inputs.items() if k != "plaintextWo"}
         assert BOT_TOKEN not in json.dumps(inputs, default=str), registration.urn

@@ -14,9 +14,9 @@ import pytest
 
 from opsctl.baseline import Baseline
 from opsctl.engine import Registration
-from opsctl.engine.policy_run import PolicyInfo
+from opsctl.findings import PolicyInfo
 from opsctl.formats import OutputFormat
-from opsctl.live.audit import AuditReport
+from opsctl.report import AuditReport
 from policies.guardrails.profile import PROFILE
 from policies.guardrails.scope import SELECTION
 from tests.test_reports import KEY, LOG_GROUP, TOPIC, TOPIC_KEY, make_report, render, urn
@@ -82,7 +82,7 @@ def test_every_line_of_a_message_sits_under_its_finding(tmp_path):
     [(1, "1 violation already there"), (2, "2 violations already there"), (0, "0 violations already there")],
 )
 def test_counts_agree_with_their_number(tmp_path, existing, expected):
-    known = [(TOPIC_KEY.policy, TOPIC_KEY.urn), ("aws-cloudwatch-loggroup-configure-retention", LOG_GROUP.urn)]
+    known = [(TOPIC_KEY.policy, TOPIC_KEY.subject), ("aws-cloudwatch-loggroup-configure-retention", LOG_GROUP.urn)]
     baseline = Baseline(tmp_path / "base.json", "dev", frozenset(known[:existing]), True, None)
     text = text_of(with_components(make_report(tmp_path, baseline=baseline)))
     assert f"  baseline {tmp_path / 'base.json'}: {expected}, " in text
@@ -137,7 +137,7 @@ def test_unchecked_findings_outside_a_preview_are_not_called_expected(tmp_path):
 
 
 def test_text_matches_the_reviewed_snapshot(tmp_path):
-    known = frozenset({(TOPIC_KEY.policy, TOPIC_KEY.urn)})
+    known = frozenset({(TOPIC_KEY.policy, TOPIC_KEY.subject)})
     report = with_components(make_report(tmp_path, baseline=Baseline(tmp_path / "base.json", "dev", known, True, None)))
     report.policies.policies += [settings_entry(SELECTION), settings_entry(PROFILE)]
     report.cost = report.notifications = None  # their own tests; the snapshot is about the layout

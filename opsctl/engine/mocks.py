@@ -12,10 +12,10 @@ from typing import Any, Literal
 import pulumi
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
-from pulumi.runtime.rpc import _special_sig_key
 
 from .outputs import DEFAULT_ACCOUNT, invoke, partition_of, synthesize
 from .provider_check import ProviderCheckError, ProviderSettings, check
+from .wire import RESOURCE_SIGNATURE, SIGNATURE_KEY
 
 Mode = Literal["preview", "up"]
 
@@ -70,16 +70,12 @@ def seconds(duration: str) -> float:
     return sum(float(number) * DURATION_UNITS[unit] for number, unit in parts)
 
 
-RESOURCE_SIGNATURE = "5cf8f73096256a8f31e491e813e4eb8e"
-"""A resource passed as an input, in wire form: `{sig, urn, id}`."""
-
-
 def by_id(value: Any) -> Any:
     """`value` with every resource reference replaced by the resource's id (its URN when it has
     none, as a component), as the engine marshals properties for an analyzer (no KeepResources).
     Returns `value` itself when it holds none."""
     if isinstance(value, dict):
-        if value.get(_special_sig_key) == RESOURCE_SIGNATURE:
+        if value.get(SIGNATURE_KEY) == RESOURCE_SIGNATURE:
             return value.get("id") or value.get("urn", "")
         replaced = {k: by_id(v) for k, v in value.items()}
         return value if all(replaced[k] is value[k] for k in value) else replaced

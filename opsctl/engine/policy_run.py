@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import grpc
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 
-from policies.guardrails.scope import EXEMPTED_LINE
+from policies.guardrails.scope import EXEMPTED_LINE, UNDECIDED_LINE
 
+from ..findings import PREVIEW_SKIP, Finding, PolicyInfo, exemption_text
 from .analyzer import (
     ALL,
     CALL_TIMEOUT_S,
@@ -40,38 +41,7 @@ from .mocks import Registration
 from .providers import Providers
 from .runner import Plan, plan_context
 
-PREVIEW_SKIP = "can't run policy"
 SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-
-
-@dataclass(frozen=True)
-class Finding:
-    policy: str
-    level: str
-    """advisory, mandatory or remediate (as configured)."""
-    severity: str
-    message: str
-    urn: str
-    kind: Literal["violation", "unchecked", "remediated", "exempted"] = "violation"
-    """violation: the rule failed; unchecked: a value was unknown during preview; remediated: fixed by
-    the pack; exempted: the rule failed on a resource the policy config exempts (with its reason)."""
-    exemption: str = ""
-    """For an exempted finding: the reason, and the date the exemption expires if it does."""
-    existing: bool = False
-    """A violation the baseline report already had (same policy and URN): it does not fail the run."""
-
-
-@dataclass(frozen=True)
-class PolicyInfo:
-    name: str
-    description: str
-    severity: str
-    level: str
-    remediation: str = ""
-    url: str = ""
-    """AWS's page for the same check, where the pack names one."""
-    tags: tuple[str, ...] = ()
-    """Services the policy looks at, and its references as `framework:id`."""
 
 
 @dataclass
@@ -270,33 +240,38 @@ def check_plan(plan: Plan, pack_dir: Path, config_path: Path | None) -> PolicyRe
         return gate.result(plan.stack_resource)
 
 
+def policy_infos(policies: Iterable[analyzer_pb2.PolicyInfo], levels: Mapping[str, str]) -> list[PolicyInfo]:
+    """The pack's policies as reports show them, at the levels the policy config set (those it has)."""
+    return [
+        PolicyInfo(
+            p.name,
+            p.description,
+            SEVERITY_NAMES.get(p.severity, ""),
+            levels[p.name],
+            p.remediation_steps,
+            p.url,
+            tuple(p.tags),
+        )
+        for p in policies
+        if p.name in levels
+    ]
+
+
 class Findings:
     """The pack's answers as findings, at the levels the policy config set."""
 
     def __init__(self, info: analyzer_pb2.AnalyzerInfo, config: Mapping[str, tuple[str, Mapping[str, Any]]]):
         self.levels = {name: level for name, (level, _) in config.items()}
         self.policies = {p.name: p for p in info.policies}
-        self.result = PolicyResult(
-            pack=info.name,
-            policies=[
-                PolicyInfo(
-                    p.name,
-                    p.description,
-                    SEVERITY_NAMES.get(p.severity, ""),
-                    self.levels[p.name],
-                    p.remediation_steps,
-                    p.url,
-                    tuple(p.tags),
-                )
-                for p in info.policies
-            ],
-        )
+        self.result = PolicyResult(pack=info.name, policies=policy_infos(info.policies, self.levels))
 
     def ordered(self) -> PolicyResult:
         """The result with its findings most severe first, then by policy and URN: the Python SDK
         registers resources on several threads, so the order they arrive in differs from run to
         run. A resource's own findings for one policy keep the pack's order."""
-        self.result.findings.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, len(SEVERITY_RANK)), f.policy, f.urn))
+        self.result.findings.sort(
+            key=lambda f: (SEVERITY_RANK.get(f.severity, len(SEVERITY_RANK)), f.policy, f.subject)
+        )
         return self.result
 
     def severity(self, policy_name: str) -> str:
@@ -321,7 +296,7 @@ class Findings:
             self.result.not_applicable += not exempted
             self.result.findings += exempted
         for diagnostic in response.diagnostics:
-            unchecked = diagnostic.message.startswith(PREVIEW_SKIP)
+            unchecked = PREVIEW_SKIP.match(diagnostic.message) is not None
             self.result.findings.append(
                 Finding(
                     policy=diagnostic.policyName,
@@ -330,7 +305,7 @@ class Findings:
                     else self.levels.get(diagnostic.policyName, LEVEL_NAMES[diagnostic.enforcementLevel]),
                     severity=self.severity(diagnostic.policyName),
                     message=diagnostic.message,
-                    urn=diagnostic.urn or urn,
+                    subject=diagnostic.urn or urn,
                     kind="unchecked" if unchecked else "violation",
                 )
             )
@@ -347,13 +322,13 @@ class Findings:
                         level=self.levels.get(policy_name, "advisory"),
                         severity=self.severity(policy_name),
                         message=message,
-                        urn="" if where == "stack" else where,
+                        subject="" if where == "stack" else where,
                         kind="exempted",
-                        exemption=f"{why} (until {until})" if until else why,
+                        exemption=exemption_text(why, until),
                     )
                 )
-            elif line.startswith("undecided: "):
+            elif line.startswith(UNDECIDED_LINE):
                 found.append(
-                    Finding(policy_name, "advisory", "", line.removeprefix("undecided: "), "", kind="unchecked")
+                    Finding(policy_name, "advisory", "", line.removeprefix(UNDECIDED_LINE), "", kind="unchecked")
                 )
         return found

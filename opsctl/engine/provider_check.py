@@ -24,10 +24,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi.runtime.rpc import UNKNOWN, _special_sig_key
+from pulumi.runtime.rpc import UNKNOWN
 
 from .provider_facts import AutoName, ResourceFacts, facts_for
 from .sdk_schema import Kind, Nested, inputs_of
+from .wire import SIGNATURE_KEY
 
 # The bridge's CoerceTerraformString reads a string with Go's strconv: ParseBool, ParseInt(s, 0, 0)
 # (base prefixes, `_` between digits after one), ParseFloat (decimal or hex; inf, nan). No spaces.
@@ -184,4 +185,4 @@ def _go_int(text: str) -> int:
 
 def _is_special(value: Mapping[str, Any]) -> bool:
     """A secret, asset or resource reference in wire form (a signature key), not a map."""
-    return _special_sig_key in value
+    return SIGNATURE_KEY in value

@@ -270,6 +270,7 @@ def _sdkv2(tf_type: str, source: Source = NO_PF_ANNOTATION, **facts: Any) -> Res
 
 _TABLE: dict[str, ResourceFacts] = {
     # API Gateway
+    "aws:apigateway/methodSettings:MethodSettings": _sdkv2("aws_api_gateway_method_settings"),
     "aws:apigateway/stage:Stage": _sdkv2("aws_api_gateway_stage", sets_tags_all=True),
     "aws:apigatewayv2/api:Api": _sdkv2("aws_apigatewayv2_api", autoname=_name(), sets_tags_all=True),
     "aws:apigatewayv2/integration:Integration": _sdkv2("aws_apigatewayv2_integration"),
@@ -290,6 +291,8 @@ _TABLE: dict[str, ResourceFacts] = {
     ),
     "aws:cfg/recorderStatus:RecorderStatus": _sdkv2("aws_config_configuration_recorder_status", autoname=_name()),
     "aws:cfg/rule:Rule": _sdkv2("aws_config_config_rule", autoname=_name(), sets_tags_all=True),
+    # DynamoDB (the notifier's alarm threads, monitored tables)
+    "aws:dynamodb/table:Table": _sdkv2("aws_dynamodb_table", autoname=_name(), sets_tags_all=True),
     # CloudTrail: Terraform accepts 3-128 characters, the autoname allows 255.
     "aws:cloudtrail/trail:Trail": _sdkv2(
         "aws_cloudtrail",
@@ -335,6 +338,7 @@ _TABLE: dict[str, ResourceFacts] = {
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": _sdkv2(
         "aws_cloudwatch_log_metric_filter", LOGS_PACKAGE, autoname=_name()
     ),
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": _sdkv2("aws_cloudwatch_log_resource_policy", LOGS_PACKAGE),
     "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": _sdkv2(
         "aws_cloudwatch_log_subscription_filter", LOGS_PACKAGE, autoname=_name()
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import runpy
@@ -16,7 +17,6 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime.settings import get_root_resource
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
 from .errors import EngineError
 from .language_host import StackContext
@@ -83,6 +83,17 @@ def run_program(
     )
 
 
+def run_to_completion(awaitable: Any) -> Any:
+    """Run `awaitable` on the thread's event loop, made if the thread has none, as the SDK's own entry
+    point runs a program: the SDK's tasks and futures all belong to that loop."""
+    try:
+        loop = asyncio.get_event_loop()
+    except RuntimeError:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+    return loop.run_until_complete(awaitable)
+
+
 def _run(program, project, stack, mode, config, secret_keys, account, region, listener, provider_check) -> Plan:
     mocks = OfflineMocks(
         mode=mode,
@@ -97,12 +108,12 @@ def _run(program, project, stack, mode, config, secret_keys, account, region, li
     )
     runtime_config.set_all_config(dict(config), list(secret_keys))
 
-    _sync_await(run_pulumi_func(program))
+    run_to_completion(run_pulumi_func(program))
     if monitor.check_failures:
         problems = dict.fromkeys(monitor.check_failures)  # a bad provider setting is met by every resource
         raise pulumi.RunError("the provider's Check rejects:\n" + "\n".join(f"  - {f}" for f in problems))
     root = get_root_resource()
-    outputs = _sync_await(_resolve_all(getattr(root, "outputs", {})))
+    outputs = run_to_completion(_resolve_all(getattr(root, "outputs", {})))
     return Plan(
         project=project,
         stack=stack,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import assert_never
 
-from .base import AuditFormatter, CostFormatter, Formatter
+from .base import AuditFormatter, CostFormatter, DrillFormatter, Formatter, VerifyFormatter
 from .json_format import JsonFormatter
 from .junit import JUnitFormatter
 from .markdown import MarkdownFormatter
@@ -37,4 +37,12 @@ class OutputFormat(StrEnum):
 COST_FORMATS = [f for f in OutputFormat if isinstance(f.formatter(), CostFormatter)]
 """The formats `opsctl cost` can print: those with a cost-only view."""
 
-__all__ = ["COST_FORMATS", "AuditFormatter", "CostFormatter", "Formatter", "OutputFormat"]
+__all__ = [
+    "COST_FORMATS",
+    "AuditFormatter",
+    "CostFormatter",
+    "DrillFormatter",
+    "Formatter",
+    "OutputFormat",
+    "VerifyFormatter",
+]

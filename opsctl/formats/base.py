@@ -1,12 +1,11 @@
 """The interfaces report formats implement: the whole preflight, the cost estimate alone for
-`opsctl cost` (where the format has one), and a live audit."""
+`opsctl cost` (where the format has one), a live audit, and verify's and drill's reports."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from ..live.audit import AuditReport
-from ..report import PreflightReport
+from ..report import AuditReport, DrillReport, PreflightReport, VerifyReport
 
 
 class Formatter(ABC):
@@ -25,3 +24,15 @@ class AuditFormatter(ABC):
     @abstractmethod
     def render_audit(self, report: AuditReport) -> str:
         """Return a live audit's findings, checks and fixes as text; never print."""
+
+
+class VerifyFormatter(ABC):
+    @abstractmethod
+    def render_verify(self, report: VerifyReport) -> str:
+        """Return the gaps between the stack's plan and the live account as text; never print."""
+
+
+class DrillFormatter(ABC):
+    @abstractmethod
+    def render_drill(self, report: DrillReport) -> str:
+        """Return each alarm's drill outcome and any cleanup problem as text; never print."""

@@ -7,9 +7,9 @@ from typing import Any
 
 from ..baseline import REPORT_SCHEMA_VERSION
 from ..cost import CostChange, CostEstimate
-from ..live.audit import AuditReport
-from ..report import PreflightReport, redact
-from .base import AuditFormatter, CostFormatter, Formatter
+from ..findings import Finding
+from ..report import AuditReport, DrillReport, PreflightReport, VerifyReport, redact
+from .base import AuditFormatter, CostFormatter, DrillFormatter, Formatter, VerifyFormatter
 
 
 def cost_document(estimate: CostEstimate, change: CostChange | None) -> dict[str, Any]:
@@ -24,7 +24,23 @@ def cost_document(estimate: CostEstimate, change: CostChange | None) -> dict[str
     return document
 
 
-class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
+def judged(finding: Finding) -> dict[str, Any]:
+    return {"policy": finding.policy, "level": finding.level, "severity": finding.severity, "kind": finding.kind,
+            "message": finding.message}  # fmt: skip
+
+
+def preflight_finding(finding: Finding) -> dict[str, Any]:
+    """A finding on the plan, by URN: the form `--baseline` reads back."""
+    return judged(finding) | {"urn": finding.subject, "exemption": finding.exemption, "existing": finding.existing}
+
+
+def audit_finding(finding: Finding) -> dict[str, Any]:
+    """A finding on a live resource, by ARN, where it was read."""
+    document = judged(finding) | {"resource": finding.subject, "account": finding.account, "region": finding.region}
+    return document | ({"exemption": finding.exemption} if finding.exemption else {})
+
+
+class JsonFormatter(Formatter, CostFormatter, AuditFormatter, VerifyFormatter, DrillFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
         document: dict[str, Any] = {
@@ -53,7 +69,7 @@ class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
             document["policyPack"] = report.policies.pack
             document["policyConfig"] = report.policy_config_name()
             document["policies"] = [vars(p) for p in report.policies.policies]
-            document["findings"] = [vars(f) for f in report.findings]
+            document["findings"] = [preflight_finding(f) for f in report.findings]
             document["failOn"] = report.fail_on
         if report.baseline is not None:
             document["baseline"] = {
@@ -89,7 +105,7 @@ class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
             "regions": report.regions,
             "failOn": report.fail_on,
             "policyConfig": report.config_file,
-            "findings": [{k: v for k, v in vars(f).items() if v or k != "exemption"} for f in report.findings],
+            "findings": [audit_finding(f) for f in report.findings],
             "summary": {
                 "violations": kinds.count("violation"),
                 "exempted": kinds.count("exempted"),
@@ -113,3 +129,11 @@ class JsonFormatter(Formatter, CostFormatter, AuditFormatter):
             "notAudited": dict(report.not_audited),
         }
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+    def render_verify(self, report: VerifyReport) -> str:
+        document = {"stack": report.stack, "account": report.account, "gaps": [vars(g) for g in report.gaps]}
+        return json.dumps(document, indent=2) + "\n"
+
+    def render_drill(self, report: DrillReport) -> str:
+        document = {"results": [vars(r) for r in report.results], "cleanupProblems": report.cleanup_problems}
+        return json.dumps(document, indent=2) + "\n"

@@ -7,21 +7,20 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from ..live.audit import AuditReport
-from ..report import PreflightReport, fails
-from .base import AuditFormatter, Formatter
+from ..findings import Finding, fails
+from ..report import DRILL, VERIFY, AuditReport, DrillReport, PreflightReport, VerifyReport
+from .base import AuditFormatter, DrillFormatter, Formatter, VerifyFormatter
 
 
-def describe(finding: Any) -> str:
-    state = "existing " if getattr(finding, "existing", False) else ""
+def describe(finding: Finding) -> str:
+    state = "existing " if finding.existing else ""
     reason = f" Exempted: {finding.exemption}." if finding.exemption else ""
     return f"{state}{finding.kind} ({finding.level}, {finding.severity}): {finding.message}{reason}"
 
 
 def case(
-    classname: str, name: str, findings: Sequence[Any], remediation: str, identity: str, fail_on: str
+    classname: str, name: str, findings: Sequence[Finding], remediation: str, identity: str, fail_on: str
 ) -> ET.Element:
     element = ET.Element("testcase", classname=classname, name=name)
     failing = [f for f in findings if fails(f, fail_on)]
@@ -67,7 +66,21 @@ def document(root: ET.Element, totals: list[dict[str, int]]) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-class JUnitFormatter(Formatter, AuditFormatter):
+def outcome_case(classname: str, name: str, outcome: str, message: str, text: str = "") -> ET.Element:
+    """One check of verify or drill: passed, failed, in error (not judged) or skipped."""
+    element = ET.Element("testcase", classname=classname, name=name)
+    if outcome in ("failure", "error", "skipped"):
+        ET.SubElement(element, outcome, message=message).text = text or None
+    return element
+
+
+def stack_check_document(check: str, report: VerifyReport | DrillReport, cases: list[ET.Element]) -> str:
+    root = ET.Element("testsuites", name=f"opsctl {check.removeprefix('opsctl-')}")
+    properties = (("stack", report.stack), ("account", report.account))
+    return document(root, [suite(root, f"{root.get('name')} {report.stack} {report.account}", cases, properties)])
+
+
+class JUnitFormatter(Formatter, AuditFormatter, VerifyFormatter, DrillFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
         cases = [
@@ -87,9 +100,9 @@ class JUnitFormatter(Formatter, AuditFormatter):
 
     def render_audit(self, report: AuditReport) -> str:
         remediation = {p.name: p.remediation for p in report.policies}
-        found: dict[tuple[str, str, str, str], list[Any]] = {}
+        found: dict[tuple[str, str, str, str], list[Finding]] = {}
         for finding in report.findings:
-            found.setdefault((finding.account, finding.region, finding.policy, finding.resource), []).append(finding)
+            found.setdefault((finding.account, finding.region, finding.policy, finding.subject), []).append(finding)
         views: dict[tuple[str, str], list[ET.Element]] = {}
         for check in report.checks:
             findings = found.get((check.account, check.region, check.policy, check.resource), [])
@@ -114,3 +127,24 @@ class JUnitFormatter(Formatter, AuditFormatter):
             for (account, region), cases in sorted(views.items())
         ]
         return document(root, totals)
+
+    def render_verify(self, report: VerifyReport) -> str:
+        """A case per gap (none: one passing case for the stack as planned); a check the account could
+        not be read for is an error."""
+        cases = [
+            outcome_case(VERIFY, g.what, "error" if g.error else "failure", g.problem, f"How to fix: {g.fix}")
+            for g in report.gaps
+        ] or [outcome_case(VERIFY, f"stack {report.stack} as planned", "passed", "")]
+        return stack_check_document(VERIFY, report, cases)
+
+    def render_drill(self, report: DrillReport) -> str:
+        """A case per alarm drilled, and an error case per cleanup problem."""
+        junit = {"delivered": "passed", "not delivered": "failure", "error": "error", "skipped": "skipped"}
+        cases = []
+        for r in report.results:
+            case_ = outcome_case(DRILL, f"{r.alarm} ({r.region})", junit[r.outcome], r.detail or r.outcome)
+            if r.seconds is not None:
+                case_.set("time", f"{r.seconds:.3f}")
+            cases.append(case_)
+        cases += [outcome_case(DRILL, "cleanup", "error", problem) for problem in report.cleanup_problems]
+        return stack_check_document(DRILL, report, cases)

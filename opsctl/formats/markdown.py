@@ -7,11 +7,10 @@ from __future__ import annotations
 from policies.guardrails.spelling import counted
 
 from ..cost import CostChange, CostEstimate
-from ..engine.policy_run import Finding
-from ..live.audit import AuditReport
+from ..findings import SEVERITY_ORDER, Finding
 from ..notifications import Forecast
-from ..report import SEVERITY_ORDER, PreflightReport
-from .base import AuditFormatter, CostFormatter, Formatter
+from ..report import AuditReport, DrillReport, PreflightReport, VerifyReport
+from .base import AuditFormatter, CostFormatter, DrillFormatter, Formatter, VerifyFormatter
 from .money import change_summary, guardrails_counted, price, quantity, usd
 from .subscribers import breakdown, endpoint, filtered
 
@@ -62,7 +61,7 @@ def folded(summary: str, body: list[str]) -> list[str]:
     return ["<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>", ""]
 
 
-class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
+class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter, VerifyFormatter, DrillFormatter):
     def render(self, report: PreflightReport) -> str:
         lines = [self.verdict(report), "", self.counts(report), ""]
         if report.policies is not None:
@@ -122,7 +121,7 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
         resources = report.resources()
 
         def where(finding: Finding) -> str:
-            resource = resources.get(finding.urn)
+            resource = resources.get(finding.subject)
             return f"`{resource.name}` ({resource.type.rsplit(':', 1)[-1]})" if resource else "the stack"
 
         def fix(finding: Finding) -> str:
@@ -265,7 +264,7 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
                 f.severity,
                 f"`{f.policy}`",
                 f"{f.account} {f.region}",
-                cell(f.resource or "the region"),
+                cell(f.subject or "the region"),
                 cell(f.message),
                 cell(remediation.get(f.policy, "")),
             ]
@@ -277,7 +276,7 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
         if errors:
             lines += folded(f"Not read ({len(errors)})", table(["Account", "Region", "Error"], errors))
         exempted = [
-            [f"`{f.policy}`", cell(f.resource or f.region), cell(f.message), cell(f.exemption)]
+            [f"`{f.policy}`", cell(f.subject or f.region), cell(f.message), cell(f.exemption)]
             for f in report.findings
             if f.kind == "exempted"
         ]
@@ -294,4 +293,33 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter):
         if report.not_audited:
             rows = [[f"`{name}`", cell(why)] for name, why in report.not_audited.items()]
             lines += folded("Not audited live", table(["Guardrail", "Why, and where the answer is"], rows))
+        return "\n".join(lines).rstrip() + "\n"
+
+    def render_verify(self, report: VerifyReport) -> str:
+        where = f"stack `{report.stack}` in account {report.account}"
+        if not report.gaps:
+            return f"### ✅ Verify of {where}: as planned\n"
+        unread = sum(1 for g in report.gaps if g.error)
+        verdict = f"### ❌ Verify of {where}: {counted(len(report.gaps), 'gap')}"
+        rows = [
+            ["⚠️ not read" if g.error else "❌ gap", cell(g.what), cell(g.problem), cell(g.fix)] for g in report.gaps
+        ]
+        lines = [
+            verdict + (f" ({unread} not read)" if unread else ""),
+            "",
+            *table(["", "What", "Problem", "Fix"], rows),
+        ]
+        return "\n".join(lines) + "\n"
+
+    def render_drill(self, report: DrillReport) -> str:
+        outcomes = [r.outcome for r in report.results]
+        delivered = f"{outcomes.count('delivered')} of {counted(len(outcomes), 'alarm')} delivered"
+        mark = "❌" if report.exit_code() else "✅"
+        lines = [f"### {mark} Drill of stack `{report.stack}` in account {report.account}: {delivered}", ""]
+        rows = [
+            [r.outcome, cell(r.alarm), r.region, f"{r.seconds:.1f} s" if r.seconds is not None else "", cell(r.detail)]
+            for r in report.results
+        ]
+        lines += [*table(["Outcome", "Alarm", "Region", "After", "Detail"], rows), ""] if rows else []
+        lines += [f"- cleanup problem: {escaped(p)}" for p in report.cleanup_problems]
         return "\n".join(lines).rstrip() + "\n"

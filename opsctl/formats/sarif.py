@@ -7,15 +7,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..engine.policy_run import PolicyInfo
-from ..live.audit import AuditReport
+from ..findings import Finding, PolicyInfo
 from ..locations import setting_lines
-from ..report import PreflightReport, workdir_relative
-from .base import AuditFormatter, Formatter
+from ..report import DRILL, VERIFY, AuditReport, DrillReport, PreflightReport, VerifyReport, workdir_relative
+from .base import AuditFormatter, DrillFormatter, Formatter, VerifyFormatter
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"mandatory": "error", "remediate": "error", "advisory": "warning", "disabled": "none"}
@@ -44,6 +44,10 @@ def artifact_uri(path: Path) -> str:
     return workdir_relative(path) or path.resolve().as_uri()
 
 
+def stack_file_uri(report: VerifyReport | DrillReport) -> str:
+    return artifact_uri(report.stack_file) if report.stack_file else f"Pulumi.{report.stack}.yaml"
+
+
 def rule(policy: PolicyInfo) -> dict[str, Any]:
     references = [t for t in policy.tags if ":" in t]
     descriptor: dict[str, Any] = {
@@ -67,7 +71,7 @@ def rule(policy: PolicyInfo) -> dict[str, Any]:
     return descriptor
 
 
-def level(finding: Any) -> str:
+def level(finding: Finding) -> str:
     if finding.kind in ("unchecked", "remediated"):
         return "note"
     return LEVELS.get(finding.level, "warning")
@@ -77,7 +81,9 @@ def fingerprint(*identity: str) -> str:
     return hashlib.sha256("\n".join(identity).encode()).hexdigest()[:32]
 
 
-def result(finding: Any, index: dict[str, int], location: dict[str, Any], identity: tuple[str, ...]) -> dict[str, Any]:
+def result(
+    finding: Finding, index: dict[str, int], location: dict[str, Any], identity: tuple[str, ...]
+) -> dict[str, Any]:
     """One SARIF result: level from the finding, an exemption as a suppression, a stable fingerprint."""
     entry: dict[str, Any] = {
         "ruleId": finding.policy,
@@ -119,23 +125,80 @@ def physical(uri: str, line: int = 1) -> dict[str, Any]:
     return {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}, "region": {"startLine": line}}
 
 
-class SarifFormatter(Formatter, AuditFormatter):
+def live_location(uri: str, where: str) -> dict[str, Any]:
+    """A finding in the live account: on the file that decides it, at the live resource it is about."""
+    name = where.rsplit(":", 1)[-1]
+    return {
+        "physicalLocation": physical(uri),
+        "logicalLocations": [{"fullyQualifiedName": where, "name": name, "kind": "resource"}],
+    }
+
+
+def invocation(errors: list[str]) -> dict[str, Any]:
+    """What kept the run from judging everything, as tool notifications."""
+    notifications = [{"level": "error", "message": {"text": text}} for text in errors]
+    return {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
+
+
+STACK_CHECKS = {
+    VERIFY: PolicyInfo(
+        VERIFY,
+        "The live account has what the stack's plan says. Alarms and their actions, confirmed subscriptions, the "
+        "notifier's failure queue, the Config recorder and the trail delivering, the CIS filters and X-Ray "
+        "encryption are compared with the plan.",
+        "",
+        "mandatory",
+        "Each result says how to close its gap; run `pulumi up` for the stack where the plan is not deployed.",
+    ),
+    DRILL: PolicyInfo(
+        DRILL,
+        "Each drilled alarm's notification reached a queue subscribed to its topics within the timeout.",
+        "",
+        "mandatory",
+        "Check the alarm's actions, the topic's policy and key, and the subscriptions; then drill it again.",
+    ),
+}
+"""The rules of verify's and drill's runs: one each, the stack against its plan."""
+
+
+def stack_check_run(
+    check: str, report: VerifyReport | DrillReport, found: list[tuple[Finding, str]], stack_file: str
+) -> str:
+    """Results on the stack file, at the live thing each is about; errors as tool notifications."""
+    judged = [(f, text) for f, text in found if f.kind != "error"]
+    keys = occurrences([(f.region, f.subject) for f, _ in judged])
+    results = [
+        result(replace(f, message=text), {check: 0}, live_location(stack_file, f.subject), identity)
+        for (f, text), identity in zip(judged, keys, strict=True)
+    ]
+    return sarif_run(
+        [STACK_CHECKS[check]],
+        results,
+        f"opsctl/{check.removeprefix('opsctl-')}/{report.stack}/{report.account}/",
+        invocations=[invocation([text for f, text in found if f.kind == "error"])],
+        properties={"stack": report.stack, "account": report.account},
+    )
+
+
+class SarifFormatter(Formatter, AuditFormatter, VerifyFormatter, DrillFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
         policies = report.policies.policies if report.policies else []
         index = {p.name: i for i, p in enumerate(policies)}
         resources = report.resources()
         stack_text = report.stack_file.read_text() if report.stack_file and report.stack_file.is_file() else ""
-        lines = setting_lines(stack_text, list(resources.values()), {f.urn for f in report.findings})
+        lines = setting_lines(stack_text, list(resources.values()), {f.subject for f in report.findings})
         uri = artifact_uri(report.stack_file) if report.stack_file else f"Pulumi.{plan.stack}.yaml"
         results = []
-        keys = occurrences([(f.policy, f.urn) for f in report.findings])
+        keys = occurrences([(f.policy, f.subject) for f in report.findings])
         for finding, identity in zip(report.findings, keys, strict=True):
-            location: dict[str, Any] = {"physicalLocation": physical(uri, lines.get(finding.urn, 1))}
-            if finding.urn:
-                resource = resources.get(finding.urn)
-                name = resource.name if resource else finding.urn.rsplit("::", 1)[-1]
-                location["logicalLocations"] = [{"fullyQualifiedName": finding.urn, "name": name, "kind": "resource"}]
+            location: dict[str, Any] = {"physicalLocation": physical(uri, lines.get(finding.subject, 1))}
+            if finding.subject:
+                resource = resources.get(finding.subject)
+                name = resource.name if resource else finding.subject.rsplit("::", 1)[-1]
+                location["logicalLocations"] = [
+                    {"fullyQualifiedName": finding.subject, "name": name, "kind": "resource"}
+                ]
             entry = result(finding, index, location, identity)
             if report.baseline is not None and finding.kind == "violation":
                 entry["baselineState"] = "unchanged" if finding.existing else "new"
@@ -160,22 +223,22 @@ class SarifFormatter(Formatter, AuditFormatter):
         judged = [f for f in report.findings if f.kind != "error"]
         results = []
         for finding, identity in zip(
-            judged, occurrences([(f.policy, f.account, f.region, f.resource) for f in judged]), strict=True
+            judged, occurrences([(f.policy, f.account, f.region, f.subject) for f in judged]), strict=True
         ):
-            location: dict[str, Any] = {"physicalLocation": physical(uri)}
-            where = finding.resource or f"{finding.account}/{finding.region}"
-            location["logicalLocations"] = [
-                {"fullyQualifiedName": where, "name": where.rsplit(":", 1)[-1], "kind": "resource"}
-            ]
+            location = live_location(uri, finding.subject or f"{finding.account}/{finding.region}")
             results.append(result(finding, index, location, identity))
-        notifications = [
-            {"level": "error", "message": {"text": f"{e.account} {e.region}: {e.message}"}} for e in report.errors
-        ]
-        invocation = {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
         return sarif_run(
             report.policies,
             results,
             f"opsctl/audit/{'+'.join(report.accounts)}/",
-            invocations=[invocation],
+            invocations=[invocation([f"{e.account} {e.region}: {e.message}" for e in report.errors])],
             properties={"accounts": report.accounts, "regions": report.regions},
         )
+
+    def render_verify(self, report: VerifyReport) -> str:
+        found = [(f, f"{g.what}: {g.problem} Fix: {g.fix}") for f, g in zip(report.findings, report.gaps, strict=True)]
+        return stack_check_run(VERIFY, report, found, stack_file_uri(report))
+
+    def render_drill(self, report: DrillReport) -> str:
+        found = [(f, f"{f.subject} ({f.region}): {f.message}" if f.subject else f.message) for f in report.findings]
+        return stack_check_run(DRILL, report, found, stack_file_uri(report))

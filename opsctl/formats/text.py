@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 
 from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.spelling import counted
 
 from ..cost import CostChange, CostEstimate
 from ..engine import Registration
-from ..engine.policy_run import Finding, PolicyInfo
-from ..live.audit import AuditReport
+from ..findings import PREVIEW_SKIP, Finding, PolicyInfo
 from ..notifications import Forecast
-from ..report import PreflightReport
-from .base import AuditFormatter, CostFormatter, Formatter
+from ..report import AuditReport, DrillReport, PreflightReport, VerifyReport
+from .base import AuditFormatter, CostFormatter, DrillFormatter, Formatter, VerifyFormatter
 from .money import change_summary, price, quantity, usd
 from .subscribers import breakdown, endpoint, filtered
 
@@ -24,8 +22,6 @@ OUTPUT_WIDTH = 200
 """An output line longer than this is clipped; `--format json` keeps every value whole."""
 DETAIL = "      "
 """Where the lines under a finding start: every line of its message, its exemption."""
-PREVIEW_SKIP = re.compile(r"^can't run policy '[^']*'(?: from policy pack '[^']*')? during preview: ")
-"""The SDK's opening of an unchecked finding; the line above it already names the policy."""
 LEVEL_ORDER = ("mandatory", "remediate", "advisory", "disabled")
 
 
@@ -44,7 +40,7 @@ def summarised(value: object) -> tuple[str, bool]:
     return shown + more, bool(more) or len(shown) > OUTPUT_WIDTH
 
 
-class TextFormatter(Formatter, CostFormatter, AuditFormatter):
+class TextFormatter(Formatter, CostFormatter, AuditFormatter, VerifyFormatter, DrillFormatter):
     def render(self, report: PreflightReport) -> str:
         plan = report.plan
         counts = report.counts_by_type()
@@ -81,17 +77,15 @@ class TextFormatter(Formatter, CostFormatter, AuditFormatter):
             f"{counted(len(report.checks), 'check')}, policy config {report.config_file or 'pack defaults'}"
         ]
         order = {"error": 0, "violation": 1, "exempted": 2}
-        for finding in sorted(
-            report.findings, key=lambda f: (f.account, f.region, order[f.kind], f.policy, f.resource)
-        ):
+        for finding in sorted(report.findings, key=lambda f: (f.account, f.region, order[f.kind], f.policy, f.subject)):
             where = f"{finding.account} {finding.region}"
             if finding.kind == "error":
                 lines += [f"  [error] {where}", *detail(finding.message)]
                 continue
             lines.append(
-                f"  [{finding.kind} · {finding.level} · {finding.severity}] {finding.policy} @ {finding.resource or where}"
+                f"  [{finding.kind} · {finding.level} · {finding.severity}] {finding.policy} @ {finding.subject or where}"
             )
-            lines += detail(finding.message + (f" ({where})" if finding.resource else ""))
+            lines += detail(finding.message + (f" ({where})" if finding.subject else ""))
             if finding.exemption:
                 lines += detail(f"exempted: {finding.exemption}")
         if not report.findings:
@@ -102,6 +96,19 @@ class TextFormatter(Formatter, CostFormatter, AuditFormatter):
             lines.append(f"  [fix {status}] {planned.policy} @ {planned.resource.arn}: {planned.change}")
         lines += [f"  not audited live: {name} ({why})" for name, why in report.not_audited.items()]
         return "\n".join(lines) + "\n"
+
+    def render_verify(self, report: VerifyReport) -> str:
+        lines = [f"{'[error] ' if g.error else ''}{g.what}: {g.problem}\n    fix: {g.fix}" for g in report.gaps]
+        return "\n".join(lines or [f"stack {report.stack} is as planned in account {report.account}"]) + "\n"
+
+    def render_drill(self, report: DrillReport) -> str:
+        lines = [
+            f"{r.outcome:13} {r.alarm} ({r.region})"
+            + (f" in {r.seconds:.1f} s" if r.seconds is not None else "")
+            + (f": {r.detail}" if r.detail else "")
+            for r in report.results
+        ]
+        return "\n".join([*lines, *(f"cleanup problem: {p}" for p in report.cleanup_problems)]) + "\n"
 
 
 def tree_lines(tree: list[tuple[int, Registration]]) -> list[str]:
@@ -166,12 +173,12 @@ def policy_lines(report: PreflightReport) -> list[str]:
 
 
 def finding_lines(finding: Finding, expected: bool) -> list[str]:
-    where = finding.urn.rsplit("::", 1)[-1] if finding.urn else "stack"
+    where = finding.subject.rsplit("::", 1)[-1] if finding.subject else "stack"
     if finding.kind == "unchecked":
         state = "unchecked, expected until deploy" if expected else "unchecked"
         return [
             f"  [{state} · {finding.severity or '-'}] {finding.policy} @ {where}",
-            *detail(PREVIEW_SKIP.sub("", finding.message)),
+            *detail(PREVIEW_SKIP.sub("", finding.message)),  # the line above names the policy
         ]
     state = " · existing" if finding.existing else ""
     lines = [

@@ -5,49 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.serve import analyzer_info
 
-from ..engine.analyzer import SEVERITY_NAMES, resolve_config
-from ..engine.policy_run import PolicyInfo
+from ..engine.analyzer import resolve_config
+from ..engine.policy_run import policy_infos as pack_policy_infos
+from ..findings import Finding, PolicyInfo
 from .accounts import Account
-from .fixes import FixResult, PlannedFix
+from .fixes import PlannedFix
 from .inventory import GLOBAL, Inventory, collect
-from .judge import NOT_AUDITED, AuditFinding, Checked, judge
+from .judge import NOT_AUDITED, Checked, judge
 from .readers import SOURCES
 
 Policies = Mapping[str, tuple[str, Mapping[str, Any]]]
-
-
-@dataclass
-class AuditReport:
-    accounts: list[str]
-    regions: list[str]
-    policies: list[PolicyInfo]
-    findings: list[AuditFinding] = field(default_factory=list)
-    checks: list[Checked] = field(default_factory=list)
-    fixes: list[FixResult] = field(default_factory=list)
-    fail_on: str = "mandatory"
-    not_audited: Mapping[str, str] = field(default_factory=dict)
-    config_file: str = ""
-
-    @property
-    def errors(self) -> list[AuditFinding]:
-        return [f for f in self.findings if f.kind == "error"]
-
-    def fixed(self) -> set[tuple[str, str]]:
-        return {(r.planned.policy, r.planned.resource.arn) for r in self.fixes if not r.error}
-
-    def failing(self) -> list[AuditFinding]:
-        """Violations at the threshold that no fix of this run repaired."""
-        from ..report import fails
-
-        fixed = self.fixed()
-        return [f for f in self.findings if fails(f, self.fail_on) and (f.policy, f.resource) not in fixed]
 
 
 def resolved_policies(config: Mapping[str, Any], source: str) -> Policies:
@@ -56,19 +29,7 @@ def resolved_policies(config: Mapping[str, Any], source: str) -> Policies:
 
 
 def policy_infos(policies: Policies) -> list[PolicyInfo]:
-    return [
-        PolicyInfo(
-            p.name,
-            p.description,
-            SEVERITY_NAMES.get(p.severity, ""),
-            policies[p.name][0],
-            p.remediation_steps,
-            p.url,
-            tuple(p.tags),
-        )
-        for p in analyzer_info().policies
-        if p.name in policies
-    ]
+    return pack_policy_infos(analyzer_info().policies, {name: level for name, (level, _) in policies.items()})
 
 
 def needed_types(policies: Policies) -> frozenset[str]:
@@ -95,10 +56,10 @@ def audit(
     policies: Policies,
     *,
     workers: int = 8,
-) -> tuple[list[AuditFinding], list[Checked], dict[tuple[str, str], Inventory], dict[str, Account]]:
+) -> tuple[list[Finding], list[Checked], dict[tuple[str, str], Inventory], dict[str, Account]]:
     """Every region of every account, and each account's global view, read in parallel and judged."""
     today = datetime.now(UTC).date()
-    findings: list[AuditFinding] = []
+    findings: list[Finding] = []
     checks: list[Checked] = []
     inventories: dict[tuple[str, str], Inventory] = {}
     entered: dict[str, Account] = {}
@@ -106,7 +67,7 @@ def audit(
     views: list[tuple[Account, str, str, str, frozenset[str]]] = []
     for account in accounts:
         if account.problem:
-            findings.append(AuditFinding("error", "", "", "", "", account.id, "", account.problem))
+            findings.append(Finding("", "", "", account.problem, kind="error", account=account.id))
             continue
         entered[account.id] = account
         regions = regions_of(account)

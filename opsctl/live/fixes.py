@@ -13,9 +13,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.tokens import CONFIG_RECORDER_STATUS
 
+from ..findings import Finding
 from .accounts import Account, error_code
 from .inventory import Inventory, LiveResource
-from .judge import AuditFinding
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class FixResult:
 
 
 def plan(
-    findings: list[AuditFinding],
+    findings: list[Finding],
     inventories: Mapping[tuple[str, str], Inventory],
     policies: Mapping[str, tuple[str, Mapping[str, Any]]],
 ) -> list[PlannedFix]:
@@ -122,12 +122,12 @@ def plan(
     return list(planned.values())
 
 
-def targets(item: AuditFinding, inventories: Mapping[tuple[str, str], Inventory]) -> list[LiveResource]:
+def targets(item: Finding, inventories: Mapping[tuple[str, str], Inventory]) -> list[LiveResource]:
     """The live resources a finding is about; for the recorder, the status of the recorder it names."""
     resources = [r for key, inv in inventories.items() if key[0] == item.account for r in inv.resources]
     if item.policy == "aws-cfg-recorder-record-all-resources":
         return [r for r in resources if r.type == CONFIG_RECORDER_STATUS and r.region == item.region]
-    return [r for r in resources if r.arn == item.resource and r.arn]
+    return [r for r in resources if r.arn == item.subject and r.arn]
 
 
 def apply(

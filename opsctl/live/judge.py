@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.model import Guardrail, StackView, Undecided, Violation
-from policies.guardrails.scope import Exemption, exemption_for, expired_note
+from policies.guardrails.scope import Exemption, decided
 from policies.guardrails.tokens import TRAIL
 
+from ..findings import Finding, exemption_text
 from .inventory import Inventory, LiveResource
 from .readers import SOURCES
 from .readers.cloudtrail import COVERED, UNCOVERED
@@ -26,22 +27,6 @@ NOT_AUDITED = {
     "aws-s3-bucketlifecycle-exclude-deployed-code": "bucket lifecycles and the S3 objects that functions and canaries deploy from are not read live, and AWS Config has no managed rule for it; the pack judges it before every deploy",
 }
 """Guardrails whose inputs the readers do not read, with where to get the same answer."""
-
-Kind = Literal["violation", "exempted", "error"]
-
-
-@dataclass(frozen=True)
-class AuditFinding:
-    kind: Kind
-    policy: str
-    level: str
-    severity: str
-    resource: str
-    """ARN or name; empty for the account and region as a whole."""
-    account: str
-    region: str
-    message: str
-    exemption: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +42,7 @@ class Checked:
 
 MULTI_REGION = "aws-cloudtrail-trail-enable-multi-region"
 KEY_IN_USE = "aws-kms-key-disallow-unusable-key-in-use"
+LOG_POLICY = "aws-cloudwatch-logresourcepolicy-disallow-public-access"
 
 
 def pending_deletion(props: Mapping[str, Any]) -> bool:
@@ -90,7 +76,7 @@ def judge(
     policies: Mapping[str, tuple[str, Mapping[str, Any]]],
     today: date,
     catalog: Iterable[Guardrail] = CATALOG,
-) -> tuple[list[AuditFinding], list[Checked]]:
+) -> tuple[list[Finding], list[Checked]]:
     """Findings and checked pairs of one view. `policies`: name → (level, parameters), as resolved
     from the policy config."""
     scope = "global" if inventory.region == "global" else "regional"
@@ -98,7 +84,7 @@ def judge(
     identities = {urn(inventory.account, r): r for r in inventory.resources}
     entries = [(r.type, r.name, identity, r.props, {}) for identity, r in identities.items()]
     unread = inventory.unread()
-    findings: list[AuditFinding] = []
+    findings: list[Finding] = []
     checks: list[Checked] = []
     for guardrail in catalog:
         level, parameters = policies.get(guardrail.name, ("advisory", {}))
@@ -110,6 +96,8 @@ def judge(
         config = guardrail.config(parameters)
         if guardrail.name == "aws-cloudtrail-trail-configure-cis-metric-alarms" and COVERED in inventory.notes:
             config["requireTrail"] = False  # a multi-region trail homed elsewhere covers this region
+        if guardrail.name == LOG_POLICY:
+            config["trustedAccounts"] = [*config["trustedAccounts"], inventory.account]  # the policy's own account
         if guardrail.name == "aws-cfg-recorder-record-all-resources" and not config["homeRegion"]:
             config["homeRegion"] = inventory.notes.get(GLOBAL_TYPES_HOME, "")  # where the account records them
         view = StackView(
@@ -131,15 +119,14 @@ def judge(
     for error in inventory.errors:
         skipped = sorted(g.name for g in catalog if set(g.resource_types) & set(error.types))
         findings.append(
-            AuditFinding(
-                "error",
+            Finding(
                 "",
                 "",
                 "",
-                "",
-                inventory.account,
-                inventory.region,
                 f"{error.describe()}: not judged here: {', '.join(skipped)}",
+                kind="error",
+                account=inventory.account,
+                region=inventory.region,
             )
         )
     return findings, checks
@@ -153,25 +140,21 @@ def finding(
     identities: Mapping[str, LiveResource],
     inventory: Inventory,
     today: date,
-) -> AuditFinding:
+) -> Finding:
     resource = identities.get(result.urn or "")
-    where = {
-        "resource": resource.arn if resource else "",
+    about = {
+        "policy": guardrail.name,
+        "level": level,
+        "severity": guardrail.severity,
+        "subject": resource.arn if resource else "",
         "account": inventory.account,
         "region": resource.region if resource else inventory.region,
     }
     if isinstance(result, Undecided):  # live values are all known; a rule that still cannot decide says why
-        return AuditFinding("error", guardrail.name, level, guardrail.severity, message=result.reason, **where)
-    exemption = exemption_for(result.urn, exemptions)
-    if exemption is not None and exemption.active(today):
-        return AuditFinding(
-            "exempted",
-            guardrail.name,
-            level,
-            guardrail.severity,
-            message=result.message,
-            exemption=exemption.note(),
-            **where,
-        )
-    note = "" if exemption is None else expired_note(exemption)
-    return AuditFinding("violation", guardrail.name, level, guardrail.severity, message=result.message + note, **where)
+        return Finding(message=result.reason, kind="error", **about)
+    message, exemption = decided(result.urn, result.message, exemptions, today)
+    if exemption is None:
+        return Finding(message=message, **about)
+    return Finding(
+        message=message, kind="exempted", exemption=exemption_text(exemption.reason, exemption.expires), **about
+    )

@@ -22,7 +22,7 @@ CIS_MATCHES = replace(
     threshold=1.0,
     description="CloudTrail events matched the CIS control's published pattern.",
 )
-"""CIS CloudWatch.1-14: Sum >= 1 over 300 s, missing data not breaching."""
+"""CIS CloudWatch.1-14 and CIS.4.15: Sum >= 1 over 300 s, missing data not breaching."""
 
 
 def filter_monitor(

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from .model import Guardrail
-from .rules.apigateway import stage_access_logging, stage_xray_tracing
+from .rules.apigateway import stage_access_logging, stage_execution_logging, stage_xray_tracing
 from .rules.cloudtrail import cis_metric_alarms, cloudwatch_logs, kms_key, log_file_validation, logging_on, multi_region
-from .rules.cloudwatch import alarm_actions, log_group_kms, log_group_retention
+from .rules.cloudwatch import alarm_actions, log_group_kms, log_group_retention, log_resource_policy_public
 from .rules.config import delivery_channel_kms, recorder_all_resources
 from .rules.ec2 import imdsv2, public_admin_ports, public_high_risk_ports
 from .rules.ecr import image_scanning, immutable_tags, kms_encryption, repository_policy_public
@@ -122,6 +122,8 @@ CATALOG: tuple[Guardrail, ...] = (
     subscription_https.GUARDRAIL,
     function_url_auth.GUARDRAIL,
     stage_xray_tracing.GUARDRAIL,
+    log_resource_policy_public.GUARDRAIL,
+    stage_execution_logging.GUARDRAIL,
     audit_bucket_logging.GUARDRAIL,
     account_public_access_block.GUARDRAIL,
 )

@@ -87,22 +87,26 @@ def document_paths(props: Props) -> list[str]:
 
 
 def document_check(
-    what: str, judge: Callable[[Mapping[str, Any], Mapping[str, Any], bool], Exposure], ask: str
+    what: str,
+    judge: Callable[[Mapping[str, Any], Mapping[str, Any], bool], Exposure],
+    ask: str,
+    paths: Callable[[Props], list[str]] = document_paths,
 ) -> Check:
     """Judge every policy document of the resource with `judge(document, config, unknown_pins)`.
 
     Each grant it finds is a violation (`what`, statement, what it grants, then `ask`); statements that wait
     on unknown values leave the verdict undecided. A document given as text must be JSON.
     `unknown_pins` is true where the engine says the document was computed from resources of the
-    stack (AnalyzeStack): their ARNs and ids are concrete values, never wildcards.
+    stack (AnalyzeStack): their ARNs and ids are concrete values, never wildcards. `paths`: where
+    the resource holds its documents, the main one first.
     """
 
     def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
-        for path in document_paths(props):
+        for index, path in enumerate(paths(props)):
             value = props.plain(path)
             if value in (MISSING, UNKNOWN, ""):
                 continue
-            where = what if path == "policy" else f"{what} ({path.removesuffix('.policy')})"
+            where = what if index == 0 else f"{what} ({path.removesuffix('.policy')})"
             try:
                 document = read_document(value)
             except DocumentError as error:

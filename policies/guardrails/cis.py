@@ -1,7 +1,9 @@
-"""CIS / Security Hub CloudWatch.1–14: the exact metric-filter patterns Security Hub requires.
+"""CIS / Security Hub CloudWatch.1–14 and CIS 4.15: the exact published metric-filter patterns.
 
 Security Hub fails a control when terms are added to these patterns, so they are kept verbatim
-and compared after whitespace normalization only.
+and compared after whitespace normalization only. CIS 4.15 (AWS Organizations changes, CIS AWS
+Foundations v1.3.0 to v3.0.0) has no Security Hub control -- CloudWatch.15 is an alarm-action
+check -- so it is keyed by its CIS number and its pattern is the benchmark's own.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class CisControl:
     control: str
-    """Security Hub control id, e.g. CloudWatch.1."""
+    """Security Hub control id, e.g. CloudWatch.1, or `CIS.<number>` where Security Hub has none."""
     name: str
     """Metric and filter name (CamelCase)."""
     title: str
@@ -105,6 +107,12 @@ CONTROLS: tuple[CisControl, ...] = (
         "VPC changes",
         "{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}",
     ),
+    CisControl(
+        "CIS.4.15",
+        "OrganizationsChanges",
+        "AWS Organizations changes",
+        '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }',
+    ),
 )
 
 
@@ -114,3 +122,10 @@ def normalize(pattern: str) -> str:
 
 
 BY_CONTROL = {c.control: c for c in CONTROLS}
+SECURITY_HUB = tuple(c.control for c in CONTROLS if c.control.startswith("CloudWatch."))
+"""The controls Security Hub checks (CloudWatch.1–14)."""
+
+
+def number(control: CisControl) -> str:
+    """The control's number within its framework: `7` for CloudWatch.7, `15` for CIS.4.15."""
+    return control.control.rsplit(".", 1)[1]

@@ -327,6 +327,31 @@ def _audience(statement: Mapping[str, Any], scope_services: bool) -> Any:
     return UNKNOWN if unknown else ""
 
 
+_ACCOUNT_PRINCIPAL = re.compile(r"^(?:(\d{12})|arn:[^:]+:(?:iam|sts)::(\d{12}):.+)$")
+"""An AWS principal that names an account: its id, or an IAM or STS ARN (root, role, user, session)."""
+
+
+def accounts_let_in(document: Mapping[str, Any], trusted: frozenset[str]) -> Exposure:
+    """Allow statements whose AWS principals name accounts outside `trusted`, whatever their
+    conditions (a named account is let in on purpose or by mistake, never by a wildcard). Principals
+    that are wildcards or unknown are `exposure`'s to judge."""
+
+    def judge(statement: Mapping[str, Any]) -> Any:
+        if _allows(statement) is not True or _never_met(statement):
+            return ""
+        accounts = sorted(
+            {
+                found.group(1) or found.group(2)
+                for kind, name in _principals(_get(statement, "Principal"))
+                if kind == "aws" and isinstance(name, str) and (found := _ACCOUNT_PRINCIPAL.match(name.strip()))
+            }
+            - trusted
+        )
+        return f"lets in account {', '.join(accounts)}" if accounts else ""
+
+    return judge_statements(document, judge)
+
+
 def _principals(principal: Any) -> Iterator[tuple[str, Any]]:
     """(kind, value) for every principal named: kind is aws, service, federated or canonicaluser."""
     if principal is MISSING:

@@ -33,7 +33,7 @@ from .model import Guardrail, StackView, Undecided, Violation
 from .profile import PROFILE, PROFILE_SCHEMA, STACK_REFERENCE
 from .props import Props, text, unknown_reason
 from .providers import View, facets_of, judged_as, view_of
-from .scope import EXEMPTIONS_SCHEMA, SELECTION, SELECTION_SCHEMA, Exemption, exempted_line, exemption_for, expired_note
+from .scope import EXEMPTIONS_SCHEMA, SELECTION, SELECTION_SCHEMA, UNDECIDED_LINE, Exemption, decided, exempted_line
 
 SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
 PACK_NAME = "ops-baseline-guardrails"
@@ -64,15 +64,13 @@ def report(args, report_violation, findings: Iterable[Violation | Undecided], co
         if isinstance(finding, Undecided):
             undecided.append(finding.reason)
             continue
-        exemption = exemption_for(finding.urn, exemptions)
+        message, exemption = decided(finding.urn, finding.message, exemptions, today)
         if exemption is None:
-            report_violation(finding.message, finding.urn)
-        elif exemption.active(today):
-            exempted.append(exempted_line(finding.urn, finding.message, exemption))
+            report_violation(message, finding.urn)
         else:
-            report_violation(finding.message + expired_note(exemption), finding.urn)
+            exempted.append(exempted_line(finding.urn, message, exemption))
     if exempted:
-        args.not_applicable("\n".join([*exempted, *(f"undecided: {u}" for u in undecided)]))
+        args.not_applicable("\n".join([*exempted, *(f"{UNDECIDED_LINE}{u}" for u in undecided)]))
     if undecided:
         raise UndecidedError(undecided)
 

@@ -135,11 +135,26 @@ def exemption_for(urn: str | None, exemptions: Iterable[Exemption]) -> Exemption
     return next((e for e in exemptions if e.covers(urn)), None)
 
 
+def decided(
+    urn: str | None, message: str, exemptions: Iterable[Exemption], today: date
+) -> tuple[str, Exemption | None]:
+    """A violation's message as reported, and the active exemption that excuses it (None: it is a
+    violation; past its expiry, saying so). The pack and opsctl's audit decide through this alone."""
+    exemption = exemption_for(urn, exemptions)
+    if exemption is None:
+        return message, None
+    if exemption.active(today):
+        return message, exemption
+    return message + expired_note(exemption), None
+
+
 def exempted_line(urn: str | None, message: str, exemption: Exemption) -> str:
     """One exempted finding in the not-applicable reason: readable, and parsed back by opsctl."""
     return f"exempted {urn or 'stack'}: {message} {exemption.note()}"
 
 
+UNDECIDED_LINE = "undecided: "
+"""How the not-applicable reason carries what stayed undecided beside exempted lines."""
 EXEMPTED_LINE = re.compile(r"^exempted (\S+): (.*) \[reason: (.*?)(?:; until (\d{4}-\d{2}-\d{2}))?\]$")
 
 

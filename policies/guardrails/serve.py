@@ -42,14 +42,7 @@ from google.protobuf import json_format
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from pulumi_policy import EnforcementLevel, ResourceValidationArgs, StackValidationArgs
 from pulumi_policy.deserialize import deserialize_properties
-from pulumi_policy.policy import (
-    _GRPC_CHANNEL_OPTIONS,
-    PolicyResource,
-    ResourceValidationPolicy,
-    StackValidationPolicy,
-    _NotApplicableError,
-    _PolicyAnalyzerServicer,
-)
+from pulumi_policy.policy import PolicyResource, ResourceValidationPolicy, StackValidationPolicy
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from .catalog import BY_NAME, config_conflicts
@@ -57,6 +50,7 @@ from .pack import PACK_DESCRIPTION, PACK_NAME, PACK_VERSION, build_policies
 from .profile import PROFILE
 from .providers import types_judged_with
 from .scope import SELECTION, selected
+from .sdk_private import GRPC_CHANNEL_OPTIONS, NotApplicableError, PolicyAnalyzerServicer
 
 
 @dataclass(frozen=True)
@@ -79,7 +73,7 @@ class Dispatch:
         return self.by_type.get(type_, self.everywhere)
 
 
-class GuardrailServicer(_PolicyAnalyzerServicer):
+class GuardrailServicer(PolicyAnalyzerServicer):
     def __init__(self, policies: list[ResourceValidationPolicy | StackValidationPolicy]):
         super().__init__(PACK_NAME, PACK_VERSION, policies, EnforcementLevel.ADVISORY, None, PACK_DESCRIPTION)
         self._policies = policies
@@ -208,7 +202,7 @@ class GuardrailServicer(_PolicyAnalyzerServicer):
                     enforcementLevel=analyzer_pb2.ADVISORY,
                 )
             )
-        except _NotApplicableError as error:
+        except NotApplicableError as error:
             response.not_applicable.append(
                 analyzer_pb2.PolicyNotApplicable(policy_name=policy.name, reason=error.reason or "")
             )
@@ -286,7 +280,7 @@ def analyzer_info() -> analyzer_pb2.AnalyzerInfo:
 
 def serve(analyzer: analyzer_pb2_grpc.AnalyzerServicer | None = None) -> NoReturn:
     """Serve `analyzer` (the pack's own servicer unless given) and print the port, as the CLI expects."""
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=_GRPC_CHANNEL_OPTIONS)
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=GRPC_CHANNEL_OPTIONS)
     analyzer_pb2_grpc.add_AnalyzerServicer_to_server(analyzer or servicer(), server)
     port = server.add_insecure_port(address="127.0.0.1:0")
     server.start()

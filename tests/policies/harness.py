@@ -16,11 +16,11 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.pack import to_policy
+from policies.guardrails.sdk_private import NotApplicableError
 from policies.guardrails.serve import Unlisted
 
 UNKNOWN = UNKNOWN_STRING_VALUE
@@ -65,7 +65,7 @@ def run_resource(
         policy.validate(args, lambda message, urn=None: outcome.violations.append(message))
     except UnknownValueError as unknown:
         outcome.unchecked = unknown.message
-    except _NotApplicableError as not_applicable:
+    except NotApplicableError as not_applicable:
         outcome.not_applicable = not_applicable.reason
     return outcome
 
@@ -114,7 +114,7 @@ def run_stack(policy_name: str, resources: list[Res], config: Mapping[str, Any] 
         policy.validate(StackValidationArgs(list(by_name.values()), dict(config or {})), report)
     except UnknownValueError as unknown:
         outcome.unchecked = unknown.message
-    except _NotApplicableError as not_applicable:
+    except NotApplicableError as not_applicable:
         outcome.not_applicable = not_applicable.reason
     return outcome
 

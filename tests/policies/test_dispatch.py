@@ -16,12 +16,12 @@ import pytest
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi.runtime.rpc import UNKNOWN
 from pulumi_policy import EnforcementLevel
-from pulumi_policy.policy import _PolicyAnalyzerServicer
 
 from opsctl.engine import preflight_stack
 from opsctl.engine.analyzer import analyze_request, configure_request, resolve_config, stack_resource
 from opsctl.engine.mocks import Registration
 from policies.guardrails.pack import PACK_DESCRIPTION, PACK_NAME, PACK_VERSION, build_policies
+from policies.guardrails.sdk_private import PolicyAnalyzerServicer
 from policies.guardrails.serve import analyzer_info, servicer
 from tests.conftest import ROOT
 
@@ -91,7 +91,7 @@ def configured(config_name: str):
         config[RETENTION] = (level, {**properties, "exemptions": [*properties["exemptions"], EXPIRED]})
     request = configure_request(config)
     tags = analyzer_pb2.AnalyzerStackConfigureRequest(tags={"environment": "dev"})
-    sdk = _PolicyAnalyzerServicer(
+    sdk = PolicyAnalyzerServicer(
         PACK_NAME, PACK_VERSION, build_policies(), EnforcementLevel.ADVISORY, None, PACK_DESCRIPTION
     )
     ours = servicer()

@@ -264,7 +264,13 @@ def test_cis_added_terms_are_not_the_published_pattern():
 
 def test_cis_alarm_without_action_fails_each_control():
     outcome = run_stack("aws-cloudtrail-trail-configure-cis-metric-alarms", cis_stack(alarm_actions=()))
-    assert len(outcome.violations) == 14 and all("has no alarm with an action" in v for v in outcome.violations)
+    assert len(outcome.violations) == len(CONTROLS) == 15
+    assert all("has no alarm with an action" in v for v in outcome.violations)
+
+
+def test_cis_organizations_changes_needs_the_benchmarks_pattern():
+    outcome = run_stack("aws-cloudtrail-trail-configure-cis-metric-alarms", cis_stack(skip=("CIS.4.15",)))
+    assert len(outcome.violations) == 1 and outcome.violations[0].startswith("CIS.4.15 (AWS Organizations changes)")
 
 
 def test_cis_controls_can_be_narrowed():

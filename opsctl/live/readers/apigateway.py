@@ -1,11 +1,12 @@
-"""API Gateway stages and their access logs: REST APIs (v1) and HTTP/WebSocket APIs (v2)."""
+"""API Gateway stages and their access logs: REST APIs (v1), with each stage's method settings, and
+HTTP/WebSocket APIs (v2)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from policies.guardrails.tokens import APIGATEWAY_STAGE, APIGATEWAYV2_STAGE
+from policies.guardrails.tokens import APIGATEWAY_METHOD_SETTINGS, APIGATEWAY_STAGE, APIGATEWAYV2_STAGE
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages
@@ -30,6 +31,16 @@ def read_rest(account: Account, region: str, inventory: Inventory) -> Iterator[L
             name = f"{api.get('name', api['id'])}/{stage['stageName']}"
             arn = f"arn:aws:apigateway:{region}::/restapis/{api['id']}/stages/{stage['stageName']}"
             yield LiveResource(APIGATEWAY_STAGE, name, arn, props, region)
+            for path, settings in stage.get("methodSettings", {}).items():  # "*/*" or "resource/METHOD"
+                method = {
+                    "restApi": api["id"],
+                    "stageName": stage["stageName"],
+                    "methodPath": path,
+                    "settings": settings,
+                }
+                yield LiveResource(
+                    APIGATEWAY_METHOD_SETTINGS, f"{name}/{path}", f"{arn}/methodsettings/{path}", method, region
+                )
 
 
 def read_http(account: Account, region: str, inventory: Inventory) -> Iterator[LiveResource]:
@@ -44,5 +55,5 @@ def read_http(account: Account, region: str, inventory: Inventory) -> Iterator[L
             yield LiveResource(APIGATEWAYV2_STAGE, name, arn, props, region)
 
 
-SOURCE = Source("apigateway", (APIGATEWAY_STAGE,), read_rest)
+SOURCE = Source("apigateway", (APIGATEWAY_STAGE, APIGATEWAY_METHOD_SETTINGS), read_rest)
 SOURCE_V2 = Source("apigatewayv2", (APIGATEWAYV2_STAGE,), read_http)

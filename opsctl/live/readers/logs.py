@@ -1,10 +1,10 @@
-"""CloudWatch Logs: log groups and their metric filters."""
+"""CloudWatch Logs: log groups, their metric filters and the resource policies that let others write or read logs."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.guardrails.tokens import LOG_GROUP, LOG_METRIC_FILTER
+from policies.guardrails.tokens import LOG_GROUP, LOG_METRIC_FILTER, LOG_RESOURCE_POLICY
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages
@@ -39,6 +39,18 @@ def read(account: Account, region: str, inventory: Inventory) -> Iterator[LiveRe
         }
         identity = f"{metric_filter['logGroupName']}:{metric_filter['filterName']}"
         yield LiveResource(LOG_METRIC_FILTER, metric_filter["filterName"], identity, props, region)
+    yield from resource_policies(client, region)
 
 
-SOURCE = Source("logs", (LOG_GROUP, LOG_METRIC_FILTER), read)
+def resource_policies(client, region: str) -> Iterator[LiveResource]:
+    """Account-wide policies (named) and those on one log group (named by its ARN)."""
+    for policy in pages(client, "describe_resource_policies", "resourcePolicies"):
+        props = {"policyDocument": policy.get("policyDocument", "")}
+        for key in ("policyName", "resourceArn"):
+            if policy.get(key):
+                props[key] = policy[key]
+        name = policy.get("policyName") or policy.get("resourceArn", "")
+        yield LiveResource(LOG_RESOURCE_POLICY, name, f"logs-resource-policy:{region}:{name}", props, region)
+
+
+SOURCE = Source("logs", (LOG_GROUP, LOG_METRIC_FILTER, LOG_RESOURCE_POLICY), read)

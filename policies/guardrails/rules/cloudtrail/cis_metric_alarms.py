@@ -1,4 +1,4 @@
-"""The CIS CloudWatch.1–14 metric filters sit on the multi-region trail's log group, each with an alarm that notifies."""
+"""The CIS metric filters (Security Hub CloudWatch.1–14 and CIS 4.15) sit on the multi-region trail's log group, each with an alarm that notifies."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...cis import BY_CONTROL, CONTROLS, normalize
+from ...cis import BY_CONTROL, CONTROLS, SECURITY_HUB, normalize
 from ...model import AwsDefault, Guardrail, Parameter, References, StackResource, StackView, Undecided, Violation
 from ...profile import Profile
 from ...props import MISSING, UNKNOWN, text
@@ -63,7 +63,7 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | U
     # A workload stack's API calls are logged and alarmed on by its account's baseline trail.
     if not multi_region and not maybe and config["requireTrail"] and not Profile.of(config).workload:
         yield Violation(
-            "The stack has no multi-region CloudTrail trail, so the CIS CloudWatch.1–14 alarms have nothing to watch "
+            "The stack has no multi-region CloudTrail trail, so the CIS metric alarms have nothing to watch "
             '(an application stack relies on its account\'s baseline: "stack": "workload" under ops-baseline-profile).'
         )
     wanted = [BY_CONTROL[c] for c in config["controls"] if c in BY_CONTROL]
@@ -119,14 +119,12 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | U
 
 GUARDRAIL = Guardrail(
     name="aws-cloudtrail-trail-configure-cis-metric-alarms",
-    description="A multi-region trail's log group carries the CIS CloudWatch.1–14 metric filters with the exact published patterns, each with an alarm that notifies.",
+    description="A multi-region trail's log group carries the CIS metric filters (CloudWatch.1–14, CIS 4.15) with the exact published patterns, each with an alarm that notifies.",
     severity="medium",
     kind="stack",
     resource_types=(TRAIL, LOG_GROUP, LOG_METRIC_FILTER, METRIC_ALARM),
     remediation_steps="On the trail's log group add each metric filter with the exact published pattern (value 1) and a Sum >= 1 alarm over 300 s whose action is the alerting topic.",
-    references=References(
-        security_hub=tuple(c.control for c in CONTROLS), cis=("3.1-3.14 (v1.2.0)", "1.7, 4.3-4.14 (v1.4.0)")
-    ),
+    references=References(security_hub=SECURITY_HUB, cis=("3.1-3.14 (v1.2.0)", "1.7, 4.3-4.15 (v1.4.0-v3.0.0)")),
     check=check,
     reads_profile=True,
     parameters=(
@@ -138,7 +136,10 @@ GUARDRAIL = Guardrail(
                 "default": [c.control for c in CONTROLS],
             },
             "Security Hub controls whose filter and alarm must exist.",
-            AwsDefault([c.control for c in CONTROLS], "CloudWatch.1–14, each enabled in the CIS standards"),
+            AwsDefault(
+                list(SECURITY_HUB),
+                "CloudWatch.1–14, each enabled in the CIS standards; Security Hub has no control for CIS 4.15",
+            ),
         ),
         Parameter(
             "requireTrail",
