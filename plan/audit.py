@@ -52,11 +52,17 @@ class AccessLogs:
     preview, scope the log-delivery grant."""
 
 
-def access_logs(naming: Naming, trail: Trail | None, compliance: Compliance | None) -> AccessLogs | None:
-    sources = (
+def logged_bucket_prefixes(trail: Trail | None, compliance: Compliance | None) -> tuple[str, ...]:
+    """Name prefixes of the audit buckets (the trail's, the Config delivery channel's) as their
+    components name them: the one place the log-delivery grant learns those names."""
+    return (
         *((f"{trail.name}-",) if trail else ()),
         *((compliance.bucket_prefix,) if compliance and compliance.recorder else ()),
     )
+
+
+def access_logs(naming: Naming, trail: Trail | None, compliance: Compliance | None) -> AccessLogs | None:
+    sources = logged_bucket_prefixes(trail, compliance)
     if not sources:
         return None
     return AccessLogs(naming.physical("access-logs-"), ACCESS_LOG_EXPIRATION_DAYS, sources)
