@@ -5,8 +5,10 @@ from __future__ import annotations
 import copy
 import importlib
 import inspect
+import re
 import runpy
 import shutil
+import socket
 import subprocess
 import urllib.request
 from collections.abc import Iterable
@@ -140,12 +142,25 @@ def fake_aws_credentials(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
+def account_host_on_loopback(getaddrinfo):
+    """s3control puts the account id in front of the endpoint's host (`123456789012.127.0.0.1`):
+    resolve that name to the moto server's address, and nothing else differently."""
+
+    def resolve(host, *args, **kwargs):
+        if isinstance(host, str) and re.fullmatch(r"\d{12}\.127\.0\.0\.1", host):
+            host = "127.0.0.1"
+        return getaddrinfo(host, *args, **kwargs)
+
+    return resolve
+
+
 @pytest.fixture
 def aws(moto_endpoint, fake_aws_credentials, monkeypatch):
     """A clean moto account in eu-west-1: every boto3 client in this process and in opsctl talks to it."""
     import boto3
 
     urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).read()
+    monkeypatch.setattr(socket, "getaddrinfo", account_host_on_loopback(socket.getaddrinfo))
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # moto answers unimplemented calls with 500s: fail fast
