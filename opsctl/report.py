@@ -17,7 +17,7 @@ from policies.guardrails.scope import SELECTION
 
 from .baseline import Baseline, fixed
 from .cost import CostChange, CostEstimate, compare
-from .engine import Plan, Registration
+from .engine import ProgramRun, Registration
 from .engine.policy_run import PolicyResult
 from .engine.wire import SECRET_SIGNATURE, SIGNATURE_KEY
 from .findings import Finding, Kind, PolicyInfo, exit_code, fails
@@ -35,7 +35,7 @@ UNKNOWN_TEXT = "(known after deploy)"
 
 @dataclass
 class PreflightReport:
-    plan: Plan
+    run: ProgramRun
     policies: PolicyResult | None = None
     cost: CostEstimate | None = None
     notifications: Forecast | None = None
@@ -117,14 +117,14 @@ class PreflightReport:
         return checks
 
     def counts_by_type(self) -> dict[str, int]:
-        counts = Counter(r.type for r in self.plan.registrations if r.custom)
+        counts = Counter(r.type for r in self.run.registrations if r.custom)
         return dict(sorted(counts.items()))
 
     def tree(self) -> list[tuple[int, Registration]]:
         """Registrations depth-first from the stack's direct children, with their depth."""
         by_parent: dict[str | None, list[Registration]] = {}
-        urns = {r.urn for r in self.plan.registrations}
-        for r in self.plan.registrations:
+        urns = {r.urn for r in self.run.registrations}
+        for r in self.run.registrations:
             parent = r.parent if r.parent in urns else None
             by_parent.setdefault(parent, []).append(r)
         ordered: list[tuple[int, Registration]] = []
@@ -139,7 +139,7 @@ class PreflightReport:
 
     def rendered_outputs(self) -> dict[str, Any]:
         shown: dict[str, Any] = {}
-        for name, output in sorted(self.plan.outputs.items()):
+        for name, output in sorted(self.run.outputs.items()):
             if output.secret:
                 shown[name] = SECRET_TEXT
             elif not output.known:
@@ -183,7 +183,7 @@ class AuditReport:
 
 VERIFY = "opsctl-verify"
 DRILL = "opsctl-drill"
-"""What verify and drill findings are of: the deployed stack against its plan, not a guardrail."""
+"""What verify and drill findings are of: the deployed stack against its program run, not a guardrail."""
 FAILED_DRILL: dict[str, Kind] = {"not delivered": "violation", "error": "error"}
 """Drill outcomes that are findings (a delivered or skipped alarm is none)."""
 

@@ -5,7 +5,7 @@ from .language_host import StackContext
 from .mocks import Mode, OfflineMocks, RecordingMonitor, Registration
 from .outputs import DEFAULT_ACCOUNT
 from .project import SECRET_PLACEHOLDER, StackConfig, load_project, load_stack_config
-from .runner import OutputValue, Plan, preflight_stack, run_program, stack_context
+from .runner import OutputValue, ProgramRun, preflight_stack, run_program, stack_context
 
 __all__ = [
     "DEFAULT_ACCOUNT",
@@ -14,7 +14,7 @@ __all__ = [
     "Mode",
     "OfflineMocks",
     "OutputValue",
-    "Plan",
+    "ProgramRun",
     "RecordingMonitor",
     "Registration",
     "StackConfig",

@@ -83,8 +83,8 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter, VerifyFormatte
         return "\n".join(["#### Estimated monthly cost", "", *lines]).rstrip() + "\n"
 
     def verdict(self, report: PreflightReport) -> str:
-        plan = report.plan
-        where = f"`{plan.project}` · **{plan.stack}** ({plan.mode})"
+        run = report.run
+        where = f"`{run.project}` · **{run.stack}** ({run.mode})"
         if report.policies is None:
             return f"### ➖ {where}: planned without the policy pack"
         failing = report.failing()

@@ -17,7 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from policies.guardrails.vocabulary.tokens import COMPOSITE_ALARM, METRIC_ALARM
 
-from ..engine import EngineError, Plan
+from ..engine import EngineError, ProgramRun
 from .accounts import Account, error_code
 
 Outcome = Literal["delivered", "not delivered", "skipped", "error"]
@@ -177,22 +177,22 @@ def notified(body: str, name: str) -> bool:
     return isinstance(message, dict) and message.get("AlarmName") == name and message.get("NewStateValue") == "ALARM"
 
 
-def planned_alarms(plan: Plan) -> dict[str, str]:
+def planned_alarms(run: ProgramRun) -> dict[str, str]:
     """Alarm name → region, for every alarm the stack plans."""
     found = {}
-    for alarm in [*plan.of_type(METRIC_ALARM), *plan.of_type(COMPOSITE_ALARM)]:
-        found[alarm.inputs.get("name") or alarm.inputs.get("alarmName")] = alarm.inputs.get("region") or plan.region
+    for alarm in [*run.of_type(METRIC_ALARM), *run.of_type(COMPOSITE_ALARM)]:
+        found[alarm.inputs.get("name") or alarm.inputs.get("alarmName")] = alarm.inputs.get("region") or run.region
     return found
 
 
-def choose(plan: Plan, names: Iterable[str] | None) -> dict[str, str]:
-    alarms = planned_alarms(plan)
+def choose(run: ProgramRun, names: Iterable[str] | None) -> dict[str, str]:
+    alarms = planned_alarms(run)
     if names is None:
         return alarms
     unknown = sorted(set(names) - set(alarms))
     if unknown:
         raise EngineError(
-            f"stack {plan.stack} plans no alarm named {', '.join(unknown)}; it plans: {', '.join(sorted(alarms))}"
+            f"stack {run.stack} plans no alarm named {', '.join(unknown)}; it plans: {', '.join(sorted(alarms))}"
         )
     return {name: alarms[name] for name in names}
 
