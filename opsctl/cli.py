@@ -518,8 +518,8 @@ def audit_region(args: argparse.Namespace) -> str:
 
 def run_audit(args: argparse.Namespace) -> int:
     from .live import accounts as live_accounts
-    from .live.audit import audit, plan_lines, policy_infos, resolved_policies
-    from .live.fixes import apply, plan
+    from .live.audit import audit, policy_infos, proposal_lines, resolved_policies
+    from .live.fixes import apply, propose
     from .live.judge import not_audited
 
     source = str(args.policy_config or "pack defaults")
@@ -543,13 +543,13 @@ def run_audit(args: argparse.Namespace) -> int:
         config_file=str(args.policy_config or ""),
     )
     if args.fix:
-        planned = plan(findings, inventories, policies)
-        print(f"audit: {len(planned)} safe fix(es) planned", file=sys.stderr)
-        for line in plan_lines(planned):
+        proposed = propose(findings, inventories, policies)
+        print(f"audit: {len(proposed)} safe fix(es) planned", file=sys.stderr)
+        for line in proposal_lines(proposed):
             print(line, file=sys.stderr)
-        if planned and (args.yes or confirmed()):
-            report.fixes = apply(planned, entered, policies)
-        elif planned:
+        if proposed and (args.yes or confirmed()):
+            report.fixes = apply(proposed, entered, policies)
+        elif proposed:
             print("audit: no changes made (run with --yes to apply without asking)", file=sys.stderr)
     write_report(OutputFormat(args.format).formatter().render_audit(report), args.output)
     kinds = [f.kind for f in findings]

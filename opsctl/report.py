@@ -166,7 +166,7 @@ class AuditReport:
         return [f for f in self.findings if f.kind == "error"]
 
     def fixed(self) -> set[tuple[str, str]]:
-        return {(r.planned.policy, r.planned.resource.arn) for r in self.fixes if not r.error}
+        return {(r.proposed.policy, r.proposed.resource.arn) for r in self.fixes if not r.error}
 
     def unfixed(self) -> list[Finding]:
         """The findings no fix of this run repaired."""
@@ -190,7 +190,7 @@ FAILED_DRILL: dict[str, Kind] = {"not delivered": "violation", "error": "error"}
 
 @dataclass
 class VerifyReport:
-    """The gaps between a stack's plan and the live account; none when it is as planned."""
+    """The gaps between a stack's program run and the live account; none when it is as planned."""
 
     stack: str
     account: str

@@ -115,12 +115,12 @@ class JsonFormatter(Formatter, CostFormatter, AuditFormatter, VerifyFormatter, D
             },
             "fixes": [
                 {
-                    "policy": r.planned.policy,
-                    "resource": r.planned.resource.arn,
-                    "account": r.planned.account,
-                    "region": r.planned.resource.region,
-                    "change": r.planned.change,
-                    "action": r.planned.action,
+                    "policy": r.proposed.policy,
+                    "resource": r.proposed.resource.arn,
+                    "account": r.proposed.account,
+                    "region": r.proposed.resource.region,
+                    "change": r.proposed.change,
+                    "action": r.proposed.action,
                     "status": "failed" if r.error else "applied",
                     **({"error": r.error} if r.error else {}),
                 }

@@ -285,7 +285,12 @@ class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter, VerifyFormatte
                 f"Exempted ({len(exempted)})", table(["Policy", "Resource", "Finding", "Exemption"], exempted)
             )
         fixes = [
-            [f"`{r.planned.policy}`", cell(r.planned.resource.arn), cell(r.planned.change), cell(r.error or "applied")]
+            [
+                f"`{r.proposed.policy}`",
+                cell(r.proposed.resource.arn),
+                cell(r.proposed.change),
+                cell(r.error or "applied"),
+            ]
             for r in report.fixes
         ]
         if fixes:

@@ -91,9 +91,9 @@ class TextFormatter(Formatter, CostFormatter, AuditFormatter, VerifyFormatter, D
         if not report.findings:
             lines.append("  no findings")
         for result in report.fixes:
-            planned = result.planned
+            proposed = result.proposed
             status = f"failed: {result.error}" if result.error else "applied"
-            lines.append(f"  [fix {status}] {planned.policy} @ {planned.resource.arn}: {planned.change}")
+            lines.append(f"  [fix {status}] {proposed.policy} @ {proposed.resource.arn}: {proposed.change}")
         lines += [f"  not audited live: {name} ({why})" for name, why in report.not_audited.items()]
         return "\n".join(lines) + "\n"
 
