@@ -49,9 +49,9 @@ def propose(
         fix = BY_NAME[item.policy].audit.fix if item.kind == "violation" else None
         if fix is None:
             continue
-        config = BY_NAME[item.policy].config(policies.get(item.policy, ("", {}))[1])
+        parameters = BY_NAME[item.policy].config(policies.get(item.policy, ("", {}))[1])
         for resource in targets(item, fix, inventories):
-            change = fix.propose(resource, config)
+            change = fix.propose(resource, parameters)
             if change and (item.policy, resource.arn) not in proposed:
                 proposed[(item.policy, resource.arn)] = ProposedFix(item.policy, resource, item.account, change, fix)
     return list(proposed.values())
@@ -72,9 +72,9 @@ def apply(
     """Make each change; a failure is reported and the next change still made."""
     results = []
     for entry in proposed:
-        config = BY_NAME[entry.policy].config(policies.get(entry.policy, ("", {}))[1])
+        parameters = BY_NAME[entry.policy].config(policies.get(entry.policy, ("", {}))[1])
         try:
-            entry.fix.apply(accounts[entry.account], entry.resource, config)
+            entry.fix.apply(accounts[entry.account], entry.resource, parameters)
         except (ClientError, BotoCoreError) as error:
             results.append(FixResult(entry, f"{entry.action} failed ({error_code(error)})"))
         else:
