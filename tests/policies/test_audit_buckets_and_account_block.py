@@ -7,7 +7,7 @@ import pytest
 
 from policies.guardrails.vocabulary import tokens as t
 
-from .harness import UNKNOWN, Res, run_stack
+from .harness import UNKNOWN, Res, assert_verdict, run_stack
 
 LOGGING = "aws-s3-auditbucket-enable-access-logging"
 ACCOUNT_BLOCK = "aws-s3-account-enable-public-access-block"
@@ -146,3 +146,29 @@ def test_baseline_stack_without_account_block_fails_naming_the_setting():
 def test_unknown_flag_waits_for_deploy():
     outcome = run_stack(ACCOUNT_BLOCK, account_block(restrictPublicBuckets=UNKNOWN), {"requireAccountBlock": True})
     assert outcome.violations == [] and outcome.unchecked is not None
+
+
+def native_audit_stack(logging: dict | None) -> list[Res]:
+    """A trail writing to an aws-native bucket whose access logging is inline (loggingConfiguration)."""
+    bucket = {"bucketName": "audit-123", **({"loggingConfiguration": logging} if logging is not None else {})}
+    return [
+        Res("aws-native:s3:Bucket", "audit", bucket),
+        Res(t.TRAIL, "writer", {"s3BucketName": UNKNOWN}, {"s3BucketName": ("audit",)}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("logging", "expected"),
+    [
+        pytest.param(
+            {"destinationBucketName": "access-logs-123", "logFilePrefix": "audit/"}, None, id="another-bucket"
+        ),
+        pytest.param(None, "has no server access logging", id="no-logging"),
+        # CloudFormation's default destination is the bucket itself.
+        pytest.param({"logFilePrefix": "audit/"}, "logs its own access into itself", id="no-destination-means-itself"),
+        pytest.param({"destinationBucketName": "audit-123"}, "logs its own access into itself", id="itself-by-name"),
+        pytest.param({"destinationBucketName": UNKNOWN}, "UNDECIDED", id="destination-unknown"),
+    ],
+)
+def test_an_aws_native_audit_bucket_is_judged_by_its_logging_configuration(logging, expected):
+    assert_verdict(run_stack(LOGGING, native_audit_stack(logging)), expected)
