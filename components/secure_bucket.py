@@ -1,6 +1,9 @@
 """A private S3 bucket hardened the same way everywhere: SSE-KMS with a bucket key, all four
 public-access blocks, versioning, TLS-only access, a lifecycle, and optional service grants
-(CloudTrail, AWS Config) in its policy."""
+(CloudTrail, AWS Config) in its policy.
+
+Its name is known before deploy (`plan.naming.BucketName`), and so is its ARN: the policy is built
+from the ARN the name implies, so the pack judges it in a first preview."""
 
 from __future__ import annotations
 
@@ -11,9 +14,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from plan.audit import BucketLifecycle
+from plan.audit import AuditBucket
+from plan.naming import BucketName
 
-from .documents import tls_only_bucket_policy, to_json
+from .documents import Account, tls_only_bucket_policy, to_json
 
 Grants = Callable[[str], pulumi.Input[list[dict[str, Any]]]]
 """Policy statements for services that write to a bucket, given its ARN."""
@@ -21,8 +25,9 @@ Grants = Callable[[str], pulumi.Input[list[dict[str, Any]]]]
 
 @dataclass(frozen=True)
 class SecureBucketArgs:
-    bucket_prefix: str
-    """Physical names get a random suffix (bucket names are global)."""
+    name: BucketName
+    account: pulumi.Output[Account]
+    """Whose account id the name carries, and the partition of its ARN."""
     kms_key_arn: pulumi.Input[str]
     expiration_days: int | None
     """Current objects are deleted after this many days; None keeps them."""
@@ -43,16 +48,17 @@ class SecureBucketArgs:
 
     @classmethod
     def audit_store(
-        cls, bucket_prefix: str, kms_key_arn: pulumi.Input[str], lifecycle: BucketLifecycle, grants: Grants
+        cls, bucket: AuditBucket, account: pulumi.Output[Account], kms_key_arn: pulumi.Input[str], grants: Grants
     ) -> SecureBucketArgs:
-        """A store of audit data (trail, Config) with the stack's lifecycle for it."""
+        """A store of audit data (trail, Config) with the stack's name and lifecycle for it."""
         return cls(
-            bucket_prefix=bucket_prefix,
+            name=bucket.name,
+            account=account,
             kms_key_arn=kms_key_arn,
-            expiration_days=lifecycle.expiration_days,
-            transition_days=lifecycle.transition_days,
-            noncurrent_expiration_days=lifecycle.noncurrent_expiration_days,
-            protect=lifecycle.protect,
+            expiration_days=bucket.expiration_days,
+            transition_days=bucket.transition_days,
+            noncurrent_expiration_days=bucket.noncurrent_expiration_days,
+            protect=bucket.protect,
             grants=grants,
         )
 
@@ -82,7 +88,7 @@ class SecureBucket(pulumi.ComponentResource):
 
         self.bucket = aws.s3.Bucket(
             f"{name}-bucket",
-            bucket_prefix=args.bucket_prefix,
+            bucket=args.account.apply(lambda a: args.name.of(a.account_id)),
             force_destroy=args.force_destroy,
             opts=pulumi.ResourceOptions.merge(
                 child, pulumi.ResourceOptions(protect=args.protect, retain_on_delete=args.protect)
@@ -90,7 +96,7 @@ class SecureBucket(pulumi.ComponentResource):
         )
         self.public_access_block = aws.s3.BucketPublicAccessBlock(
             f"{name}-public-access-block",
-            bucket=self.bucket.id,
+            bucket=self.bucket.bucket,
             block_public_acls=True,
             block_public_policy=True,
             ignore_public_acls=True,
@@ -99,7 +105,7 @@ class SecureBucket(pulumi.ComponentResource):
         )
         self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
-            bucket=self.bucket.id,
+            bucket=self.bucket.bucket,
             rules=[
                 {
                     "apply_server_side_encryption_by_default": {
@@ -112,19 +118,21 @@ class SecureBucket(pulumi.ComponentResource):
             opts=child,
         )
         self.versioning = aws.s3.BucketVersioning(
-            f"{name}-versioning", bucket=self.bucket.id, versioning_configuration={"status": "Enabled"}, opts=child
+            f"{name}-versioning", bucket=self.bucket.bucket, versioning_configuration={"status": "Enabled"}, opts=child
         )
         self.lifecycle = aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
-            bucket=self.bucket.id,
+            bucket=self.bucket.bucket,
             rules=[lifecycle_rule(args)],
             # Lifecycle rules on an unversioned bucket would be rewritten once versioning lands.
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.versioning])),
         )
+        # The ARN as the name implies it: known at preview, unlike the provider's `arn` output.
+        self.bucket_arn = pulumi.Output.all(args.account, self.bucket.bucket).apply(lambda v: v[0].bucket_arn(v[1]))
         self.policy = aws.s3.BucketPolicy(
             f"{name}-policy",
-            bucket=self.bucket.id,
-            policy=self.bucket.arn.apply(
+            bucket=self.bucket.bucket,
+            policy=self.bucket_arn.apply(
                 lambda arn: pulumi.Output.from_input(args.grants(arn) if args.grants else []).apply(
                     lambda grants: to_json(tls_only_bucket_policy(arn, grants))
                 )
@@ -134,5 +142,4 @@ class SecureBucket(pulumi.ComponentResource):
         )
 
         self.bucket_name = self.bucket.bucket
-        self.bucket_arn = self.bucket.arn
         self.register_outputs({"bucket_name": self.bucket_name, "bucket_arn": self.bucket_arn})

@@ -13,26 +13,33 @@ from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.rules.cloudwatch.log_group_retention import GUARDRAIL as RETENTION
 from policies.guardrails.rules.cloudwatch.log_group_retention import MIN_RETENTION_DAYS
 from settings import Settings
-from settings.audit import BucketLifecycleSettings
+from settings.audit import AuditBucketSettings
 
 from . import events
 from .log_groups import LogGroup
-from .naming import Naming, flow_log_group
+from .naming import CONFIG_BUCKET_ROLE, TRAIL_BUCKET_ROLE, BucketName, Naming, flow_log_group
 
 X_RAY_GROUP_NAME_LIMIT = 32
 
 
 @dataclass(frozen=True)
-class BucketLifecycle:
+class AuditBucket:
+    """A store of audit data: its name and lifecycle."""
+
+    name: BucketName
     transition_days: int | None
     expiration_days: int | None
     noncurrent_expiration_days: int
     protect: bool
 
 
-def lifecycle(settings: BucketLifecycleSettings) -> BucketLifecycle:
-    return BucketLifecycle(
-        settings.transition_days, settings.expiration_days, settings.noncurrent_expiration_days, settings.protect
+def audit_bucket(settings: AuditBucketSettings, naming: Naming, role: str, region: str) -> AuditBucket:
+    return AuditBucket(
+        BucketName(naming, role, region, settings.name),
+        settings.transition_days,
+        settings.expiration_days,
+        settings.noncurrent_expiration_days,
+        settings.protect,
     )
 
 
@@ -59,7 +66,7 @@ class Trail:
     s3_data_events: bool
     lambda_data_events: bool
     insights: tuple[str, ...]
-    bucket: BucketLifecycle
+    bucket: AuditBucket
     dashboard: CisDashboard | None
 
 
@@ -86,7 +93,7 @@ def trail(settings: Settings, naming: Naming, namespace: str, groups: tuple[LogG
         s3_data_events=config.s3_data_events,
         lambda_data_events=config.lambda_data_events,
         insights=config.insights,
-        bucket=lifecycle(config.bucket),
+        bucket=audit_bucket(config.bucket, naming, TRAIL_BUCKET_ROLE, settings.region),
         dashboard=dashboard,
     )
 
@@ -176,7 +183,7 @@ class Recorder:
     home_region: str | None
     daily_recording: bool
     snapshot_frequency: str
-    bucket: BucketLifecycle
+    bucket: AuditBucket
 
 
 @dataclass(frozen=True)
@@ -226,7 +233,7 @@ def compliance(settings: Settings, naming: Naming, groups: tuple[LogGroup, ...])
             home_region=config.home_region,
             daily_recording=config.daily_recording,
             snapshot_frequency=config.snapshot_frequency,
-            bucket=lifecycle(config.bucket),
+            bucket=audit_bucket(config.bucket, naming, CONFIG_BUCKET_ROLE, settings.region),
         )
     return Compliance(
         prefix=naming.prefix,
