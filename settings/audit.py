@@ -46,9 +46,10 @@ EVENT_RULE_NAMES = (
 @dataclass(frozen=True)
 class AuditBucketSettings:
     name: str | None = setting(
-        "The bucket's name; null (the default) names it `ops-<environment>-<role>-<account id>-<region>`. Set it to "
-        "keep a bucket the stack deployed before under its randomly suffixed name (S3 cannot rename a "
-        "bucket, and a protected one is never replaced): see CHANGELOG, Upgrading.",
+        "The bucket's name; null (the default): `ops-<environment>-trail-<account id>-<region>` for the trail's, "
+        "`ops-<environment>-config-<account id>-<region>` for Config's. Set it to keep a bucket deployed before "
+        "those names, under its name with a random suffix (S3 cannot rename a bucket; a protected one is never "
+        "replaced): see CHANGELOG, Upgrading.",
         default=None,
         check=lambda v: None if v is None else field_checks.bucket_name_problem(v),
     )
