@@ -701,7 +701,7 @@ def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_the_rec
         ),
         (
             {"ops-baseline:awsConfig": {"bucket": {"name": "ops-dev-config-" + "0" * 49}}},
-            'ops-baseline:awsConfig.bucket.name: "ops-dev-config-000',
+            '0000" — is 64 characters; S3 bucket names have 3 to 63',
         ),
         (
             {"ops-baseline:cloudTrail": {"bucket": {"name": "ops..trail"}}},
