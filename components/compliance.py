@@ -15,7 +15,7 @@ import pulumi_aws as aws
 
 from plan.audit import Compliance as CompliancePlan
 from plan.audit import Recorder as RecorderPlan
-from policies.guardrails.conformance import PackRule, template
+from plan.conformance import PackRule, template
 
 from .documents import Account, key_use
 from .roles import service_role
@@ -29,6 +29,8 @@ class ComplianceArgs:
     kms_key_alias: pulumi.Input[str]
     """The key's alias: the Config role's policy names the key by it (known at preview, unlike the key's id)."""
     plan: CompliancePlan
+    access_log_bucket: pulumi.Input[str] | None = None
+    """Where the delivery bucket's server access logs go."""
 
 
 def config_bucket_grants(bucket_arn: str, account: Account) -> list[dict[str, Any]]:
@@ -170,6 +172,7 @@ class Compliance(pulumi.ComponentResource):
                 args.account,
                 args.kms_key_arn,
                 lambda bucket_arn: args.account.apply(lambda account: config_bucket_grants(bucket_arn, account)),
+                args.access_log_bucket,
             ),
             opts=child,
         )
@@ -219,3 +222,13 @@ class Compliance(pulumi.ComponentResource):
             is_enabled=True,
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.channel])),
         )
+        if recorder.account_public_access_block:
+            # One per account (S3.1): buckets of the account stay private whatever their own block says.
+            self.account_public_access_block = aws.s3.AccountPublicAccessBlock(
+                f"{name}-account-public-access-block",
+                block_public_acls=True,
+                block_public_policy=True,
+                ignore_public_acls=True,
+                restrict_public_buckets=True,
+                opts=child,
+            )

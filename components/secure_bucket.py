@@ -1,6 +1,7 @@
-"""A private S3 bucket hardened the same way everywhere: SSE-KMS with a bucket key, all four
-public-access blocks, versioning, TLS-only access, a lifecycle, and optional service grants
-(CloudTrail, AWS Config) in its policy.
+"""A private S3 bucket hardened the same way everywhere: SSE-KMS with a bucket key (SSE-S3 for the
+access-log store, the one encryption S3 delivers server access logs into), all four public-access
+blocks, versioning, TLS-only access, a lifecycle, optional service grants (CloudTrail, AWS Config,
+S3 log delivery) in its policy, and optional server access logging to another bucket.
 
 Its name is known before deploy (`plan.naming.BucketName`), and so is its ARN: the policy is built
 from the ARN the name implies, so the pack judges it in a first preview."""
@@ -14,7 +15,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from plan.audit import AuditBucket
+from plan.audit import AccessLogs, AuditBucket
 from plan.naming import BucketName
 
 from .documents import Account, tls_only_bucket_policy, to_json
@@ -28,7 +29,8 @@ class SecureBucketArgs:
     name: BucketName
     account: pulumi.Output[Account]
     """Whose account id the name carries, and the partition of its ARN."""
-    kms_key_arn: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str] | None
+    """None: SSE-S3 (AES256), for the access-log store only."""
     expiration_days: int | None
     """Current objects are deleted after this many days; None keeps them."""
     transition_days: int | None = None
@@ -45,12 +47,20 @@ class SecureBucketArgs:
     """Audit data: `pulumi destroy` refuses, and a removed bucket is left in the account."""
     grants: Grants | None = None
     """Policy statements for services that write here, given the bucket ARN."""
+    access_log_bucket: pulumi.Input[str] | None = None
+    """Name of the bucket that receives this bucket's server access logs (None: not logged)."""
 
     @classmethod
     def audit_store(
-        cls, bucket: AuditBucket, account: pulumi.Output[Account], kms_key_arn: pulumi.Input[str], grants: Grants
+        cls,
+        bucket: AuditBucket,
+        account: pulumi.Output[Account],
+        kms_key_arn: pulumi.Input[str],
+        grants: Grants,
+        access_log_bucket: pulumi.Input[str] | None,
     ) -> SecureBucketArgs:
-        """A store of audit data (trail, Config) with the stack's name and lifecycle for it."""
+        """A store of audit data (trail, Config) with the stack's name and lifecycle for it, its
+        access logged to the access-log store."""
         return cls(
             name=bucket.name,
             account=account,
@@ -60,7 +70,38 @@ class SecureBucketArgs:
             noncurrent_expiration_days=bucket.noncurrent_expiration_days,
             protect=bucket.protect,
             grants=grants,
+            access_log_bucket=access_log_bucket,
         )
+
+    @classmethod
+    def access_log_store(cls, plan: AccessLogs, account: pulumi.Output[Account]) -> SecureBucketArgs:
+        """The target of the audit buckets' server access logs: SSE-S3, because S3 log delivery
+        cannot write into a bucket whose default encryption is SSE-KMS; not logged itself (that
+        would log its own deliveries)."""
+        return cls(
+            name=plan.name,
+            account=account,
+            kms_key_arn=None,
+            expiration_days=plan.expiration_days,
+            grants=lambda bucket_arn: account.apply(lambda a: [log_delivery_grant(bucket_arn, a, plan.sources)]),
+        )
+
+
+def log_delivery_grant(bucket_arn: str, account: Account, sources: tuple[BucketName, ...]) -> dict[str, Any]:
+    """S3 server access log delivery (the logging.s3.amazonaws.com principal) may write log objects,
+    only for the given source buckets of this account (confused deputy), named by their ARNs."""
+    source_arns = [account.bucket_arn(source.of(account.account_id)) for source in sources]
+    return {
+        "Sid": "S3ServerAccessLogDelivery",
+        "Effect": "Allow",
+        "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": f"{bucket_arn}/*",
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": account.account_id},
+            "ArnLike": {"aws:SourceArn": source_arns},
+        },
+    }
 
 
 def lifecycle_rule(args: SecureBucketArgs) -> dict[str, Any]:
@@ -76,6 +117,15 @@ def lifecycle_rule(args: SecureBucketArgs) -> dict[str, Any]:
     if args.expiration_days:
         rule["expiration"] = {"days": args.expiration_days}
     return rule
+
+
+def encryption_rule(kms_key_arn: pulumi.Input[str] | None) -> dict[str, Any]:
+    if kms_key_arn is None:
+        return {"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}
+    return {
+        "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": kms_key_arn},
+        "bucket_key_enabled": True,
+    }
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -106,15 +156,7 @@ class SecureBucket(pulumi.ComponentResource):
         self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
             bucket=self.bucket.bucket,
-            rules=[
-                {
-                    "apply_server_side_encryption_by_default": {
-                        "sse_algorithm": "aws:kms",
-                        "kms_master_key_id": args.kms_key_arn,
-                    },
-                    "bucket_key_enabled": True,
-                }
-            ],
+            rules=[encryption_rule(args.kms_key_arn)],
             opts=child,
         )
         self.versioning = aws.s3.BucketVersioning(
@@ -140,6 +182,17 @@ class SecureBucket(pulumi.ComponentResource):
             # S3 rejects a policy while the public-access block is being applied.
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.public_access_block])),
         )
+
+        if args.access_log_bucket is not None:
+            self.access_logging = aws.s3.BucketLogging(
+                f"{name}-access-logging",
+                bucket=self.bucket.bucket,
+                target_bucket=args.access_log_bucket,
+                # One prefix per source bucket, partitioned by day as Athena reads them.
+                target_prefix=self.bucket.bucket.apply(lambda b: f"{b}/"),
+                target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
+                opts=child,
+            )
 
         self.bucket_name = self.bucket.bucket
         self.register_outputs({"bucket_name": self.bucket_name, "bucket_arn": self.bucket_arn})

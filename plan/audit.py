@@ -10,14 +10,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from policies.guardrails.catalog import BY_NAME
-from policies.guardrails.rules.cloudwatch.log_group_retention import GUARDRAIL as RETENTION
-from policies.guardrails.rules.cloudwatch.log_group_retention import MIN_RETENTION_DAYS
+from policies.guardrails.model import Guardrail
+from policies.guardrails.props import Props
+from policies.guardrails.vocabulary.tokens import LOG_GROUP
 from settings import Settings
 from settings.audit import AuditBucketSettings
 
 from . import events
 from .log_groups import LogGroup
-from .naming import CONFIG_BUCKET_ROLE, TRAIL_BUCKET_ROLE, BucketName, Naming, flow_log_group
+from .naming import (
+    ACCESS_LOG_BUCKET_ROLE,
+    CONFIG_BUCKET_ROLE,
+    TRAIL_BUCKET_ROLE,
+    BucketName,
+    Naming,
+    flow_log_group,
+)
 
 X_RAY_GROUP_NAME_LIMIT = 32
 
@@ -41,6 +49,36 @@ def audit_bucket(settings: AuditBucketSettings, naming: Naming, role: str, regio
         settings.noncurrent_expiration_days,
         settings.protect,
     )
+
+
+ACCESS_LOG_EXPIRATION_DAYS = 365
+"""Server access logs of the audit buckets are kept a year: long enough to answer who read or
+deleted audit data within CloudTrail's own 90-day event history and beyond it."""
+
+
+@dataclass(frozen=True)
+class AccessLogs:
+    """The bucket that receives the server access logs of the audit buckets (S3.9)."""
+
+    name: BucketName
+    expiration_days: int
+    sources: tuple[BucketName, ...]
+    """The buckets that log here: their ARNs, as their names imply them, scope the log-delivery grant."""
+
+
+def logged_buckets(trail: Trail | None, compliance: Compliance | None) -> tuple[BucketName, ...]:
+    """The audit buckets (the trail's, the Config delivery channel's), named as their components name them."""
+    return (
+        *((trail.bucket.name,) if trail else ()),
+        *((compliance.recorder.bucket.name,) if compliance and compliance.recorder else ()),
+    )
+
+
+def access_logs(naming: Naming, region: str, trail: Trail | None, compliance: Compliance | None) -> AccessLogs | None:
+    sources = logged_buckets(trail, compliance)
+    if not sources:
+        return None
+    return AccessLogs(BucketName(naming, ACCESS_LOG_BUCKET_ROLE, region), ACCESS_LOG_EXPIRATION_DAYS, sources)
 
 
 @dataclass(frozen=True)
@@ -184,6 +222,9 @@ class Recorder:
     daily_recording: bool
     snapshot_frequency: str
     bucket: AuditBucket
+    account_public_access_block: bool
+    """The stack that records the account's global resource types (the recorder of its home region)
+    also owns the account's other singletons: its S3 Block Public Access (S3.1)."""
 
 
 @dataclass(frozen=True)
@@ -197,24 +238,25 @@ class Compliance:
     rules: tuple[ConfigRule, ...]
 
 
-def guardrail_parameters(groups: tuple[LogGroup, ...]) -> Mapping[str, Mapping[str, Any]]:
-    """Guardrail parameters this stack decides: the shortest retention it deploys is the minimum the
-    log-retention rule checks at runtime (never-expire groups aside)."""
-    retentions = [group.retention_days for group in groups if group.retention_days != 0]
-    return {RETENTION.name: {MIN_RETENTION_DAYS: min(retentions)}} if retentions else {}
+def deployed(guardrail: Guardrail, groups: tuple[LogGroup, ...]) -> list[Props]:
+    """The stack's own resources of the guardrail's types in wire form, as far as its Config rule
+    follows them (`from_stack`): the log groups it deploys."""
+    return (
+        [Props({"retentionInDays": g.retention_days}) for g in groups] if LOG_GROUP in guardrail.resource_types else []
+    )
 
 
 def compliance(settings: Settings, naming: Naming, groups: tuple[LogGroup, ...]) -> Compliance | None:
     config = settings.aws_config
     if not config.enabled:
         return None
-    overrides = guardrail_parameters(groups)
     rules = []
     for name in config.rules:
         guardrail = BY_NAME[name]
         rule = guardrail.references.config_rule
         assert rule is not None  # settings offer only guardrails with a managed rule
-        values = {p.name: p.default for p in guardrail.parameters} | dict(overrides.get(name, {}))
+        followed = rule.from_stack(deployed(guardrail, groups)) if rule.from_stack else {}
+        values = {p.name: p.default for p in guardrail.parameters} | dict(followed)
         parameters = rule.input_parameters(values)
         rules.append(
             ConfigRule(
@@ -234,6 +276,7 @@ def compliance(settings: Settings, naming: Naming, groups: tuple[LogGroup, ...])
             daily_recording=config.daily_recording,
             snapshot_frequency=config.snapshot_frequency,
             bucket=audit_bucket(config.bucket, naming, CONFIG_BUCKET_ROLE, settings.region),
+            account_public_access_block=config.home_region in (None, settings.region),
         )
     return Compliance(
         prefix=naming.prefix,

@@ -12,8 +12,20 @@ import pytest
 from opsctl.engine.policy_run import check_plan
 from plan import plan_stack
 from policies.guardrails.catalog import CATALOG
-from policies.guardrails.cis import CONTROLS
-from tests.conftest import ROOT, SECRET_KEYS, VALID_CONFIG, only, run_stack_program, stack_key_arn, stack_values
+from policies.guardrails.vocabulary.cis import CONTROLS
+from settings import SettingsError
+from tests.conftest import (
+    ACCESS_LOG_BUCKET_EXEMPTION,
+    ROOT,
+    SECRET_KEYS,
+    VALID_CONFIG,
+    exempted,
+    mandatory_failures,
+    only,
+    run_stack_program,
+    stack_key_arn,
+    stack_values,
+)
 from tests.eventbridge import Delivery, Hop, allows, matches
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:ops-dev-alerts"
@@ -117,6 +129,33 @@ def test_audit_bucket_names_and_policies_are_known_in_a_first_preview(plan, firs
     created = next(b for b in plan.of_type("aws:s3/bucket:Bucket") if b.name == f"{store}-bucket").outputs["arn"]
     deny = next(s for s in policies[1]["Statement"] if s["Sid"] == "DenyInsecureTransport")
     assert deny["Resource"] == [created, f"{created}/*"]
+
+
+def test_access_logs_go_to_a_named_bucket_that_only_the_audit_buckets_may_log_into(first_preview):
+    bucket = next(b for b in first_preview.of_type("aws:s3/bucket:Bucket") if b.name == "access-logs-bucket")
+    assert bucket.inputs["bucket"] == "ops-dev-access-logs-123456789012-eu-west-1"
+    policy = json.loads(
+        next(
+            p for p in first_preview.of_type("aws:s3/bucketPolicy:BucketPolicy") if p.name == "access-logs-policy"
+        ).inputs["policy"]
+    )
+    grant = next(s for s in policy["Statement"] if s["Sid"] == "S3ServerAccessLogDelivery")
+    assert grant["Condition"]["ArnLike"]["aws:SourceArn"] == [f"arn:aws:s3:::{name}" for name in STORES.values()]
+    logging = {r.inputs["bucket"]: r.inputs for r in first_preview.of_type("aws:s3/bucketLogging:BucketLogging")}
+    assert set(logging) == set(STORES.values())
+    assert {r["targetBucket"] for r in logging.values()} == {bucket.inputs["bucket"]}
+
+
+def test_an_environment_that_makes_a_bucket_name_too_long_is_refused_before_deploy():
+    config = audit_config(**{"aws:region": "ap-southeast-1", "ops-baseline:environment": "a" * 20})
+    with pytest.raises(SettingsError) as raised:
+        plan_stack(config, SECRET_KEYS)
+    assert (
+        f'ops-baseline:environment: "{"a" * 20}" — makes the access-log bucket name '
+        f"'ops-{'a' * 20}-access-logs-<account id>-ap-southeast-1', which is 64 characters in ap-southeast-1 with "
+        "the 12-digit account id, and S3 allows 63: use an environment of at most 19 characters"
+    ) in str(raised.value)
+    plan_stack(audit_config(**{"aws:region": "ap-southeast-1", "ops-baseline:environment": "a" * 19}), SECRET_KEYS)
 
 
 def test_a_stack_keeps_the_names_of_buckets_it_deployed_before():
@@ -615,9 +654,14 @@ def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_the_rec
     assert owns is (stack == "prod")  # one account and region: prod owns the singletons, dev reuses them
     # The pack judges resources: a stack that reuses the region's recorder has none to show it.
     assert pack_config["aws-cfg-recorder-record-all-resources"]["requireRecorder"] is owns
+    # The owner of the home-region recorder owns the account's S3 Block Public Access too.
+    assert bool(plan.of_type("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock")) is owns
+    assert pack_config["aws-s3-account-enable-public-access-block"]["requireAccountBlock"] is owns
     assert pack_config["aws-cloudtrail-trail-configure-cis-metric-alarms"]["requireTrail"] is True
     result = check_plan(plan, ROOT / "policies", ROOT / "policies" / "config" / f"{stack}.json")
-    assert [f for f in result.findings if f.level == "mandatory"] == []
+    assert mandatory_failures(result.findings) == []
+    dev_only = {("aws-secretsmanager-secret-enable-rotation", "sample-secret")} if stack == "dev" else set()
+    assert exempted(result.findings) == {ACCESS_LOG_BUCKET_EXEMPTION, *dev_only}
 
 
 # --- bad input ------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from opsctl.live.judge import judge
 from opsctl.live.readers import cloudwatch as cloudwatch_reader
 from opsctl.live.readers import xray as xray_reader
 from opsctl.live.verify import verify
+from policies.guardrails.catalog import BY_NAME
 from settings.audit import CONFIG_RULE_GUARDRAILS
 from tests.conftest import ROOT
 
@@ -164,13 +166,15 @@ EXPECTED = {
     ("aws-s3-bucket-enable-versioning", "bad-bucket"),
     ("aws-s3-bucket-require-tls-requests", "bad-bucket"),
 }
-"""What the seeded account gets wrong, guardrail by resource. Account-wide expectations (a trail and a
-recorder) are switched off in AUDIT_CONFIG; they have tests of their own."""
+"""What the seeded account gets wrong, guardrail by resource. Account-wide expectations (a trail, a
+recorder, the account's S3 Block Public Access) are switched off in AUDIT_CONFIG; they have tests of
+their own."""
 
 AUDIT_CONFIG = {
     "all": "mandatory",
     "aws-cloudtrail-trail-configure-cis-metric-alarms": {"requireTrail": False},
     "aws-cfg-recorder-record-all-resources": {"requireRecorder": False},
+    "aws-s3-account-enable-public-access-block": "disabled",
     "aws-xray-encryptionconfig-configure-kms-key": "disabled",  # moto has no route for X-Ray encryption
 }
 
@@ -246,15 +250,15 @@ def test_fix_without_a_terminal_or_yes_changes_nothing(aws, capsys, tmp_path, mo
 
 def test_a_failed_fix_is_reported_and_the_others_still_made(aws, capsys, tmp_path, monkeypatch):
     arns = seed(aws)
-    from opsctl.live import fixes
 
     def refused(account, resource, config):
         raise boto3.client("kms").exceptions.KMSInvalidStateException(
             {"Error": {"Code": "KMSInvalidStateException"}}, "EnableKeyRotation"
         )
 
-    broken = fixes.Fix("kms:EnableKeyRotation", fixes.FIXES["aws-kms-key-enable-key-rotation"].plan, refused)
-    monkeypatch.setitem(fixes.FIXES, "aws-kms-key-enable-key-rotation", broken)
+    rotation = BY_NAME["aws-kms-key-enable-key-rotation"]
+    broken = replace(rotation.audit, fix=replace(rotation.audit.fix, apply=refused))
+    monkeypatch.setitem(BY_NAME, rotation.name, replace(rotation, audit=broken))
     code, report = audit_json(capsys, tmp_path, "--fix", "--yes")
     statuses = {(f["policy"], f["status"]) for f in report["fixes"]}
     assert ("aws-kms-key-enable-key-rotation", "failed") in statuses

@@ -12,8 +12,8 @@ from typing import Any, Protocol
 from pulumi.runtime.rpc import UNKNOWN
 
 from policies.guardrails.catalog import CATALOG
-from policies.guardrails.schedules import runs_per_month
 from policies.guardrails.spelling import counted
+from policies.guardrails.vocabulary.schedules import runs_per_month
 
 from .recorded import load_recorded_types
 

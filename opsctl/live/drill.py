@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from policies.guardrails.tokens import COMPOSITE_ALARM, METRIC_ALARM
+from policies.guardrails.vocabulary.tokens import COMPOSITE_ALARM, METRIC_ALARM
 
 from ..engine import EngineError, Plan
 from .accounts import Account, error_code

@@ -25,7 +25,7 @@ from opsctl.cost.counting import (
     region_of,
 )
 from plan.events import GLOBAL_EVENTS_REGION
-from policies.guardrails.cis import BY_CONTROL, CONTROLS
+from policies.guardrails.vocabulary.cis import BY_CONTROL, CONTROLS
 
 from .wiring import Alarm, Resource, Wiring, name_of
 

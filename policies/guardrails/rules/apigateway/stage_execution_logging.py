@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import (
     AwsDefault,
     ConfigRule,
@@ -27,7 +28,7 @@ from ...model import (
     Violation,
 )
 from ...props import MISSING, UNKNOWN, shown
-from ...tokens import APIGATEWAY_METHOD_SETTINGS, APIGATEWAY_STAGE
+from ...vocabulary.tokens import APIGATEWAY_METHOD_SETTINGS, APIGATEWAY_STAGE
 
 LEVELS = ("OFF", "ERROR", "INFO")
 EVERY_METHOD = "*/*"
@@ -131,4 +132,5 @@ GUARDRAIL = Guardrail(
             AwsDefault(["ERROR", "INFO"], "APIGateway.1; API_GW_EXECUTION_LOGGING_ENABLED loggingLevel"),
         ),
     ),
+    audit=LiveAudit(types=(APIGATEWAY_STAGE, APIGATEWAY_METHOD_SETTINGS)),
 )

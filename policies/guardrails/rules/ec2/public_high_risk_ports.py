@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, Parameter, References
 from ...network import GROUPS, INGRESS_TYPES, ports_parameter_schema, public_ingress
 from ...props import Props
+from ...vocabulary.tokens import DEFAULT_SECURITY_GROUP, SECURITY_GROUP
 
 EC2_19_PORTS = (20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500)
 EC2_19_PORTS += (5601, 8080, 8088, 8888, 9200, 9300)
@@ -52,4 +54,5 @@ GUARDRAIL = Guardrail(
             "plus Oracle 1521, NFS 2049, Redis 6379, Memcached 11211 and MongoDB 27017.",
         ),
     ),
+    audit=LiveAudit(types=(SECURITY_GROUP, DEFAULT_SECURITY_GROUP)),
 )
