@@ -80,7 +80,7 @@ class Canary:
 
 @dataclass(frozen=True)
 class Canaries:
-    prefix: str
+    role_name: str
     canaries: tuple[Canary, ...]
     monitors: tuple[Monitor, ...]
     bucket: BucketName
@@ -91,9 +91,10 @@ class Canaries:
 class Sample:
     """The seed's sample workload: a function behind an HTTP API, and a secret."""
 
-    prefix: str
     function_name: str
-    api_label: str
+    role_name: str
+    secret_name: str
+    api_name: str
     timeout_seconds: int
     function_log_group: str
     access_log_group: str
@@ -203,9 +204,10 @@ def sample_workload(settings: Settings, naming: Naming) -> Sample | None:
     function = naming.sample_function
     specs = lambda_.KINDS.specs({}, timeout_seconds=SAMPLE_TIMEOUT_SECONDS)
     return Sample(
-        prefix=naming.prefix,
         function_name=function,
-        api_label=SAMPLE_API_LABEL,
+        role_name=naming.function_role(function),
+        secret_name=naming.secret("sample/signing-key"),
+        api_name=naming.physical(SAMPLE_API_LABEL),
         timeout_seconds=SAMPLE_TIMEOUT_SECONDS,
         function_log_group=lambda_log_group(function),
         access_log_group=access_log_group(SAMPLE_API_LABEL),
@@ -240,7 +242,12 @@ def canaries_of(settings: Settings, naming: Naming) -> Canaries | None:
         )
         for i, (config, planned) in enumerate(zip(configured, canaries, strict=True))
     )
-    return Canaries(naming.prefix, canaries, monitors, BucketName(naming, CANARY_BUCKET_ROLE, settings.region))
+    return Canaries(
+        naming.physical("canaries"),
+        canaries,
+        monitors,
+        BucketName(naming, CANARY_BUCKET_ROLE, settings.region),
+    )
 
 
 def billing_monitors(

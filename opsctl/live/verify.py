@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from plan.naming import CONFIG_RECORDER_ROLE, DELIVERY_CHANNEL_ROLE, environment_of
+from plan.naming import CONFIG_RECORDER_ROLE, DELIVERY_CHANNEL_ROLE, Naming, environment_of
 from policies.guardrails.spelling import counted
 from policies.guardrails.vocabulary.tokens import (
     COMPOSITE_ALARM,
@@ -118,10 +118,17 @@ def subscriptions(run: ProgramRun, account: Account, now: datetime) -> Iterator[
                 )
 
 
+def stack_naming(run: ProgramRun) -> Naming | None:
+    """The names the stack gives, from the environment it exports; None for a run that exports none."""
+    environment = run.outputs.get("environment")
+    return Naming(environment.value) if environment and environment.known else None
+
+
 def failure_queues(run: ProgramRun, account: Account, now: datetime) -> Iterator[Gap]:
+    naming = stack_naming(run)
     for queue in run.of_type(SQS_QUEUE):
         name = queue.inputs.get("name", "")
-        if not name.endswith("-undelivered"):
+        if naming is None or name != naming.notifier_failure_queue:
             continue
         client = account.client("sqs", region_of(queue, run))
         try:
