@@ -1,5 +1,6 @@
-"""Audit and compliance as the stack plans them: CloudTrail and its bucket, CIS alarms, event rules,
-AWS Config with rules from the guardrail catalog, X-Ray, ECR and flow logs."""
+"""The account services as the stack plans them: CloudTrail and its bucket, CIS alarms, event rules,
+AWS Config with rules from the guardrail catalog, X-Ray, ECR and flow logs (not `opsctl audit`:
+test_live.py)."""
 
 from __future__ import annotations
 
