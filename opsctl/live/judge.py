@@ -104,9 +104,11 @@ def judge(
             e for e in entries if e[0] in types and (guardrail.name == KEY_IN_USE or not pending_deletion(e[3]))
         )
         if guardrail.kind == "stack":
-            results: Iterable[Violation | Undecided] = guardrail.check(view, config)
+            results: Iterable[Violation | Undecided] = guardrail.check_stack(view, config)
         else:
-            results = [Violation(m, r.urn) for r in view.of_type(*types) for m in guardrail.check(r.props, config)]
+            results = [
+                Violation(m, r.urn) for r in view.of_type(*types) for m in guardrail.check_resource(r.props, config)
+            ]
         if guardrail.name == MULTI_REGION and not any(r.props.flag("isMultiRegionTrail") for r in view.resources):
             results = [*results, *uncovered(inventory, identities)]
         exemptions = [Exemption.read(e) for e in config.get("exemptions", ())]
