@@ -27,19 +27,25 @@ class Fix:
     apply: Callable[[Account, LiveResource, Mapping[str, Any]], None]
 
 
+def retention_days(resource: LiveResource, config: Mapping[str, Any]) -> int | None:
+    """The retention the guardrail's own remediation sets; None when it leaves the group as it is."""
+    remediate = BY_NAME["aws-cloudwatch-loggroup-configure-retention"].remediate
+    change = remediate(resource.props, config) if remediate else None
+    return int(change["retentionInDays"]) if change else None
+
+
 def retention_plan(resource: LiveResource, config: Mapping[str, Any]) -> str | None:
-    change = BY_NAME["aws-cloudwatch-loggroup-configure-retention"].remediate(resource.props, config)
-    if not change:
+    days = retention_days(resource, config)
+    if days is None:
         return None
     old = resource.props.get("retentionInDays", "never expire")
-    return f"retention {old} → {int(change['retentionInDays'])} days"
+    return f"retention {old} → {days} days"
 
 
 def retention_apply(account: Account, resource: LiveResource, config: Mapping[str, Any]) -> None:
-    change = BY_NAME["aws-cloudwatch-loggroup-configure-retention"].remediate(resource.props, config)
-    account.client("logs", resource.region).put_retention_policy(
-        logGroupName=resource.name, retentionInDays=int(change["retentionInDays"])
-    )
+    days = retention_days(resource, config)
+    if days is not None:
+        account.client("logs", resource.region).put_retention_policy(logGroupName=resource.name, retentionInDays=days)
 
 
 def when(

@@ -4,7 +4,7 @@ resources, exemptions and selection from the same policy config. Pure: no AWS ca
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -82,7 +82,9 @@ def judge(
     scope = "global" if inventory.region == "global" else "regional"
     readable = view_types(scope)
     identities = {urn(inventory.account, r): r for r in inventory.resources}
-    entries = [(r.type, r.name, identity, r.props, {}) for identity, r in identities.items()]
+    entries: list[tuple[str, str, str, Any, Mapping[str, tuple[str, ...]]]] = [
+        (r.type, r.name, identity, r.props, {}) for identity, r in identities.items()
+    ]
     unread = inventory.unread()
     findings: list[Finding] = []
     checks: list[Checked] = []
@@ -144,19 +146,20 @@ def finding(
     today: date,
 ) -> Finding:
     resource = identities.get(result.urn or "")
-    about = {
-        "policy": guardrail.name,
-        "level": level,
-        "severity": guardrail.severity,
-        "subject": resource.arn if resource else "",
-        "account": inventory.account,
-        "region": resource.region if resource else inventory.region,
-    }
+    found = Finding(
+        guardrail.name,
+        level,
+        guardrail.severity,
+        "",
+        subject=resource.arn if resource else "",
+        account=inventory.account,
+        region=resource.region if resource else inventory.region,
+    )
     if isinstance(result, Undecided):  # live values are all known; a rule that still cannot decide says why
-        return Finding(message=result.reason, kind="error", **about)
+        return replace(found, message=result.reason, kind="error")
     message, exemption = decided(result.urn, result.message, exemptions, today)
     if exemption is None:
-        return Finding(message=message, **about)
-    return Finding(
-        message=message, kind="exempted", exemption=exemption_text(exemption.reason, exemption.expires), **about
+        return replace(found, message=message)
+    return replace(
+        found, message=message, kind="exempted", exemption=exemption_text(exemption.reason, exemption.expires)
     )
