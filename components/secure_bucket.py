@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pulumi
@@ -57,8 +58,8 @@ class SecureBucketArgs:
         )
 
 
-def lifecycle_rule(args: SecureBucketArgs) -> dict[str, Any]:
-    rule: dict[str, Any] = {
+def lifecycle_rule(args: SecureBucketArgs) -> aws.s3.BucketLifecycleConfigurationRuleArgsDict:
+    rule: aws.s3.BucketLifecycleConfigurationRuleArgsDict = {
         "id": "lifecycle",
         "status": "Enabled",
         "filter": {"prefix": args.lifecycle_prefix} if args.lifecycle_prefix else {},
@@ -70,6 +71,12 @@ def lifecycle_rule(args: SecureBucketArgs) -> dict[str, Any]:
     if args.expiration_days:
         rule["expiration"] = {"days": args.expiration_days}
     return rule
+
+
+def bucket_policy(bucket_arn: str, grants: Grants | None) -> pulumi.Input[str]:
+    """The TLS-only policy with the services' grants, once those are known."""
+    statements = pulumi.Output.from_input(grants(bucket_arn) if grants else [])
+    return statements.apply(lambda listed: to_json(tls_only_bucket_policy(bucket_arn, listed)))
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -124,11 +131,7 @@ class SecureBucket(pulumi.ComponentResource):
         self.policy = aws.s3.BucketPolicy(
             f"{name}-policy",
             bucket=self.bucket.id,
-            policy=self.bucket.arn.apply(
-                lambda arn: pulumi.Output.from_input(args.grants(arn) if args.grants else []).apply(
-                    lambda grants: to_json(tls_only_bucket_policy(arn, grants))
-                )
-            ),
+            policy=self.bucket.arn.apply(partial(bucket_policy, grants=args.grants)),
             # S3 rejects a policy while the public-access block is being applied.
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.public_access_block])),
         )

@@ -235,7 +235,7 @@ class SlackNotifier(pulumi.ComponentResource):
             ).apply(lambda v: notifier_policy(v[0], plan.function_name, v[1], v[2], v[3], v[4])),
             opts=child,
         )
-        variables = {
+        variables: dict[str, pulumi.Input[str]] = {
             "SLACK_WEBHOOK_CIPHERTEXT": self.webhook.ciphertext_blob,
             "SLACK_CHANNEL": plan.channel,
             "SLACK_USERNAME": plan.username,
