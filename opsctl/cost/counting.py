@@ -9,12 +9,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from pulumi.runtime.rpc import UNKNOWN
-
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.schedules import runs_per_month
 from policies.guardrails.spelling import counted
 
+from ..engine.wire import UNKNOWN
 from .recorded import load_recorded_types
 
 CHANGES_PER_RESOURCE = 1

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.spelling import counted
 
 from ..cost import CostChange, CostEstimate
-from ..engine import Registration
 from ..findings import PREVIEW_SKIP, Finding, PolicyInfo
 from ..notifications import Forecast
 from ..report import AuditReport, DrillReport, PreflightReport, VerifyReport
 from .base import CostFormatter, ReportFormatter
+
+if TYPE_CHECKING:
+    from ..engine import Registration
 from .money import change_summary, price, quantity, usd
 from .subscribers import breakdown, endpoint, filtered
 
