@@ -15,7 +15,7 @@ import pulumi_aws as aws
 
 from plan.audit import Compliance as CompliancePlan
 from plan.audit import Recorder as RecorderPlan
-from policies.guardrails.conformance import PackRule, template
+from plan.conformance import PackRule, template
 
 from .documents import Account
 from .roles import service_role

@@ -521,7 +521,7 @@ def run_audit(args: argparse.Namespace) -> int:
     from .live import accounts as live_accounts
     from .live.audit import audit, plan_lines, policy_infos, resolved_policies
     from .live.fixes import apply, plan
-    from .live.judge import NOT_AUDITED
+    from .live.judge import not_audited
 
     source = str(args.policy_config or "pack defaults")
     policies = resolved_policies(load_pack_config(args.policy_config), source)
@@ -540,7 +540,7 @@ def run_audit(args: argparse.Namespace) -> int:
         findings=findings,
         checks=checks,
         fail_on=args.fail_on,
-        not_audited=NOT_AUDITED,
+        not_audited=not_audited(),
         config_file=str(args.policy_config or ""),
     )
     if args.fix:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from policies.guardrails.conformance import PackRule, template
+from plan.conformance import PackRule, template
 
 from .cost.counting import CONFORMANCE_PACKS
 from .engine import EngineError, Plan

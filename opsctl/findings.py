@@ -17,10 +17,15 @@ SEVERITY_ORDER = ("low", "medium", "high", "critical")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 Kind = Literal["violation", "unchecked", "remediated", "exempted", "error"]
-"""violation: the rule failed; unchecked: the rule could not decide (a value unknown until deploy:
-the pack's Undecided, the SDK's "can't run policy" advisory); remediated: fixed by the pack;
-exempted: the rule failed on a subject the policy config exempts; error: opsctl could not judge
-(an account or service it could not read, a live rule that cannot decide)."""
+"""violation: the rule failed; unchecked: the rule could not decide because a value is unknown
+until deploy (the pack's Undecided, the SDK's "can't run policy" advisory) — expected in a preview,
+so it never fails the run; remediated: fixed by the pack; exempted: the rule failed on a subject the
+policy config exempts; error: opsctl could not judge (an account or service it could not read, a
+live rule that cannot decide).
+
+The two "could not decide" kinds stay apart on purpose: before a deploy an unknown value is normal
+and the deploy decides it, while in a live account every value exists, so a rule that still cannot
+decide means the audit is incomplete, and an incomplete audit exits 2 rather than passing."""
 PREVIEW_SKIP = re.compile(r"^can't run policy '[^']*'(?: from policy pack '[^']*')? during preview: ")
 """The opening of the SDK's advisory for a policy that read an unknown value: an unchecked finding."""
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from policies.guardrails.cis import BY_CONTROL, CONTROLS
+from policies.guardrails.vocabulary.cis import BY_CONTROL, CONTROLS
 from settings import Settings
 from settings.model import SmsFilterSettings
 

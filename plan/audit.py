@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from policies.guardrails.catalog import BY_NAME
-from policies.guardrails.rules.cloudwatch.log_group_retention import GUARDRAIL as RETENTION
-from policies.guardrails.rules.cloudwatch.log_group_retention import MIN_RETENTION_DAYS
+from policies.guardrails.model import Guardrail
+from policies.guardrails.props import Props
+from policies.guardrails.vocabulary.tokens import LOG_GROUP
 from settings import Settings
 from settings.audit import BucketLifecycleSettings
 
@@ -190,24 +191,25 @@ class Compliance:
     rules: tuple[ConfigRule, ...]
 
 
-def guardrail_parameters(groups: tuple[LogGroup, ...]) -> Mapping[str, Mapping[str, Any]]:
-    """Guardrail parameters this stack decides: the shortest retention it deploys is the minimum the
-    log-retention rule checks at runtime (never-expire groups aside)."""
-    retentions = [group.retention_days for group in groups if group.retention_days != 0]
-    return {RETENTION.name: {MIN_RETENTION_DAYS: min(retentions)}} if retentions else {}
+def deployed(guardrail: Guardrail, groups: tuple[LogGroup, ...]) -> list[Props]:
+    """The stack's own resources of the guardrail's types in wire form, as far as its Config rule
+    follows them (`from_stack`): the log groups it deploys."""
+    return (
+        [Props({"retentionInDays": g.retention_days}) for g in groups] if LOG_GROUP in guardrail.resource_types else []
+    )
 
 
 def compliance(settings: Settings, naming: Naming, groups: tuple[LogGroup, ...]) -> Compliance | None:
     config = settings.aws_config
     if not config.enabled:
         return None
-    overrides = guardrail_parameters(groups)
     rules = []
     for name in config.rules:
         guardrail = BY_NAME[name]
         rule = guardrail.references.config_rule
         assert rule is not None  # settings offer only guardrails with a managed rule
-        values = {p.name: p.default for p in guardrail.parameters} | dict(overrides.get(name, {}))
+        followed = rule.from_stack(deployed(guardrail, groups)) if rule.from_stack else {}
+        values = {p.name: p.default for p in guardrail.parameters} | dict(followed)
         parameters = rule.input_parameters(values)
         rules.append(
             ConfigRule(

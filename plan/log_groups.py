@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from policies.guardrails.cis import CONTROLS, number
+from policies.guardrails.vocabulary.cis import CONTROLS, number
 from settings import Settings
 from settings.alarms import AlarmSettings
 from settings.audit import CisControlSettings, TrailSettings

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from policies.guardrails.catalog import CATALOG
-from policies.guardrails.cis import BY_CONTROL
+from policies.guardrails.vocabulary.cis import BY_CONTROL
 
 from . import field_checks
 from .monitoring import duplicates, retention_days

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from policies.guardrails.cis import BY_CONTROL
+from policies.guardrails.vocabulary.cis import BY_CONTROL
 
 from . import field_checks
 from .audit import AwsConfigSettings, EcrSettings, FlowLogSettings, TrailSettings, XRaySettings

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from policies.guardrails.aws_limits import LOG_RETENTION_DAYS, NEVER_EXPIRE
+from policies.guardrails.vocabulary.aws_limits import LOG_RETENTION_DAYS, NEVER_EXPIRE
 
 from . import field_checks
 from .alarms import AlarmSettings, Comparison

@@ -12,7 +12,7 @@ import pytest
 from opsctl.engine.policy_run import check_plan
 from plan import plan_stack
 from policies.guardrails.catalog import CATALOG
-from policies.guardrails.cis import CONTROLS
+from policies.guardrails.vocabulary.cis import CONTROLS
 from tests.conftest import ROOT, SECRET_KEYS, VALID_CONFIG, only, run_stack_program, stack_key_arn, stack_values
 from tests.eventbridge import Delivery, Hop, allows, matches
 

@@ -12,7 +12,7 @@ from opsctl.cost import compare, estimate, load_prices
 from opsctl.cost.prices import EVERY_REGION, PRICES_FILE, REFERENCE_REGION
 from opsctl.cost.recorded import load_recorded_types
 from opsctl.engine import Registration, preflight_stack
-from policies.guardrails.schedules import runs_per_month
+from policies.guardrails.vocabulary.schedules import runs_per_month
 from tests.conftest import ROOT, run_stack_program
 
 PRICES = load_prices()

@@ -18,7 +18,7 @@ from opsctl.notifications.matching import (
 )
 from plan.alerting import sms_filter_policy
 from plan.events import EVENT_RULES
-from policies.guardrails.cis import BY_CONTROL
+from policies.guardrails.vocabulary.cis import BY_CONTROL
 from settings.model import ALARM_SEVERITIES, SmsFilterSettings
 from tests.test_slack_notifier import record
 

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from opsctl.live.judge import judge
 from opsctl.live.readers import cloudwatch as cloudwatch_reader
 from opsctl.live.readers import xray as xray_reader
 from opsctl.live.verify import verify
+from policies.guardrails.catalog import BY_NAME
 from settings.audit import CONFIG_RULE_GUARDRAILS
 from tests.conftest import ROOT
 
@@ -246,15 +248,15 @@ def test_fix_without_a_terminal_or_yes_changes_nothing(aws, capsys, tmp_path, mo
 
 def test_a_failed_fix_is_reported_and_the_others_still_made(aws, capsys, tmp_path, monkeypatch):
     arns = seed(aws)
-    from opsctl.live import fixes
 
     def refused(account, resource, config):
         raise boto3.client("kms").exceptions.KMSInvalidStateException(
             {"Error": {"Code": "KMSInvalidStateException"}}, "EnableKeyRotation"
         )
 
-    broken = fixes.Fix("kms:EnableKeyRotation", fixes.FIXES["aws-kms-key-enable-key-rotation"].plan, refused)
-    monkeypatch.setitem(fixes.FIXES, "aws-kms-key-enable-key-rotation", broken)
+    rotation = BY_NAME["aws-kms-key-enable-key-rotation"]
+    broken = replace(rotation.audit, fix=replace(rotation.audit.fix, apply=refused))
+    monkeypatch.setitem(BY_NAME, rotation.name, replace(rotation, audit=broken))
     code, report = audit_json(capsys, tmp_path, "--fix", "--yes")
     statuses = {(f["policy"], f["status"]) for f in report["fixes"]}
     assert ("aws-kms-key-enable-key-rotation", "failed") in statuses

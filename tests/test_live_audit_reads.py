@@ -149,7 +149,7 @@ def test_bucket_acls_are_read_as_the_pack_sees_a_bucket_acl(aws):
     """Grants to AllUsers and AuthenticatedUsers carry their group URI, the shape of aws.s3.BucketAcl's
     accessControlPolicy, for the S3 public-access guardrails to judge."""
     from opsctl.live.readers import s3 as s3_reader
-    from policies.guardrails.tokens import S3_BUCKET_ACL
+    from policies.guardrails.vocabulary.tokens import S3_BUCKET_ACL
 
     s3 = aws("s3")
     s3.create_bucket(Bucket="site", CreateBucketConfiguration={"LocationConstraint": REGION})

@@ -18,7 +18,7 @@ from opsctl.engine import Registration, preflight_stack
 from opsctl.notifications import Subscriber, deliveries, forecast
 from opsctl.notifications.month import ACTIVITIES, Happening, compliance_change, month_of
 from opsctl.notifications.wiring import Wiring, wiring_of
-from policies.guardrails.cis import BY_CONTROL, CONTROLS
+from policies.guardrails.vocabulary.cis import BY_CONTROL, CONTROLS
 from tests.conftest import ROOT, VALID_CONFIG, run_stack_program
 from tests.test_identity import EVERYTHING
 

@@ -14,9 +14,9 @@ from functools import cache
 import pytest
 
 from opsctl.engine.provider_facts import FACTS, AutoName, Default, ResourceFacts, Source, facts_for
-from policies.guardrails import tokens
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.rules.tagging import required_tags
+from policies.guardrails.vocabulary import tokens
 from tests.conftest import ROOT
 
 PYTHON_TYPES = {bool: "bool", int: "int", float: "float", str: "str"}

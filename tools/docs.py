@@ -15,7 +15,7 @@ from pathlib import Path
 import settings
 from plan.monitors import kinds_table
 from policies.guardrails import providers
-from policies.guardrails import reference as policy_reference
+from tools import guardrail_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,7 +42,7 @@ class Section:
 SECTIONS = (
     Section("config-summary", "README.md", settings.summary),
     Section("config-reference", "docs/configuration.md", config_reference),
-    Section("policy-reference", "docs/guardrails.md", policy_reference.reference),
+    Section("policy-reference", "docs/guardrails.md", guardrail_reference.reference),
     Section("provider-coverage", "docs/guardrails.md", providers.coverage_table),
 )
 

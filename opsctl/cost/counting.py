@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from policies.guardrails.catalog import CATALOG
-from policies.guardrails.schedules import runs_per_month
 from policies.guardrails.spelling import counted
+from policies.guardrails.vocabulary.schedules import runs_per_month
 
 from ..engine.wire import UNKNOWN
 from .recorded import load_recorded_types

@@ -17,7 +17,7 @@ from ..findings import Finding, PolicyInfo
 from .accounts import Account
 from .fixes import PlannedFix
 from .inventory import GLOBAL, Inventory, collect
-from .judge import NOT_AUDITED, Checked, judge
+from .judge import Checked, judge
 from .readers import SOURCES
 
 Policies = Mapping[str, tuple[str, Mapping[str, Any]]]
@@ -35,10 +35,7 @@ def policy_infos(policies: Policies) -> list[PolicyInfo]:
 def needed_types(policies: Policies) -> frozenset[str]:
     """Types some enabled, audited guardrail reads: a service no guardrail needs is not called."""
     return frozenset(
-        t
-        for g in CATALOG
-        if policies.get(g.name, ("advisory", {}))[0] != "disabled" and g.name not in NOT_AUDITED
-        for t in g.resource_types
+        t for g in CATALOG if policies.get(g.name, ("advisory", {}))[0] != "disabled" for t in g.audit.types
     )
 
 

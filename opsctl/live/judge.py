@@ -9,9 +9,10 @@ from datetime import date
 from typing import Any
 
 from policies.guardrails.catalog import CATALOG
+from policies.guardrails.live import LiveFacts
 from policies.guardrails.model import Guardrail, StackView, Undecided, Violation
 from policies.guardrails.scope import Exemption, decided
-from policies.guardrails.tokens import TRAIL
+from policies.guardrails.vocabulary.tokens import TRAIL
 
 from ..findings import Finding, exemption_text
 from .inventory import Inventory, LiveResource
@@ -19,14 +20,10 @@ from .readers import SOURCES
 from .readers.cloudtrail import COVERED, UNCOVERED
 from .readers.config import GLOBAL_TYPES_HOME
 
-NOT_AUDITED = {
-    "aws-tagging-resource-require-tags": "tags are not read live; use AWS Organizations tag policies or the REQUIRED_TAGS Config rule",
-    "aws-iam-policy-disallow-administrator-access": "IAM policy documents are not read live (only attachments are); the AWS Config rule IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS judges it continuously",
-    "aws-iam-policy-disallow-service-wildcards": "IAM policy documents are not read live (only attachments are); the AWS Config rule IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS judges it continuously",
-    "aws-s3-bucket-declare-public-access-block": "whether a program declares a bucket's block is not visible live; a live bucket without a block configuration has every flag off, which aws-s3-bucket-enable-public-access-block reports",
-    "aws-s3-bucketlifecycle-exclude-deployed-code": "bucket lifecycles and the S3 objects that functions and canaries deploy from are not read live, and AWS Config has no managed rule for it; the pack judges it before every deploy",
-}
-"""Guardrails whose inputs the readers do not read, with where to get the same answer."""
+
+def not_audited(catalog: Iterable[Guardrail] = CATALOG) -> dict[str, str]:
+    """Guardrails whose inputs the readers do not read, with where to get the same answer."""
+    return {g.name: g.audit.not_audited for g in catalog if g.audit.not_audited}
 
 
 @dataclass(frozen=True)
@@ -38,11 +35,6 @@ class Checked:
     type: str
     account: str
     region: str
-
-
-MULTI_REGION = "aws-cloudtrail-trail-enable-multi-region"
-KEY_IN_USE = "aws-kms-key-disallow-unusable-key-in-use"
-LOG_POLICY = "aws-cloudwatch-logresourcepolicy-disallow-public-access"
 
 
 def pending_deletion(props: Mapping[str, Any]) -> bool:
@@ -88,30 +80,31 @@ def judge(
     unread = inventory.unread()
     findings: list[Finding] = []
     checks: list[Checked] = []
+    facts = LiveFacts(
+        inventory.account,
+        inventory.region,
+        trail_elsewhere=inventory.notes.get(COVERED, ""),
+        global_types_home=inventory.notes.get(GLOBAL_TYPES_HOME, ""),
+    )
     for guardrail in catalog:
         level, parameters = policies.get(guardrail.name, ("advisory", {}))
-        types = set(guardrail.resource_types)
-        if level == "disabled" or guardrail.name in NOT_AUDITED or not types & readable:
+        live = guardrail.audit
+        types = set(live.types)
+        if level == "disabled" or not types & readable:
             continue
         if types & unread:
             continue  # reported once per read error, with the guardrails it leaves unjudged
         config = guardrail.config(parameters)
-        if guardrail.name == "aws-cloudtrail-trail-configure-cis-metric-alarms" and COVERED in inventory.notes:
-            config["requireTrail"] = False  # a multi-region trail homed elsewhere covers this region
-        if guardrail.name == LOG_POLICY:
-            config["trustedAccounts"] = [*config["trustedAccounts"], inventory.account]  # the policy's own account
-        if guardrail.name == "aws-cfg-recorder-record-all-resources" and not config["homeRegion"]:
-            config["homeRegion"] = inventory.notes.get(GLOBAL_TYPES_HOME, "")  # where the account records them
-        view = StackView(
-            e for e in entries if e[0] in types and (guardrail.name == KEY_IN_USE or not pending_deletion(e[3]))
-        )
+        if live.account_config:
+            config = dict(live.account_config(config, facts))
+        view = StackView(e for e in entries if e[0] in types and (live.pending_deletion or not pending_deletion(e[3])))
         if guardrail.kind == "stack":
             results: Iterable[Violation | Undecided] = guardrail.check_stack(view, config)
         else:
             results = [
                 Violation(m, r.urn) for r in view.of_type(*types) for m in guardrail.check_resource(r.props, config)
             ]
-        if guardrail.name == MULTI_REGION and not any(r.props.flag("isMultiRegionTrail") for r in view.resources):
+        if live.trails_elsewhere and not any(r.props.flag("isMultiRegionTrail") for r in view.resources):
             results = [*results, *uncovered(inventory, identities)]
         exemptions = [Exemption.read(e) for e in config.get("exemptions", ())]
         for result in results:

@@ -16,7 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from plan.naming import CONFIG_RECORDER_ROLE, DELIVERY_CHANNEL_ROLE, environment_of
 from policies.guardrails.spelling import counted
-from policies.guardrails.tokens import (
+from policies.guardrails.vocabulary.tokens import (
     COMPOSITE_ALARM,
     CONFIG_DELIVERY_CHANNEL,
     CONFIG_RECORDER,

@@ -28,7 +28,7 @@ from opsctl.cost.counting import (
     Resource as CountedResource,
 )
 from plan.events import GLOBAL_EVENTS_REGION
-from policies.guardrails.cis import BY_CONTROL, CONTROLS
+from policies.guardrails.vocabulary.cis import BY_CONTROL, CONTROLS
 
 from .wiring import Alarm, Resource, Wiring, name_of
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from .props import UNKNOWN, Props, text
-from .tokens import (
+from .vocabulary.tokens import (
     IAM_GROUP_POLICY_ATTACHMENT,
     IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE,
     IAM_POLICY,

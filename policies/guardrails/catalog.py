@@ -8,25 +8,16 @@ from typing import Any
 
 from .model import Guardrail
 from .rules.apigateway import stage_access_logging, stage_execution_logging, stage_xray_tracing
+from .rules.cfg import delivery_channel_kms, recorder_all_resources
 from .rules.cloudtrail import cis_metric_alarms, cloudwatch_logs, kms_key, log_file_validation, logging_on, multi_region
 from .rules.cloudwatch import alarm_actions, log_group_kms, log_group_retention, log_resource_policy_public
-from .rules.config import delivery_channel_kms, recorder_all_resources
 from .rules.ec2 import imdsv2, public_admin_ports, public_high_risk_ports
 from .rules.ecr import image_scanning, immutable_tags, kms_encryption, repository_policy_public
 from .rules.eks import control_plane_logging, public_endpoint, secrets_encryption
-from .rules.encryption import (
-    kms_key_lockout,
-    kms_key_rotation,
-    secret_cmk,
-    secret_rotation,
-    sns_topic_kms,
-    sns_topic_policy_public,
-    sqs_queue,
-    xray_encryption,
-)
+from .rules.environment import plaintext_secrets
 from .rules.iam import admin_access, broad_managed_policies, service_wildcards
 from .rules.kinesis import stream_encryption as kinesis_stream_encryption
-from .rules.kms import key_in_use_usable, key_policy_public
+from .rules.kms import key_in_use_usable, key_lockout, key_policy_public, key_rotation
 from .rules.lambda_ import (
     active_tracing,
     deprecated_runtime,
@@ -52,10 +43,11 @@ from .rules.s3 import (
     versioning,
 )
 from .rules.s3 import kms_encryption as s3_kms_encryption
-from .rules.secrets import environment_variables, secret_policy_public
-from .rules.sns import subscription_https
-from .rules.sqs import queue_policy_public
+from .rules.secretsmanager import secret_cmk, secret_policy_public, secret_rotation
+from .rules.sns import subscription_https, topic_kms, topic_policy_public
+from .rules.sqs import queue_encryption, queue_policy_public
 from .rules.tagging import required_tags
+from .rules.xray import encryption as xray_encryption
 from .scope import SELECTION, selection_problems
 
 CATALOG: tuple[Guardrail, ...] = (
@@ -65,12 +57,12 @@ CATALOG: tuple[Guardrail, ...] = (
     image_scanning.GUARDRAIL,
     immutable_tags.GUARDRAIL,
     kms_encryption.GUARDRAIL,
-    sns_topic_kms.GUARDRAIL,
-    sns_topic_policy_public.GUARDRAIL,
-    sqs_queue.GUARDRAIL,
+    topic_kms.GUARDRAIL,
+    topic_policy_public.GUARDRAIL,
+    queue_encryption.GUARDRAIL,
     secret_cmk.GUARDRAIL,
-    kms_key_rotation.GUARDRAIL,
-    kms_key_lockout.GUARDRAIL,
+    key_rotation.GUARDRAIL,
+    key_lockout.GUARDRAIL,
     xray_encryption.GUARDRAIL,
     delivery_channel_kms.GUARDRAIL,
     multi_region.GUARDRAIL,
@@ -114,7 +106,7 @@ CATALOG: tuple[Guardrail, ...] = (
     broad_managed_policies.GUARDRAIL,
     deprecated_runtime.GUARDRAIL,
     runtime_deprecation_warning.GUARDRAIL,
-    environment_variables.GUARDRAIL,
+    plaintext_secrets.GUARDRAIL,
     secret_policy_public.GUARDRAIL,
     key_in_use_usable.GUARDRAIL,
     subscription_https.GUARDRAIL,

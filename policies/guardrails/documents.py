@@ -24,8 +24,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .action_keys import carried_by_any
 from .props import MISSING, UNKNOWN
+from .vocabulary.action_keys import carried_by_any
 
 _WILDCARD = re.compile(r"[*?]")
 

@@ -16,7 +16,7 @@ from typing import Literal
 
 from .model import AwsDefault, Parameter
 from .props import MISSING, UNKNOWN, Invalid, Props
-from .tokens import KMS_ALIAS, KMS_EXTERNAL_KEY, KMS_KEY, KMS_REPLICA_EXTERNAL_KEY, KMS_REPLICA_KEY
+from .vocabulary.tokens import KMS_ALIAS, KMS_EXTERNAL_KEY, KMS_KEY, KMS_REPLICA_EXTERNAL_KEY, KMS_REPLICA_KEY
 
 STACK_KEYS = (KMS_KEY, KMS_ALIAS, KMS_REPLICA_KEY, KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY)
 

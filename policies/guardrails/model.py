@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
+from .live import LiveAudit
 from .props import MISSING, UNKNOWN, Origin, Props
 
 Severity = Literal["low", "medium", "high", "critical"]
@@ -48,6 +49,9 @@ class ConfigRule:
     periodic: bool = False
     """Evaluated on a schedule (every 24 hours unless the rule sets a maximumExecutionFrequency)
     instead of on each configuration change: it decides what the rule costs."""
+    from_stack: Callable[[Sequence[Props]], Mapping[str, Any]] | None = None
+    """Guardrail parameters a stack's own resources of the guardrail's types decide (given their
+    wire props), so the rule it deploys checks the account against what the stack deploys."""
 
     def input_parameters(self, values: Mapping[str, Any]) -> dict[str, str]:
         """Config rule inputs are strings: booleans lower-case, whole numbers without a fraction,
@@ -154,6 +158,8 @@ class Guardrail:
     """A resource check that reads references to other resources (key and log group ARNs, role
     ARNs). The pack runs it in AnalyzeStack, where property dependencies say what an unknown
     reference points at, so a first preview can decide it; still one verdict per resource."""
+    audit: LiveAudit = LiveAudit()
+    """How `opsctl audit` judges it in a deployed account, or why it does not; its safe live fix."""
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}

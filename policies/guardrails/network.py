@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .props import MISSING, UNKNOWN, Invalid, Props, whole_number
-from .tokens import DEFAULT_SECURITY_GROUP, SECURITY_GROUP, SECURITY_GROUP_INGRESS_RULE, SECURITY_GROUP_RULE
+from .vocabulary.tokens import DEFAULT_SECURITY_GROUP, SECURITY_GROUP, SECURITY_GROUP_INGRESS_RULE, SECURITY_GROUP_RULE
 
 GROUPS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
 """What AWS Config evaluates: a group, with every rule it holds."""

@@ -14,7 +14,7 @@ from typing import Any
 from .documents import DocumentError, Exposure, read_document
 from .model import StackResource, StackView, Undecided, Violation
 from .props import MISSING, UNKNOWN, text, unknown_reason
-from .tokens import (
+from .vocabulary.tokens import (
     IAM_POLICY,
     SSO_CUSTOMER_MANAGED_POLICY_ATTACHMENT,
     SSO_CUSTOMER_MANAGED_POLICY_ATTACHMENTS_EXCLUSIVE,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .props import Props, text
-from .tokens import COMPOSITE_ALARM, METRIC_ALARM
+from .vocabulary.tokens import COMPOSITE_ALARM, METRIC_ALARM
 
 PROFILE = "ops-baseline-profile"
 """The config entry (a no-op policy of the pack) that holds the profile."""

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from policies.guardrails import tokens as t
+from policies.guardrails.vocabulary import tokens as t
 from tests.policies.harness import UNKNOWN, Res, run_resource, run_stack
 
 OWN = "123456789012"

@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
-from policies.guardrails import lambda_runtimes
-from policies.guardrails import tokens as t
-from policies.guardrails.rules.secrets.environment_variables import SECRET_VERSION
+from policies.guardrails.rules.environment.plaintext_secrets import SECRET_VERSION
+from policies.guardrails.vocabulary import lambda_runtimes
+from policies.guardrails.vocabulary import tokens as t
 from tests.policies.harness import DELETE, UNKNOWN, Res, changed, run_resource, run_stack
 
 BROAD = "aws-iam-policyattachment-disallow-broad-managed-policies"

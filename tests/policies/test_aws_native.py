@@ -96,6 +96,32 @@ HTTP_STAGE = {
     "stageName": "$default",
     "accessLogSettings": {"destinationArn": LOG_GROUP_ARN, "format": "$context.requestId"},
 }
+INSTANCE_ENCRYPTION = "aws-rds-instance-enable-storage-encryption"
+STREAM_ENCRYPTION = "aws-kinesis-stream-configure-encryption"
+EKS_ENDPOINT = "aws-eks-cluster-disallow-public-endpoint"
+EKS_SECRETS = "aws-eks-cluster-enable-secrets-encryption"
+EKS_LOGGING = "aws-eks-cluster-enable-control-plane-logging"
+DB_INSTANCE = {
+    "engine": "postgres",
+    "storageEncrypted": True,
+    "kmsKeyId": KEY_ARN,
+    "deletionProtection": True,
+    "publiclyAccessible": False,
+    "tags": [{"key": "team", "value": "orders"}],
+}
+DB_CLUSTER = {"engine": "aurora-postgresql", "storageEncrypted": True, "kmsKeyId": KEY_ARN, "deletionProtection": True}
+STREAM = {"name": "orders", "streamEncryption": {"encryptionType": "KMS", "keyId": KEY_ARN}}
+EKS = {
+    "name": "platform",
+    "roleArn": "arn:aws:iam::111122223333:role/eks",
+    "resourcesVpcConfig": {"subnetIds": ["s1"], "endpointPublicAccess": False, "endpointPrivateAccess": True},
+    "encryptionConfig": [{"provider": {"keyArn": KEY_ARN}, "resources": ["secrets"]}],
+    "logging": {
+        "clusterLogging": {
+            "enabledTypes": [{"type": t} for t in ("api", "audit", "authenticator", "controllerManager", "scheduler")]
+        }
+    },
+}
 REST_STAGE = {
     "restApiId": "r1",
     "stageName": "prod",
@@ -448,6 +474,126 @@ CASES = [
         {"s3BucketName": "config", "s3KmsKeyArn": KEY_ARN},
         {"s3KmsKeyArn": DELETE},
         "s3KmsKeyArn",
+    ),
+    (
+        "db-instance-unencrypted",
+        INSTANCE_ENCRYPTION,
+        "rds:DBInstance",
+        DB_INSTANCE,
+        {"storageEncrypted": False},
+        "storageEncrypted is False",
+    ),
+    (
+        "db-instance-key-alone",
+        INSTANCE_ENCRYPTION,
+        "rds:DBInstance",
+        DB_INSTANCE,
+        {"storageEncrypted": DELETE},
+        "kmsKeyId alone does not encrypt",
+    ),
+    (
+        "db-instance-replica-of-elsewhere",
+        INSTANCE_ENCRYPTION,
+        "rds:DBInstance",
+        DB_INSTANCE,
+        {"storageEncrypted": DELETE, "sourceDbInstanceIdentifier": "arn:aws:rds:us-east-1:111122223333:db:orders"},
+        "read replica without storageEncrypted",
+    ),
+    (
+        "db-instance-from-snapshot",
+        INSTANCE_ENCRYPTION,
+        "rds:DBInstance",
+        DB_INSTANCE,
+        {"storageEncrypted": DELETE, "kmsKeyId": DELETE, "dbSnapshotIdentifier": "orders-final"},
+        "takes its snapshot's encryption",
+    ),
+    (
+        "db-instance-deletable",
+        "aws-rds-instance-enable-deletion-protection",
+        "rds:DBInstance",
+        DB_INSTANCE,
+        {"deletionProtection": DELETE},
+        "deletionProtection is not set",
+    ),
+    (
+        "aurora-member-is-not-an-instance",
+        INSTANCE_ENCRYPTION,
+        "rds:DBInstance",
+        DB_INSTANCE,
+        {"storageEncrypted": DELETE, "dbClusterIdentifier": "orders"},
+        None,
+    ),
+    (
+        "db-cluster-unencrypted",
+        "aws-rds-cluster-enable-storage-encryption",
+        "rds:DBCluster",
+        DB_CLUSTER,
+        {"storageEncrypted": DELETE},
+        "storageEncrypted is not set",
+    ),
+    (
+        "db-cluster-deletable",
+        "aws-rds-cluster-enable-deletion-protection",
+        "rds:DBCluster",
+        DB_CLUSTER,
+        {"deletionProtection": False},
+        "deletionProtection is False",
+    ),
+    (
+        "stream-unencrypted",
+        STREAM_ENCRYPTION,
+        "kinesis:Stream",
+        STREAM,
+        {"streamEncryption": DELETE},
+        "streamEncryption.encryptionType not set, so NONE",
+    ),
+    (
+        "stream-aws-managed-key",
+        STREAM_ENCRYPTION,
+        "kinesis:Stream",
+        STREAM,
+        {"streamEncryption": {"encryptionType": "KMS", "keyId": "alias/aws/kinesis"}},
+        "alias/aws/kinesis",
+    ),
+    (
+        "eks-public-endpoint",
+        EKS_ENDPOINT,
+        "eks:Cluster",
+        EKS,
+        {"resourcesVpcConfig": {"subnetIds": ["s1"]}},
+        "resourcesVpcConfig.endpointPublicAccess not set",
+    ),
+    (
+        "eks-no-secrets-encryption",
+        EKS_SECRETS,
+        "eks:Cluster",
+        EKS,
+        {"encryptionConfig": DELETE},
+        "has no encryptionConfig",
+    ),
+    (
+        "eks-encrypts-other-resources",
+        EKS_SECRETS,
+        "eks:Cluster",
+        EKS,
+        {"encryptionConfig": [{"provider": {"keyArn": KEY_ARN}, "resources": ["configmaps"]}]},
+        "encryptionConfig[0].resources is ['configmaps']",
+    ),
+    (
+        "eks-logs-nothing",
+        EKS_LOGGING,
+        "eks:Cluster",
+        EKS,
+        {"logging": DELETE},
+        "logging.clusterLogging.enabledTypes not set",
+    ),
+    (
+        "eks-logs-api-only",
+        EKS_LOGGING,
+        "eks:Cluster",
+        EKS,
+        {"logging": {"clusterLogging": {"enabledTypes": [{"type": "api"}]}}},
+        "control-plane logs audit are off (logging.clusterLogging.enabledTypes ['api'])",
     ),
 ]
 
@@ -920,3 +1066,155 @@ def test_cis_alarms_count_an_aws_native_trail_filter_and_alarm():
         policy, [trail, group, metric_filter, Res(alarm.type, alarm.name, changed(alarm.props, alarmActions=[]))]
     )
     assert [v for v in silent.violations if v.startswith("CloudWatch.1 ")], silent.violations
+
+
+@pytest.mark.parametrize(
+    ("type_", "props", "expected"),
+    [
+        pytest.param("rds:DBInstance", DB_INSTANCE, None, id="private-instance"),
+        pytest.param(
+            "rds:DBInstance",
+            changed(DB_INSTANCE, publiclyAccessible=True),
+            "RDS DB instance publiclyAccessible is True",
+            id="public-instance",
+        ),
+        pytest.param(
+            "rds:DBInstance",
+            changed(DB_INSTANCE, publiclyAccessible=True, dbClusterIdentifier="orders"),
+            "RDS cluster instance publiclyAccessible is True",
+            id="public-aurora-member",
+        ),
+        pytest.param(
+            "rds:DBCluster",
+            changed(DB_CLUSTER, engine="postgres", dbSubnetGroupName="default"),
+            "dbSubnetGroupName is 'default', so RDS makes it public",
+            id="multi-az-cluster-in-default-subnets",
+        ),
+    ],
+)
+def test_rds_public_access_reads_either_kind_of_db_instance(type_, props, expected):
+    outcome = run_stack("aws-rds-instance-disallow-public-access", [Res(native(type_), "r", props)])
+    if expected is None:
+        assert outcome.violations == []
+    else:
+        assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations
+        assert outcome.urns == [urn_of(native(type_), "r")]
+
+
+ADMIN_PORTS = "aws-ec2-securitygroup-disallow-public-admin-ports"
+HTTPS_FROM_ANYWHERE = {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIp": "0.0.0.0/0"}
+GROUP = {"groupDescription": "web", "vpcId": "vpc-1", "securityGroupIngress": [HTTPS_FROM_ANYWHERE]}
+SSH = {"fromPort": 22, "toPort": 22}
+
+
+@pytest.mark.parametrize(
+    ("type_", "props", "expected"),
+    [
+        pytest.param("ec2:SecurityGroup", GROUP, None, id="https-from-anywhere"),
+        pytest.param(
+            "ec2:SecurityGroup",
+            {**GROUP, "securityGroupIngress": [HTTPS_FROM_ANYWHERE, changed(HTTPS_FROM_ANYWHERE, **SSH)]},
+            "securityGroupIngress[1] lets 0.0.0.0/0 reach port 22 (SSH) over tcp",
+            id="ssh-from-anywhere",
+        ),
+        pytest.param(
+            "ec2:SecurityGroup",
+            {**GROUP, "securityGroupIngress": [{"ipProtocol": "-1", "cidrIpv6": "::/0"}]},
+            "reach every port over every protocol",
+            id="everything-over-ipv6",
+        ),
+        pytest.param(
+            "ec2:SecurityGroup",
+            {
+                **GROUP,
+                "securityGroupIngress": [
+                    changed(HTTPS_FROM_ANYWHERE, cidrIp=DELETE, sourceSecurityGroupId="sg-1", **SSH)
+                ],
+            },
+            None,
+            id="ssh-from-a-group",
+        ),
+        pytest.param(
+            "ec2:SecurityGroupIngress",
+            {"groupId": "sg-1", "ipProtocol": "tcp", "fromPort": 3389, "toPort": 3389, "cidrIp": "0.0.0.0/0"},
+            "reach port 3389 (RDP)",
+            id="standalone-rdp-rule",
+        ),
+        pytest.param(
+            "ec2:SecurityGroupIngress",
+            {"groupId": "sg-1", "ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "sourcePrefixListId": "pl-1"},
+            None,
+            id="standalone-ssh-from-a-prefix-list",
+        ),
+    ],
+)
+def test_aws_native_security_groups_are_judged_by_their_ingress(type_, props, expected):
+    outcome = run_resource(ADMIN_PORTS, native(type_), props)
+    if expected is None:
+        assert outcome.violations == []
+    else:
+        assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations
+
+
+IMDSV2 = "aws-ec2-instance-require-imdsv2"
+REQUIRED = {"httpTokens": "required"}
+
+
+@pytest.mark.parametrize(
+    ("resources", "expected"),
+    [
+        pytest.param(
+            [Res(native("ec2:Instance"), "vm", {"imageId": "ami-1", "metadataOptions": REQUIRED})],
+            None,
+            id="instance-requires",
+        ),
+        pytest.param(
+            [Res(native("ec2:Instance"), "vm", {"imageId": "ami-1"})],
+            "EC2 instance 'vm' metadataOptions.httpTokens is not set",
+            id="instance-leaves-it-to-the-ami",
+        ),
+        pytest.param(
+            [
+                Res(
+                    native("ec2:LaunchTemplate"),
+                    "lt",
+                    {
+                        "launchTemplateName": "web",
+                        "launchTemplateData": {"metadataOptions": {"httpTokens": "optional"}},
+                    },
+                )
+            ],
+            "launchTemplateData.metadataOptions.httpTokens is 'optional'",
+            id="template-allows-imdsv1",
+        ),
+        pytest.param(
+            [
+                Res(
+                    native("ec2:LaunchTemplate"),
+                    "lt",
+                    {"launchTemplateName": "web", "launchTemplateData": {"metadataOptions": REQUIRED}},
+                ),
+                Res(native("ec2:Instance"), "vm", {"launchTemplate": {"launchTemplateName": "web", "version": "1"}}),
+            ],
+            None,
+            id="instance-from-a-template-that-requires",
+        ),
+        pytest.param(
+            [
+                Res(
+                    native("ec2:Instance"),
+                    "vm",
+                    {"launchTemplate": {"launchTemplateName": "elsewhere", "version": "1"}},
+                )
+            ],
+            "launch template 'elsewhere', which this stack does not declare",
+            id="instance-from-a-template-elsewhere",
+        ),
+    ],
+)
+def test_aws_native_instances_and_templates_require_imdsv2(resources, expected):
+    outcome = run_stack(IMDSV2, resources)
+    if expected is None:
+        assert outcome.violations == [] and outcome.unchecked is None
+    else:
+        assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations

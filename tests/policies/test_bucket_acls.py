@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies.guardrails import tokens as t
+from policies.guardrails.vocabulary import tokens as t
 from tests.policies.harness import UNKNOWN, Res, run_stack
 
 PUBLIC = "aws-s3-bucketpolicy-disallow-public-access"

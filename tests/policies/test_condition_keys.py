@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies.guardrails import tokens as t
+from policies.guardrails.vocabulary import tokens as t
 from tests.policies.harness import UNKNOWN, run_resource
 
 TOPIC = "aws-sns-topicpolicy-disallow-public-access"

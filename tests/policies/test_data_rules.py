@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from policies.guardrails import tokens as t
 from policies.guardrails.catalog import BY_NAME
+from policies.guardrails.vocabulary import tokens as t
 from tests.policies.harness import DELETE, UNKNOWN, Res, changed, run_resource, run_stack
 
 KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -10,7 +10,7 @@ import pytest
 
 from components import canaries
 from opsctl.cli import main
-from policies.guardrails import tokens as t
+from policies.guardrails.vocabulary import tokens as t
 from tests.conftest import ROOT
 from tests.policies.harness import DELETE, UNKNOWN, Res, changed, run_stack
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies.guardrails import tokens as t
+from policies.guardrails.vocabulary import tokens as t
 from tests.policies.harness import DELETE, UNKNOWN, Res, changed, run_stack
 
 POLICY = "aws-apigateway-stage-enable-execution-logging"
@@ -82,14 +82,18 @@ CASES = [
 
 @pytest.mark.parametrize(("resources", "config", "expected"), [pytest.param(*c[1:], id=c[0]) for c in CASES])
 def test_execution_logging(resources, config, expected):
-    outcome = run_stack(POLICY, resources, config)
+    assert_verdict(run_stack(POLICY, resources, config), expected, t.APIGATEWAY_STAGE)
+
+
+def assert_verdict(outcome, expected, stage_type):
+    """None: passes; UNDECIDED: unchecked; else one violation containing `expected`, on the stage."""
     if expected is None:
         assert outcome.violations == [] and outcome.unchecked is None
     elif expected == "UNDECIDED":
         assert outcome.violations == [] and outcome.unchecked
     else:
         assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations
-        assert outcome.urns == ["urn:pulumi:test::ops-baseline::aws:apigateway/stage:Stage::stage"]
+        assert outcome.urns == [f"urn:pulumi:test::ops-baseline::{stage_type}::stage"]
 
 
 def test_the_config_rule_gets_the_levels_as_its_csv_input():
@@ -103,3 +107,43 @@ def test_the_config_rule_gets_the_levels_as_its_csv_input():
 
 def test_a_removed_stage_name_is_no_join():
     assert NO_SETTINGS in run_stack(POLICY, stack(changed(EVERY, stageName=DELETE))).violations[0]
+
+
+NATIVE_STAGE = "aws-native:apigateway:Stage"
+NATIVE_EVERY = {"resourcePath": "/*", "httpMethod": "*", "loggingLevel": "ERROR", "metricsEnabled": True}
+
+
+def native(*settings, **stage):
+    """An aws-native REST stage with its method settings inline (CloudFormation's MethodSettings)."""
+    props = {"restApiId": "a1b2c3", "stageName": "prod", "deploymentId": "d1", **stage}
+    if settings:
+        props["methodSettings"] = list(settings)
+    return [Res(NATIVE_STAGE, "stage", props)]
+
+
+NATIVE_CASES = [
+    ("baseline-every-method-error", native(NATIVE_EVERY), None),
+    ("info", native(changed(NATIVE_EVERY, loggingLevel="INFO")), None),
+    ("off", native(changed(NATIVE_EVERY, loggingLevel="OFF")), "(*/*) set methodSettings[*].loggingLevel 'OFF'"),
+    ("no-method-settings", native(), "has no method settings for */*"),
+    ("one-method-only", native(changed(NATIVE_EVERY, resourcePath="/~1orders", httpMethod="GET")), "for */*"),
+    (
+        "override-turns-one-method-off",
+        native(NATIVE_EVERY, changed(NATIVE_EVERY, resourcePath="/~1orders", httpMethod="GET", loggingLevel="OFF")),
+        "(orders/GET) set methodSettings[*].loggingLevel 'OFF'",
+    ),
+    ("settings-unknown", native(methodSettings=UNKNOWN), "UNDECIDED"),
+    ("one-entry-unknown", native(UNKNOWN), "UNDECIDED"),
+    ("level-unknown", native(changed(NATIVE_EVERY, loggingLevel=UNKNOWN)), "UNDECIDED"),
+    ("path-unknown", native(changed(NATIVE_EVERY, resourcePath=UNKNOWN)), "UNDECIDED"),
+]
+
+
+@pytest.mark.parametrize(("resources", "expected"), [pytest.param(*c[1:], id=c[0]) for c in NATIVE_CASES])
+def test_aws_native_stages_are_judged_by_their_inline_method_settings(resources, expected):
+    assert_verdict(run_stack(POLICY, resources), expected, NATIVE_STAGE)
+
+
+def test_classic_method_settings_join_an_aws_native_stage_by_name():
+    classic = Res(t.APIGATEWAY_METHOD_SETTINGS, "settings", EVERY)
+    assert run_stack(POLICY, [*native(), classic]).violations == []

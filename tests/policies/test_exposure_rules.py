@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from policies.guardrails import tokens as t
 from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.rules.ec2.public_high_risk_ports import ASK as HIGH_RISK_ASK
 from policies.guardrails.rules.ec2.public_high_risk_ports import HIGH_RISK_PORTS
+from policies.guardrails.vocabulary import tokens as t
 from tests.policies.harness import DELETE, UNKNOWN, Res, changed, run_resource, run_stack
 
 ADMIN = "aws-ec2-securitygroup-disallow-public-admin-ports"

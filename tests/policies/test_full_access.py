@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies.guardrails import tokens as t
+from policies.guardrails.vocabulary import tokens as t
 from tests.policies.harness import UNKNOWN, run_resource
 
 ADMIN = "aws-iam-policy-disallow-administrator-access"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from policies.guardrails import tokens as t
 from policies.guardrails.catalog import BY_NAME
+from policies.guardrails.vocabulary import tokens as t
 from tests.policies.harness import DELETE, run_resource
 
 CUSTOMER = [

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from policies.guardrails import tokens as t
+from policies.guardrails.vocabulary import tokens as t
 from tests.policies.harness import UNKNOWN, run_resource
 
 POLICY = "aws-cloudwatch-logresourcepolicy-disallow-public-access"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies.guardrails import tokens as t
+from policies.guardrails.vocabulary import tokens as t
 from tests.policies.harness import DELETE, UNKNOWN, changed, run_resource
 
 KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

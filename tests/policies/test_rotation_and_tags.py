@@ -7,11 +7,11 @@ import json
 import pytest
 from pulumi_policy.proxy import unknown_checking_proxy
 
-from policies.guardrails import tokens as t
 from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.props import Props
-from policies.guardrails.schedules import cron_gap_days
 from policies.guardrails.taggable import installed_package, load, scan
+from policies.guardrails.vocabulary import tokens as t
+from policies.guardrails.vocabulary.schedules import cron_gap_days
 from tests.policies.harness import UNKNOWN, Res, run_resource, run_stack
 
 ROTATION = "aws-secretsmanager-secret-enable-rotation"

@@ -11,9 +11,9 @@ import pytest
 from opsctl.engine import EngineError, StackContext
 from opsctl.engine.analyzer import LEVEL_NAMES, PolicyPack, resolve_config
 from opsctl.engine.mocks import Registration
-from policies.guardrails import tokens as t
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.scope import EXEMPTED_LINE, SELECTION, selected
+from policies.guardrails.vocabulary import tokens as t
 from tests.conftest import ROOT
 from tests.policies.harness import Res, run_resource, run_stack
 

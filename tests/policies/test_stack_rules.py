@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from policies.guardrails import tokens as t
-from policies.guardrails.cis import CONTROLS
+from policies.guardrails.vocabulary import tokens as t
+from policies.guardrails.vocabulary.cis import CONTROLS
 from tests.policies.harness import UNKNOWN, Res, run_stack
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:alerts"

@@ -13,10 +13,10 @@ from opsctl.engine.analyzer import load_pack_config, resolve_config
 from opsctl.engine.mocks import OfflineMocks
 from opsctl.engine.policy_run import check_plan
 from opsctl.engine.runner import run_program
-from policies.guardrails import tokens as t
 from policies.guardrails.catalog import BY_NAME, CATALOG
 from policies.guardrails.profile import PROFILE, STACK_REFERENCE
 from policies.guardrails.serve import analyzer_info
+from policies.guardrails.vocabulary import tokens as t
 from tests.conftest import ROOT
 from tests.policies.harness import UNKNOWN, Res, run_stack
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from policies.guardrails.tokens import APIGATEWAY_METHOD_SETTINGS, APIGATEWAY_STAGE, APIGATEWAYV2_STAGE
+from policies.guardrails.vocabulary.tokens import APIGATEWAY_METHOD_SETTINGS, APIGATEWAY_STAGE, APIGATEWAYV2_STAGE
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages

@@ -10,7 +10,7 @@ from typing import Any
 
 from policies.guardrails.props import Props
 from policies.guardrails.rules.cloudtrail.multi_region import management_events_gaps
-from policies.guardrails.tokens import TRAIL
+from policies.guardrails.vocabulary.tokens import TRAIL
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from policies.guardrails.tokens import COMPOSITE_ALARM, METRIC_ALARM
+from policies.guardrails.vocabulary.tokens import COMPOSITE_ALARM, METRIC_ALARM
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from policies.guardrails.tokens import CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER, CONFIG_RECORDER_STATUS
+from policies.guardrails.vocabulary.tokens import CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER, CONFIG_RECORDER_STATUS
 
 from ...engine import EngineError
 from ..accounts import Account, enabled_regions

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from policies.guardrails.tokens import DEFAULT_SECURITY_GROUP, EC2_INSTANCE, LAUNCH_TEMPLATE, SECURITY_GROUP
+from policies.guardrails.vocabulary.tokens import DEFAULT_SECURITY_GROUP, EC2_INSTANCE, LAUNCH_TEMPLATE, SECURITY_GROUP
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages, partition

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.guardrails.tokens import ECR_REGISTRY_SCANNING, ECR_REPOSITORY, ECR_REPOSITORY_POLICY
+from policies.guardrails.vocabulary.tokens import ECR_REGISTRY_SCANNING, ECR_REPOSITORY, ECR_REPOSITORY_POLICY
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages

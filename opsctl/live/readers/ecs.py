@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from policies.guardrails.tokens import ECS_TASK_DEFINITION
+from policies.guardrails.vocabulary.tokens import ECS_TASK_DEFINITION
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages

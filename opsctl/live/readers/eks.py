@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from policies.guardrails.tokens import EKS_CLUSTER
+from policies.guardrails.vocabulary.tokens import EKS_CLUSTER
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages

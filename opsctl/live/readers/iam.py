@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.guardrails.tokens import (
+from policies.guardrails.vocabulary.tokens import (
     IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE,
     IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE,
     IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.guardrails.tokens import KINESIS_STREAM
+from policies.guardrails.vocabulary.tokens import KINESIS_STREAM
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages

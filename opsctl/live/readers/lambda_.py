@@ -9,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from policies.guardrails.tokens import LAMBDA_FUNCTION, LAMBDA_FUNCTION_URL, LAMBDA_PERMISSION
+from policies.guardrails.vocabulary.tokens import LAMBDA_FUNCTION, LAMBDA_FUNCTION_URL, LAMBDA_PERMISSION
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.guardrails.tokens import LOG_GROUP, LOG_METRIC_FILTER, LOG_RESOURCE_POLICY
+from policies.guardrails.vocabulary.tokens import LOG_GROUP, LOG_METRIC_FILTER, LOG_RESOURCE_POLICY
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.guardrails.tokens import RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_INSTANCE
+from policies.guardrails.vocabulary.tokens import RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_INSTANCE
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages

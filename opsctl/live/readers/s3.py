@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from botocore.exceptions import ClientError
 
-from policies.guardrails.tokens import (
+from policies.guardrails.vocabulary.tokens import (
     S3_BUCKET,
     S3_BUCKET_ACL,
     S3_BUCKET_PAB,

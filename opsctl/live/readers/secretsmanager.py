@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.guardrails.tokens import SECRET, SECRET_POLICY, SECRET_ROTATION
+from policies.guardrails.vocabulary.tokens import SECRET, SECRET_POLICY, SECRET_ROTATION
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.guardrails.tokens import SQS_QUEUE
+from policies.guardrails.vocabulary.tokens import SQS_QUEUE
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source, pages

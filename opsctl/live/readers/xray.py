@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.guardrails.tokens import XRAY_ENCRYPTION
+from policies.guardrails.vocabulary.tokens import XRAY_ENCRYPTION
 
 from ..accounts import Account
 from ..inventory import Inventory, LiveResource, Source

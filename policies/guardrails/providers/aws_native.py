@@ -13,16 +13,19 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..props import MISSING, UNKNOWN, Props
-from ..tokens import (
+from ..vocabulary.tokens import (
+    APIGATEWAY_METHOD_SETTINGS,
     APIGATEWAY_STAGE,
     APIGATEWAYV2_STAGE,
     COMPOSITE_ALARM,
     CONFIG_DELIVERY_CHANNEL,
     CONFIG_RECORDER,
     CONFIG_RECORDER_STATUS,
+    EC2_INSTANCE,
     ECR_REGISTRY_SCANNING,
     ECR_REPOSITORY,
     ECR_REPOSITORY_POLICY,
+    EKS_CLUSTER,
     IAM_GROUP_POLICY,
     IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE,
     IAM_POLICY,
@@ -30,6 +33,7 @@ from ..tokens import (
     IAM_ROLE_POLICY,
     IAM_USER_POLICY,
     IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE,
+    KINESIS_STREAM,
     KMS_ALIAS,
     KMS_EXTERNAL_KEY,
     KMS_KEY,
@@ -37,9 +41,13 @@ from ..tokens import (
     LAMBDA_FUNCTION,
     LAMBDA_LAYER_VERSION,
     LAMBDA_PERMISSION,
+    LAUNCH_TEMPLATE,
     LOG_GROUP,
     LOG_METRIC_FILTER,
     METRIC_ALARM,
+    RDS_CLUSTER,
+    RDS_CLUSTER_INSTANCE,
+    RDS_INSTANCE,
     S3_BUCKET,
     S3_BUCKET_PAB,
     S3_BUCKET_POLICY,
@@ -47,6 +55,8 @@ from ..tokens import (
     S3_BUCKET_VERSIONING,
     SECRET,
     SECRET_ROTATION,
+    SECURITY_GROUP,
+    SECURITY_GROUP_INGRESS_RULE,
     SNS_TOPIC,
     SNS_TOPIC_POLICY,
     SQS_QUEUE,
@@ -412,7 +422,39 @@ def layer_version(p: Props) -> list[Facet]:
     ]
 
 
+def method_path(setting: Any) -> Any:
+    """CloudFormation's ResourcePath and HttpMethod as pulumi-aws's methodPath: `/*` with `*` is
+    `*/*` (every method of the stage); another path is decoded (CloudFormation writes `/orders` as
+    `/~1orders`) and loses its leading slash, as pulumi-aws spells it (`orders/GET`)."""
+    path, method = field(setting, "resourcePath"), field(setting, "httpMethod")
+    if UNKNOWN in (path, method):
+        return UNKNOWN
+    if not (isinstance(path, str) and isinstance(method, str)):
+        return MISSING
+    return f"{path.removeprefix('/').replace('~1', '/').removeprefix('/')}/{method}"
+
+
 def rest_stage(p: Props) -> list[Facet]:
+    """The stage and one method-settings resource per entry of its inline `methodSettings`, joined
+    to the stage itself (pulumi-aws declares them apart, by REST API and stage name)."""
+    settings = p.plain("methodSettings", record=False)
+    inline = [UNKNOWN] if settings is UNKNOWN else settings if isinstance(settings, list) else []
+    methods = [
+        facet(
+            APIGATEWAY_METHOD_SETTINGS,
+            p,
+            computed={
+                "restApi": (p.plain("restApiId", record=False), SELF),
+                "stageName": (p.plain("stageName", record=False), SELF),
+                "methodPath": (method_path(setting), "methodSettings"),
+                "settings": (
+                    UNKNOWN if setting is UNKNOWN else present(loggingLevel=field(setting, "loggingLevel")),
+                    "methodSettings",
+                ),
+            },
+        )
+        for setting in inline
+    ]
     return [
         facet(
             APIGATEWAY_STAGE,
@@ -427,7 +469,8 @@ def rest_stage(p: Props) -> list[Facet]:
                 "xrayTracingEnabled": "tracingEnabled",
             },
             tags=True,
-        )
+        ),
+        *methods,
     ]
 
 
@@ -542,6 +585,188 @@ def delivery_channel(p: Props) -> list[Facet]:
             "s3KmsKeyArn",
             "snsTopicArn",
             renamed={"snapshotDeliveryProperties": "configSnapshotDeliveryProperties"},
+        )
+    ]
+
+
+# --- databases, streams and clusters ---
+
+
+def db_instance(p: Props) -> list[Facet]:
+    """A DB instance, or an Aurora cluster's member when it names its cluster (CloudFormation
+    declares both as AWS::RDS::DBInstance; pulumi-aws as Instance and ClusterInstance): a member's
+    storage and deletion protection are its cluster's."""
+    cluster = p.plain("dbClusterIdentifier", record=False)
+    if cluster is not MISSING:
+        return [
+            facet(
+                RDS_CLUSTER_INSTANCE,
+                p,
+                "publiclyAccessible",
+                "engine",
+                renamed={"clusterIdentifier": "dbClusterIdentifier"},
+                tags=True,
+            )
+        ]
+    return [
+        facet(
+            RDS_INSTANCE,
+            p,
+            "storageEncrypted",
+            "kmsKeyId",
+            "publiclyAccessible",
+            "deletionProtection",
+            "engine",
+            "dbSubnetGroupName",
+            renamed={"replicateSourceDb": "sourceDbInstanceIdentifier", "snapshotIdentifier": "dbSnapshotIdentifier"},
+            tags=True,
+        )
+    ]
+
+
+def db_cluster(p: Props) -> list[Facet]:
+    return [
+        facet(
+            RDS_CLUSTER,
+            p,
+            "storageEncrypted",
+            "kmsKeyId",
+            "snapshotIdentifier",
+            "engine",
+            "engineMode",
+            "dbSubnetGroupName",
+            "publiclyAccessible",
+            "deletionProtection",
+            tags=True,
+        )
+    ]
+
+
+def stream(p: Props) -> list[Facet]:
+    encryption = p.plain("streamEncryption", record=False)
+    return [
+        facet(
+            KINESIS_STREAM,
+            p,
+            "name",
+            computed={
+                "encryptionType": (field(encryption, "encryptionType"), "streamEncryption"),
+                "kmsKeyId": (field(encryption, "keyId"), "streamEncryption"),
+            },
+            tags=True,
+        )
+    ]
+
+
+def eks_cluster(p: Props) -> list[Facet]:
+    """CloudFormation lists the encryption config (EKS takes one) and nests the log types as
+    `{type}` objects under logging.clusterLogging.enabledTypes."""
+    encryption = p.plain("encryptionConfig", record=False)
+    first = encryption[0] if isinstance(encryption, list) and encryption else MISSING
+    enabled = field(field(p.plain("logging", record=False), "clusterLogging"), "enabledTypes")
+    return [
+        facet(
+            EKS_CLUSTER,
+            p,
+            "name",
+            "roleArn",
+            "version",
+            renamed={"vpcConfig": "resourcesVpcConfig"},
+            computed={
+                "encryptionConfig": (UNKNOWN if encryption is UNKNOWN else first, "encryptionConfig"),
+                "enabledClusterLogTypes": (each(enabled, lambda t: field(t, "type")), "logging"),
+            },
+            tags=True,
+        )
+    ]
+
+
+# --- EC2 ---
+
+
+def ingress_entry(entry: Any) -> Any:
+    """One CloudFormation ingress entry as a pulumi-aws group's: one CIDR of each family at most."""
+    if entry is UNKNOWN:
+        return UNKNOWN
+    cidr, cidr6 = field(entry, "cidrIp"), field(entry, "cidrIpv6")
+    return present(
+        protocol=field(entry, "ipProtocol"),
+        fromPort=field(entry, "fromPort"),
+        toPort=field(entry, "toPort"),
+        cidrBlocks=MISSING if cidr is MISSING else [cidr],
+        ipv6CidrBlocks=MISSING if cidr6 is MISSING else [cidr6],
+    )
+
+
+def security_group(p: Props) -> list[Facet]:
+    return [
+        facet(
+            SECURITY_GROUP,
+            p,
+            "vpcId",
+            renamed={"name": "groupName", "description": "groupDescription"},
+            computed={
+                "ingress": (each(p.plain("securityGroupIngress", record=False), ingress_entry), "securityGroupIngress")
+            },
+            tags=True,
+        )
+    ]
+
+
+def security_group_ingress(p: Props) -> list[Facet]:
+    return [
+        facet(
+            SECURITY_GROUP_INGRESS_RULE,
+            p,
+            "ipProtocol",
+            "fromPort",
+            "toPort",
+            "cidrIpv6",
+            renamed={
+                "prefixListId": "sourcePrefixListId",
+                "securityGroupId": "groupId",
+                "cidrIpv4": "cidrIp",
+                "referencedSecurityGroupId": "sourceSecurityGroupId",
+            },
+        )
+    ]
+
+
+def instance(p: Props) -> list[Facet]:
+    template = p.plain("launchTemplate", record=False)
+    named = (
+        MISSING
+        if template is MISSING
+        else UNKNOWN
+        if template is UNKNOWN
+        else present(id=field(template, "launchTemplateId"), name=field(template, "launchTemplateName"))
+    )
+    return [
+        facet(
+            EC2_INSTANCE,
+            p,
+            "metadataOptions",
+            "imageId",
+            "instanceType",
+            computed={"launchTemplate": (named, "launchTemplate")},
+            tags=True,
+        )
+    ]
+
+
+def launch_template(p: Props) -> list[Facet]:
+    """CloudFormation nests the template's settings in launchTemplateData."""
+    return [
+        facet(
+            LAUNCH_TEMPLATE,
+            p,
+            renamed={"name": "launchTemplateName"},
+            computed={
+                "metadataOptions": (
+                    field(p.plain("launchTemplateData", record=False), "metadataOptions"),
+                    "launchTemplateData",
+                )
+            },
         )
     ]
 
@@ -663,9 +888,13 @@ VIEWS: tuple[View, ...] = (
     ),
     View(
         f"{PREFIX}apigateway:Stage",
-        (APIGATEWAY_STAGE,),
+        (APIGATEWAY_STAGE, APIGATEWAY_METHOD_SETTINGS),
         rest_stage,
-        {"accessLogSettings": "accessLogSetting", "xrayTracingEnabled": "tracingEnabled"},
+        {
+            "accessLogSettings": "accessLogSetting",
+            "xrayTracingEnabled": "tracingEnabled",
+            "loggingLevel": "methodSettings[*].loggingLevel",
+        },
     ),
     View(f"{PREFIX}apigatewayv2:Stage", (APIGATEWAYV2_STAGE,), http_stage),
     View(
@@ -714,4 +943,57 @@ VIEWS: tuple[View, ...] = (
     View(f"{PREFIX}iam:RolePolicy", (IAM_ROLE_POLICY,), identity_policy(IAM_ROLE_POLICY, "role")),
     View(f"{PREFIX}iam:UserPolicy", (IAM_USER_POLICY,), identity_policy(IAM_USER_POLICY, "user")),
     View(f"{PREFIX}iam:GroupPolicy", (IAM_GROUP_POLICY,), identity_policy(IAM_GROUP_POLICY, "group")),
+    View(
+        f"{PREFIX}ec2:SecurityGroup",
+        (SECURITY_GROUP,),
+        security_group,
+        {
+            "ingress[*].cidrBlocks": "securityGroupIngress[*].cidrIp",
+            "ingress[*].ipv6CidrBlocks": "securityGroupIngress[*].cidrIpv6",
+            "ingress[*].protocol": "securityGroupIngress[*].ipProtocol",
+            "ingress[*]": "securityGroupIngress[*]",
+        },
+    ),
+    View(
+        f"{PREFIX}ec2:SecurityGroupIngress",
+        (SECURITY_GROUP_INGRESS_RULE,),
+        security_group_ingress,
+        {"cidrIpv4": "cidrIp"},
+    ),
+    View(f"{PREFIX}ec2:Instance", (EC2_INSTANCE,), instance),
+    View(
+        f"{PREFIX}ec2:LaunchTemplate",
+        (LAUNCH_TEMPLATE,),
+        launch_template,
+        {"metadataOptions.httpTokens": "launchTemplateData.metadataOptions.httpTokens"},
+    ),
+    View(
+        f"{PREFIX}rds:DBInstance",
+        (RDS_INSTANCE, RDS_CLUSTER_INSTANCE),
+        db_instance,
+        {
+            "replicateSourceDb": "sourceDbInstanceIdentifier",
+            "snapshotIdentifier": "dbSnapshotIdentifier",
+            "clusterIdentifier": "dbClusterIdentifier",
+        },
+    ),
+    View(f"{PREFIX}rds:DBCluster", (RDS_CLUSTER,), db_cluster),
+    View(
+        f"{PREFIX}kinesis:Stream",
+        (KINESIS_STREAM,),
+        stream,
+        {"encryptionType": "streamEncryption.encryptionType", "kmsKeyId": "streamEncryption.keyId"},
+    ),
+    View(
+        f"{PREFIX}eks:Cluster",
+        (EKS_CLUSTER,),
+        eks_cluster,
+        {
+            "vpcConfig.endpointPublicAccess": "resourcesVpcConfig.endpointPublicAccess",
+            "vpcConfig.publicAccessCidrs": "resourcesVpcConfig.publicAccessCidrs",
+            "encryptionConfig.resources": "encryptionConfig[0].resources",
+            "encryptionConfig.provider.keyArn": "encryptionConfig[0].provider.keyArn",
+            "enabledClusterLogTypes": "logging.clusterLogging.enabledTypes",
+        },
+    ),
 )

@@ -1,8 +1,9 @@
 """API Gateway stages (REST and HTTP) write access logs with a destination and a format."""
 
 from ...checks import require_set
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References
-from ...tokens import APIGATEWAY_STAGE, APIGATEWAYV2_STAGE, FIREHOSE_STREAM, LOG_GROUP
+from ...vocabulary.tokens import APIGATEWAY_STAGE, APIGATEWAYV2_STAGE, FIREHOSE_STREAM, LOG_GROUP
 
 GUARDRAIL = Guardrail(
     name="aws-apigateway-stage-enable-access-logging",
@@ -22,4 +23,5 @@ GUARDRAIL = Guardrail(
         message="API stage access logging is incomplete: {paths} not set.",
     ),
     resolves_references=True,
+    audit=LiveAudit(types=(APIGATEWAY_STAGE, APIGATEWAYV2_STAGE)),
 )

@@ -2,7 +2,9 @@
 
 Execution logging is set per stage by `aws:apigateway/methodSettings:MethodSettings`: `methodPath`
 `*/*` sets every method of the stage, another path overrides one method. The stage is joined to its
-settings by REST API and stage name (by dependency while they are unknown). AWS Config's
+settings by REST API and stage name (by dependency while they are unknown); an aws-native stage
+carries its settings inline (`methodSettings`: ResourcePath `/*` with HttpMethod `*` sets every
+method), which its provider view turns into the same method-settings resources. AWS Config's
 API_GW_EXECUTION_LOGGING_ENABLED is NON_COMPLIANT when logging is off or its level is not listed
 (default "ERROR,INFO"), for any method of the stage: an override turning one method OFF fails too.
 checkov's CKV2_AWS_4 also asks for metricsEnabled; this guardrail judges logging only.
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import (
     AwsDefault,
     ConfigRule,
@@ -25,7 +28,7 @@ from ...model import (
     Violation,
 )
 from ...props import MISSING, UNKNOWN, shown
-from ...tokens import APIGATEWAY_METHOD_SETTINGS, APIGATEWAY_STAGE
+from ...vocabulary.tokens import APIGATEWAY_METHOD_SETTINGS, APIGATEWAY_STAGE
 
 LEVELS = ("OFF", "ERROR", "INFO")
 EVERY_METHOD = "*/*"
@@ -63,8 +66,6 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | U
     allowed = tuple(config["loggingLevels"])
     wanted = " or ".join(allowed)
     for stage in stack.of_type(APIGATEWAY_STAGE):
-        if stack.types_by_urn.get(stage.urn, (APIGATEWAY_STAGE,))[0] != APIGATEWAY_STAGE:
-            continue  # an aws-native stage holds its methodSettings inline, which its view does not give yet
         found, undecided = settings_of(stack, stage)
         every_method = False
         for settings in found:
@@ -131,4 +132,5 @@ GUARDRAIL = Guardrail(
             AwsDefault(["ERROR", "INFO"], "APIGateway.1; API_GW_EXECUTION_LOGGING_ENABLED loggingLevel"),
         ),
     ),
+    audit=LiveAudit(types=(APIGATEWAY_STAGE, APIGATEWAY_METHOD_SETTINGS)),
 )

@@ -1,8 +1,9 @@
 """API Gateway REST stages trace requests with X-Ray, so a request is followed into the functions behind it."""
 
 from ...checks import require_true
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References
-from ...tokens import APIGATEWAY_STAGE
+from ...vocabulary.tokens import APIGATEWAY_STAGE
 
 GUARDRAIL = Guardrail(
     name="aws-apigateway-stage-enable-xray-tracing",
@@ -16,4 +17,5 @@ GUARDRAIL = Guardrail(
         checkov=("CKV_AWS_73",),
     ),
     check=require_true("xrayTracingEnabled", "API stage xrayTracingEnabled is {value}; set it true."),
+    audit=LiveAudit(types=(APIGATEWAY_STAGE,)),
 )

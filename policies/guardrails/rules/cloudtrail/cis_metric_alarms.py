@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...cis import BY_CONTROL, CONTROLS, SECURITY_HUB, normalize
+from ...live import LiveAudit, LiveFacts
 from ...model import AwsDefault, Guardrail, Parameter, References, StackResource, StackView, Undecided, Violation
 from ...profile import Profile
 from ...props import MISSING, UNKNOWN, text
-from ...tokens import LOG_GROUP, LOG_METRIC_FILTER, METRIC_ALARM, TRAIL
+from ...vocabulary.cis import BY_CONTROL, CONTROLS, SECURITY_HUB, normalize
+from ...vocabulary.tokens import LOG_GROUP, LOG_METRIC_FILTER, METRIC_ALARM, TRAIL
 
 _LOG_GROUP_ARN = re.compile(r"^arn:[^:]+:logs:[^:]*:[^:]*:log-group:(.+?)(?::\*)?$")
 
@@ -117,6 +118,11 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | U
                 )
 
 
+def account_config(config: Mapping[str, Any], live: LiveFacts) -> Mapping[str, Any]:
+    """A multi-region trail homed elsewhere that covers the region stands in for a trail of its own."""
+    return {**config, "requireTrail": False} if live.trail_elsewhere else config
+
+
 GUARDRAIL = Guardrail(
     name="aws-cloudtrail-trail-configure-cis-metric-alarms",
     description="A multi-region trail's log group carries the CIS metric filters (CloudWatch.1–14, CIS 4.15) with the exact published patterns, each with an alarm that notifies.",
@@ -148,4 +154,5 @@ GUARDRAIL = Guardrail(
             AwsDefault(True, "CloudTrail.1 fails without a multi-region trail"),
         ),
     ),
+    audit=LiveAudit(types=(TRAIL, LOG_GROUP, LOG_METRIC_FILTER, METRIC_ALARM), account_config=account_config),
 )

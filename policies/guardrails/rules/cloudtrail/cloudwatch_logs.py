@@ -1,8 +1,9 @@
 """Trails deliver to CloudWatch Logs, where the CIS metric filters watch them."""
 
 from ...checks import require_set
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References
-from ...tokens import IAM_ROLE, LOG_GROUP, TRAIL
+from ...vocabulary.tokens import IAM_ROLE, LOG_GROUP, TRAIL
 
 GUARDRAIL = Guardrail(
     name="aws-cloudtrail-trail-enable-cloudwatch-logs",
@@ -21,4 +22,5 @@ GUARDRAIL = Guardrail(
         message="Trail does not deliver to CloudWatch Logs: {paths} not set.",
     ),
     resolves_references=True,
+    audit=LiveAudit(types=(TRAIL,)),
 )

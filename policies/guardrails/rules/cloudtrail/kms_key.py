@@ -4,9 +4,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...keys import key_in_use, key_problem
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References
 from ...props import Props
-from ...tokens import TRAIL
+from ...vocabulary.tokens import TRAIL
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -31,4 +32,5 @@ GUARDRAIL = Guardrail(
     ),
     check=check,
     resolves_references=True,
+    audit=LiveAudit(types=(TRAIL,)),
 )

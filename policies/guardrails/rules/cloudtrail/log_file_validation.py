@@ -1,8 +1,9 @@
 """Trails write digest files, so tampering with delivered logs is detectable."""
 
 from ...checks import require_true
+from ...live import LiveAudit, LiveFix, setting_off
 from ...model import ConfigRule, Guardrail, References
-from ...tokens import TRAIL
+from ...vocabulary.tokens import TRAIL
 
 GUARDRAIL = Guardrail(
     name="aws-cloudtrail-trail-enable-log-file-validation",
@@ -17,4 +18,14 @@ GUARDRAIL = Guardrail(
         checkov=("CKV_AWS_36",),
     ),
     check=require_true("enableLogFileValidation", "Trail enableLogFileValidation is {value}; set it true."),
+    audit=LiveAudit(
+        types=(TRAIL,),
+        fix=LiveFix(
+            "cloudtrail:UpdateTrail",
+            setting_off(lambda p: not p.get("enableLogFileValidation"), "turn on log file validation"),
+            lambda account, r, config: account.client("cloudtrail", r.region).update_trail(
+                Name=r.arn, EnableLogFileValidation=True
+            ),
+        ),
+    ),
 )

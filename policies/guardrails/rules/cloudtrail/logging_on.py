@@ -1,8 +1,9 @@
 """Trails are created logging, not stopped."""
 
 from ...checks import forbid_false
+from ...live import LiveAudit, LiveFix, setting_off
 from ...model import ConfigRule, Guardrail, References
-from ...tokens import TRAIL
+from ...vocabulary.tokens import TRAIL
 
 GUARDRAIL = Guardrail(
     name="aws-cloudtrail-trail-enable-logging",
@@ -16,4 +17,12 @@ GUARDRAIL = Guardrail(
         checkov=("CKV_AWS_251",),
     ),
     check=forbid_false("enableLogging", "Trail enableLogging is {value}; it records nothing."),
+    audit=LiveAudit(
+        types=(TRAIL,),
+        fix=LiveFix(
+            "cloudtrail:StartLogging",
+            setting_off(lambda p: not p.get("enableLogging"), "start logging"),
+            lambda account, r, config: account.client("cloudtrail", r.region).start_logging(Name=r.arn),
+        ),
+    ),
 )

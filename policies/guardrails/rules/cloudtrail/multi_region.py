@@ -7,9 +7,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...checks import all_of, forbid_false, require_true
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References
 from ...props import MISSING, UNKNOWN, Invalid, Props, contains_unknown
-from ...tokens import TRAIL
+from ...vocabulary.tokens import TRAIL
 
 READ_WRITE = frozenset({"ReadOnly", "WriteOnly"})
 """What a selector records of management events: both halves make "All"."""
@@ -119,4 +120,5 @@ GUARDRAIL = Guardrail(
         ),
         check_management_events,
     ),
+    audit=LiveAudit(types=(TRAIL,), trails_elsewhere=True),
 )

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...alarm_rule import AlarmRuleError, alarm_name, drives, parse, references
+from ...live import LiveAudit
 from ...model import (
     AwsDefault,
     ConfigRule,
@@ -31,7 +32,7 @@ from ...model import (
     Violation,
 )
 from ...props import MISSING, UNKNOWN, Invalid, Props, shown, text
-from ...tokens import COMPOSITE_ALARM, METRIC_ALARM
+from ...vocabulary.tokens import COMPOSITE_ALARM, METRIC_ALARM
 
 NAME_PROP = {METRIC_ALARM: "name", COMPOSITE_ALARM: "alarmName"}
 OPS_ITEM = re.compile(
@@ -215,4 +216,5 @@ GUARDRAIL = Guardrail(
             AwsDefault(False, "CloudWatch.15; CLOUDWATCH_ALARM_ACTION_CHECK okActionRequired"),
         ),
     ),
+    audit=LiveAudit(types=(METRIC_ALARM, COMPOSITE_ALARM)),
 )

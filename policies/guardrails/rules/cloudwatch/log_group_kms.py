@@ -4,9 +4,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...keys import key_in_use, key_problem
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References
 from ...props import Props
-from ...tokens import LOG_GROUP
+from ...vocabulary.tokens import LOG_GROUP
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -28,4 +29,5 @@ GUARDRAIL = Guardrail(
     ),
     check=check,
     resolves_references=True,
+    audit=LiveAudit(types=(LOG_GROUP,)),
 )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from ...aws_limits import LOG_RETENTION_DAYS, NEVER_EXPIRE
+from ...live import LiveAccount, LiveAudit, LiveFix, LiveResource
 from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
 from ...props import MISSING, UNKNOWN, Invalid, Props, shown
-from ...tokens import LOG_GROUP
+from ...vocabulary.aws_limits import LOG_RETENTION_DAYS, NEVER_EXPIRE
+from ...vocabulary.tokens import LOG_GROUP
 
 MIN_RETENTION_DAYS = "minRetentionDays"
 """The parameter a stack sets from its own shortest retention (the AWS Config rule's MinRetentionTime)."""
@@ -68,6 +69,29 @@ def remediate(props: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, 
     return None
 
 
+def fix_plan(resource: LiveResource, config: Mapping[str, Any]) -> str | None:
+    change = remediate(resource.props, config)
+    if not change:
+        return None
+    old = resource.props.get("retentionInDays", "never expire")
+    return f"retention {old} → {int(change['retentionInDays'])} days"
+
+
+def fix_apply(account: LiveAccount, resource: LiveResource, config: Mapping[str, Any]) -> None:
+    change = remediate(resource.props, config)
+    if change:  # planned only where there is one
+        account.client("logs", resource.region).put_retention_policy(
+            logGroupName=resource.name, retentionInDays=int(change["retentionInDays"])
+        )
+
+
+def stack_minimum(groups: Sequence[Props]) -> dict[str, Any]:
+    """The stack's shortest retention is the minimum its Config rule checks (never-expire groups aside)."""
+    read = (g.whole_number("retentionInDays") for g in groups)
+    retentions = [int(days) for days in read if isinstance(days, float) and days != NEVER_EXPIRE]
+    return {MIN_RETENTION_DAYS: min(retentions)} if retentions else {}
+
+
 GUARDRAIL = Guardrail(
     name="aws-cloudwatch-loggroup-configure-retention",
     description="CloudWatch log groups set a retention within the environment's bounds (at least a year by default, as AWS checks it).",
@@ -79,6 +103,7 @@ GUARDRAIL = Guardrail(
             "CW_LOGGROUP_RETENTION_PERIOD_CHECK",
             periodic=True,
             parameters_from={"MinRetentionTime": MIN_RETENTION_DAYS},
+            from_stack=stack_minimum,
         ),
         security_hub=("CloudWatch.16",),
         checkov=("CKV_AWS_66", "CKV_AWS_338"),
@@ -110,4 +135,5 @@ GUARDRAIL = Guardrail(
             "Retention the remediation writes where none is set; when outside the bounds, the shortest accepted value within them.",
         ),
     ),
+    audit=LiveAudit(types=(LOG_GROUP,), fix=LiveFix("logs:PutRetentionPolicy", fix_plan, fix_apply)),
 )

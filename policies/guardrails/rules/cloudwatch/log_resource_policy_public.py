@@ -19,9 +19,10 @@ from typing import Any
 
 from ...checks import SERVICE_PRINCIPALS, document_check, public_access
 from ...documents import Exposure, Grant, accounts_let_in
+from ...live import LiveAudit, LiveFacts
 from ...model import Guardrail, Parameter, References
 from ...props import Props
-from ...tokens import LOG_RESOURCE_POLICY
+from ...vocabulary.tokens import LOG_RESOURCE_POLICY
 
 TRUSTED_ACCOUNTS = Parameter(
     "trustedAccounts",
@@ -39,6 +40,11 @@ def log_access(document: Mapping[str, Any], config: Mapping[str, Any], unknown_p
 
 def policy_document(props: Props) -> list[str]:
     return ["policyDocument"]
+
+
+def account_config(config: Mapping[str, Any], live: LiveFacts) -> Mapping[str, Any]:
+    """The policy's own account, known live, is trusted."""
+    return {**config, "trustedAccounts": [*config["trustedAccounts"], live.account]}
 
 
 GUARDRAIL = Guardrail(
@@ -60,4 +66,5 @@ GUARDRAIL = Guardrail(
     ),
     parameters=(SERVICE_PRINCIPALS, TRUSTED_ACCOUNTS),
     resolves_references=True,
+    audit=LiveAudit(types=(LOG_RESOURCE_POLICY,), account_config=account_config),
 )

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References, StackResource, StackView, Undecided, Violation
 from ...props import MISSING, UNKNOWN, text
-from ...tokens import EC2_INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, SPOT_INSTANCE_REQUEST
+from ...vocabulary.tokens import EC2_INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, SPOT_INSTANCE_REQUEST
 
 LABELS = {
     EC2_INSTANCE: "EC2 instance",
@@ -96,4 +97,5 @@ GUARDRAIL = Guardrail(
         checkov=("CKV_AWS_79",),
     ),
     check=check,
+    audit=LiveAudit(types=(EC2_INSTANCE, LAUNCH_TEMPLATE)),
 )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
 from ...network import GROUPS, INGRESS_TYPES, ports_parameter_schema, public_ingress
 from ...props import Props
+from ...vocabulary.tokens import DEFAULT_SECURITY_GROUP, SECURITY_GROUP
 
 ADMIN_PORTS = (22, 3389)
 ASK = (
@@ -46,4 +48,5 @@ GUARDRAIL = Guardrail(
             AwsDefault(list(ADMIN_PORTS), "EC2.53, EC2.54; VPC_SG_PORT_RESTRICTION_CHECK restrictPorts"),
         ),
     ),
+    audit=LiveAudit(types=(SECURITY_GROUP, DEFAULT_SECURITY_GROUP)),
 )

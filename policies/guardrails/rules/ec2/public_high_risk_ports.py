@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, Parameter, References
 from ...network import GROUPS, INGRESS_TYPES, ports_parameter_schema, public_ingress
 from ...props import Props
+from ...vocabulary.tokens import DEFAULT_SECURITY_GROUP, SECURITY_GROUP
 
 EC2_19_PORTS: tuple[int, ...] = (
     20,
@@ -71,4 +73,5 @@ GUARDRAIL = Guardrail(
             "plus Oracle 1521, NFS 2049, Redis 6379, Memcached 11211 and MongoDB 27017.",
         ),
     ),
+    audit=LiveAudit(types=(SECURITY_GROUP, DEFAULT_SECURITY_GROUP)),
 )

@@ -7,9 +7,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...live import LiveAudit, LiveFix, setting_off
 from ...model import ConfigRule, Guardrail, References, StackView, Undecided, Violation
 from ...props import UNKNOWN, Invalid, contains_unknown, shown, text
-from ...tokens import ECR_REGISTRY_SCANNING, ECR_REPOSITORY
+from ...vocabulary.tokens import ECR_REGISTRY_SCANNING, ECR_REPOSITORY
 
 COVERING_FREQUENCIES = ("SCAN_ON_PUSH", "CONTINUOUS_SCAN")
 
@@ -83,4 +84,16 @@ GUARDRAIL = Guardrail(
         checkov=("CKV_AWS_163",),
     ),
     check=check,
+    audit=LiveAudit(
+        types=(ECR_REPOSITORY, ECR_REGISTRY_SCANNING),
+        fix=LiveFix(
+            "ecr:PutImageScanningConfiguration",
+            setting_off(
+                lambda p: not p.get("imageScanningConfiguration", {}).get("scanOnPush"), "turn on scan-on-push"
+            ),
+            lambda account, r, config: account.client("ecr", r.region).put_image_scanning_configuration(
+                repositoryName=r.name, imageScanningConfiguration={"scanOnPush": True}
+            ),
+        ),
+    ),
 )

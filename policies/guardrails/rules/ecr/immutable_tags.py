@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References
 from ...props import MISSING, UNKNOWN, Props, shown
-from ...tokens import ECR_REPOSITORY
+from ...vocabulary.tokens import ECR_REPOSITORY
 
 IMMUTABLE = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
 
@@ -29,4 +30,5 @@ GUARDRAIL = Guardrail(
         config_rule=ConfigRule("ECR_PRIVATE_TAG_IMMUTABILITY_ENABLED"), security_hub=("ECR.2",), checkov=("CKV_AWS_51",)
     ),
     check=check,
+    audit=LiveAudit(types=(ECR_REPOSITORY,)),
 )

@@ -8,9 +8,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...keys import allow_aws_managed_key, key_in_use, key_problem, wanted_key
+from ...live import LiveAudit
 from ...model import AwsDefault, ConfigRule, Guardrail, References
 from ...props import MISSING, UNKNOWN, Props, shown
-from ...tokens import ECR_REPOSITORY
+from ...vocabulary.tokens import ECR_REPOSITORY
 
 SETTING = "encryptionConfigurations[0]"
 KMS_TYPES = ("KMS", "KMS_DSSE")
@@ -46,4 +47,5 @@ GUARDRAIL = Guardrail(
             "ecr", "encryptionType KMS without kmsKey", AwsDefault(False, "ECR_REPOSITORY_CMK_ENCRYPTION_ENABLED")
         ),
     ),
+    audit=LiveAudit(types=(ECR_REPOSITORY,)),
 )

@@ -1,8 +1,9 @@
 """Repository policies never let everyone pull or push images."""
 
 from ...checks import PIN_THE_CALLER, SERVICE_PRINCIPALS, document_check, public_access
+from ...live import LiveAudit
 from ...model import Guardrail, References
-from ...tokens import ECR_REPOSITORY_POLICY
+from ...vocabulary.tokens import ECR_REPOSITORY_POLICY
 
 GUARDRAIL = Guardrail(
     name="aws-ecr-repositorypolicy-disallow-public-access",
@@ -14,4 +15,5 @@ GUARDRAIL = Guardrail(
     check=document_check("Repository policy", public_access, PIN_THE_CALLER),
     parameters=(SERVICE_PRINCIPALS,),
     resolves_references=True,
+    audit=LiveAudit(types=(ECR_REPOSITORY_POLICY,)),
 )

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
 from ...props import MISSING, UNKNOWN, Props, shown
-from ...tokens import EKS_CLUSTER
+from ...vocabulary.tokens import EKS_CLUSTER
 
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 """The values EKS (and the provider's validation) accept, spelled exactly so."""
@@ -60,4 +61,5 @@ GUARDRAIL = Guardrail(
             AwsDefault(["audit"], "EKS.8 (logTypes audit)"),
         ),
     ),
+    audit=LiveAudit(types=(EKS_CLUSTER,)),
 )

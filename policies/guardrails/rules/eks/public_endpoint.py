@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
 from ...props import UNKNOWN, Invalid, Props, shown
-from ...tokens import EKS_CLUSTER
+from ...vocabulary.tokens import EKS_CLUSTER
 
 GO_PRIVATE = "set vpcConfig.endpointPublicAccess false and endpointPrivateAccess true"
 
@@ -66,4 +67,5 @@ GUARDRAIL = Guardrail(
             AwsDefault(False, "EKS.1 fails any public endpoint"),
         ),
     ),
+    audit=LiveAudit(types=(EKS_CLUSTER,)),
 )

@@ -11,9 +11,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...keys import STACK_KEYS
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References
 from ...props import MISSING, UNKNOWN, Props, shown
-from ...tokens import EKS_CLUSTER
+from ...vocabulary.tokens import EKS_CLUSTER
 
 ADD = "add encryptionConfig with resources ['secrets'] and provider.keyArn set to a KMS key of this account"
 
@@ -48,4 +49,5 @@ GUARDRAIL = Guardrail(
     ),
     check=check,
     resolves_references=True,
+    audit=LiveAudit(types=(EKS_CLUSTER,)),
 )

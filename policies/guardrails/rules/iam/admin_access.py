@@ -16,10 +16,11 @@ from typing import Any
 from ...attachments import ATTACHING_TYPES, AWS_MANAGED_ARN, aws_managed_policies
 from ...checks import all_of, document_check, each_resource
 from ...documents import administrator_access
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References, StackView, Undecided, Violation
 from ...permission_sets import BOUNDARY, GRANTING_REFERENCES, referenced_document_findings
 from ...props import UNKNOWN, Props, text
-from ...tokens import (
+from ...vocabulary.tokens import (
     IAM_GROUP_POLICY,
     IAM_POLICY,
     IAM_ROLE,
@@ -90,4 +91,7 @@ GUARDRAIL = Guardrail(
     ),
     check=check,
     kind="stack",
+    audit=LiveAudit(
+        not_audited="IAM policy documents are not read live (only attachments are); the AWS Config rule IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS judges it continuously"
+    ),
 )

@@ -9,8 +9,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...attachments import ATTACHING_TYPES, aws_managed_policies
+from ...live import LiveAudit
 from ...model import Guardrail, Parameter, References
 from ...props import Props
+from ...vocabulary.tokens import (
+    IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE,
+    IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE,
+    IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE,
+)
 
 BROAD_POLICIES = "broadPolicies"
 
@@ -52,5 +58,12 @@ GUARDRAIL = Guardrail(
             },
             "AWS-managed policy names (wildcards; with a `/`, path and name, e.g. `job-function/*`) that no identity may get. AWS Config's IAM_POLICY_BLACKLISTED_CHECK takes exact ARNs and checks AdministratorAccess alone by default, which the administrator-access guardrail covers.",
         ),
+    ),
+    audit=LiveAudit(
+        types=(
+            IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE,
+            IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE,
+            IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE,
+        )
     ),
 )

@@ -12,9 +12,10 @@ from typing import Any
 
 from ...checks import document_check, each_resource
 from ...documents import service_wide_actions
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References, StackView, Undecided, Violation
 from ...permission_sets import GRANTING_REFERENCES, referenced_document_findings
-from ...tokens import IAM_POLICY
+from ...vocabulary.tokens import IAM_POLICY
 from .admin_access import IDENTITY_POLICIES
 
 ASK = "list the actions the identity needs instead."
@@ -44,4 +45,7 @@ GUARDRAIL = Guardrail(
     ),
     check=check,
     kind="stack",
+    audit=LiveAudit(
+        not_audited="IAM policy documents are not read live (only attachments are); the AWS Config rule IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS judges it continuously"
+    ),
 )

@@ -10,9 +10,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...keys import KeyUse, allow_aws_managed_key, key_in_use, key_problem, wanted_key
+from ...live import LiveAudit
 from ...model import AwsDefault, ConfigRule, Guardrail, References
 from ...props import MISSING, UNKNOWN, Props
-from ...tokens import KINESIS_STREAM
+from ...vocabulary.tokens import KINESIS_STREAM
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -57,4 +58,5 @@ GUARDRAIL = Guardrail(
             AwsDefault(True, "Kinesis.1 / KINESIS_STREAM_ENCRYPTED pass with any KMS key"),
         ),
     ),
+    audit=LiveAudit(types=(KINESIS_STREAM,)),
 )

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import Guardrail, References, StackView, Undecided, Violation
 from ...props import text
-from ...tokens import KMS_KEY, KMS_REPLICA_KEY, LOG_GROUP, SECRET, SNS_TOPIC, TRAIL
+from ...vocabulary.tokens import KMS_KEY, KMS_REPLICA_KEY, LOG_GROUP, SECRET, SNS_TOPIC, TRAIL
 
 KEYS = (KMS_KEY, KMS_REPLICA_KEY)
 USERS = ((TRAIL, "kmsKeyId"), (SNS_TOPIC, "kmsMasterKeyId"), (LOG_GROUP, "kmsKeyId"), (SECRET, "kmsKeyId"))
@@ -64,4 +65,5 @@ GUARDRAIL = Guardrail(
     "key before the waiting period ends.",
     references=References(security_hub=("KMS.3",)),
     check=check,
+    audit=LiveAudit(types=(KMS_KEY, KMS_REPLICA_KEY, TRAIL, SNS_TOPIC, LOG_GROUP, SECRET), pending_deletion=True),
 )

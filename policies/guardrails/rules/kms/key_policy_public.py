@@ -1,8 +1,9 @@
 """Key policies never let everyone use or manage a key."""
 
 from ...checks import PIN_THE_CALLER, SERVICE_PRINCIPALS, document_check, public_access
+from ...live import LiveAudit
 from ...model import Guardrail, References
-from ...tokens import KMS_EXTERNAL_KEY, KMS_KEY, KMS_KEY_POLICY, KMS_REPLICA_EXTERNAL_KEY, KMS_REPLICA_KEY
+from ...vocabulary.tokens import KMS_EXTERNAL_KEY, KMS_KEY, KMS_KEY_POLICY, KMS_REPLICA_EXTERNAL_KEY, KMS_REPLICA_KEY
 
 GUARDRAIL = Guardrail(
     name="aws-kms-keypolicy-disallow-public-access",
@@ -14,4 +15,5 @@ GUARDRAIL = Guardrail(
     check=document_check("Key policy", public_access, PIN_THE_CALLER),
     parameters=(SERVICE_PRINCIPALS,),
     resolves_references=True,
+    audit=LiveAudit(types=(KMS_KEY, KMS_REPLICA_KEY, KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY)),
 )

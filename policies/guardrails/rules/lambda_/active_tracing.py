@@ -3,9 +3,10 @@
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import Guardrail, References
 from ...props import MISSING, UNKNOWN, Props, shown
-from ...tokens import LAMBDA_FUNCTION
+from ...vocabulary.tokens import LAMBDA_FUNCTION
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -23,4 +24,5 @@ GUARDRAIL = Guardrail(
     remediation_steps="Set tracingConfig.mode = Active and allow xray:PutTraceSegments / PutTelemetryRecords in the function's role.",
     references=References(checkov=("CKV_AWS_50",)),
     check=check,
+    audit=LiveAudit(types=(LAMBDA_FUNCTION,)),
 )

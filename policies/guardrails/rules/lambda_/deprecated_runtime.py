@@ -7,11 +7,12 @@ would flag every other function, so the pack judges the runtime alone and deploy
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ... import lambda_runtimes
-from ...lambda_runtimes import SOURCE, judged_runtime, upgrade_hint
+from ...live import LiveAudit
 from ...model import Guardrail, References
 from ...props import Props
-from ...tokens import LAMBDA_FUNCTION
+from ...vocabulary import lambda_runtimes
+from ...vocabulary.lambda_runtimes import SOURCE, judged_runtime, upgrade_hint
+from ...vocabulary.tokens import LAMBDA_FUNCTION
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -41,4 +42,5 @@ GUARDRAIL = Guardrail(
     remediation_steps=f"Set runtime to a supported identifier of the same language and test the function on it; dates: {SOURCE}",
     references=References(security_hub=("Lambda.2",), checkov=("CKV_AWS_363",)),
     check=check,
+    audit=LiveAudit(types=(LAMBDA_FUNCTION,)),
 )

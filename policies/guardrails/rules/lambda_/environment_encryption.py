@@ -4,9 +4,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...keys import allow_aws_managed_key, key_in_use, key_problem
+from ...live import LiveAudit
 from ...model import Guardrail, References
 from ...props import MISSING, UNKNOWN, Props
-from ...tokens import LAMBDA_FUNCTION
+from ...vocabulary.tokens import LAMBDA_FUNCTION
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -32,4 +33,5 @@ GUARDRAIL = Guardrail(
     check=check,
     resolves_references=True,
     parameters=(allow_aws_managed_key("lambda", "what a function without kmsKeyArn uses"),),
+    audit=LiveAudit(types=(LAMBDA_FUNCTION,)),
 )

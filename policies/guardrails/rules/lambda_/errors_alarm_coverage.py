@@ -5,10 +5,11 @@ import fnmatch
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import Guardrail, Parameter, References, StackResource, StackView, Undecided, Violation
 from ...profile import Profile
 from ...props import UNKNOWN, text
-from ...tokens import LAMBDA_FUNCTION, METRIC_ALARM
+from ...vocabulary.tokens import LAMBDA_FUNCTION, METRIC_ALARM
 
 
 def _points_at(stack: StackView, alarm: StackResource, prop: str, function: StackResource) -> Any:
@@ -99,4 +100,5 @@ GUARDRAIL = Guardrail(
             "Function-name wildcards that need no alarm.",
         ),
     ),
+    audit=LiveAudit(types=(LAMBDA_FUNCTION, METRIC_ALARM)),
 )

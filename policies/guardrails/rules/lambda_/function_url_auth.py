@@ -5,9 +5,10 @@ invoke the function -- what Security Hub's Lambda.1 flags on the function's poli
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import Guardrail, References
 from ...props import Props
-from ...tokens import LAMBDA_FUNCTION_URL
+from ...vocabulary.tokens import LAMBDA_FUNCTION_URL
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -26,4 +27,5 @@ GUARDRAIL = Guardrail(
     remediation_steps="Set authorizationType = 'AWS_IAM' and grant lambda:InvokeFunctionUrl to the callers that need it.",
     references=References(checkov=("CKV_AWS_258",)),
     check=check,
+    audit=LiveAudit(types=(LAMBDA_FUNCTION_URL,)),
 )

@@ -7,9 +7,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...checks import SERVICE_PRINCIPALS, public_access
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References
 from ...props import MISSING, UNKNOWN, Props
-from ...tokens import LAMBDA_FUNCTION, LAMBDA_PERMISSION
+from ...vocabulary.tokens import LAMBDA_FUNCTION, LAMBDA_PERMISSION
 from ..s3.buckets import BUCKETS
 
 SERVICE = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$")
@@ -72,4 +73,5 @@ GUARDRAIL = Guardrail(
     check=check,
     parameters=(SERVICE_PRINCIPALS,),
     resolves_references=True,
+    audit=LiveAudit(types=(LAMBDA_PERMISSION,)),
 )

@@ -4,11 +4,12 @@ apart from the deprecated-runtime guardrail so that it can stay advisory where t
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ... import lambda_runtimes
-from ...lambda_runtimes import SOURCE, judged_runtime, upgrade_hint
+from ...live import LiveAudit
 from ...model import AwsDefault, Guardrail, Parameter, References
 from ...props import Props, shown
-from ...tokens import LAMBDA_FUNCTION
+from ...vocabulary import lambda_runtimes
+from ...vocabulary.lambda_runtimes import SOURCE, judged_runtime, upgrade_hint
+from ...vocabulary.tokens import LAMBDA_FUNCTION
 
 WARNING_DAYS = "warningDays"
 
@@ -42,4 +43,5 @@ GUARDRAIL = Guardrail(
             AwsDefault(60, "Lambda emails accounts with functions on a runtime deprecated within 60 days"),
         ),
     ),
+    audit=LiveAudit(types=(LAMBDA_FUNCTION,)),
 )

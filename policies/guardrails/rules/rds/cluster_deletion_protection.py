@@ -5,8 +5,9 @@ clusters are disposable. RDS's default is off.
 """
 
 from ...checks import require_true
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References
-from ...tokens import RDS_CLUSTER
+from ...vocabulary.tokens import RDS_CLUSTER
 
 GUARDRAIL = Guardrail(
     name="aws-rds-cluster-enable-deletion-protection",
@@ -23,4 +24,5 @@ GUARDRAIL = Guardrail(
         "deletionProtection",
         "RDS DB cluster deletionProtection is {value} (RDS's default is off); set it true so no delete call removes the database.",
     ),
+    audit=LiveAudit(types=(RDS_CLUSTER,)),
 )

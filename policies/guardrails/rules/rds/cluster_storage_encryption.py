@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References
 from ...props import MISSING, UNKNOWN, Props, shown
-from ...tokens import RDS_CLUSTER
+from ...vocabulary.tokens import RDS_CLUSTER
 
 SET_IT = "set storageEncrypted true (the cluster is replaced: RDS encrypts only at creation)"
 
@@ -53,4 +54,5 @@ GUARDRAIL = Guardrail(
         checkov=("CKV_AWS_96",),
     ),
     check=check,
+    audit=LiveAudit(types=(RDS_CLUSTER,)),
 )

@@ -5,8 +5,9 @@ instances are disposable. RDS's default is off, and the provider sends off when 
 """
 
 from ...checks import require_true
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References
-from ...tokens import RDS_INSTANCE
+from ...vocabulary.tokens import RDS_INSTANCE
 
 ENGINES = "mariadb,mysql,oracle-ee,oracle-se2,oracle-se1,oracle-se,postgres,sqlserver-ee,sqlserver-se,sqlserver-ex,sqlserver-web"
 """RDS.8's databaseEngines: the Config rule leaves out Aurora instances, which their cluster protects."""
@@ -28,4 +29,5 @@ GUARDRAIL = Guardrail(
         "deletionProtection",
         "RDS DB instance deletionProtection is {value} (RDS's default is off); set it true so no delete call removes the database.",
     ),
+    audit=LiveAudit(types=(RDS_INSTANCE,)),
 )

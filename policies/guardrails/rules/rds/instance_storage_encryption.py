@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References
 from ...props import MISSING, UNKNOWN, Props, shown
-from ...tokens import RDS_INSTANCE
+from ...vocabulary.tokens import RDS_INSTANCE
 
 SET_IT = "set storageEncrypted true (the instance is replaced: RDS encrypts only at creation)"
 
@@ -59,4 +60,5 @@ GUARDRAIL = Guardrail(
     ),
     check=check,
     resolves_references=True,
+    audit=LiveAudit(types=(RDS_INSTANCE,)),
 )

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References, StackResource, StackView, Undecided, Violation
 from ...props import MISSING, UNKNOWN, Invalid, shown, unknown_reason
-from ...tokens import RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_INSTANCE
+from ...vocabulary.tokens import RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_INSTANCE
 
 WHAT = {
     RDS_INSTANCE: "RDS DB instance",
@@ -69,4 +70,5 @@ GUARDRAIL = Guardrail(
         checkov=("CKV_AWS_17",),
     ),
     check=check,
+    audit=LiveAudit(types=(RDS_INSTANCE, RDS_CLUSTER_INSTANCE, RDS_CLUSTER)),
 )

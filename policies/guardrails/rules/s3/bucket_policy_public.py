@@ -7,9 +7,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...checks import PIN_THE_CALLER, SERVICE_PRINCIPALS, document_check, each_resource, public_access
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References, StackResource, StackView, Undecided, Violation
 from ...props import text, unknown_reason
-from ...tokens import S3_BUCKET_ACL, S3_BUCKET_ACL_V2, S3_BUCKET_POLICY
+from ...vocabulary.tokens import S3_BUCKET, S3_BUCKET_ACL, S3_BUCKET_ACL_V2, S3_BUCKET_PAB, S3_BUCKET_POLICY
 from .acls import public_grants, what_s3_does
 from .buckets import BUCKETS, PUBLIC_ACCESS_BLOCKS, settings_of, undecided_reason
 
@@ -64,4 +65,5 @@ GUARDRAIL = Guardrail(
     ),
     check=check,
     parameters=(SERVICE_PRINCIPALS,),
+    audit=LiveAudit(types=(S3_BUCKET_POLICY, S3_BUCKET, S3_BUCKET_ACL, S3_BUCKET_PAB)),
 )

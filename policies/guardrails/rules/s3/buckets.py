@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ...model import StackResource, StackView
 from ...props import MISSING, UNKNOWN
-from ...tokens import (
+from ...vocabulary.tokens import (
     S3_BUCKET,
     S3_BUCKET_PAB,
     S3_BUCKET_SSE,

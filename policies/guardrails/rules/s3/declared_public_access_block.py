@@ -5,6 +5,7 @@ unnoticed: a declared block is put back by the next `pulumi up`."""
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import Guardrail, References, StackView, Undecided, Violation
 from .buckets import BUCKETS, PUBLIC_ACCESS_BLOCKS, settings_of, undecided_reason
 
@@ -29,4 +30,7 @@ GUARDRAIL = Guardrail(
     remediation_steps="Add aws.s3.BucketPublicAccessBlock(bucket=<bucket>.id) with all four flags true.",
     references=References(checkov=("CKV2_AWS_6",)),
     check=check,
+    audit=LiveAudit(
+        not_audited="whether a program declares a bucket's block is not visible live; a live bucket without a block configuration has every flag off, which aws-s3-bucket-enable-public-access-block reports"
+    ),
 )

@@ -17,9 +17,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ...live import LiveAudit
 from ...model import Guardrail, References, StackResource, StackView, Undecided, Violation
 from ...props import MISSING, UNKNOWN, top_level
-from ...tokens import (
+from ...vocabulary.tokens import (
     BEANSTALK_APPLICATION_VERSION,
     FLINK_APPLICATION,
     GAMELIFT_BUILD,
@@ -351,4 +352,7 @@ GUARDRAIL = Guardrail(
     remediation_steps="Upload deploy-time objects under a prefix (e.g. code/) that no lifecycle rule with expiration or noncurrentVersionExpiration filters, and scope the expiring rules to the data they are for with filter.prefix (e.g. runs/ for canary artifacts); or keep the code in a bucket without expiring rules.",
     references=References(),
     check=check,
+    audit=LiveAudit(
+        not_audited="bucket lifecycles and the S3 objects that functions and canaries deploy from are not read live, and AWS Config has no managed rule for it; the pack judges it before every deploy"
+    ),
 )

@@ -4,8 +4,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...keys import allow_aws_managed_key, key_in_use, key_problem, wanted_key
+from ...live import LiveAudit
 from ...model import AwsDefault, ConfigRule, Guardrail, References, StackView, Undecided, Violation
 from ...props import UNKNOWN, Props, shown
+from ...vocabulary.tokens import S3_BUCKET, S3_BUCKET_SSE
 from .buckets import BUCKETS, ENCRYPTION_SETTINGS, inline_blocks, settings_of, undecided_reason
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
@@ -96,4 +98,5 @@ GUARDRAIL = Guardrail(
             AwsDefault(True, "S3.17 / S3_DEFAULT_ENCRYPTION_KMS pass with any KMS key"),
         ),
     ),
+    audit=LiveAudit(types=(S3_BUCKET, S3_BUCKET_SSE)),
 )

@@ -12,7 +12,7 @@ from typing import Any
 
 from ...model import StackResource, StackView
 from ...props import MISSING, UNKNOWN, Props
-from ...tokens import S3_BUCKET_LIFECYCLE, S3_BUCKET_LIFECYCLE_V2, S3_BUCKET_V2
+from ...vocabulary.tokens import S3_BUCKET_LIFECYCLE, S3_BUCKET_LIFECYCLE_V2, S3_BUCKET_V2
 from .buckets import settings_of
 
 LIFECYCLE_SETTINGS = (S3_BUCKET_LIFECYCLE, S3_BUCKET_LIFECYCLE_V2)

@@ -9,8 +9,10 @@ since April 2023), which is what S3.8 then finds; declaring it is asked separate
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References, StackView, Undecided, Violation
 from ...props import UNKNOWN
+from ...vocabulary.tokens import S3_BUCKET, S3_BUCKET_PAB
 from .buckets import BUCKETS, PUBLIC_ACCESS_BLOCKS, settings_of, undecided_reason
 
 FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
@@ -47,4 +49,5 @@ GUARDRAIL = Guardrail(
         checkov=("CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"),
     ),
     check=check,
+    audit=LiveAudit(types=(S3_BUCKET, S3_BUCKET_PAB)),
 )

@@ -4,9 +4,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...documents import DocumentError, denies_insecure_transport, read_document
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References, StackView, Undecided, Violation
 from ...props import MISSING, UNKNOWN
-from ...tokens import S3_BUCKET_POLICY
+from ...vocabulary.tokens import S3_BUCKET, S3_BUCKET_POLICY
 from .buckets import BUCKETS, settings_of, undecided_reason
 
 
@@ -58,4 +59,5 @@ GUARDRAIL = Guardrail(
         config_rule=ConfigRule("S3_BUCKET_SSL_REQUESTS_ONLY"), security_hub=("S3.5",), cis=("2.1.2 (v1.4.0)",)
     ),
     check=check,
+    audit=LiveAudit(types=(S3_BUCKET, S3_BUCKET_POLICY)),
 )

@@ -3,8 +3,10 @@
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import ConfigRule, Guardrail, References, StackView, Undecided, Violation
 from ...props import UNKNOWN, shown
+from ...vocabulary.tokens import S3_BUCKET, S3_BUCKET_VERSIONING
 from .buckets import BUCKETS, VERSIONING_SETTINGS, inline_blocks, settings_of, undecided_reason
 
 
@@ -40,4 +42,5 @@ GUARDRAIL = Guardrail(
         config_rule=ConfigRule("S3_BUCKET_VERSIONING_ENABLED"), security_hub=("S3.14",), checkov=("CKV_AWS_21",)
     ),
     check=check,
+    audit=LiveAudit(types=(S3_BUCKET, S3_BUCKET_VERSIONING)),
 )

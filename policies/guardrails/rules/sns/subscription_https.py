@@ -4,9 +4,10 @@ the subscription confirmation, in clear text."""
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import Guardrail, References
 from ...props import Props
-from ...tokens import SNS_SUBSCRIPTION
+from ...vocabulary.tokens import SNS_SUBSCRIPTION
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -24,4 +25,5 @@ GUARDRAIL = Guardrail(
     # No AWS Config rule, Security Hub control or checkov check judges the subscription protocol.
     references=References(),
     check=check,
+    audit=LiveAudit(types=(SNS_SUBSCRIPTION,)),
 )

@@ -1,8 +1,9 @@
 """Queue policies never open a queue to everyone."""
 
 from ...checks import PIN_THE_CALLER, SERVICE_PRINCIPALS, document_check, public_access
+from ...live import LiveAudit
 from ...model import Guardrail, References
-from ...tokens import SQS_QUEUE, SQS_QUEUE_POLICY
+from ...vocabulary.tokens import SQS_QUEUE, SQS_QUEUE_POLICY
 
 GUARDRAIL = Guardrail(
     name="aws-sqs-queuepolicy-disallow-public-access",
@@ -14,4 +15,5 @@ GUARDRAIL = Guardrail(
     check=document_check("Queue policy", public_access, PIN_THE_CALLER),
     parameters=(SERVICE_PRINCIPALS,),
     resolves_references=True,
+    audit=LiveAudit(types=(SQS_QUEUE,)),
 )

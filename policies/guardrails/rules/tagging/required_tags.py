@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import Guardrail, Parameter, References
 from ...props import MISSING, UNKNOWN, Props, shown
 from ...taggable import load
@@ -53,5 +54,8 @@ GUARDRAIL = Guardrail(
             },
             "Tag key → allowed values ([] for any value). Empty: no tag is required.",
         ),
+    ),
+    audit=LiveAudit(
+        not_audited="tags are not read live; use AWS Organizations tag policies or the REQUIRED_TAGS Config rule"
     ),
 )

@@ -7,8 +7,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .catalog import CATALOG
-from .model import Guardrail
+from policies.guardrails.catalog import CATALOG
+from policies.guardrails.model import Guardrail
 
 
 def _value(value: Any, schema: Mapping[str, Any]) -> str:
@@ -35,16 +35,25 @@ def _config_rule(guardrail: Guardrail) -> str:
     return f"`{rule.identifier}`{covers}"
 
 
+def _live(guardrail: Guardrail) -> str:
+    """Whether `opsctl audit` judges it live, and the safe fix it offers (`--fix`)."""
+    if not guardrail.audit.types:
+        return "no"
+    fix = guardrail.audit.fix
+    return f"yes, fix `{fix.action}`" if fix else "yes"
+
+
 def catalog_table() -> str:
     rows = [
-        "| guardrail | severity | judged per | AWS Config rule | Security Hub | CIS | checkov |",
-        "|---|---|---|---|---|---|---|",
+        "| guardrail | severity | judged per | AWS Config rule | Security Hub | CIS | checkov | opsctl audit |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for g in CATALOG:
         refs = g.references
         rows.append(
             f"| `{g.name}` | {g.severity} | {_judged_in(g)} | {_config_rule(g)} | "
-            f"{', '.join(refs.security_hub) or '—'} | {', '.join(refs.cis) or '—'} | {', '.join(refs.checkov) or '—'} |"
+            f"{', '.join(refs.security_hub) or '—'} | {', '.join(refs.cis) or '—'} | {', '.join(refs.checkov) or '—'} | "
+            f"{_live(g)} |"
         )
     return "\n".join(rows)
 

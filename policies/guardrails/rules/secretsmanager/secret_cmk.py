@@ -6,9 +6,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...keys import allow_aws_managed_key, key_in_use, key_problem
+from ...live import LiveAudit
 from ...model import AwsDefault, ConfigRule, Guardrail, References
 from ...props import Props
-from ...tokens import SECRET
+from ...vocabulary.tokens import SECRET
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -32,4 +33,5 @@ GUARDRAIL = Guardrail(
             "secretsmanager", "what a secret without kmsKeyId uses", AwsDefault(False, "SECRETSMANAGER_USING_CMK")
         ),
     ),
+    audit=LiveAudit(types=(SECRET,)),
 )

@@ -1,8 +1,9 @@
 """Secret resource policies never open a secret to everyone."""
 
 from ...checks import PIN_THE_CALLER, SERVICE_PRINCIPALS, document_check, public_access
+from ...live import LiveAudit
 from ...model import Guardrail, References
-from ...tokens import SECRET_POLICY
+from ...vocabulary.tokens import SECRET_POLICY
 
 GUARDRAIL = Guardrail(
     name="aws-secretsmanager-secretpolicy-disallow-public-access",
@@ -16,4 +17,5 @@ GUARDRAIL = Guardrail(
     check=document_check("Secret policy", public_access, PIN_THE_CALLER),
     parameters=(SERVICE_PRINCIPALS,),
     resolves_references=True,
+    audit=LiveAudit(types=(SECRET_POLICY,)),
 )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit, LiveFix, setting_off
 from ...model import ConfigRule, Guardrail, References
 from ...props import MISSING, UNKNOWN, Props, shown
-from ...tokens import KMS_KEY
+from ...vocabulary.tokens import KMS_KEY
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -35,4 +36,12 @@ GUARDRAIL = Guardrail(
         checkov=("CKV_AWS_7",),
     ),
     check=check,
+    audit=LiveAudit(
+        types=(KMS_KEY,),
+        fix=LiveFix(
+            "kms:EnableKeyRotation",
+            setting_off(lambda p: p.get("enableKeyRotation") is False, "turn on automatic key rotation"),
+            lambda account, r, config: account.client("kms", r.region).enable_key_rotation(KeyId=r.props["keyId"]),
+        ),
+    ),
 )

@@ -9,10 +9,11 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import AwsDefault, ConfigRule, Guardrail, Parameter, References
 from ...props import MISSING, UNKNOWN, Props, text
 from ...secrets import secret_in
-from ...tokens import ECS_TASK_DEFINITION, LAMBDA_FUNCTION
+from ...vocabulary.tokens import ECS_TASK_DEFINITION, LAMBDA_FUNCTION
 
 SECRET_NAMES = "secretNames"
 ECS_SECRET_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA")
@@ -138,4 +139,5 @@ GUARDRAIL = Guardrail(
             AwsDefault(list(ECS_SECRET_KEYS), "ECS.8; ECS_NO_ENVIRONMENT_SECRETS secretKeys"),
         ),
     ),
+    audit=LiveAudit(types=(LAMBDA_FUNCTION, ECS_TASK_DEFINITION)),
 )

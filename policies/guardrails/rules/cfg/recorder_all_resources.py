@@ -4,10 +4,11 @@ the program plans it), delivered and on."""
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit, LiveFacts, LiveFix, setting_off
 from ...model import AwsDefault, Guardrail, Parameter, References, StackView, Undecided, Violation
 from ...profile import Profile
 from ...props import MISSING, UNKNOWN, Invalid, shown
-from ...tokens import CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER, CONFIG_RECORDER_STATUS
+from ...vocabulary.tokens import CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER, CONFIG_RECORDER_STATUS
 
 
 def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | Undecided]:
@@ -66,6 +67,11 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | U
             yield Undecided(f"{recorder.name}: {', '.join(undecided)} unknown until deploy", recorder.urn)
 
 
+def account_config(config: Mapping[str, Any], live: LiveFacts) -> Mapping[str, Any]:
+    """Without a homeRegion, the account's: the region whose recorder records global types."""
+    return config if config["homeRegion"] else {**config, "homeRegion": live.global_types_home}
+
+
 GUARDRAIL = Guardrail(
     name="aws-cfg-recorder-record-all-resources",
     description="An AWS Config recorder records all supported types (global types in the home region), has a delivery channel and is enabled.",
@@ -90,6 +96,18 @@ GUARDRAIL = Guardrail(
             "The one region of the account whose recorder records global resource types (IAM), as the program's "
             "awsConfig.homeRegion; recorders in other regions need not. Empty: each recorder's own region "
             "(the program's default); the audit then takes the region whose recorder records them.",
+        ),
+    ),
+    audit=LiveAudit(
+        types=(CONFIG_RECORDER, CONFIG_RECORDER_STATUS, CONFIG_DELIVERY_CHANNEL),
+        account_config=account_config,
+        fix=LiveFix(
+            "config:StartConfigurationRecorder",
+            setting_off(lambda p: p.get("isEnabled") is False, "start the configuration recorder"),
+            lambda account, r, config: account.client("config", r.region).start_configuration_recorder(
+                ConfigurationRecorderName=r.name
+            ),
+            target=CONFIG_RECORDER_STATUS,  # a stopped recorder is started through its status
         ),
     ),
 )

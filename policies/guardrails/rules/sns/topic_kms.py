@@ -6,9 +6,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...keys import allow_aws_managed_key, key_in_use, key_problem
+from ...live import LiveAudit
 from ...model import AwsDefault, ConfigRule, Guardrail, References
 from ...props import Props
-from ...tokens import SNS_TOPIC
+from ...vocabulary.tokens import SNS_TOPIC
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -42,4 +43,5 @@ GUARDRAIL = Guardrail(
             AwsDefault(True, "SNS.1 / SNS_ENCRYPTED_KMS pass with any KMS key"),
         ),
     ),
+    audit=LiveAudit(types=(SNS_TOPIC,)),
 )

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from .props import Props, text
+from ..props import Props, text
 
 SOURCE = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html"
 READ_ON = date(2026, 12, 2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import (
     AwsDefault,
     ConfigRule,
@@ -17,8 +18,8 @@ from ...model import (
     Violation,
 )
 from ...props import MISSING, UNKNOWN, Invalid, Props, shown, text
-from ...schedules import CRON, cron_gap_days, rate
-from ...tokens import SECRET, SECRET_ROTATION
+from ...vocabulary.schedules import CRON, cron_gap_days, rate
+from ...vocabulary.tokens import SECRET, SECRET_ROTATION
 
 
 def rotation_interval(props: Props) -> Any:
@@ -106,4 +107,5 @@ GUARDRAIL = Guardrail(
             AwsDefault(90, "SecretsManager.4 maxDaysSinceRotation"),
         ),
     ),
+    audit=LiveAudit(types=(SECRET, SECRET_ROTATION)),
 )

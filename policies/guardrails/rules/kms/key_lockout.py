@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...live import LiveAudit
 from ...model import Guardrail, References
 from ...props import Invalid, Props
-from ...tokens import KMS_EXTERNAL_KEY, KMS_KEY, KMS_KEY_POLICY, KMS_REPLICA_EXTERNAL_KEY, KMS_REPLICA_KEY
+from ...vocabulary.tokens import KMS_EXTERNAL_KEY, KMS_KEY, KMS_KEY_POLICY, KMS_REPLICA_EXTERNAL_KEY, KMS_REPLICA_KEY
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -24,4 +25,5 @@ GUARDRAIL = Guardrail(
     remediation_steps="Remove bypassPolicyLockoutSafetyCheck and keep a statement that lets the account administer the key.",
     references=References(),
     check=check,
+    audit=LiveAudit(types=(KMS_KEY, KMS_REPLICA_KEY, KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY)),
 )

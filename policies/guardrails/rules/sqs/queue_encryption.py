@@ -6,9 +6,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...keys import KeyUse, allow_aws_managed_key, key_in_use, key_problem, wanted_key
+from ...live import LiveAudit
 from ...model import AwsDefault, Guardrail, Parameter, References
 from ...props import UNKNOWN, Invalid, Props, shown
-from ...tokens import SQS_QUEUE
+from ...vocabulary.tokens import SQS_QUEUE
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -49,4 +50,5 @@ GUARDRAIL = Guardrail(
         ),
         allow_aws_managed_key("sqs", "kmsMasterKeyId alias/aws/sqs", AwsDefault(True, "SQS.1 passes with any KMS key")),
     ),
+    audit=LiveAudit(types=(SQS_QUEUE,)),
 )

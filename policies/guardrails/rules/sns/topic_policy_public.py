@@ -1,8 +1,9 @@
 """Topic policies never open publishing or subscribing to everyone."""
 
 from ...checks import PIN_THE_CALLER, SERVICE_PRINCIPALS, document_check, public_access
+from ...live import LiveAudit
 from ...model import Guardrail, References
-from ...tokens import SNS_TOPIC, SNS_TOPIC_POLICY
+from ...vocabulary.tokens import SNS_TOPIC, SNS_TOPIC_POLICY
 
 GUARDRAIL = Guardrail(
     name="aws-sns-topicpolicy-disallow-public-access",
@@ -14,4 +15,5 @@ GUARDRAIL = Guardrail(
     check=document_check("Topic policy", public_access, PIN_THE_CALLER),
     parameters=(SERVICE_PRINCIPALS,),
     resolves_references=True,
+    audit=LiveAudit(types=(SNS_TOPIC,)),
 )

@@ -6,9 +6,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...keys import allow_aws_managed_key, key_in_use, key_problem, wanted_key
+from ...live import LiveAudit
 from ...model import Guardrail, References
 from ...props import UNKNOWN, Props, shown
-from ...tokens import XRAY_ENCRYPTION
+from ...vocabulary.tokens import XRAY_ENCRYPTION
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -36,4 +37,5 @@ GUARDRAIL = Guardrail(
     check=check,
     resolves_references=True,
     parameters=(allow_aws_managed_key("xray", "type KMS without keyId"),),
+    audit=LiveAudit(types=(XRAY_ENCRYPTION,)),
 )

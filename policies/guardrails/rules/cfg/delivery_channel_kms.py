@@ -4,9 +4,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...keys import key_in_use, key_problem
+from ...live import LiveAudit
 from ...model import Guardrail, References
 from ...props import Props
-from ...tokens import CONFIG_DELIVERY_CHANNEL
+from ...vocabulary.tokens import CONFIG_DELIVERY_CHANNEL
 
 
 def check(props: Props, config: Mapping[str, Any]) -> Iterator[str]:
@@ -26,4 +27,5 @@ GUARDRAIL = Guardrail(
     references=References(),
     check=check,
     resolves_references=True,
+    audit=LiveAudit(types=(CONFIG_DELIVERY_CHANNEL,)),
 )

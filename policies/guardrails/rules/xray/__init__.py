@@ -1,0 +1,1 @@
+"""Guardrail rules, one per module; the catalog lists them."""
