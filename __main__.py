@@ -25,6 +25,8 @@ from components import (
     RegistriesArgs,
     SampleWorkload,
     SampleWorkloadArgs,
+    SecureBucket,
+    SecureBucketArgs,
     SlackNotifier,
     SlackNotifierArgs,
     Tracing,
@@ -80,8 +82,18 @@ if plan.billing:
         "billing-alerting", AlertingArgs(billing_account, billing_keys.key_arn, plan.billing.topic)
     ).topic_arn
 
+# Server access logs of the audit buckets (S3.9) go to a bucket of their own, created first.
+access_log_bucket = None
+if plan.access_logs:
+    access_log_bucket = SecureBucket(
+        "access-logs", SecureBucketArgs.access_log_store(plan.access_logs, account)
+    ).bucket_name
+    pulumi.export("accessLogBucketName", access_log_bucket)
+
 if plan.trail:
-    trail = AuditTrail("audit", AuditTrailArgs(account, keys.key_arn, plan.trail, log_groups.by_name))
+    trail = AuditTrail(
+        "audit", AuditTrailArgs(account, keys.key_arn, plan.trail, log_groups.by_name, access_log_bucket)
+    )
     pulumi.export("trailArn", trail.trail_arn)
     pulumi.export("trailBucketName", trail.bucket_name)
 if plan.event_rules:
@@ -91,7 +103,7 @@ if plan.event_rules:
     pulumi.export("eventRuleNames", event_rules.rule_names)
 
 if plan.compliance:
-    compliance = Compliance("compliance", ComplianceArgs(account, keys.key_arn, plan.compliance))
+    compliance = Compliance("compliance", ComplianceArgs(account, keys.key_arn, plan.compliance, access_log_bucket))
     if plan.compliance.recorder:
         pulumi.export("configRecorderName", compliance.recorder_name)
     pulumi.export("configRuleNames", compliance.rule_names)

@@ -27,6 +27,8 @@ class AuditTrailArgs:
     log_groups: Mapping[str, aws.cloudwatch.LogGroup]
     """The stack's log groups by name; the trail's is among them (its retention, key and CIS filters
     are the LogGroups component's)."""
+    access_log_bucket: pulumi.Input[str] | None = None
+    """Where the trail bucket's server access logs go."""
 
 
 def cloudtrail_bucket_grants(
@@ -124,6 +126,7 @@ class AuditTrail(pulumi.ComponentResource):
                 lambda bucket_arn: pulumi.Output.all(args.account, trail_arn).apply(
                     lambda v: cloudtrail_bucket_grants(bucket_arn, v[1], v[0], plan.organization)
                 ),
+                args.access_log_bucket,
             ),
             opts=child,
         )

@@ -27,6 +27,8 @@ class ComplianceArgs:
     account: pulumi.Output[Account]
     kms_key_arn: pulumi.Input[str]
     plan: CompliancePlan
+    access_log_bucket: pulumi.Input[str] | None = None
+    """Where the delivery bucket's server access logs go."""
 
 
 def config_bucket_grants(bucket_arn: str, account: Account) -> list[dict[str, Any]]:
@@ -169,10 +171,11 @@ class Compliance(pulumi.ComponentResource):
         self.bucket = SecureBucket(
             f"{name}-store",
             SecureBucketArgs.audit_store(
-                f"{prefix}-config-",
+                args.plan.bucket_prefix,
                 args.kms_key_arn,
                 recorder.bucket,
                 lambda bucket_arn: args.account.apply(lambda account: config_bucket_grants(bucket_arn, account)),
+                args.access_log_bucket,
             ),
             opts=child,
         )
@@ -222,3 +225,13 @@ class Compliance(pulumi.ComponentResource):
             is_enabled=True,
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.channel])),
         )
+        if recorder.account_public_access_block:
+            # One per account (S3.1): buckets of the account stay private whatever their own block says.
+            self.account_public_access_block = aws.s3.AccountPublicAccessBlock(
+                f"{name}-account-public-access-block",
+                block_public_acls=True,
+                block_public_policy=True,
+                ignore_public_acls=True,
+                restrict_public_buckets=True,
+                opts=child,
+            )

@@ -1,6 +1,7 @@
-"""A private S3 bucket hardened the same way everywhere: SSE-KMS with a bucket key, all four
-public-access blocks, versioning, TLS-only access, a lifecycle, and optional service grants
-(CloudTrail, AWS Config) in its policy."""
+"""A private S3 bucket hardened the same way everywhere: SSE-KMS with a bucket key (SSE-S3 for the
+access-log store, the one encryption S3 delivers server access logs into), all four public-access
+blocks, versioning, TLS-only access, a lifecycle, optional service grants (CloudTrail, AWS Config,
+S3 log delivery) in its policy, and optional server access logging to another bucket."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from plan.audit import BucketLifecycle
+from plan.audit import AccessLogs, BucketLifecycle
 
-from .documents import tls_only_bucket_policy, to_json
+from .documents import Account, tls_only_bucket_policy, to_json
 
 Grants = Callable[[str], pulumi.Input[list[dict[str, Any]]]]
 """Policy statements for services that write to a bucket, given its ARN."""
@@ -24,7 +25,8 @@ Grants = Callable[[str], pulumi.Input[list[dict[str, Any]]]]
 class SecureBucketArgs:
     bucket_prefix: str
     """Physical names get a random suffix (bucket names are global)."""
-    kms_key_arn: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str] | None
+    """None: SSE-S3 (AES256), for the access-log store only."""
     expiration_days: int | None
     """Current objects are deleted after this many days; None keeps them."""
     transition_days: int | None = None
@@ -41,12 +43,20 @@ class SecureBucketArgs:
     """Audit data: `pulumi destroy` refuses, and a removed bucket is left in the account."""
     grants: Grants | None = None
     """Policy statements for services that write here, given the bucket ARN."""
+    access_log_bucket: pulumi.Input[str] | None = None
+    """Name of the bucket that receives this bucket's server access logs (None: not logged)."""
 
     @classmethod
     def audit_store(
-        cls, bucket_prefix: str, kms_key_arn: pulumi.Input[str], lifecycle: BucketLifecycle, grants: Grants
+        cls,
+        bucket_prefix: str,
+        kms_key_arn: pulumi.Input[str],
+        lifecycle: BucketLifecycle,
+        grants: Grants,
+        access_log_bucket: pulumi.Input[str] | None,
     ) -> SecureBucketArgs:
-        """A store of audit data (trail, Config) with the stack's lifecycle for it."""
+        """A store of audit data (trail, Config) with the stack's lifecycle for it, its access
+        logged to the access-log store."""
         return cls(
             bucket_prefix=bucket_prefix,
             kms_key_arn=kms_key_arn,
@@ -55,7 +65,39 @@ class SecureBucketArgs:
             noncurrent_expiration_days=lifecycle.noncurrent_expiration_days,
             protect=lifecycle.protect,
             grants=grants,
+            access_log_bucket=access_log_bucket,
         )
+
+    @classmethod
+    def access_log_store(cls, plan: AccessLogs, account: pulumi.Output[Account]) -> SecureBucketArgs:
+        """The target of the audit buckets' server access logs: SSE-S3, because S3 log delivery
+        cannot write into a bucket whose default encryption is SSE-KMS; not logged itself (that
+        would log its own deliveries)."""
+        return cls(
+            bucket_prefix=plan.bucket_prefix,
+            kms_key_arn=None,
+            expiration_days=plan.expiration_days,
+            grants=lambda bucket_arn: account.apply(
+                lambda a: [log_delivery_grant(bucket_arn, a, plan.source_bucket_prefixes)]
+            ),
+        )
+
+
+def log_delivery_grant(bucket_arn: str, account: Account, source_bucket_prefixes: tuple[str, ...]) -> dict[str, Any]:
+    """S3 server access log delivery (the logging.s3.amazonaws.com principal) may write log objects,
+    only for source buckets of this account with the given name prefixes (confused deputy)."""
+    sources = [f"arn:{account.partition}:s3:::{prefix}*" for prefix in source_bucket_prefixes]
+    return {
+        "Sid": "S3ServerAccessLogDelivery",
+        "Effect": "Allow",
+        "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": f"{bucket_arn}/*",
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": account.account_id},
+            "ArnLike": {"aws:SourceArn": sources},
+        },
+    }
 
 
 def lifecycle_rule(args: SecureBucketArgs) -> aws.s3.BucketLifecycleConfigurationRuleArgsDict:
@@ -77,6 +119,17 @@ def bucket_policy(bucket_arn: str, grants: Grants | None) -> pulumi.Input[str]:
     """The TLS-only policy with the services' grants, once those are known."""
     statements = pulumi.Output.from_input(grants(bucket_arn) if grants else [])
     return statements.apply(lambda listed: to_json(tls_only_bucket_policy(bucket_arn, listed)))
+
+
+def encryption_rule(
+    kms_key_arn: pulumi.Input[str] | None,
+) -> aws.s3.BucketServerSideEncryptionConfigurationRuleArgsDict:
+    if kms_key_arn is None:
+        return {"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}
+    return {
+        "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": kms_key_arn},
+        "bucket_key_enabled": True,
+    }
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -107,15 +160,7 @@ class SecureBucket(pulumi.ComponentResource):
         self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
             bucket=self.bucket.id,
-            rules=[
-                {
-                    "apply_server_side_encryption_by_default": {
-                        "sse_algorithm": "aws:kms",
-                        "kms_master_key_id": args.kms_key_arn,
-                    },
-                    "bucket_key_enabled": True,
-                }
-            ],
+            rules=[encryption_rule(args.kms_key_arn)],
             opts=child,
         )
         self.versioning = aws.s3.BucketVersioning(
@@ -135,6 +180,17 @@ class SecureBucket(pulumi.ComponentResource):
             # S3 rejects a policy while the public-access block is being applied.
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.public_access_block])),
         )
+
+        if args.access_log_bucket is not None:
+            self.access_logging = aws.s3.BucketLogging(
+                f"{name}-access-logging",
+                bucket=self.bucket.id,
+                target_bucket=args.access_log_bucket,
+                # One prefix per source bucket, partitioned by day as Athena reads them.
+                target_prefix=self.bucket.bucket.apply(lambda b: f"{b}/"),
+                target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
+                opts=child,
+            )
 
         self.bucket_name = self.bucket.bucket
         self.bucket_arn = self.bucket.arn

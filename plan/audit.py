@@ -37,6 +37,38 @@ def lifecycle(settings: BucketLifecycleSettings) -> BucketLifecycle:
     )
 
 
+ACCESS_LOG_EXPIRATION_DAYS = 365
+"""Server access logs of the audit buckets are kept a year: long enough to answer who read or
+deleted audit data within CloudTrail's own 90-day event history and beyond it."""
+
+
+@dataclass(frozen=True)
+class AccessLogs:
+    """The bucket that receives the server access logs of the audit buckets (S3.9)."""
+
+    bucket_prefix: str
+    expiration_days: int
+    source_bucket_prefixes: tuple[str, ...]
+    """Name prefixes of the buckets that log here: their ARNs as implied by the names, known at
+    preview, scope the log-delivery grant."""
+
+
+def logged_bucket_prefixes(trail: Trail | None, compliance: Compliance | None) -> tuple[str, ...]:
+    """Name prefixes of the audit buckets (the trail's, the Config delivery channel's) as their
+    components name them: the one place the log-delivery grant learns those names."""
+    return (
+        *((f"{trail.name}-",) if trail else ()),
+        *((compliance.bucket_prefix,) if compliance and compliance.recorder else ()),
+    )
+
+
+def access_logs(naming: Naming, trail: Trail | None, compliance: Compliance | None) -> AccessLogs | None:
+    sources = logged_bucket_prefixes(trail, compliance)
+    if not sources:
+        return None
+    return AccessLogs(naming.physical("access-logs-"), ACCESS_LOG_EXPIRATION_DAYS, sources)
+
+
 @dataclass(frozen=True)
 class CisGraph:
     title: str
@@ -178,11 +210,16 @@ class Recorder:
     daily_recording: bool
     snapshot_frequency: str
     bucket: BucketLifecycle
+    account_public_access_block: bool
+    """The stack that records the account's global resource types (the recorder of its home region)
+    also owns the account's other singletons: its S3 Block Public Access (S3.1)."""
 
 
 @dataclass(frozen=True)
 class Compliance:
     prefix: str
+    bucket_prefix: str
+    """The delivery bucket's name prefix (a random suffix follows)."""
     recorder: Recorder | None
     """None: the stack reuses the recorder another stack (or Control Tower) owns in the region."""
     aggregator: str
@@ -229,9 +266,11 @@ def compliance(settings: Settings, naming: Naming, groups: tuple[LogGroup, ...])
             daily_recording=config.daily_recording,
             snapshot_frequency=config.snapshot_frequency,
             bucket=lifecycle(config.bucket),
+            account_public_access_block=config.home_region in (None, settings.region),
         )
     return Compliance(
         prefix=naming.prefix,
+        bucket_prefix=naming.config_bucket_prefix,
         recorder=recorder,
         aggregator=config.aggregator,
         conformance_pack=config.conformance_pack,

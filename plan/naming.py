@@ -90,6 +90,10 @@ class Naming:
         return f"{self.prefix}-trail"
 
     @property
+    def config_bucket_prefix(self) -> str:
+        return f"{self.prefix}-config-"
+
+    @property
     def trail_log_group(self) -> str:
         return f"/aws/cloudtrail/{self.trail}"
 

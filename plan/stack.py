@@ -112,6 +112,8 @@ class StackPlan:
     event_forwarding: audit.EventForwarding | None
     """The global-service rules' events, sent from us-east-1 when the stack lives elsewhere."""
     compliance: audit.Compliance | None
+    access_logs: audit.AccessLogs | None
+    """Where the audit buckets' server access logs go; None when the stack has no audit bucket."""
     tracing: audit.Tracing | None
     registry: audit.Registry | None
     flow_logs: audit.FlowLogs | None
@@ -165,10 +167,11 @@ def build(settings: Settings) -> StackPlan:
         sample=sample,
         canaries=canaries,
         billing=billing_alerts,
-        trail=audit.trail(settings, naming, namespace, groups),
+        trail=(trail := audit.trail(settings, naming, namespace, groups)),
         event_rules=audit.event_rules(settings, naming),
         event_forwarding=audit.event_forwarding(settings, naming),
-        compliance=audit.compliance(settings, naming, groups),
+        compliance=(compliance := audit.compliance(settings, naming, groups)),
+        access_logs=audit.access_logs(naming, trail, compliance),
         tracing=audit.tracing(settings, naming),
         registry=audit.registry(settings),
         flow_logs=audit.flow_logs(settings, naming),

@@ -13,7 +13,18 @@ from opsctl.engine.policy_run import check_plan
 from plan import plan_stack
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.vocabulary.cis import CONTROLS
-from tests.conftest import ROOT, SECRET_KEYS, VALID_CONFIG, only, run_stack_program, stack_key_arn, stack_values
+from tests.conftest import (
+    ACCESS_LOG_BUCKET_EXEMPTION,
+    ROOT,
+    SECRET_KEYS,
+    VALID_CONFIG,
+    exempted,
+    mandatory_failures,
+    only,
+    run_stack_program,
+    stack_key_arn,
+    stack_values,
+)
 from tests.eventbridge import Delivery, Hop, allows, matches
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:ops-dev-alerts"
@@ -557,9 +568,14 @@ def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_the_rec
     assert owns is (stack == "prod")  # one account and region: prod owns the singletons, dev reuses them
     # The pack judges resources: a stack that reuses the region's recorder has none to show it.
     assert pack_config["aws-cfg-recorder-record-all-resources"]["requireRecorder"] is owns
+    # The owner of the home-region recorder owns the account's S3 Block Public Access too.
+    assert bool(plan.of_type("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock")) is owns
+    assert pack_config["aws-s3-account-enable-public-access-block"]["requireAccountBlock"] is owns
     assert pack_config["aws-cloudtrail-trail-configure-cis-metric-alarms"]["requireTrail"] is True
     result = check_plan(plan, ROOT / "policies", ROOT / "policies" / "config" / f"{stack}.json")
-    assert [f for f in result.findings if f.level == "mandatory"] == []
+    assert mandatory_failures(result.findings) == []
+    dev_only = {("aws-secretsmanager-secret-enable-rotation", "sample-secret")} if stack == "dev" else set()
+    assert exempted(result.findings) == {ACCESS_LOG_BUCKET_EXEMPTION, *dev_only}
 
 
 # --- bad input ------------------------------------------------------------------------------------------

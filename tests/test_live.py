@@ -166,13 +166,15 @@ EXPECTED = {
     ("aws-s3-bucket-enable-versioning", "bad-bucket"),
     ("aws-s3-bucket-require-tls-requests", "bad-bucket"),
 }
-"""What the seeded account gets wrong, guardrail by resource. Account-wide expectations (a trail and a
-recorder) are switched off in AUDIT_CONFIG; they have tests of their own."""
+"""What the seeded account gets wrong, guardrail by resource. Account-wide expectations (a trail, a
+recorder, the account's S3 Block Public Access) are switched off in AUDIT_CONFIG; they have tests of
+their own."""
 
 AUDIT_CONFIG = {
     "all": "mandatory",
     "aws-cloudtrail-trail-configure-cis-metric-alarms": {"requireTrail": False},
     "aws-cfg-recorder-record-all-resources": {"requireRecorder": False},
+    "aws-s3-account-enable-public-access-block": "disabled",
     "aws-xray-encryptionconfig-configure-kms-key": "disabled",  # moto has no route for X-Ray encryption
 }
 

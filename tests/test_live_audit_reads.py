@@ -1,7 +1,8 @@
 """What opsctl audit reads beyond the basics, against moto server on 127.0.0.1: which management
 events a trail records, whether a multi-region trail homed elsewhere covers the audited region,
-the Config recorder's global types per region, bucket ACLs, secret resource policies and KMS keys
-pending deletion that resources still use."""
+the Config recorder's global types per region, bucket ACLs, secret resource policies, KMS keys
+pending deletion that resources still use, the audit buckets' server access logging and the
+account's S3 Block Public Access."""
 
 from __future__ import annotations
 
@@ -329,3 +330,89 @@ def test_rest_stages_are_judged_by_their_method_settings_execution_logging(aws):
     assert [name for name, _ in found] == ["silent/prod", "unset/prod"]
     assert "(*/*) set loggingLevel 'OFF'" in found[0][1]
     assert "has no method settings for */*" in found[1][1]
+
+
+AUDIT_BUCKET_LOGGING = "aws-s3-auditbucket-enable-access-logging"
+ACCOUNT_BLOCK = "aws-s3-account-enable-public-access-block"
+
+
+def log_access(aws, source: str, target: str) -> None:
+    """Server access logging of `source` into `target`, whose policy lets S3 log delivery write (moto
+    refuses PutBucketLogging otherwise, as S3 does)."""
+    s3 = aws("s3")
+    delivery = {
+        "Effect": "Allow",
+        "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": f"arn:aws:s3:::{target}/*",
+        "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+    }
+    s3.put_bucket_policy(Bucket=target, Policy=json.dumps({"Version": "2012-10-17", "Statement": [delivery]}))
+    s3.put_bucket_logging(
+        Bucket=source, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": target, "TargetPrefix": f"{source}/"}}
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        (None, "has no server access logging"),
+        ("audit-logs", "logs its own access into itself"),
+        ("access-logs", None),
+    ],
+    ids=["not-logged", "logs-to-itself", "logs-to-access-log-bucket"],
+)
+def test_the_trail_buckets_access_logging_is_read_and_judged(aws, target, expected):
+    """The bucket a trail writes to is read in the trail's region with its GetBucketLogging, and
+    judged by the pack's S3.9 rule; the access-log bucket itself is no audit bucket and is not asked."""
+    from opsctl.live.readers import s3 as s3_reader
+
+    trail(aws, "audit")  # writes to audit-logs
+    aws("s3").create_bucket(Bucket="access-logs", CreateBucketConfiguration={"LocationConstraint": REGION})
+    if target:
+        log_access(aws, "audit-logs", target)
+    found = findings_of(read(cloudtrail_reader.SOURCE, s3_reader.AUDIT_BUCKETS), AUDIT_BUCKET_LOGGING)
+    if expected is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and expected in found[0][1] and "'audit-logs'" in found[0][1], found
+
+
+def test_the_config_delivery_channels_bucket_is_an_audit_bucket(aws):
+    from opsctl.live.readers import s3 as s3_reader
+
+    recorder(aws, REGION, global_types=True)
+    s3 = aws("s3")
+    s3.create_bucket(Bucket="config-store", CreateBucketConfiguration={"LocationConstraint": REGION})
+    aws("config").put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "config-store"})
+    inventory = read(config_reader.SOURCE, s3_reader.AUDIT_BUCKETS)
+    [(_, message)] = findings_of(inventory, AUDIT_BUCKET_LOGGING)
+    assert "'config-store' (written by the AWS Config delivery channel 'default')" in message
+    assert "has no server access logging" in message
+
+
+ALL_FOUR = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        (None, "blockPublicAcls False, blockPublicPolicy False, ignorePublicAcls False, restrictPublicBuckets False"),
+        ({**ALL_FOUR, "RestrictPublicBuckets": False}, "has restrictPublicBuckets False;"),
+        (ALL_FOUR, None),
+    ],
+    ids=["none-set", "one-flag-off", "all-four"],
+)
+def test_the_accounts_s3_block_public_access_is_read_and_judged(aws, block, expected):
+    """s3control GetPublicAccessBlock in the account-wide view: none set (NoSuchPublicAccessBlockConfiguration)
+    is every flag off, which S3.1 fails."""
+    from opsctl.live.readers import s3 as s3_reader
+
+    if block:
+        aws("s3control").put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration=block)
+    findings, _ = judge(read(s3_reader.ACCOUNT_SOURCE, region="global"), {}, TODAY)
+    found = [f for f in findings if f.policy == ACCOUNT_BLOCK and f.kind == "violation"]
+    if expected is None:
+        assert found == []
+    else:
+        assert [f.subject for f in found] == [ACCOUNT] and expected in found[0].message, found

@@ -19,6 +19,7 @@ import yaml
 from opsctl.cli import main
 from opsctl.formats import OutputFormat
 from opsctl.stacks import policy_config
+from policies.guardrails.scope import Exemption, exemption_for
 from tests.conftest import ROOT
 from tests.test_reports import GITHUB_SARIF
 
@@ -27,8 +28,9 @@ STRICT = {
     "aws-cloudwatch-loggroup-configure-retention": {"minRetentionDays": 365},
 }
 """Without dev's config: its three 14-day log groups violate the retention guardrail, its demo secret
-(no longer exempted) the rotation guardrail, and the recorder it reuses from prod (not required by
-dev's config) the recorder guardrail."""
+(no longer exempted) the rotation guardrail, the recorder and the account-level S3 Block Public Access
+it reuses from prod (not required by dev's config) the recorder and S3.1 guardrails, and its SSE-S3
+access-log bucket (no longer exempted) the S3 KMS guardrail: 7 violations."""
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -62,7 +64,7 @@ def violations(report: dict) -> list[dict]:
 def test_without_a_baseline_every_violation_counts(capsys, tmp_path):
     code, report = preflight_json(capsys, tmp_path)
     assert code == 1
-    assert len(violations(report)) == 5 and not any(f["existing"] for f in violations(report))
+    assert len(violations(report)) == 7 and not any(f["existing"] for f in violations(report))
     assert "baseline" not in report
 
 
@@ -73,7 +75,7 @@ def test_with_its_own_report_as_baseline_nothing_is_new(capsys, tmp_path):
     code, report = preflight_json(capsys, tmp_path, "--baseline", str(baseline))
     assert code == 0
     assert all(f["existing"] for f in violations(report))
-    assert report["baseline"] == {"file": str(baseline), "existing": 5, "new": 0, "fixed": []}
+    assert report["baseline"] == {"file": str(baseline), "existing": 7, "new": 0, "fixed": []}
     assert report["cost"]["change"] == {
         "before": first["cost"]["monthlyTotal"],
         "after": first["cost"]["monthlyTotal"],
@@ -219,8 +221,8 @@ def test_every_report_of_a_failing_run_is_written_and_the_run_still_fails(capsys
     code, out, err = preflight_strict(capsys, tmp_path, "--report", f"sarif={sarif}", "--report", f"junit={junit}")
     assert code == 1, err
     assert "[violation · mandatory" in out
-    assert sum(r["level"] == "error" for r in json.loads(sarif.read_text())["runs"][0]["results"]) == 5
-    assert ET.fromstring(junit.read_bytes()).get("failures") == "5"
+    assert sum(r["level"] == "error" for r in json.loads(sarif.read_text())["runs"][0]["results"]) == 7
+    assert ET.fromstring(junit.read_bytes()).get("failures") == "7"
 
 
 @pytest.mark.parametrize(
@@ -282,8 +284,9 @@ def project_with_stack(tmp_path: Path, stack: str, settings_from: str) -> Path:
 
 
 def test_a_stack_without_its_own_policy_config_is_gated_by_the_default(capsys, tmp_path, monkeypatch):
-    """staging copied from dev keeps dev's 14-day retention, reused recorder and unrotated demo secret,
-    which only dev.json accepts: default.json makes each a mandatory violation."""
+    """staging copied from dev keeps dev's 14-day retention, reused recorder and account-level S3 Block
+    Public Access, and unrotated demo secret, which only dev.json accepts: default.json makes each a
+    mandatory violation (the program's SSE-S3 access-log bucket stays exempted, as in every config)."""
     project = project_with_stack(tmp_path, "staging", settings_from="dev")
     monkeypatch.chdir(project)
     markdown, sarif = project / "preflight-staging.md", project / "preflight-staging.sarif"
@@ -297,8 +300,12 @@ def test_a_stack_without_its_own_policy_config_is_gated_by_the_default(capsys, t
     assert sorted({(f["policy"], f["level"]) for f in violations(report)}) == [
         ("aws-cfg-recorder-record-all-resources", "mandatory"),
         ("aws-cloudwatch-loggroup-configure-retention", "mandatory"),
+        ("aws-s3-account-enable-public-access-block", "mandatory"),
         ("aws-secretsmanager-secret-enable-rotation", "mandatory"),
     ]
+    assert {f["policy"] for f in report["findings"] if f["kind"] == "exempted"} == {
+        "aws-s3-bucket-configure-kms-encryption"
+    }
     assert "(config `policies/config/default.json`)" in markdown.read_text()
     assert json.loads(sarif.read_text())["runs"][0]["properties"]["policyConfig"] == "policies/config/default.json"
 
@@ -317,6 +324,24 @@ def test_the_default_policy_config_passes_a_stack_configured_like_prod(capsys, t
         for name, level in json.loads((ROOT / "policies" / "config" / "prod.json").read_text()).items()
         if level == "advisory"
     }
+
+
+@pytest.mark.parametrize("config", ["default", "dev", "prod"])
+@pytest.mark.parametrize(
+    ("urn", "covered"),
+    [
+        ("urn:pulumi:staging::ops-baseline::ops-baseline:storage:SecureBucket$aws:s3/bucket:Bucket::access-logs-bucket", True),
+        # Another team's program, or a bucket of ours outside the access-log store, keeps the KMS guardrail.
+        ("urn:pulumi:staging::team-app::aws:s3/bucket:Bucket::access-logs-bucket", False),
+        ("urn:pulumi:staging::team-app::ops-baseline:storage:SecureBucket$aws:s3/bucket:Bucket::access-logs-bucket", False),
+        ("urn:pulumi:staging::ops-baseline::ops-baseline:storage:SecureBucket$aws:s3/bucket:Bucket::audit-store-bucket", False),
+    ],
+)  # fmt: skip
+def test_the_access_log_bucket_exemption_covers_only_the_programs_own_store(config, urn, covered):
+    entries = json.loads((ROOT / "policies" / "config" / f"{config}.json").read_text())[
+        "aws-s3-bucket-configure-kms-encryption"
+    ]["exemptions"]
+    assert (exemption_for(urn, [Exemption.read(e) for e in entries]) is not None) is covered
 
 
 def test_cost_command_prints_the_estimate_and_its_change(capsys, tmp_path):

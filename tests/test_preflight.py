@@ -15,7 +15,7 @@ import pytest
 from opsctl.cli import main
 from opsctl.engine import SECRET_PLACEHOLDER, load_project, load_stack_config
 from opsctl.findings import Finding, exit_code
-from tests.conftest import ROOT
+from tests.conftest import ACCESS_LOG_BUCKET_EXEMPTION, ROOT
 
 
 @pytest.fixture
@@ -69,8 +69,9 @@ def test_committed_stacks_run_clean(capsys, stack, mode):
     # written as their names imply them, so the trail's role policy is judged in a first preview.
     waiting = " ".join(f["message"] for f in report["findings"] if f["kind"] == "unchecked")
     assert "audit-role-policy" not in waiting
-    exempted = [(f["policy"], f["urn"].rsplit("::", 1)[-1]) for f in report["findings"] if f["kind"] == "exempted"]
-    assert exempted == ([("aws-secretsmanager-secret-enable-rotation", "sample-secret")] if stack == "dev" else [])
+    exempted = {(f["policy"], f["urn"].rsplit("::", 1)[-1]) for f in report["findings"] if f["kind"] == "exempted"}
+    dev_only = {("aws-secretsmanager-secret-enable-rotation", "sample-secret")} if stack == "dev" else set()
+    assert exempted == {ACCESS_LOG_BUCKET_EXEMPTION, *dev_only}
 
 
 def test_text_plan_shows_tree_counts_and_outputs(capsys):
@@ -267,10 +268,13 @@ def test_policy_violation_exits_1(capsys, tmp_path):
     )
     assert code == 1
     violations = [f for f in json.loads(out)["findings"] if f["kind"] == "violation"]
-    # Without the dev config's relaxations: no recorder (dev reuses prod's), the three 14-day log groups
-    # (sample function, access logs, trail), and the sample secret that dev exempts from rotation.
+    # Without the dev config's relaxations and exemptions: no recorder and no account-level S3 Block
+    # Public Access (dev reuses prod's), the three 14-day log groups (sample function, access logs,
+    # trail), the sample secret that dev exempts from rotation, and the SSE-S3 access-log bucket.
     assert sorted(f["policy"] for f in violations) == [
         "aws-cfg-recorder-record-all-resources",
         *["aws-cloudwatch-loggroup-configure-retention"] * 3,
+        "aws-s3-account-enable-public-access-block",
+        "aws-s3-bucket-configure-kms-encryption",
         "aws-secretsmanager-secret-enable-rotation",
     ]

@@ -108,9 +108,9 @@ def test_a_toolchain_opsctl_cannot_drive_is_a_clear_error(tmp_path):
 
 
 def test_a_workload_that_references_the_baseline_passes_its_profile_and_prod_json_would_block_it(capsys):
-    """Under prod.json (the baseline's own) it lacks a recorder and a trail of its own and its tags
-    do not name the baseline's project; the workload profile asks none of that, and the stack has no
-    real problem."""
+    """Under prod.json (the baseline's own) it lacks a recorder, a trail and the account's S3 Block
+    Public Access of its own and its tags do not name the baseline's project; the workload profile
+    asks none of that, and the stack has no real problem."""
     workload = PROGRAMS / "baseline-workload"
     _, as_workload, _ = scan(capsys, workload, "--mode", "up")
     assert [f for f in as_workload["findings"] if f["level"] == "mandatory"] == []
@@ -121,6 +121,7 @@ def test_a_workload_that_references_the_baseline_passes_its_profile_and_prod_jso
     assert blocked == {
         "aws-cfg-recorder-record-all-resources",
         "aws-cloudtrail-trail-configure-cis-metric-alarms",
+        "aws-s3-account-enable-public-access-block",
         "aws-tagging-resource-require-tags",
     }
 

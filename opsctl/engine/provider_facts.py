@@ -567,8 +567,14 @@ _TABLE: dict[str, ResourceFacts] = {
     "aws:s3/bucketObjectv2:BucketObjectv2": _sdkv2(
         "aws_s3_object", autoname=AutoName("key", None, OVERRIDES, separator="", random_length=0), sets_tags_all=True
     ),
+    # Account-wide: the resource has no region input (pulumi_aws s3/account_public_access_block.py).
+    "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock": _sdkv2(
+        "aws_s3_account_public_access_block", region_from_provider=False
+    ),
     "aws:s3/bucketAcl:BucketAcl": _sdkv2("aws_s3_bucket_acl"),
     "aws:s3/bucketAclV2:BucketAclV2": _sdkv2("aws_s3_bucket_acl", region_from_provider=None),
+    "aws:s3/bucketLogging:BucketLogging": _sdkv2("aws_s3_bucket_logging"),
+    "aws:s3/bucketLoggingV2:BucketLoggingV2": _sdkv2("aws_s3_bucket_logging", region_from_provider=None),
     "aws:s3/bucketPolicy:BucketPolicy": _sdkv2("aws_s3_bucket_policy"),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _sdkv2("aws_s3_bucket_public_access_block"),
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": _sdkv2(

@@ -35,6 +35,8 @@ from .rules.rds import (
     public_access,
 )
 from .rules.s3 import (
+    account_public_access_block,
+    audit_bucket_logging,
     bucket_policy_public,
     declared_public_access_block,
     deployed_code,
@@ -114,6 +116,8 @@ CATALOG: tuple[Guardrail, ...] = (
     stage_xray_tracing.GUARDRAIL,
     log_resource_policy_public.GUARDRAIL,
     stage_execution_logging.GUARDRAIL,
+    audit_bucket_logging.GUARDRAIL,
+    account_public_access_block.GUARDRAIL,
 )
 
 BY_NAME: dict[str, Guardrail] = {g.name: g for g in CATALOG}

@@ -131,3 +131,18 @@ def changed(base: Mapping[str, Any], **changes: Any) -> dict[str, Any]:
 
 
 DELETE = object()
+
+
+UNDECIDED = "UNDECIDED"
+
+
+def assert_verdict(outcome: Outcome, expected: str | None, urn: str | None = None) -> None:
+    """None: the stack passes; UNDECIDED: nothing fails but something is unchecked; else exactly one
+    violation containing `expected` (on `urn`, when given)."""
+    if expected is None:
+        assert outcome.violations == [] and outcome.unchecked is None, outcome
+    elif expected == UNDECIDED:
+        assert outcome.violations == [] and outcome.unchecked, outcome
+    else:
+        assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations
+        assert urn is None or outcome.urns == [urn], outcome.urns

@@ -43,6 +43,7 @@ CONFIG = {
     # These small stacks have no trail or recorder of their own.
     "aws-cfg-recorder-record-all-resources": {"requireRecorder": False},
     "aws-cloudtrail-trail-configure-cis-metric-alarms": {"requireTrail": False},
+    "aws-s3-account-enable-public-access-block": {"requireAccountBlock": False},
 }
 
 

@@ -439,3 +439,57 @@ def test_the_old_layout_expired_the_canary_script(capsys, monkeypatch, mode):
     assert [(f["kind"], f["urn"].rsplit("::", 1)[-1]) for f in findings] == [("violation", "canaries-fastapi-health")]
     assert "scripts/heartbeat.zip (a pinned version)" in findings[0]["message"]
     assert BOTH_EXPIRIES in findings[0]["message"]
+
+
+NATIVE_RUNS_ONLY = {
+    "id": "runs",
+    "status": "Enabled",
+    "prefix": "runs/",
+    "expirationInDays": 30,
+    "noncurrentVersionExpiration": {"noncurrentDays": 1},
+}
+
+
+def native_code_stack(rule):
+    """The canary's code in an aws-native bucket whose lifecycle rules are inline (CloudFormation's
+    LifecycleConfiguration: filters and expirations at each rule's top level)."""
+    bucket = {"bucketName": BUCKET, "lifecycleConfiguration": {"rules": [rule]}}
+    return [
+        Res("aws-native:s3:Bucket", "code", bucket),
+        Res(t.SYNTHETICS_CANARY, "canary", CANARY),
+        Res(t.S3_OBJECT_V2, "script", SCRIPT),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        pytest.param(NATIVE_RUNS_ONLY, None, id="expires-only-runs"),
+        pytest.param(changed(NATIVE_RUNS_ONLY, prefix=DELETE), BOTH_EXPIRIES, id="expires-the-whole-bucket"),
+        pytest.param(changed(NATIVE_RUNS_ONLY, prefix="code/"), BOTH_EXPIRIES, id="expires-the-code-prefix"),
+        pytest.param(changed(NATIVE_RUNS_ONLY, status="Disabled", prefix=DELETE), None, id="disabled-rule"),
+        pytest.param(
+            changed(NATIVE_RUNS_ONLY, prefix=DELETE, tagFilters=[{"key": "kind", "value": "run"}]),
+            None,
+            id="tag-filter-the-code-lacks",
+        ),
+        pytest.param(
+            changed(
+                NATIVE_RUNS_ONLY, prefix=DELETE, noncurrentVersionExpiration=DELETE, noncurrentVersionExpirationInDays=1
+            ),
+            BOTH_EXPIRIES,
+            id="older-noncurrent-spelling",
+        ),
+        pytest.param(
+            changed(NATIVE_RUNS_ONLY, prefix=DELETE, expirationInDays=DELETE, expirationDate="2027-01-01T00:00:00Z"),
+            "expires it on 2027-01-01",
+            id="expiration-date",
+        ),
+    ],
+)
+def test_an_aws_native_buckets_inline_lifecycle_is_read(rule, expected):
+    outcome = run_stack(POLICY, native_code_stack(rule))
+    if expected is None:
+        assert outcome.violations == [] and outcome.unchecked is None
+    else:
+        assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from policies.guardrails.vocabulary import tokens as t
-from tests.policies.harness import DELETE, UNKNOWN, Res, changed, run_stack
+from tests.policies.harness import DELETE, UNKNOWN, Res, assert_verdict, changed, run_stack, urn_of
 
 POLICY = "aws-apigateway-stage-enable-execution-logging"
 STAGE = {"restApi": "a1b2c3", "stageName": "prod", "deployment": "d1"}
@@ -82,18 +82,7 @@ CASES = [
 
 @pytest.mark.parametrize(("resources", "config", "expected"), [pytest.param(*c[1:], id=c[0]) for c in CASES])
 def test_execution_logging(resources, config, expected):
-    assert_verdict(run_stack(POLICY, resources, config), expected, t.APIGATEWAY_STAGE)
-
-
-def assert_verdict(outcome, expected, stage_type):
-    """None: passes; UNDECIDED: unchecked; else one violation containing `expected`, on the stage."""
-    if expected is None:
-        assert outcome.violations == [] and outcome.unchecked is None
-    elif expected == "UNDECIDED":
-        assert outcome.violations == [] and outcome.unchecked
-    else:
-        assert len(outcome.violations) == 1 and expected in outcome.violations[0], outcome.violations
-        assert outcome.urns == [f"urn:pulumi:test::ops-baseline::{stage_type}::stage"]
+    assert_verdict(run_stack(POLICY, resources, config), expected, urn_of(t.APIGATEWAY_STAGE, "stage"))
 
 
 def test_the_config_rule_gets_the_levels_as_its_csv_input():
@@ -141,7 +130,7 @@ NATIVE_CASES = [
 
 @pytest.mark.parametrize(("resources", "expected"), [pytest.param(*c[1:], id=c[0]) for c in NATIVE_CASES])
 def test_aws_native_stages_are_judged_by_their_inline_method_settings(resources, expected):
-    assert_verdict(run_stack(POLICY, resources), expected, NATIVE_STAGE)
+    assert_verdict(run_stack(POLICY, resources), expected, urn_of(NATIVE_STAGE, "stage"))
 
 
 def test_classic_method_settings_join_an_aws_native_stage_by_name():

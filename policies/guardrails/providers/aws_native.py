@@ -49,6 +49,8 @@ from ..vocabulary.tokens import (
     RDS_CLUSTER_INSTANCE,
     RDS_INSTANCE,
     S3_BUCKET,
+    S3_BUCKET_LIFECYCLE,
+    S3_BUCKET_LOGGING,
     S3_BUCKET_PAB,
     S3_BUCKET_POLICY,
     S3_BUCKET_SSE,
@@ -494,8 +496,33 @@ def http_stage(p: Props) -> list[Facet]:
 # --- buckets ---
 
 
+def lifecycle_rule(rule: Any) -> Any:
+    """A CloudFormation lifecycle rule (filters and expirations at the rule's top level) as a
+    BucketLifecycleConfiguration rule: its filter as `filter.and`, its expiration blocks."""
+    if not isinstance(rule, Mapping):
+        return rule
+    criteria = present(
+        prefix=field(rule, "prefix"),
+        tags=MISSING if field(rule, "tagFilters") is MISSING else tag_map(field(rule, "tagFilters")),
+        objectSizeGreaterThan=field(rule, "objectSizeGreaterThan"),
+        objectSizeLessThan=field(rule, "objectSizeLessThan"),
+    )
+    noncurrent = field(field(rule, "noncurrentVersionExpiration"), "noncurrentDays")
+    if noncurrent is MISSING:
+        noncurrent = field(rule, "noncurrentVersionExpirationInDays")
+    current = present(days=field(rule, "expirationInDays"), date=field(rule, "expirationDate"))
+    return present(
+        id=field(rule, "id"),
+        status=field(rule, "status"),
+        filter={"and": criteria} if criteria else MISSING,
+        expiration=current or MISSING,
+        noncurrentVersionExpiration=MISSING if noncurrent is MISSING else {"noncurrentDays": noncurrent},
+    )
+
+
 def bucket(p: Props) -> list[Facet]:
-    """The bucket and, where its inline blocks are set, the settings pulumi-aws declares apart."""
+    """The bucket and, where its inline blocks are set, the settings pulumi-aws declares apart.
+    Access logs without a destination bucket go to the bucket itself (CloudFormation's default)."""
     name = p.plain("bucketName", record=False)
     found = [facet(S3_BUCKET, p, "objectLockEnabled", renamed={"bucket": "bucketName"}, tags=True)]
     encryption = p.plain("bucketEncryption", record=False)
@@ -518,6 +545,22 @@ def bucket(p: Props) -> list[Facet]:
                     "bucket": (name, SELF),
                     **{flag: (field(block, flag), "publicAccessBlockConfiguration") for flag in flags},
                 },
+            )
+        )
+    lifecycle = p.plain("lifecycleConfiguration", record=False)
+    if lifecycle is not MISSING:
+        rules = each(field(lifecycle, "rules"), lifecycle_rule)
+        found.append(
+            facet(S3_BUCKET_LIFECYCLE, p, computed={"bucket": (name, SELF), "rules": (rules, "lifecycleConfiguration")})
+        )
+    logging = p.plain("loggingConfiguration", record=False)
+    if logging is not MISSING:
+        destination = field(logging, "destinationBucketName")
+        target = (name, SELF) if destination is MISSING else (destination, "loggingConfiguration")
+        prefix = (field(logging, "logFilePrefix"), "loggingConfiguration")
+        found.append(
+            facet(
+                S3_BUCKET_LOGGING, p, computed={"bucket": (name, SELF), "targetBucket": target, "targetPrefix": prefix}
             )
         )
     return found
@@ -899,10 +942,11 @@ VIEWS: tuple[View, ...] = (
     View(f"{PREFIX}apigatewayv2:Stage", (APIGATEWAYV2_STAGE,), http_stage),
     View(
         f"{PREFIX}s3:Bucket",
-        (S3_BUCKET, S3_BUCKET_SSE, S3_BUCKET_VERSIONING, S3_BUCKET_PAB),
+        (S3_BUCKET, S3_BUCKET_SSE, S3_BUCKET_VERSIONING, S3_BUCKET_PAB, S3_BUCKET_LIFECYCLE, S3_BUCKET_LOGGING),
         bucket,
         {
-            "rules[*].applyServerSideEncryptionByDefault": "bucketEncryption.serverSideEncryptionConfiguration[*].serverSideEncryptionByDefault"
+            "rules[*].applyServerSideEncryptionByDefault": "bucketEncryption.serverSideEncryptionConfiguration[*].serverSideEncryptionByDefault",
+            "targetBucket": "loggingConfiguration.destinationBucketName",
         },
     ),
     View(f"{PREFIX}s3:BucketPolicy", (S3_BUCKET_POLICY,), bucket_policy),
