@@ -57,7 +57,10 @@ bindings: dict[Unbound, pulumi.Input[str]] = {}
 
 if plan.notifier:
     notifier = SlackNotifier(
-        "slack", SlackNotifierArgs(account, keys.key_arn, alerting.topic_arn, plan.notifier, log_groups.by_name)
+        "slack",
+        SlackNotifierArgs(
+            account, keys.key_arn, keys.alias_name, alerting.topic_arn, plan.notifier, log_groups.by_name
+        ),
     )
     topics[NOTIFIER_ALERTS] = Alerting(
         "notifier-alerting", AlertingArgs(account, keys.key_arn, plan.notifier.topic)
@@ -66,12 +69,14 @@ if plan.notifier:
     pulumi.export("slackNotifierFunctionName", notifier.function_name)
 
 if plan.sample:
-    sample = SampleWorkload("sample", SampleWorkloadArgs(account, keys.key_arn, plan.sample, log_groups.by_name))
+    sample = SampleWorkload(
+        "sample", SampleWorkloadArgs(account, keys.key_arn, keys.alias_name, plan.sample, log_groups.by_name)
+    )
     bindings |= sample.bindings
     pulumi.export("sampleApiEndpoint", sample.api_endpoint)
 
 if plan.canaries:
-    bindings |= Canaries("canaries", CanariesArgs(account, keys.key_arn, plan.canaries)).bindings
+    bindings |= Canaries("canaries", CanariesArgs(account, keys.key_arn, keys.alias_name, plan.canaries)).bindings
 
 if plan.billing:
     # Alarms notify topics of their own region only, and topics use keys of their region.
@@ -103,7 +108,9 @@ if plan.event_rules:
     pulumi.export("eventRuleNames", event_rules.rule_names)
 
 if plan.compliance:
-    compliance = Compliance("compliance", ComplianceArgs(account, keys.key_arn, plan.compliance, access_log_bucket))
+    compliance = Compliance(
+        "compliance", ComplianceArgs(account, keys.key_arn, keys.alias_name, plan.compliance, access_log_bucket)
+    )
     if plan.compliance.recorder:
         pulumi.export("configRecorderName", compliance.recorder_name)
     pulumi.export("configRuleNames", compliance.rule_names)

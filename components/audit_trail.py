@@ -120,9 +120,9 @@ class AuditTrail(pulumi.ComponentResource):
         self.bucket = SecureBucket(
             f"{name}-store",
             SecureBucketArgs.audit_store(
-                f"{plan.name}-",
-                args.kms_key_arn,
                 plan.bucket,
+                args.account,
+                args.kms_key_arn,
                 lambda bucket_arn: pulumi.Output.all(args.account, trail_arn).apply(
                     lambda v: cloudtrail_bucket_grants(bucket_arn, v[1], v[0], plan.organization)
                 ),
@@ -136,7 +136,7 @@ class AuditTrail(pulumi.ComponentResource):
             service="cloudtrail",
             account=args.account,
             # The log group's ARN as its name implies it: known at preview, so the pack judges the document there.
-            policy=args.account.apply(lambda a: log_delivery_policy([a.arn("logs", f"log-group:{plan.log_group}")])),
+            policy=args.account.apply(lambda a: log_delivery_policy([a.log_group_arn(plan.log_group)])),
             opts=child,
         )
         self.trail = aws.cloudtrail.Trail(

@@ -13,7 +13,7 @@ import pulumi_aws as aws
 from plan.monitors import Unbound
 from plan.stack import Canaries as CanariesPlan
 
-from .documents import Account
+from .documents import Account, key_use
 from .roles import service_role
 from .secure_bucket import SecureBucket, SecureBucketArgs
 
@@ -31,10 +31,12 @@ SCRIPT_KEY = "code/heartbeat.zip"
 class CanariesArgs:
     account: pulumi.Output[Account]
     kms_key_arn: pulumi.Input[str]
+    kms_key_alias: pulumi.Input[str]
+    """The key's alias: the role's policy names the key by it (known at preview, unlike the key's id)."""
     plan: CanariesPlan
 
 
-def canary_role_policy(account: Account, bucket_arn: str, key_arn: str) -> dict[str, Any]:
+def canary_role_policy(account: Account, bucket_arn: str, key_alias: str) -> dict[str, Any]:
     """What a Synthetics canary needs: write its artifacts and logs, publish its own metrics."""
     return {
         "Version": "2012-10-17",
@@ -65,12 +67,7 @@ def canary_role_policy(account: Account, bucket_arn: str, key_arn: str) -> dict[
                 "Resource": "*",
                 "Condition": {"StringEquals": {"cloudwatch:namespace": "CloudWatchSynthetics"}},
             },
-            {
-                "Sid": "EncryptArtifacts",
-                "Effect": "Allow",
-                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
-                "Resource": key_arn,
-            },
+            key_use("EncryptArtifacts", ["kms:GenerateDataKey", "kms:Decrypt"], account, key_alias),
         ],
     }
 
@@ -89,7 +86,8 @@ class Canaries(pulumi.ComponentResource):
         self.artifacts = SecureBucket(
             f"{name}-artifacts",
             SecureBucketArgs(
-                bucket_prefix=f"{prefix}-canary-",
+                name=args.plan.bucket,
+                account=args.account,
                 kms_key_arn=args.kms_key_arn,
                 expiration_days=ARTIFACT_DAYS,
                 noncurrent_expiration_days=1,
@@ -103,7 +101,7 @@ class Canaries(pulumi.ComponentResource):
             role_name=f"{prefix}-canaries",
             service="lambda",
             account=args.account,
-            policy=pulumi.Output.all(args.account, self.artifacts.bucket_arn, args.kms_key_arn).apply(
+            policy=pulumi.Output.all(args.account, self.artifacts.bucket_arn, args.kms_key_alias).apply(
                 lambda v: canary_role_policy(v[0], v[1], v[2])
             ),
             opts=child,

@@ -17,7 +17,7 @@ from plan.audit import Compliance as CompliancePlan
 from plan.audit import Recorder as RecorderPlan
 from plan.conformance import PackRule, template
 
-from .documents import Account
+from .documents import Account, key_use
 from .roles import service_role
 from .secure_bucket import SecureBucket, SecureBucketArgs
 
@@ -26,6 +26,8 @@ from .secure_bucket import SecureBucket, SecureBucketArgs
 class ComplianceArgs:
     account: pulumi.Output[Account]
     kms_key_arn: pulumi.Input[str]
+    kms_key_alias: pulumi.Input[str]
+    """The key's alias: the Config role's policy names the key by it (known at preview, unlike the key's id)."""
     plan: CompliancePlan
     access_log_bucket: pulumi.Input[str] | None = None
     """Where the delivery bucket's server access logs go."""
@@ -54,7 +56,7 @@ def config_bucket_grants(bucket_arn: str, account: Account) -> list[dict[str, An
     ]
 
 
-def config_delivery_policy(bucket_arn: str, key_arn: str, account: Account) -> dict[str, Any]:
+def config_delivery_policy(bucket_arn: str, key_alias: str, account: Account) -> dict[str, Any]:
     """On top of the AWS managed AWS_ConfigRole: deliver to the bucket and encrypt with the key."""
     return {
         "Version": "2012-10-17",
@@ -67,12 +69,7 @@ def config_delivery_policy(bucket_arn: str, key_arn: str, account: Account) -> d
                 "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
             },
             {"Sid": "CheckBucket", "Effect": "Allow", "Action": "s3:GetBucketAcl", "Resource": bucket_arn},
-            {
-                "Sid": "EncryptDeliveries",
-                "Effect": "Allow",
-                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
-                "Resource": key_arn,
-            },
+            key_use("EncryptDeliveries", ["kms:GenerateDataKey", "kms:Decrypt"], account, key_alias),
         ],
     }
 
@@ -171,9 +168,9 @@ class Compliance(pulumi.ComponentResource):
         self.bucket = SecureBucket(
             f"{name}-store",
             SecureBucketArgs.audit_store(
-                args.plan.bucket_prefix,
-                args.kms_key_arn,
                 recorder.bucket,
+                args.account,
+                args.kms_key_arn,
                 lambda bucket_arn: args.account.apply(lambda account: config_bucket_grants(bucket_arn, account)),
                 args.access_log_bucket,
             ),
@@ -184,7 +181,7 @@ class Compliance(pulumi.ComponentResource):
             role_name=f"{prefix}-config-role",
             service="config",
             account=args.account,
-            policy=pulumi.Output.all(self.bucket.bucket_arn, args.kms_key_arn, args.account).apply(
+            policy=pulumi.Output.all(self.bucket.bucket_arn, args.kms_key_alias, args.account).apply(
                 lambda v: config_delivery_policy(*v)
             ),
             opts=child,

@@ -21,6 +21,17 @@ class Account:
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account_id}:{resource}"
 
+    def log_group_arn(self, name: str) -> str:
+        return self.arn("logs", f"log-group:{name}")
+
+    def secret_arn(self, name: str) -> str:
+        """Every ARN a secret of this name can have: Secrets Manager appends `-` and six random characters."""
+        return self.arn("secretsmanager", f"secret:{name}-??????")
+
+    def bucket_arn(self, name: str) -> str:
+        """S3 bucket ARNs carry neither region nor account (bucket names are unique in a partition)."""
+        return f"arn:{self.partition}:s3:::{name}"
+
     @property
     def root(self) -> str:
         return f"arn:{self.partition}:iam::{self.account_id}:root"
@@ -115,6 +126,21 @@ def key_policy(account: Account, services: Iterable[str]) -> dict[str, Any]:
     ]
     statements += [_key_statement(service, account) for service in dict.fromkeys(services)]
     return {"Version": "2012-10-17", "Statement": statements}
+
+
+def key_use(
+    sid: str, actions: str | list[str], account: Account, alias: str, condition: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Use of the stack's key named by its alias, known at preview unlike a new key's id: the keys of
+    this account and region (`key/*`) that carry the alias. kms:ResourceAliases is multivalued (a key
+    can have many aliases), so it takes ForAnyValue: at least one of the key's aliases is this one."""
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": actions,
+        "Resource": account.arn("kms", "key/*"),
+        "Condition": {**(condition or {}), "ForAnyValue:StringEquals": {"kms:ResourceAliases": alias}},
+    }
 
 
 def to_json(document: dict[str, Any]) -> str:

@@ -36,7 +36,7 @@ class FlowLogs(pulumi.ComponentResource):
             # The log groups' ARNs as their names imply them: known at preview, so the pack judges the document there.
             policy=args.account.apply(
                 lambda a: log_delivery_policy(
-                    [a.arn("logs", f"log-group:{group}") for group in args.plan.log_groups.values()], describe=True
+                    [a.log_group_arn(group) for group in args.plan.log_groups.values()], describe=True
                 )
             ),
             opts=child,

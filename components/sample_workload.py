@@ -18,7 +18,7 @@ from plan.monitors import Unbound
 from plan.stack import SAMPLE_API_ID, Sample
 
 from .access_logs import ACCESS_LOG_FORMAT
-from .documents import Account, function_basics
+from .documents import Account, function_basics, key_use
 from .roles import service_role
 
 APP_SOURCE = Path(__file__).resolve().parent.parent / "functions" / "sample_api" / "app.py"
@@ -30,25 +30,32 @@ SECRET_RECOVERY_DAYS = 7
 class SampleWorkloadArgs:
     account: pulumi.Output[Account]
     kms_key_arn: pulumi.Input[str]
+    kms_key_alias: pulumi.Input[str]
+    """The key's alias: the role's policy names the key by it (known at preview, unlike the key's id)."""
     plan: Sample
     log_groups: Mapping[str, aws.cloudwatch.LogGroup]
     """The stack's log groups by name; the function's and the API's access logs are among them, managed
     with retention and the key before the function exists."""
 
 
-def sample_function_policy(log_group_arn: str, secret_arn: str, key_arn: str) -> dict[str, Any]:
-    """Least privilege for the sample Lambda: its own log group, traces, its secret and the key."""
+def secret_name(plan: Sample) -> str:
+    return f"{plan.prefix}/sample/signing-key"
+
+
+def sample_function_policy(account: Account, plan: Sample, key_alias: str) -> dict[str, Any]:
+    """Least privilege for the sample Lambda: its own log group, traces, its secret and the key, each
+    named as its name implies it, so the document is known before any of them exists."""
     return {
         "Version": "2012-10-17",
         "Statement": [
-            *function_basics(log_group_arn),
+            *function_basics(account.log_group_arn(plan.function_log_group)),
             {
                 "Sid": "ReadOwnSecret",
                 "Effect": "Allow",
                 "Action": "secretsmanager:GetSecretValue",
-                "Resource": secret_arn,
+                "Resource": account.secret_arn(secret_name(plan)),
             },
-            {"Sid": "DecryptSecretAndEnvironment", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key_arn},
+            key_use("DecryptSecretAndEnvironment", "kms:Decrypt", account, key_alias),
         ],
     }
 
@@ -67,7 +74,7 @@ class SampleWorkload(pulumi.ComponentResource):
 
         self.secret = aws.secretsmanager.Secret(
             f"{name}-secret",
-            name=f"{plan.prefix}/sample/signing-key",
+            name=secret_name(plan),
             description="Signing key of the sample API (seed: fastapi-jwt-secret).",
             kms_key_id=args.kms_key_arn,
             recovery_window_in_days=SECRET_RECOVERY_DAYS,
@@ -88,8 +95,8 @@ class SampleWorkload(pulumi.ComponentResource):
             role_name=f"{plan.function_name}-role",
             service="lambda",
             account=args.account,
-            policy=pulumi.Output.all(self.function_log_group.arn, self.secret.arn, args.kms_key_arn).apply(
-                lambda v: sample_function_policy(v[0], v[1], v[2])
+            policy=pulumi.Output.all(args.account, args.kms_key_alias).apply(
+                lambda v: sample_function_policy(v[0], plan, v[1])
             ),
             opts=child,
         )

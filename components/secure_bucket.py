@@ -1,7 +1,10 @@
 """A private S3 bucket hardened the same way everywhere: SSE-KMS with a bucket key (SSE-S3 for the
 access-log store, the one encryption S3 delivers server access logs into), all four public-access
 blocks, versioning, TLS-only access, a lifecycle, optional service grants (CloudTrail, AWS Config,
-S3 log delivery) in its policy, and optional server access logging to another bucket."""
+S3 log delivery) in its policy, and optional server access logging to another bucket.
+
+Its name is known before deploy (`plan.naming.BucketName`), and so is its ARN: the policy is built
+from the ARN the name implies, so the pack judges it in a first preview."""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from plan.audit import AccessLogs, BucketLifecycle
+from plan.audit import AccessLogs, AuditBucket
+from plan.naming import BucketName
 
 from .documents import Account, tls_only_bucket_policy, to_json
 
@@ -23,8 +27,9 @@ Grants = Callable[[str], pulumi.Input[list[dict[str, Any]]]]
 
 @dataclass(frozen=True)
 class SecureBucketArgs:
-    bucket_prefix: str
-    """Physical names get a random suffix (bucket names are global)."""
+    name: BucketName
+    account: pulumi.Output[Account]
+    """Whose account id the name carries, and the partition of its ARN."""
     kms_key_arn: pulumi.Input[str] | None
     """None: SSE-S3 (AES256), for the access-log store only."""
     expiration_days: int | None
@@ -49,21 +54,22 @@ class SecureBucketArgs:
     @classmethod
     def audit_store(
         cls,
-        bucket_prefix: str,
+        bucket: AuditBucket,
+        account: pulumi.Output[Account],
         kms_key_arn: pulumi.Input[str],
-        lifecycle: BucketLifecycle,
         grants: Grants,
         access_log_bucket: pulumi.Input[str] | None,
     ) -> SecureBucketArgs:
-        """A store of audit data (trail, Config) with the stack's lifecycle for it, its access
-        logged to the access-log store."""
+        """A store of audit data (trail, Config) with the stack's name and lifecycle for it, its
+        access logged to the access-log store."""
         return cls(
-            bucket_prefix=bucket_prefix,
+            name=bucket.name,
+            account=account,
             kms_key_arn=kms_key_arn,
-            expiration_days=lifecycle.expiration_days,
-            transition_days=lifecycle.transition_days,
-            noncurrent_expiration_days=lifecycle.noncurrent_expiration_days,
-            protect=lifecycle.protect,
+            expiration_days=bucket.expiration_days,
+            transition_days=bucket.transition_days,
+            noncurrent_expiration_days=bucket.noncurrent_expiration_days,
+            protect=bucket.protect,
             grants=grants,
             access_log_bucket=access_log_bucket,
         )
@@ -74,19 +80,18 @@ class SecureBucketArgs:
         cannot write into a bucket whose default encryption is SSE-KMS; not logged itself (that
         would log its own deliveries)."""
         return cls(
-            bucket_prefix=plan.bucket_prefix,
+            name=plan.name,
+            account=account,
             kms_key_arn=None,
             expiration_days=plan.expiration_days,
-            grants=lambda bucket_arn: account.apply(
-                lambda a: [log_delivery_grant(bucket_arn, a, plan.source_bucket_prefixes)]
-            ),
+            grants=lambda bucket_arn: account.apply(lambda a: [log_delivery_grant(bucket_arn, a, plan.sources)]),
         )
 
 
-def log_delivery_grant(bucket_arn: str, account: Account, source_bucket_prefixes: tuple[str, ...]) -> dict[str, Any]:
+def log_delivery_grant(bucket_arn: str, account: Account, sources: tuple[BucketName, ...]) -> dict[str, Any]:
     """S3 server access log delivery (the logging.s3.amazonaws.com principal) may write log objects,
-    only for source buckets of this account with the given name prefixes (confused deputy)."""
-    sources = [f"arn:{account.partition}:s3:::{prefix}*" for prefix in source_bucket_prefixes]
+    only for the given source buckets of this account (confused deputy), named by their ARNs."""
+    source_arns = [account.bucket_arn(source.of(account.account_id)) for source in sources]
     return {
         "Sid": "S3ServerAccessLogDelivery",
         "Effect": "Allow",
@@ -95,7 +100,7 @@ def log_delivery_grant(bucket_arn: str, account: Account, source_bucket_prefixes
         "Resource": f"{bucket_arn}/*",
         "Condition": {
             "StringEquals": {"aws:SourceAccount": account.account_id},
-            "ArnLike": {"aws:SourceArn": sources},
+            "ArnLike": {"aws:SourceArn": source_arns},
         },
     }
 
@@ -142,7 +147,7 @@ class SecureBucket(pulumi.ComponentResource):
 
         self.bucket = aws.s3.Bucket(
             f"{name}-bucket",
-            bucket_prefix=args.bucket_prefix,
+            bucket=args.account.apply(lambda a: args.name.of(a.account_id)),
             force_destroy=args.force_destroy,
             opts=pulumi.ResourceOptions.merge(
                 child, pulumi.ResourceOptions(protect=args.protect, retain_on_delete=args.protect)
@@ -150,7 +155,7 @@ class SecureBucket(pulumi.ComponentResource):
         )
         self.public_access_block = aws.s3.BucketPublicAccessBlock(
             f"{name}-public-access-block",
-            bucket=self.bucket.id,
+            bucket=self.bucket.bucket,
             block_public_acls=True,
             block_public_policy=True,
             ignore_public_acls=True,
@@ -159,24 +164,26 @@ class SecureBucket(pulumi.ComponentResource):
         )
         self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
-            bucket=self.bucket.id,
+            bucket=self.bucket.bucket,
             rules=[encryption_rule(args.kms_key_arn)],
             opts=child,
         )
         self.versioning = aws.s3.BucketVersioning(
-            f"{name}-versioning", bucket=self.bucket.id, versioning_configuration={"status": "Enabled"}, opts=child
+            f"{name}-versioning", bucket=self.bucket.bucket, versioning_configuration={"status": "Enabled"}, opts=child
         )
         self.lifecycle = aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
-            bucket=self.bucket.id,
+            bucket=self.bucket.bucket,
             rules=[lifecycle_rule(args)],
             # Lifecycle rules on an unversioned bucket would be rewritten once versioning lands.
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.versioning])),
         )
+        # The ARN as the name implies it: known at preview, unlike the provider's `arn` output.
+        self.bucket_arn = pulumi.Output.all(args.account, self.bucket.bucket).apply(lambda v: v[0].bucket_arn(v[1]))
         self.policy = aws.s3.BucketPolicy(
             f"{name}-policy",
-            bucket=self.bucket.id,
-            policy=self.bucket.arn.apply(partial(bucket_policy, grants=args.grants)),
+            bucket=self.bucket.bucket,
+            policy=self.bucket_arn.apply(partial(bucket_policy, grants=args.grants)),
             # S3 rejects a policy while the public-access block is being applied.
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.public_access_block])),
         )
@@ -184,7 +191,7 @@ class SecureBucket(pulumi.ComponentResource):
         if args.access_log_bucket is not None:
             self.access_logging = aws.s3.BucketLogging(
                 f"{name}-access-logging",
-                bucket=self.bucket.id,
+                bucket=self.bucket.bucket,
                 target_bucket=args.access_log_bucket,
                 # One prefix per source bucket, partitioned by day as Athena reads them.
                 target_prefix=self.bucket.bucket.apply(lambda b: f"{b}/"),
@@ -193,5 +200,4 @@ class SecureBucket(pulumi.ComponentResource):
             )
 
         self.bucket_name = self.bucket.bucket
-        self.bucket_arn = self.bucket.arn
         self.register_outputs({"bucket_name": self.bucket_name, "bucket_arn": self.bucket_arn})

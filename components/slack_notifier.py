@@ -25,7 +25,7 @@ from plan.alerting import Notifier, Route
 from plan.monitors import Unbound
 from plan.monitors.notifier import FUNCTION_NAME, QUEUE_NAME
 
-from .documents import Account, function_basics
+from .documents import Account, function_basics, key_use
 from .roles import service_role
 
 SOURCE = Path(__file__).resolve().parent.parent / "functions" / "slack_notifier"
@@ -47,6 +47,8 @@ class SlackNotifierArgs:
     account: pulumi.Output[Account]
     kms_key_arn: pulumi.Input[str]
     """Encrypts the webhook ciphertext, the environment, the failure queue."""
+    kms_key_alias: pulumi.Input[str]
+    """The key's alias: the role's policy names the key by it (known at preview, unlike the key's id)."""
     topic_arn: pulumi.Input[str]
     """The alerting topic the function subscribes to."""
     plan: Notifier
@@ -55,78 +57,77 @@ class SlackNotifierArgs:
     key, created before the function."""
 
 
-def notifier_policy(
-    account: Account,
-    function_name: str,
-    log_group_arn: str,
-    key_arn: str,
-    queue_arn: str,
-    threads_table_arn: str | None = None,
-) -> dict[str, Any]:
+def failure_queue_name(plan: Notifier) -> str:
+    return f"{plan.function_name}-undelivered"
+
+
+def notifier_policy(account: Account, plan: Notifier, key_alias: str) -> dict[str, Any]:
     """Least privilege for the Slack notifier: its logs, traces, the webhook, its environment and its failure
-    queue; with threads, the bot token and the items of its own table.
+    queue; with threads, the bot token and the items of its own table. Every resource is named as its
+    name implies it (the key by its alias), so the document is known before any of them exists.
 
     kms:Decrypt is allowed only under one encryption context each: the webhook ciphertext's
     (`LambdaFunctionName`), the bot token's (`SlackBotToken`) and the one Lambda uses for the function's
     environment variables; the table's key only through DynamoDB.
     """
+    function_name = plan.function_name
     function_arn = account.arn("lambda", f"function:{function_name}")
     threads: list[dict[str, Any]] = []
-    if threads_table_arn:
+    if plan.threads:
         threads = [
-            {
-                "Sid": "DecryptBotToken",
-                "Effect": "Allow",
-                "Action": "kms:Decrypt",
-                "Resource": key_arn,
-                "Condition": {"StringEquals": {f"kms:EncryptionContext:{BOT_TOKEN_CONTEXT_KEY}": function_name}},
-            },
+            key_use(
+                "DecryptBotToken",
+                "kms:Decrypt",
+                account,
+                key_alias,
+                {"StringEquals": {f"kms:EncryptionContext:{BOT_TOKEN_CONTEXT_KEY}": function_name}},
+            ),
             {
                 "Sid": "KeepThreads",
                 "Effect": "Allow",
                 "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-                "Resource": threads_table_arn,
+                "Resource": account.arn("dynamodb", f"table/{plan.threads.table}"),
             },
-            {
-                # A table under a customer key: DynamoDB uses the key on the caller's behalf.
-                "Sid": "EncryptThreads",
-                "Effect": "Allow",
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                "Resource": key_arn,
-                "Condition": {"StringEquals": {"kms:ViaService": f"dynamodb.{account.region}.amazonaws.com"}},
-            },
+            # A table under a customer key: DynamoDB uses the key on the caller's behalf.
+            key_use(
+                "EncryptThreads",
+                ["kms:Decrypt", "kms:GenerateDataKey"],
+                account,
+                key_alias,
+                {"StringEquals": {"kms:ViaService": f"dynamodb.{account.region}.amazonaws.com"}},
+            ),
         ]
     return {
         "Version": "2012-10-17",
         "Statement": [
-            *function_basics(log_group_arn),
-            {
-                "Sid": "DecryptWebhook",
-                "Effect": "Allow",
-                "Action": "kms:Decrypt",
-                "Resource": key_arn,
-                "Condition": {"StringEquals": {"kms:EncryptionContext:LambdaFunctionName": function_name}},
-            },
-            {
-                "Sid": "DecryptEnvironment",
-                "Effect": "Allow",
-                "Action": "kms:Decrypt",
-                "Resource": key_arn,
-                "Condition": {"StringEquals": {"kms:EncryptionContext:aws:lambda:FunctionArn": function_arn}},
-            },
+            *function_basics(account.log_group_arn(plan.log_group)),
+            key_use(
+                "DecryptWebhook",
+                "kms:Decrypt",
+                account,
+                key_alias,
+                {"StringEquals": {f"kms:EncryptionContext:{ENCRYPTION_CONTEXT_KEY}": function_name}},
+            ),
+            key_use(
+                "DecryptEnvironment",
+                "kms:Decrypt",
+                account,
+                key_alias,
+                {"StringEquals": {"kms:EncryptionContext:aws:lambda:FunctionArn": function_arn}},
+            ),
             {
                 "Sid": "KeepUndeliveredNotifications",
                 "Effect": "Allow",
                 "Action": "sqs:SendMessage",
-                "Resource": queue_arn,
+                "Resource": account.arn("sqs", failure_queue_name(plan)),
             },
-            {
-                "Sid": "EncryptForFailureQueue",
-                "Effect": "Allow",
-                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
-                "Resource": key_arn,
-                "Condition": {"StringEquals": {"kms:ViaService": f"sqs.{account.region}.amazonaws.com"}},
-            },
+            key_use(
+                "EncryptForFailureQueue",
+                ["kms:GenerateDataKey", "kms:Decrypt"],
+                account,
+                key_alias,
+                {"StringEquals": {"kms:ViaService": f"sqs.{account.region}.amazonaws.com"}},
+            ),
             *threads,
         ],
     }
@@ -198,7 +199,7 @@ class SlackNotifier(pulumi.ComponentResource):
         self.route_webhooks = [ciphertext(f"{name}-route-{route.name}", route.webhook_url) for route in plan.routes]
         self.queue = aws.sqs.Queue(
             f"{name}-failures",
-            name=f"{plan.function_name}-undelivered",
+            name=failure_queue_name(plan),
             kms_master_key_id=args.kms_key_arn,
             kms_data_key_reuse_period_seconds=300,
             message_retention_seconds=QUEUE_RETENTION_SECONDS,
@@ -226,13 +227,9 @@ class SlackNotifier(pulumi.ComponentResource):
             role_name=f"{plan.function_name}-role",
             service="lambda",
             account=args.account,
-            policy=pulumi.Output.all(
-                args.account,
-                log_group.arn,
-                args.kms_key_arn,
-                self.queue.arn,
-                self.threads.arn if self.threads else None,
-            ).apply(lambda v: notifier_policy(v[0], plan.function_name, v[1], v[2], v[3], v[4])),
+            policy=pulumi.Output.all(args.account, args.kms_key_alias).apply(
+                lambda v: notifier_policy(v[0], plan, v[1])
+            ),
             opts=child,
         )
         variables: dict[str, pulumi.Input[str]] = {

@@ -14,26 +14,40 @@ from policies.guardrails.model import Guardrail
 from policies.guardrails.props import Props
 from policies.guardrails.vocabulary.tokens import LOG_GROUP
 from settings import Settings
-from settings.audit import BucketLifecycleSettings
+from settings.audit import AuditBucketSettings
 
 from . import events
 from .log_groups import LogGroup
-from .naming import Naming, flow_log_group
+from .naming import (
+    ACCESS_LOG_BUCKET_ROLE,
+    CONFIG_BUCKET_ROLE,
+    TRAIL_BUCKET_ROLE,
+    BucketName,
+    Naming,
+    flow_log_group,
+)
 
 X_RAY_GROUP_NAME_LIMIT = 32
 
 
 @dataclass(frozen=True)
-class BucketLifecycle:
+class AuditBucket:
+    """A store of audit data: its name and lifecycle."""
+
+    name: BucketName
     transition_days: int | None
     expiration_days: int | None
     noncurrent_expiration_days: int
     protect: bool
 
 
-def lifecycle(settings: BucketLifecycleSettings) -> BucketLifecycle:
-    return BucketLifecycle(
-        settings.transition_days, settings.expiration_days, settings.noncurrent_expiration_days, settings.protect
+def audit_bucket(settings: AuditBucketSettings, naming: Naming, role: str, region: str) -> AuditBucket:
+    return AuditBucket(
+        BucketName(naming, role, region, settings.name),
+        settings.transition_days,
+        settings.expiration_days,
+        settings.noncurrent_expiration_days,
+        settings.protect,
     )
 
 
@@ -46,27 +60,25 @@ deleted audit data within CloudTrail's own 90-day event history and beyond it.""
 class AccessLogs:
     """The bucket that receives the server access logs of the audit buckets (S3.9)."""
 
-    bucket_prefix: str
+    name: BucketName
     expiration_days: int
-    source_bucket_prefixes: tuple[str, ...]
-    """Name prefixes of the buckets that log here: their ARNs as implied by the names, known at
-    preview, scope the log-delivery grant."""
+    sources: tuple[BucketName, ...]
+    """The buckets that log here: their ARNs, as their names imply them, scope the log-delivery grant."""
 
 
-def logged_bucket_prefixes(trail: Trail | None, compliance: Compliance | None) -> tuple[str, ...]:
-    """Name prefixes of the audit buckets (the trail's, the Config delivery channel's) as their
-    components name them: the one place the log-delivery grant learns those names."""
+def logged_buckets(trail: Trail | None, compliance: Compliance | None) -> tuple[BucketName, ...]:
+    """The audit buckets (the trail's, the Config delivery channel's), named as their components name them."""
     return (
-        *((f"{trail.name}-",) if trail else ()),
-        *((compliance.bucket_prefix,) if compliance and compliance.recorder else ()),
+        *((trail.bucket.name,) if trail else ()),
+        *((compliance.recorder.bucket.name,) if compliance and compliance.recorder else ()),
     )
 
 
-def access_logs(naming: Naming, trail: Trail | None, compliance: Compliance | None) -> AccessLogs | None:
-    sources = logged_bucket_prefixes(trail, compliance)
+def access_logs(naming: Naming, region: str, trail: Trail | None, compliance: Compliance | None) -> AccessLogs | None:
+    sources = logged_buckets(trail, compliance)
     if not sources:
         return None
-    return AccessLogs(naming.physical("access-logs-"), ACCESS_LOG_EXPIRATION_DAYS, sources)
+    return AccessLogs(BucketName(naming, ACCESS_LOG_BUCKET_ROLE, region), ACCESS_LOG_EXPIRATION_DAYS, sources)
 
 
 @dataclass(frozen=True)
@@ -92,7 +104,7 @@ class Trail:
     s3_data_events: bool
     lambda_data_events: bool
     insights: tuple[str, ...]
-    bucket: BucketLifecycle
+    bucket: AuditBucket
     dashboard: CisDashboard | None
 
 
@@ -119,7 +131,7 @@ def trail(settings: Settings, naming: Naming, namespace: str, groups: tuple[LogG
         s3_data_events=config.s3_data_events,
         lambda_data_events=config.lambda_data_events,
         insights=config.insights,
-        bucket=lifecycle(config.bucket),
+        bucket=audit_bucket(config.bucket, naming, TRAIL_BUCKET_ROLE, settings.region),
         dashboard=dashboard,
     )
 
@@ -209,7 +221,7 @@ class Recorder:
     home_region: str | None
     daily_recording: bool
     snapshot_frequency: str
-    bucket: BucketLifecycle
+    bucket: AuditBucket
     account_public_access_block: bool
     """The stack that records the account's global resource types (the recorder of its home region)
     also owns the account's other singletons: its S3 Block Public Access (S3.1)."""
@@ -218,8 +230,6 @@ class Recorder:
 @dataclass(frozen=True)
 class Compliance:
     prefix: str
-    bucket_prefix: str
-    """The delivery bucket's name prefix (a random suffix follows)."""
     recorder: Recorder | None
     """None: the stack reuses the recorder another stack (or Control Tower) owns in the region."""
     aggregator: str
@@ -265,12 +275,11 @@ def compliance(settings: Settings, naming: Naming, groups: tuple[LogGroup, ...])
             home_region=config.home_region,
             daily_recording=config.daily_recording,
             snapshot_frequency=config.snapshot_frequency,
-            bucket=lifecycle(config.bucket),
+            bucket=audit_bucket(config.bucket, naming, CONFIG_BUCKET_ROLE, settings.region),
             account_public_access_block=config.home_region in (None, settings.region),
         )
     return Compliance(
         prefix=naming.prefix,
-        bucket_prefix=naming.config_bucket_prefix,
         recorder=recorder,
         aggregator=config.aggregator,
         conformance_pack=config.conformance_pack,

@@ -2,7 +2,9 @@
 logical names. The plan validates the names this object makes, and components create exactly them.
 
 Physical names start with the prefix `ops-<environment>`; alarms follow
-`<prefix>-<resource>-<what>-<severity>` (e.g. `ops-prod-orders-errors-critical`).
+`<prefix>-<resource>-<what>-<severity>` (e.g. `ops-prod-orders-errors-critical`), and buckets
+`<prefix>-<role>-<account id>-<region>` (e.g. `ops-prod-trail-123456789012-eu-west-1`), globally unique
+and known before deploy, so the policies that name a new bucket are judged in a first preview.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ NOTIFIER_LABEL = "slack-notifier"
 CONFIG_RULE_NAME_LIMIT = 128
 CONFIG_RECORDER_ROLE = "recorder"
 DELIVERY_CHANNEL_ROLE = "delivery"
+TRAIL_BUCKET_ROLE = "trail"
+CONFIG_BUCKET_ROLE = "config"
+CANARY_BUCKET_ROLE = "canary"
+ACCESS_LOG_BUCKET_ROLE = "access-logs"
+ACCOUNT_ID_LENGTH = 12
 
 
 def slug(name: str) -> str:
@@ -74,6 +81,11 @@ class Naming:
     def query(self, name: str) -> str:
         return f"{self.prefix}/{name}"
 
+    def bucket(self, role: str, account_id: str, region: str) -> str:
+        """`<prefix>-<role>-<account id>-<region>`: unique across S3 (one per account and region, as
+        Control Tower's and Landing Zone Accelerator's buckets are), and known at preview."""
+        return f"{self.prefix}-{role}-{account_id}-{region}"
+
     def config_rule(self, guardrail: str) -> str:
         return f"{self.prefix}-{guardrail}"[:CONFIG_RULE_NAME_LIMIT]
 
@@ -90,10 +102,6 @@ class Naming:
         return f"{self.prefix}-trail"
 
     @property
-    def config_bucket_prefix(self) -> str:
-        return f"{self.prefix}-config-"
-
-    @property
     def trail_log_group(self) -> str:
         return f"/aws/cloudtrail/{self.trail}"
 
@@ -104,3 +112,24 @@ class Naming:
     @property
     def sample_function(self) -> str:
         return self.physical(SAMPLE_FUNCTION_LABEL)
+
+
+@dataclass(frozen=True)
+class BucketName:
+    """A bucket's physical name, known before deploy: the name a stack keeps (a bucket it deployed
+    before, when names had a random suffix: S3 cannot rename a bucket), else the one `Naming` mints
+    from the account id, which only the provider knows."""
+
+    naming: Naming
+    role: str
+    region: str
+    kept: str | None = None
+
+    def of(self, account_id: str) -> str:
+        return self.kept or self.naming.bucket(self.role, account_id, self.region)
+
+    @property
+    def longest(self) -> str:
+        """The name with a placeholder account id: account ids are always 12 digits, so its length
+        is the deployed name's."""
+        return self.of("0" * ACCOUNT_ID_LENGTH)

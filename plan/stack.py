@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from settings import NAMESPACE, Settings
+from settings.field_checks import BUCKET_NAME_LENGTH, bucket_name_problem
 from settings.schema import NO_VALUE, Problem
 
 from . import alerting, audit, services
@@ -14,7 +15,17 @@ from .alarms import resolve
 from .log_groups import LogGroup, collisions, log_groups
 from .monitors import ALERTS, BILLING_ALERTS, Monitor, Unbound, billing, canary, custom_metric, http_api, lambda_
 from .monitors.notifier import notifier_monitors
-from .naming import SAMPLE_API_LABEL, SAMPLE_FUNCTION_LABEL, Naming, access_log_group, lambda_log_group, slug
+from .naming import (
+    ACCOUNT_ID_LENGTH,
+    CANARY_BUCKET_ROLE,
+    SAMPLE_API_LABEL,
+    SAMPLE_FUNCTION_LABEL,
+    BucketName,
+    Naming,
+    access_log_group,
+    lambda_log_group,
+    slug,
+)
 
 ALARM_NAME_LIMIT = 255
 SAMPLE_TIMEOUT_SECONDS = 10
@@ -72,6 +83,8 @@ class Canaries:
     prefix: str
     canaries: tuple[Canary, ...]
     monitors: tuple[Monitor, ...]
+    bucket: BucketName
+    """Where the canaries' script and runs are kept."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +184,7 @@ def build(settings: Settings) -> StackPlan:
         event_rules=audit.event_rules(settings, naming),
         event_forwarding=audit.event_forwarding(settings, naming),
         compliance=(compliance := audit.compliance(settings, naming, groups)),
-        access_logs=audit.access_logs(naming, trail, compliance),
+        access_logs=audit.access_logs(naming, settings.region, trail, compliance),
         tracing=audit.tracing(settings, naming),
         registry=audit.registry(settings),
         flow_logs=audit.flow_logs(settings, naming),
@@ -227,7 +240,7 @@ def canaries_of(settings: Settings, naming: Naming) -> Canaries | None:
         )
         for i, (config, planned) in enumerate(zip(configured, canaries, strict=True))
     )
-    return Canaries(naming.prefix, canaries, monitors)
+    return Canaries(naming.prefix, canaries, monitors, BucketName(naming, CANARY_BUCKET_ROLE, settings.region))
 
 
 def billing_monitors(
@@ -252,6 +265,41 @@ def problems(settings: Settings, plan: StackPlan) -> Iterator[Problem]:
         )
     yield from collisions(settings, plan.log_groups)
     yield from alarm_name_problems(plan.monitors)
+    yield from bucket_name_problems(settings, plan)
+
+
+def buckets(plan: StackPlan) -> Iterator[tuple[str, BucketName, str | None]]:
+    """Each bucket the stack names: what it holds, its name, and the key that keeps a name."""
+    if plan.trail:
+        yield "the trail's", plan.trail.bucket.name, "cloudTrail.bucket.name"
+    if plan.compliance and plan.compliance.recorder:
+        yield "the Config delivery", plan.compliance.recorder.bucket.name, "awsConfig.bucket.name"
+    if plan.canaries:
+        yield "the canary artifacts", plan.canaries.bucket, None
+    if plan.access_logs:
+        yield "the access-log", plan.access_logs.name, None
+
+
+def bucket_name_problems(settings: Settings, plan: StackPlan) -> Iterator[Problem]:
+    """A bucket name the environment and region make too long (or otherwise not one S3 takes), said
+    before deploy: the account id is always 12 digits, so the length is known now."""
+    limit = BUCKET_NAME_LENGTH[1]
+    for what, name, key in buckets(plan):
+        if name.kept is not None:
+            continue  # checked as the setting it is
+        minted = name.longest
+        problem = bucket_name_problem(minted)
+        if problem is None:
+            continue
+        shown = name.of("<account id>")
+        if len(minted) > limit:
+            room = limit - (len(minted) - len(settings.environment))
+            keep = f", or set {key} to a name of your own" if key else ""
+            problem = (
+                f"is {len(minted)} characters in {settings.region} with the {ACCOUNT_ID_LENGTH}-digit account id, and "
+                f"S3 allows {limit}: use an environment of at most {room} characters{keep}"
+            )
+        yield "environment", settings.environment, f"makes {what} bucket name {shown!r}, which {problem}"
 
 
 def alarm_name_problems(monitors: Iterable[Monitor]) -> Iterator[Problem]:

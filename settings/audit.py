@@ -44,7 +44,15 @@ EVENT_RULE_NAMES = (
 
 
 @dataclass(frozen=True)
-class BucketLifecycleSettings:
+class AuditBucketSettings:
+    name: str | None = setting(
+        "The bucket's name; null (the default): `ops-<environment>-trail-<account id>-<region>` for the trail's, "
+        "`ops-<environment>-config-<account id>-<region>` for Config's. Set it to keep a bucket deployed before "
+        "those names, under its name with a random suffix (S3 cannot rename a bucket; a protected one is never "
+        "replaced): see CHANGELOG, Upgrading.",
+        default=None,
+        check=lambda v: None if v is None else field_checks.bucket_name_problem(v),
+    )
     transition_days: int | None = setting(
         "Days after which objects move to S3 Glacier Instant Retrieval (null: never).",
         default=365,
@@ -104,7 +112,9 @@ class TrailSettings:
     organization: bool = setting(
         "Make it an organization trail (deploy from the management or delegated admin account).", default=False
     )
-    bucket: BucketLifecycleSettings = setting("Lifecycle of the trail's S3 bucket.", default=BucketLifecycleSettings())
+    bucket: AuditBucketSettings = setting(
+        "The trail's S3 bucket: its name and lifecycle.", default=AuditBucketSettings()
+    )
     cis_controls: Mapping[str, CisControlSettings] = setting(
         "Per-control overrides of the CIS filters and alarms, keyed `CloudWatch.<n>` (Security Hub CloudWatch.1–14) "
         "or `CIS.4.15` (AWS Organizations changes, which Security Hub has no control for).",
@@ -187,8 +197,8 @@ class AwsConfigSettings:
         "or Config delegated-administrator account); needs `conformancePack: true`.",
         default=False,
     )
-    bucket: BucketLifecycleSettings = setting(
-        "Lifecycle of the Config delivery bucket.", default=BucketLifecycleSettings()
+    bucket: AuditBucketSettings = setting(
+        "The Config delivery bucket: its name and lifecycle.", default=AuditBucketSettings()
     )
 
     def problems(self) -> Iterator[tuple[str, Any, str]]:

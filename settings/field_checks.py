@@ -21,6 +21,12 @@ SLACK_EMOJI = re.compile(r"^:[a-z0-9_+'-]{1,100}:$")
 ROUTE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
 EVENT_SOURCE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 TAG_CHARS = re.compile(r"^[\w\s.:/=+\-@]*$", re.UNICODE)
+BUCKET_NAME_LENGTH = (3, 63)
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
+IP_ADDRESS = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+"""S3's general purpose bucket naming rules (Amazon S3 User Guide, "General purpose bucket naming rules")."""
 
 
 def one_of(allowed: Iterable[Any], note: str = "") -> Check:
@@ -83,6 +89,25 @@ def aws_tags(tags: Mapping[str, str]) -> str | None:
         if len(value) > 256 or not TAG_CHARS.match(value):
             problems.append(f"tag value for {key!r} must be at most 256 letters, digits, spaces or _.:/=+-@")
     return "; ".join(problems) or None
+
+
+def bucket_name_problem(name: str) -> str | None:
+    """None for a name S3 accepts for a general purpose bucket, else what S3 requires."""
+    low, high = BUCKET_NAME_LENGTH
+    if not low <= len(name) <= high:
+        return f"is {len(name)} characters; S3 bucket names have {low} to {high}"
+    if not BUCKET_NAME.match(name) or ".." in name:
+        return (
+            "must be an S3 bucket name: lowercase letters, digits, hyphens and single dots, "
+            "beginning and ending with a letter or digit"
+        )
+    if IP_ADDRESS.match(name):
+        return "must not be formatted as an IP address (S3 rejects such bucket names)"
+    reserved = [r for r in RESERVED_BUCKET_PREFIXES if name.startswith(r)]
+    reserved += [r for r in RESERVED_BUCKET_SUFFIXES if name.endswith(r)]
+    if reserved:
+        return f"must not use {reserved[0]!r}, which S3 reserves (access points, directory and table buckets)"
+    return None
 
 
 slack_channel = matches(SLACK_CHANNEL, "#lowercase-name or a channel id like C0123ABCD")

@@ -100,6 +100,14 @@ def stack_key_arn(plan: Plan) -> str:
     return next(k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key") if k.name == "keys-key")
 
 
+def stack_key_by_alias(plan: Plan) -> tuple[str, dict[str, str]]:
+    """How role policies name the stack's key before it exists: every key of its account and region
+    (its ARN with the id as `*`), narrowed to the alias that targets it (the condition's operand)."""
+    key = next(k for k in plan.of_type("aws:kms/key:Key") if k.name == "keys-key")
+    alias = next(a for a in plan.of_type("aws:kms/alias:Alias") if a.inputs["targetKeyId"] == key.outputs["keyId"])
+    return key.outputs["arn"].rsplit("/", 1)[0] + "/*", {"kms:ResourceAliases": alias.inputs["name"]}
+
+
 def only(plan: Plan, type_: str) -> Registration:
     found = plan.of_type(type_)
     assert len(found) == 1, f"expected one {type_}, found {[r.name for r in found]}"

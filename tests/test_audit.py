@@ -13,6 +13,7 @@ from opsctl.engine.policy_run import check_plan
 from plan import plan_stack
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.vocabulary.cis import CONTROLS
+from settings import SettingsError
 from tests.conftest import (
     ACCESS_LOG_BUCKET_EXEMPTION,
     ROOT,
@@ -95,6 +96,91 @@ def test_trail_is_created_after_its_bucket_policy_and_role(plan):
     trail = only(plan, "aws:cloudtrail/trail:Trail")
     policy = next(p for p in plan.of_type("aws:s3/bucketPolicy:BucketPolicy") if p.name == "audit-store-policy")
     assert policy.urn in trail.dependencies
+
+
+STORES = {
+    "audit-store": "ops-dev-trail-123456789012-eu-west-1",
+    "compliance-store": "ops-dev-config-123456789012-eu-west-1",
+}
+
+
+@pytest.fixture(scope="module")
+def first_preview():
+    return run_stack_program(audit_config(), mode="preview")
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_audit_bucket_names_and_policies_are_known_in_a_first_preview(plan, first_preview, store):
+    """Names carry the account id and region (unique across S3, like Control Tower's), so the bucket
+    policy is built from the ARN the name implies: the same document at preview and deploy, which
+    names the bucket the provider creates."""
+    for run in (first_preview, plan):
+        bucket = next(b for b in run.of_type("aws:s3/bucket:Bucket") if b.name == f"{store}-bucket")
+        assert bucket.inputs["bucket"] == STORES[store] and "bucketPrefix" not in bucket.inputs
+    policies = [
+        json.loads(
+            next(p for p in run.of_type("aws:s3/bucketPolicy:BucketPolicy") if p.name == f"{store}-policy").inputs[
+                "policy"
+            ]
+        )
+        for run in (first_preview, plan)
+    ]
+    assert policies[0] == policies[1]
+    created = next(b for b in plan.of_type("aws:s3/bucket:Bucket") if b.name == f"{store}-bucket").outputs["arn"]
+    deny = next(s for s in policies[1]["Statement"] if s["Sid"] == "DenyInsecureTransport")
+    assert deny["Resource"] == [created, f"{created}/*"]
+
+
+def test_access_logs_go_to_a_named_bucket_that_only_the_audit_buckets_may_log_into(first_preview):
+    bucket = next(b for b in first_preview.of_type("aws:s3/bucket:Bucket") if b.name == "access-logs-bucket")
+    assert bucket.inputs["bucket"] == "ops-dev-access-logs-123456789012-eu-west-1"
+    policy = json.loads(
+        next(
+            p for p in first_preview.of_type("aws:s3/bucketPolicy:BucketPolicy") if p.name == "access-logs-policy"
+        ).inputs["policy"]
+    )
+    grant = next(s for s in policy["Statement"] if s["Sid"] == "S3ServerAccessLogDelivery")
+    assert grant["Condition"]["ArnLike"]["aws:SourceArn"] == [f"arn:aws:s3:::{name}" for name in STORES.values()]
+    logging = {r.inputs["bucket"]: r.inputs for r in first_preview.of_type("aws:s3/bucketLogging:BucketLogging")}
+    assert set(logging) == set(STORES.values())
+    assert {r["targetBucket"] for r in logging.values()} == {bucket.inputs["bucket"]}
+
+
+def test_an_environment_that_makes_a_bucket_name_too_long_is_refused_before_deploy():
+    config = audit_config(**{"aws:region": "ap-southeast-1", "ops-baseline:environment": "a" * 20})
+    with pytest.raises(SettingsError) as raised:
+        plan_stack(config, SECRET_KEYS)
+    assert (
+        f'ops-baseline:environment: "{"a" * 20}" — makes the access-log bucket name '
+        f"'ops-{'a' * 20}-access-logs-<account id>-ap-southeast-1', which is 64 characters in ap-southeast-1 with "
+        "the 12-digit account id, and S3 allows 63: use an environment of at most 19 characters"
+    ) in str(raised.value)
+    plan_stack(audit_config(**{"aws:region": "ap-southeast-1", "ops-baseline:environment": "a" * 19}), SECRET_KEYS)
+
+
+def test_a_stack_keeps_the_names_of_buckets_it_deployed_before():
+    """Before bucket names were deterministic they had a random suffix; S3 cannot rename a bucket, and a
+    protected one is never replaced, so such a stack names its buckets as deployed."""
+    kept = {
+        "cloudTrail": "ops-dev-trail-20240101123456789000000001",
+        "awsConfig": "ops-dev-config-20240101123456789000000002",
+    }
+    config = audit_config()
+    for section, name in kept.items():
+        config[f"ops-baseline:{section}"] = {
+            **config.get(f"ops-baseline:{section}", {}),
+            "bucket": {"name": name, "protect": True},
+        }
+    run = run_stack_program(config, mode="preview")
+    for store, section in (("audit-store", "cloudTrail"), ("compliance-store", "awsConfig")):
+        bucket = next(b for b in run.of_type("aws:s3/bucket:Bucket") if b.name == f"{store}-bucket")
+        assert bucket.inputs["bucket"] == kept[section]
+        policy = json.loads(
+            next(p for p in run.of_type("aws:s3/bucketPolicy:BucketPolicy") if p.name == f"{store}-policy").inputs[
+                "policy"
+            ]
+        )
+        assert f"arn:aws:s3:::{kept[section]}/*" in json.dumps(policy)
 
 
 @pytest.mark.parametrize("store", ["audit-store", "compliance-store"])
@@ -654,6 +740,26 @@ def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_the_rec
             "ops-baseline:cloudTrail.logRetentionDays: 13 — must be one of 0, 1, 3, 5, 7, 14",
         ),
         (
+            {"ops-baseline:cloudTrail": {"bucket": {"name": "Ops_Dev_Trail"}}},
+            'ops-baseline:cloudTrail.bucket.name: "Ops_Dev_Trail" — must be an S3 bucket name: lowercase letters, digits,',
+        ),
+        (
+            {"ops-baseline:awsConfig": {"bucket": {"name": "ops-dev-config-" + "0" * 49}}},
+            '0000" — is 64 characters; S3 bucket names have 3 to 63',
+        ),
+        (
+            {"ops-baseline:cloudTrail": {"bucket": {"name": "ops..trail"}}},
+            'ops-baseline:cloudTrail.bucket.name: "ops..trail" — must be an S3 bucket name',
+        ),
+        (
+            {"ops-baseline:cloudTrail": {"bucket": {"name": "10.0.0.1"}}},
+            'ops-baseline:cloudTrail.bucket.name: "10.0.0.1" — must not be formatted as an IP address',
+        ),
+        (
+            {"ops-baseline:cloudTrail": {"bucket": {"name": "ops-dev-trail-s3alias"}}},
+            "ops-baseline:cloudTrail.bucket.name: \"ops-dev-trail-s3alias\" — must not use '-s3alias', which S3 reserves",
+        ),
+        (
             {"ops-baseline:cloudTrail": {"bucket": {"noncurrentExpirationDays": 0}}},
             "ops-baseline:cloudTrail.bucket.noncurrentExpirationDays: 0 — must be between 1 and 36500 days",
         ),
@@ -721,6 +827,11 @@ def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_the_rec
         "ecr-keep-none",
         "bad-vpc-id",
         "trail-retention-not-a-cloudwatch-value",
+        "kept-bucket-name-uppercase-and-underscores",
+        "kept-bucket-name-over-63",
+        "kept-bucket-name-adjacent-dots",
+        "kept-bucket-name-ip-address",
+        "kept-bucket-name-reserved-suffix",
         "noncurrent-expiration-zero",
         "home-region-not-a-region",
         "sampling-reservoir-negative",

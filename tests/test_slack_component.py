@@ -20,6 +20,7 @@ from tests.conftest import (
     only,
     run_stack_program,
     stack_key_arn,
+    stack_key_by_alias,
 )
 
 FUNCTION = "ops-dev-slack-notifier"
@@ -89,10 +90,12 @@ def test_role_may_decrypt_only_under_its_contexts_and_send_only_to_its_queue(pla
         next(p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy") if "slack" in p.name).inputs["policy"]
     )
     statements = {s["Sid"]: s for s in policy["Statement"]}
-    key = stack_key_arn(plan)
-    assert statements["DecryptWebhook"]["Resource"] == key
+    keys, alias = stack_key_by_alias(plan)
+    for sid in ("DecryptWebhook", "DecryptEnvironment", "EncryptForFailureQueue"):
+        assert statements[sid]["Resource"] == keys
     assert statements["DecryptWebhook"]["Condition"] == {
-        "StringEquals": {"kms:EncryptionContext:LambdaFunctionName": FUNCTION}
+        "StringEquals": {"kms:EncryptionContext:LambdaFunctionName": FUNCTION},
+        "ForAnyValue:StringEquals": alias,
     }
     assert statements["DecryptEnvironment"]["Condition"]["StringEquals"] == {
         "kms:EncryptionContext:aws:lambda:FunctionArn": f"arn:aws:lambda:eu-west-1:123456789012:function:{FUNCTION}"
@@ -335,12 +338,16 @@ def test_role_may_use_the_threads_table_items_only_and_the_token_only_under_its_
         "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
         "Resource": table_arn,
     }
+    keys, alias = stack_key_by_alias(threads_plan)
     assert statements["DecryptBotToken"]["Action"] == "kms:Decrypt"
+    assert statements["DecryptBotToken"]["Resource"] == statements["EncryptThreads"]["Resource"] == keys
     assert statements["DecryptBotToken"]["Condition"] == {
-        "StringEquals": {"kms:EncryptionContext:SlackBotToken": FUNCTION}
+        "StringEquals": {"kms:EncryptionContext:SlackBotToken": FUNCTION},
+        "ForAnyValue:StringEquals": alias,
     }
     assert statements["EncryptThreads"]["Condition"] == {
-        "StringEquals": {"kms:ViaService": "dynamodb.eu-west-1.amazonaws.com"}
+        "StringEquals": {"kms:ViaService": "dynamodb.eu-west-1.amazonaws.com"},
+        "ForAnyValue:StringEquals": alias,
     }
 
 
