@@ -239,3 +239,24 @@ def test_provider_default_tags_that_are_not_json_fail_the_run_once():
     with pytest.raises(pulumi.RunError) as raised:
         run_program(program, mode="preview", config={"aws:region": "eu-west-1", "aws:defaultTags": "{tags: owner}"})
     assert str(raised.value).count("provider aws (default): the provider's defaultTags is not JSON") == 1
+
+
+@pytest.mark.parametrize(
+    ("declare", "prefix"),
+    [
+        (lambda: aws.s3.Bucket("store", bucket_prefix="team-store-"), "team-store-"),
+        (lambda: aws.iam.Role("runner", name_prefix="runner-", assume_role_policy="{}"), "runner-"),
+    ],
+    ids=["bucket-prefix", "name-prefix"],
+)
+def test_a_name_from_a_prefix_is_unknown_in_a_preview_and_generated_at_create(declare, prefix):
+    """The provider appends the suffix when it creates the resource: a preview, like `terraform
+    plan`, shows the name as unknown, so documents built from it are unknown too."""
+
+    def program():
+        resource = declare()
+        pulumi.export("name", resource.bucket if isinstance(resource, aws.s3.Bucket) else resource.name)
+
+    assert run_program(program, mode="preview").outputs["name"].known is False
+    created = run_program(program, mode="up").outputs["name"]
+    assert created.known and created.value.startswith(prefix) and len(created.value) > len(prefix)

@@ -205,7 +205,13 @@ def synthesize(
         if not inputs.get(name_input):
             # Reached without the provider's Check (plain mocks), or for a name the provider never fills.
             prefix = inputs.get("namePrefix") or inputs.get(f"{name_input}Prefix")
-            outputs[name_input] = f"{prefix}{digest[:26]}" if prefix else _autoname(type_, logical_name, urn, inputs)
+            if prefix and preview:
+                # The provider adds the suffix to a prefix at create: its plan shows the name as unknown.
+                outputs[name_input] = UNKNOWN
+            else:
+                outputs[name_input] = (
+                    f"{prefix}{digest[:26]}" if prefix else _autoname(type_, logical_name, urn, inputs)
+                )
         physical = str(outputs[name_input])
     computed = {k: v for k, v in computed_only(type_).items() if k not in outputs}
     if preview:
