@@ -20,7 +20,7 @@ from policies.guardrails.spelling import counted
 from settings.regions import region_problem
 
 from .baseline import Baseline, load_baseline, mark_existing
-from .cost import estimate, load_prices
+from .cost import CostEstimate, estimate, load_prices
 from .engine import (
     DEFAULT_ACCOUNT,
     EngineError,
@@ -373,18 +373,19 @@ def plan_stack(args: argparse.Namespace, listener: Listener | None = None) -> tu
     return plan, baseline
 
 
-def estimate_plan(plan: Plan, args: argparse.Namespace):
+def estimate_plan(plan: Plan, args: argparse.Namespace) -> CostEstimate:
     custom = [r for r in plan.registrations if r.custom]
     return estimate(custom, region=plan.region, prices=load_prices(), free_tier=not args.no_free_tier)
 
 
 def run_cost(args: argparse.Namespace) -> int:
     plan, baseline = plan_stack(args)
-    report = PreflightReport(plan, cost=estimate_plan(plan, args), baseline=baseline)
+    cost = estimate_plan(plan, args)
+    report = PreflightReport(plan, cost=cost, baseline=baseline)
     formatter = OutputFormat(args.format).formatter()
     assert isinstance(formatter, CostFormatter)
     write_report(formatter.render_cost(report), args.output)
-    print(f"cost: about {report.cost.total:,.2f} USD a month at list prices, before usage", file=sys.stderr)
+    print(f"cost: about {cost.total:,.2f} USD a month at list prices, before usage", file=sys.stderr)
     return 0
 
 
