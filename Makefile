@@ -31,6 +31,7 @@ preflight: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest
@@ -70,4 +71,4 @@ lock:
 	rm -rf $(LOCK_VENV)
 
 clean:
-	rm -rf $(VENV) $(PACK_VENV) $(LOCK_VENV) .bench .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(PACK_VENV) $(LOCK_VENV) .bench .pytest_cache .ruff_cache .mypy_cache .hypothesis

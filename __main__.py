@@ -36,7 +36,7 @@ from components import (
 )
 from components.monitoring import LogGroups, LogGroupsArgs, Monitoring, MonitoringArgs
 from plan import load_plan
-from plan.monitors import ALERTS, BILLING_ALERTS, NOTIFIER_ALERTS
+from plan.monitors import ALERTS, BILLING_ALERTS, NOTIFIER_ALERTS, Unbound
 from settings import SettingsError
 from settings.model import ALARM_SEVERITIES
 
@@ -53,7 +53,7 @@ keys = EncryptionKeys("keys", EncryptionKeysArgs(account, plan.key))
 alerting = Alerting("alerting", AlertingArgs(account, keys.key_arn, plan.topic))
 log_groups = LogGroups("logs", LogGroupsArgs(keys.key_arn, plan.log_groups))
 topics = {ALERTS: alerting.topic_arn}
-bindings = {}
+bindings: dict[Unbound, pulumi.Input[str]] = {}
 
 if plan.notifier:
     notifier = SlackNotifier(
@@ -80,7 +80,8 @@ if plan.canaries:
 
 if plan.billing:
     # Alarms notify topics of their own region only, and topics use keys of their region.
-    billing_account = account.apply(lambda a: a.in_region(plan.billing.key.region))
+    billing_region = plan.billing.key.region
+    billing_account = account.apply(lambda a: a.in_region(billing_region))
     billing_keys = EncryptionKeys("billing-keys", EncryptionKeysArgs(billing_account, plan.billing.key))
     topics[BILLING_ALERTS] = Alerting(
         "billing-alerting", AlertingArgs(billing_account, billing_keys.key_arn, plan.billing.topic)

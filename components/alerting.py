@@ -66,9 +66,10 @@ def topic_policy(account: Account, topic_arn: str) -> dict[str, Any]:
     }
 
 
-def sms_filter(policy: str | None) -> dict[str, str]:
-    """A phone gets what the policy matches in the message body (alarm JSON, EventBridge events)."""
-    return {"filter_policy": policy, "filter_policy_scope": "MessageBody"} if policy else {}
+def sms_filter(policy: str | None) -> tuple[str | None, str | None]:
+    """(filter policy, its scope): a phone gets what the policy matches in the message body (alarm
+    JSON, EventBridge events). None leaves the input out, as the provider's args do."""
+    return (policy, "MessageBody") if policy else (None, None)
 
 
 def endpoint_suffix(endpoint: str) -> str:
@@ -109,18 +110,21 @@ class Alerting(pulumi.ComponentResource):
             + [("sms", n) for n in topic.sms_numbers]
             + [("https", u) for u in topic.https_endpoints]
         )
-        self.subscriptions = [
-            aws.sns.TopicSubscription(
-                f"{name}-{protocol}-{endpoint_suffix(endpoint)}",
-                topic=self.topic.arn,
-                protocol=protocol,
-                endpoint=endpoint,
-                region=topic.region,
-                **(sms_filter(topic.sms_filter_policy) if protocol == "sms" else {}),
-                opts=child,
+        self.subscriptions = []
+        for protocol, endpoint in endpoints:
+            filter_policy, scope = sms_filter(topic.sms_filter_policy if protocol == "sms" else None)
+            self.subscriptions.append(
+                aws.sns.TopicSubscription(
+                    f"{name}-{protocol}-{endpoint_suffix(endpoint)}",
+                    topic=self.topic.arn,
+                    protocol=protocol,
+                    endpoint=endpoint,
+                    region=topic.region,
+                    filter_policy=filter_policy,
+                    filter_policy_scope=scope,
+                    opts=child,
+                )
             )
-            for protocol, endpoint in endpoints
-        ]
 
         self.topic_arn = self.topic.arn
         self.topic_name = self.topic.name

@@ -123,8 +123,8 @@ class Canaries(pulumi.ComponentResource):
                 s3_key=self.script.key,
                 s3_version=self.script.version_id,
                 execution_role_arn=self.role.arn,
-                artifact_s3_location=self.artifacts.bucket_name.apply(
-                    lambda b, label=canary.label: f"s3://{b}/{RUNS_PREFIX}{label}/"
+                artifact_s3_location=pulumi.Output.concat(
+                    "s3://", self.artifacts.bucket_name, f"/{RUNS_PREFIX}{canary.label}/"
                 ),
                 artifact_config={"s3_encryption": {"encryption_mode": "SSE_KMS", "kms_key_arn": args.kms_key_arn}},
                 schedule={"expression": canary.schedule},

@@ -114,7 +114,8 @@ class Compliance(pulumi.ComponentResource):
                 for rule in plan.rules
             ]
         if plan.aggregator != "none":
-            source: dict[str, Any] = {"all_regions": True}
+            organization: aws.cfg.ConfigurationAggregatorOrganizationAggregationSourceArgsDict | None = None
+            accounts: aws.cfg.ConfigurationAggregatorAccountAggregationSourceArgsDict | None = None
             if plan.aggregator == "organization":
                 self.aggregator_role, _ = service_role(
                     f"{name}-aggregator",
@@ -139,16 +140,15 @@ class Compliance(pulumi.ComponentResource):
                     },
                     opts=child,
                 )
-                aggregation = {"organization_aggregation_source": {**source, "role_arn": self.aggregator_role.arn}}
+                organization = {"all_regions": True, "role_arn": self.aggregator_role.arn}
             else:
-                aggregation = {
-                    "account_aggregation_source": {
-                        **source,
-                        "account_ids": [args.account.apply(lambda a: a.account_id)],
-                    }
-                }
+                accounts = {"all_regions": True, "account_ids": [args.account.apply(lambda a: a.account_id)]}
             self.aggregator = aws.cfg.ConfigurationAggregator(
-                f"{name}-aggregator", name=plan.aggregator_name, **aggregation, opts=child
+                f"{name}-aggregator",
+                name=plan.aggregator_name,
+                organization_aggregation_source=organization,
+                account_aggregation_source=accounts,
+                opts=child,
             )
 
         self.rule_names = (

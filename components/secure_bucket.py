@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pulumi
@@ -104,8 +105,8 @@ def log_delivery_grant(bucket_arn: str, account: Account, sources: tuple[BucketN
     }
 
 
-def lifecycle_rule(args: SecureBucketArgs) -> dict[str, Any]:
-    rule: dict[str, Any] = {
+def lifecycle_rule(args: SecureBucketArgs) -> aws.s3.BucketLifecycleConfigurationRuleArgsDict:
+    rule: aws.s3.BucketLifecycleConfigurationRuleArgsDict = {
         "id": "lifecycle",
         "status": "Enabled",
         "filter": {"prefix": args.lifecycle_prefix} if args.lifecycle_prefix else {},
@@ -119,7 +120,15 @@ def lifecycle_rule(args: SecureBucketArgs) -> dict[str, Any]:
     return rule
 
 
-def encryption_rule(kms_key_arn: pulumi.Input[str] | None) -> dict[str, Any]:
+def bucket_policy(bucket_arn: str, grants: Grants | None) -> pulumi.Input[str]:
+    """The TLS-only policy with the services' grants, once those are known."""
+    statements = pulumi.Output.from_input(grants(bucket_arn) if grants else [])
+    return statements.apply(lambda listed: to_json(tls_only_bucket_policy(bucket_arn, listed)))
+
+
+def encryption_rule(
+    kms_key_arn: pulumi.Input[str] | None,
+) -> aws.s3.BucketServerSideEncryptionConfigurationRuleArgsDict:
     if kms_key_arn is None:
         return {"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}
     return {
@@ -174,11 +183,7 @@ class SecureBucket(pulumi.ComponentResource):
         self.policy = aws.s3.BucketPolicy(
             f"{name}-policy",
             bucket=self.bucket.bucket,
-            policy=self.bucket_arn.apply(
-                lambda arn: pulumi.Output.from_input(args.grants(arn) if args.grants else []).apply(
-                    lambda grants: to_json(tls_only_bucket_policy(arn, grants))
-                )
-            ),
+            policy=self.bucket_arn.apply(partial(bucket_policy, grants=args.grants)),
             # S3 rejects a policy while the public-access block is being applied.
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.public_access_block])),
         )

@@ -228,7 +228,7 @@ class SlackNotifier(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        variables = {
+        variables: dict[str, pulumi.Input[str]] = {
             "SLACK_WEBHOOK_CIPHERTEXT": self.webhook.ciphertext_blob,
             "SLACK_CHANNEL": plan.channel,
             "SLACK_USERNAME": plan.username,

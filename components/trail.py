@@ -85,9 +85,9 @@ def cis_dashboard_body(dashboard: CisDashboard, region: str) -> dict:
     return {"widgets": widgets}
 
 
-def data_event_selectors(trail: TrailPlan) -> list[dict]:
+def data_event_selectors(trail: TrailPlan) -> list[aws.cloudtrail.TrailAdvancedEventSelectorArgsDict]:
     """Management events read and write, plus the data events switched on."""
-    selectors: list[dict] = [
+    selectors: list[aws.cloudtrail.TrailAdvancedEventSelectorArgsDict] = [
         {"name": "Management events", "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]}
     ]
     for enabled, resource_type, label in (

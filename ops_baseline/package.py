@@ -8,7 +8,8 @@ that names its alarms, known before anything is deployed.
 """
 
 # No `from __future__ import annotations`: the host reads these annotations as types, not strings.
-from typing import NotRequired, TypedDict
+from collections.abc import Mapping
+from typing import Any, Literal, NotRequired, TypedDict
 
 import pulumi
 
@@ -162,7 +163,8 @@ class ServiceMonitoringArgs(TypedDict):
     """Step Functions state machines."""
 
 
-NAMES = {
+WatchedList = Literal["functions", "http_apis", "queues", "ecs_services", "target_groups", "tables", "state_machines"]
+NAMES: dict[WatchedList, str] = {
     "functions": "function_name",
     "http_apis": "api_id",
     "queues": "queue_name",
@@ -188,7 +190,9 @@ class ServiceMonitoring(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ServiceMonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         alerts = AlertTarget(args["environment"], args["region"], args["alert_topic_arn"])
-        items = {argument: [watch(argument, entry) for entry in args.get(argument) or ()] for argument in NAMES}
+        items: dict[str, list[Watch]] = {
+            argument: [watch(argument, entry) for entry in args.get(argument) or ()] for argument in NAMES
+        }
         monitors = PythonServiceMonitoring.plan(name, alerts, items)
         super().__init__(
             PythonServiceMonitoring.TYPE, name, None, PythonServiceMonitoring.tagged(opts, args.get("tags"))
@@ -199,7 +203,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
         self.register_outputs({"alarmNames": self.alarm_names, "dashboardNames": self.dashboard_names})
 
 
-def watch(argument: str, entry: dict) -> Watch:
+def watch(argument: WatchedList, entry: Mapping[str, Any]) -> Watch:
     """One entry of the schema's shape as the Python API's `Watch`."""
     options = {key: value for key, value in entry.items() if key not in ("label", NAMES[argument], "dead_letter_label")}
     for key, option in LINKED.items():

@@ -20,7 +20,7 @@ from policies.guardrails.spelling import counted
 from settings.regions import region_problem
 
 from .baseline import Baseline, load_baseline, mark_existing
-from .cost import estimate, load_prices
+from .cost import CostEstimate, estimate, load_prices
 from .engine import (
     DEFAULT_ACCOUNT,
     EngineError,
@@ -373,18 +373,19 @@ def run_stack(args: argparse.Namespace, listener: Listener | None = None) -> tup
     return run, baseline
 
 
-def estimate_cost(run: ProgramRun, args: argparse.Namespace):
+def estimate_cost(run: ProgramRun, args: argparse.Namespace) -> CostEstimate:
     custom = [r for r in run.registrations if r.custom]
     return estimate(custom, region=run.region, prices=load_prices(), free_tier=not args.no_free_tier)
 
 
 def run_cost(args: argparse.Namespace) -> int:
     run, baseline = run_stack(args)
-    report = PreflightReport(run, cost=estimate_cost(run, args), baseline=baseline)
+    cost = estimate_cost(run, args)
+    report = PreflightReport(run, cost=cost, baseline=baseline)
     formatter = OutputFormat(args.format).formatter()
     assert isinstance(formatter, CostFormatter)
     write_report(formatter.render_cost(report), args.output)
-    print(f"cost: about {report.cost.total:,.2f} USD a month at list prices, before usage", file=sys.stderr)
+    print(f"cost: about {cost.total:,.2f} USD a month at list prices, before usage", file=sys.stderr)
     return 0
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .engine import Registration
+if TYPE_CHECKING:
+    from .engine import Registration
 
 IGNORED_INPUTS = ("tags", "tagsAll")
 """Tags repeat stack-wide settings on every resource; they say nothing about which one made it."""

@@ -9,21 +9,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pulumi.runtime.rpc import UNKNOWN
-
 from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.profile import PROFILE
 from policies.guardrails.scope import SELECTION
 
 from .baseline import Baseline, fixed
 from .cost import CostChange, CostEstimate, compare
-from .engine import ProgramRun, Registration
-from .engine.policy_run import PolicyResult
-from .engine.wire import SECRET_SIGNATURE, SIGNATURE_KEY
+from .engine.wire import SECRET_SIGNATURE, SIGNATURE_KEY, UNKNOWN
 from .findings import Finding, Kind, PolicyInfo, exit_code, fails
 from .notifications import Forecast
 
-if TYPE_CHECKING:  # the live stack (boto3) is not imported to render a report
+if TYPE_CHECKING:  # neither the engine (pulumi, grpc) nor the live stack (boto3) is imported to render a report
+    from .engine import ProgramRun, Registration
+    from .engine.policy_run import PolicyResult
     from .live.drill import DrillResult
     from .live.fixes import FixResult
     from .live.judge import Checked

@@ -9,8 +9,8 @@ instead (Pulumi Outputs), while the label stays the entry's own, known before an
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from settings.monitoring import (
     EcsServiceSettings,
@@ -22,7 +22,7 @@ from settings.monitoring import (
     TableSettings,
     TargetGroupSettings,
 )
-from settings.schema import NO_VALUE, Problem
+from settings.schema import NO_VALUE, Problem, SectionChecks
 
 from .monitors import Monitor, alb, dynamodb, ecs, http_api, lambda_, sqs, step_functions
 from .naming import Naming
@@ -122,17 +122,24 @@ def state_machine(naming: Naming, entry: StateMachineSettings, source: str, arn:
 def configured(monitoring: MonitoringSettings, naming: Naming) -> Iterator[Monitor]:
     """Every service monitor of the stack config, in its order: functions, APIs, queues, ECS services,
     target groups, tables, state machines."""
-    for builder, entries, key in (
-        (function, monitoring.lambda_functions, "lambdaFunctions"),
-        (http_api_, monitoring.http_apis, "httpApis"),
-        (queue, monitoring.queues, "queues"),
-        (ecs_service, monitoring.ecs_services, "ecsServices"),
-        (target_group, monitoring.target_groups, "targetGroups"),
-        (table, monitoring.dynamodb_tables, "dynamodbTables"),
-        (state_machine, monitoring.state_machines, "stateMachines"),
-    ):
-        for i, entry in enumerate(entries):
-            yield from builder(naming, entry, f"monitoring.{key}[{i}]")
+    yield from each(naming, function, monitoring.lambda_functions, "lambdaFunctions")
+    yield from each(naming, http_api_, monitoring.http_apis, "httpApis")
+    yield from each(naming, queue, monitoring.queues, "queues")
+    yield from each(naming, ecs_service, monitoring.ecs_services, "ecsServices")
+    yield from each(naming, target_group, monitoring.target_groups, "targetGroups")
+    yield from each(naming, table, monitoring.dynamodb_tables, "dynamodbTables")
+    yield from each(naming, state_machine, monitoring.state_machines, "stateMachines")
+
+
+Entry = TypeVar("Entry")
+
+
+def each(
+    naming: Naming, builder: Callable[[Naming, Entry, str], Iterable[Monitor]], entries: Iterable[Entry], key: str
+) -> Iterator[Monitor]:
+    """The monitors of one list of entries, each told where it sits in the stack config."""
+    for i, entry in enumerate(entries):
+        yield from builder(naming, entry, f"monitoring.{key}[{i}]")
 
 
 def queue_problems(entry: QueueSettings) -> Iterator[Problem]:
@@ -151,7 +158,7 @@ def ecs_problems(entry: EcsServiceSettings) -> Iterator[Problem]:
     yield from ecs.SETTINGS_KINDS.problems(entry.alarms)
 
 
-SECTION_CHECKS = {
+SECTION_CHECKS: SectionChecks = {
     QueueSettings: queue_problems,
     EcsServiceSettings: ecs_problems,
     TargetGroupSettings: lambda entry: alb.KINDS.problems(entry.alarms),

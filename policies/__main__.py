@@ -6,6 +6,8 @@ Everything lives in the importable `guardrails` package; this file only serves t
 analyzer protocol (it never returns).
 """
 
-from guardrails.serve import serve
+# The CLI runs this file with policies/ as the working directory, where the package is `guardrails`;
+# mypy checks the same package as policies.guardrails.
+from guardrails.serve import serve  # type: ignore[import-not-found]
 
 serve()

@@ -65,7 +65,11 @@ def https_url(value: str) -> str | None:
 
 def unique(values: tuple[Any, ...]) -> str | None:
     seen: set[Any] = set()
-    duplicates = [v for v in values if v in seen or seen.add(v)]
+    duplicates = []
+    for value in values:
+        if value in seen:
+            duplicates.append(value)
+        seen.add(value)
     if duplicates:
         return f"must not repeat entries (repeated: {', '.join(show(d) for d in duplicates)})"
     return None

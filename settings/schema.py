@@ -215,7 +215,7 @@ class Parser:
         if origin in UNIONS:
             inner = [arg for arg in args if arg is not type(None)]
             return self.convert(inner[0], raw, path, root, secret)
-        if dataclasses.is_dataclass(hint):
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             return self.section(hint, raw, path, root)
         if origin is tuple:
             if isinstance(raw, (str, bytes)) or not isinstance(raw, (list, tuple)):
@@ -227,8 +227,8 @@ class Parser:
             if not isinstance(raw, Mapping):
                 self.report(path, f"expected {type_name(hint)}", value=raw, secret=secret)
                 return None
-            items = {str(k): self.convert(args[1], v, f"{path}.{k}", root, secret) for k, v in raw.items()}
-            return None if any(v is None for v in items.values()) else freeze(items)
+            entries = {str(k): self.convert(args[1], v, f"{path}.{k}", root, secret) for k, v in raw.items()}
+            return None if any(v is None for v in entries.values()) else freeze(entries)
         if origin is Literal:
             if raw in args and type(raw) is type(args[0]):
                 return raw
@@ -313,7 +313,11 @@ def describe(cls: type, prefix: str = "") -> list[tuple[str, str, str, str]]:
             nested, nested_prefix = typing.get_args(nested)[0], f"{key}[]."
         elif typing.get_origin(nested) in (Mapping, dict):
             nested, nested_prefix = typing.get_args(nested)[1], f"{key}.<key>."
-        if dataclasses.is_dataclass(nested) and not getattr(nested, "DOCUMENTED_SEPARATELY", False):
+        if (
+            isinstance(nested, type)
+            and dataclasses.is_dataclass(nested)
+            and not getattr(nested, "DOCUMENTED_SEPARATELY", False)
+        ):
             rows.extend(describe(nested, prefix=nested_prefix))
     return rows
 

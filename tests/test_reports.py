@@ -516,6 +516,8 @@ def test_markdown_masks_addresses_and_numbers(tmp_path):
 
 LIVE_STACK = ("boto3", "botocore", "opsctl.live", "policies.guardrails.serve")
 """What reads a live account (boto3, the audit) or serves the pack (its analyzer servicer)."""
+SDKS = ("grpc", "pulumi", "pulumi_policy")
+"""What runs a program (the engine) or the pack: a report needs only the catalog's metadata."""
 RENDER_OFFLINE = """
 import sys
 import opsctl.formats
@@ -532,7 +534,8 @@ print(" ".join(sorted(sys.modules)))
 
 def test_formats_and_an_offline_report_import_nothing_of_the_live_stack(tmp_path):
     """A fresh interpreter: importing the formats, then rendering a preflight report as text, loads
-    neither boto3 nor the audit nor the pack's servicer (the offline preflight has no use for them)."""
+    neither boto3 nor the audit nor the pack's servicer (the offline preflight has no use for them);
+    importing the formats loads neither the Pulumi SDKs nor grpc (the report built here needs them)."""
     done = subprocess.run(
         [sys.executable, "-c", RENDER_OFFLINE, str(tmp_path)],
         cwd=Path(__file__).parent.parent,
@@ -543,3 +546,4 @@ def test_formats_and_an_offline_report_import_nothing_of_the_live_stack(tmp_path
     after_import, after_render = (set(line.split()) for line in done.stdout.splitlines())
     for modules in (after_import, after_render):
         assert not {m for m in modules if m.split(".")[0] in LIVE_STACK or m.startswith(LIVE_STACK)}
+    assert not {m for m in after_import if m.split(".")[0] in SDKS}

@@ -4,7 +4,7 @@ composite alarms and the generated dashboards."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -28,7 +28,7 @@ class MonitoringArgs:
     """Dimension values the components that own the watched resources offer (an API id, a name)."""
     topics: Mapping[str, pulumi.Input[str]]
     """Topic ARN by the plan's topic key: ALARM and OK actions of each monitor's alarms."""
-    query_log_groups: pulumi.Input[list[str]] = ()
+    query_log_groups: pulumi.Input[Sequence[str]] = ()
     """Log groups a saved query without its own list opens with (the baseline's log groups)."""
     account: pulumi.Input[Account] | None = None
     """Where the alarms live: the OpsItem actions of critical alarms name its account and region."""
@@ -115,14 +115,15 @@ class Monitoring(pulumi.ComponentResource):
         if self._args.account is None:
             raise ValueError("MonitoringArgs.account is required when the plan escalates critical alarms")
         account = pulumi.Output.from_input(self._args.account)
-        return [
-            account.apply(
-                lambda a, template=template: template.format(
+
+        def action(template: str) -> pulumi.Output[str]:
+            return account.apply(
+                lambda a: template.format(
                     partition=a.partition, region=monitor.region or a.region, account=a.account_id
                 )
             )
-            for template in escalation.actions(composite=composite)
-        ]
+
+        return [action(template) for template in escalation.actions(composite=composite)]
 
     def _burn_alerts(self, monitor: Monitor) -> list[aws.cloudwatch.CompositeAlarm]:
         """Each SLO alert: two silent window alarms and the AND composite that notifies for them."""
@@ -188,7 +189,7 @@ class Monitoring(pulumi.ComponentResource):
         page = [monitors[i] for i in indexes]
         body = pulumi.Output.all(
             [pulumi.Output.from_input(dict(m.dimensions)) for m in page],
-            [[alarm.arn for alarm in (*self.alarms[i], *self.burn_alerts[i])] for i in indexes],
+            [[*(a.arn for a in self.alarms[i]), *(c.arn for c in self.burn_alerts[i])] for i in indexes],
         ).apply(
             lambda resolved: json.dumps(
                 page_body(

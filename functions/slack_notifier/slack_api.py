@@ -203,7 +203,9 @@ def api_answer(response: Response) -> Response:
         return Response(response.status, "an answer that is not a JSON object", error="invalid_response")
     if data.get("ok") is True:
         return Response(response.status, "ok", response.retry_after, data=data)
-    error = data.get("error") if isinstance(data.get("error"), str) else "unknown_error"
+    error = data.get("error")
+    if not isinstance(error, str):
+        error = "unknown_error"
     return Response(response.status, "", response.retry_after, error=error[:100], data=data)
 
 

@@ -7,14 +7,13 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-from pulumi.runtime.rpc import UNKNOWN
+from typing import Any, Protocol, TypeVar
 
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.spelling import counted
 from policies.guardrails.vocabulary.schedules import runs_per_month
 
+from ..engine.wire import UNKNOWN
 from .recorded import load_recorded_types
 
 CHANGES_PER_RESOURCE = 1
@@ -40,7 +39,8 @@ CONFORMANCE_PACKS = (
 EVENT_BUS_ARN = re.compile(r"^arn:[^:]+:events:(?P<region>[^:]+):[^:]*:event-bus/")
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
-CONFIG_RULES = {g.references.config_rule.identifier: g for g in CATALOG if g.references.config_rule}
+CONFIG_RULES = {rule.identifier: (rule, g.resource_types) for g in CATALOG if (rule := g.references.config_rule)}
+"""Managed rule identifier → the rule and the types of its guardrail."""
 RECORDED = load_recorded_types()
 RECORDER = "aws:cfg/recorder:Recorder"
 CONFIG_RULE = "aws:cfg/rule:Rule"
@@ -49,10 +49,19 @@ DAILY_ITEMS_PER_RESOURCE = min(CHANGES_PER_RESOURCE, 730 / 24)
 
 
 class Resource(Protocol):
-    urn: str
-    type: str
-    name: str
-    inputs: dict[str, Any]
+    """What counting reads of a resource (read-only: a rule inside a pack is a frozen stand-in)."""
+
+    @property
+    def urn(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def inputs(self) -> dict[str, Any]: ...
+
+
+AnyResource = TypeVar("AnyResource", bound=Resource)
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,7 @@ def region_of(resource: Resource, default: str) -> str:
     return text_of(resource.inputs.get("region")) or default
 
 
-def of_types(resources: Iterable[Resource], *types: str) -> list[Resource]:
+def of_types(resources: Iterable[AnyResource], *types: str) -> list[AnyResource]:
     return [r for r in resources if r.type in types]
 
 
@@ -171,10 +180,10 @@ def canary_runs(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
         expression = text_of(schedule.get("expression")) if isinstance(schedule, dict) else None
         if canary.inputs.get("startCanary") is not True:
             runs, basis = 0.0, "not started (startCanary is not true): no runs"
-        elif expression is None or (runs := runs_per_month(expression)) is None:
+        elif expression is None or (scheduled := runs_per_month(expression)) is None:
             runs, basis = 0.0, f"schedule {expression or '(unknown)'} cannot be read: runs not counted"
         else:
-            basis = f"{expression}, {runs:,.0f} runs in a 730-hour month"
+            runs, basis = scheduled, f"{expression}, {scheduled:,.0f} runs in a 730-hour month"
         yield Usage("canary-run", region_of(canary, region), canary.name, runs, basis)
 
 
@@ -230,7 +239,8 @@ def config_recording(resources: Sequence[Resource], region: str) -> Iterator[Usa
         recorders = [None]
     unlisted = sorted({r.type for r in resources if not RECORDED.known(r.type)})
     for recorder in recorders:
-        by_day, continuous = [], []
+        by_day: list[Resource] = []
+        continuous: list[Resource] = []
         for resource in recorded(recorder, resources):
             (by_day if daily(recorder, RECORDED.config_type(resource.type) or "") else continuous).append(resource)
         whose = (
@@ -273,14 +283,13 @@ def in_scope(rule: Resource, resources: Sequence[Resource]) -> tuple[list[Resour
     types = types_in(scope.get("complianceResourceTypes") if isinstance(scope, dict) else None)
     details = [d for d in source.get("sourceDetails") or [] if isinstance(d, dict)]
     scheduled = any(d.get("messageType") == "ScheduledNotification" for d in details)
-    guardrail = (
-        CONFIG_RULES.get(text_of(source.get("sourceIdentifier")) or "") if source.get("owner") == "AWS" else None
-    )
+    managed = CONFIG_RULES.get(text_of(source.get("sourceIdentifier")) or "") if source.get("owner") == "AWS" else None
     if types:
         return [r for r in resources if RECORDED.config_type(r.type) in types], scheduled
-    if guardrail is not None:
-        rule_types = guardrail.references.config_rule.covers or guardrail.resource_types
-        return [r for r in resources if r.type in rule_types], guardrail.references.config_rule.periodic
+    if managed is not None:
+        config_rule, guardrail_types = managed
+        rule_types = config_rule.covers or guardrail_types
+        return [r for r in resources if r.type in rule_types], config_rule.periodic
     return None, scheduled
 
 
@@ -320,7 +329,9 @@ def packed_rules(pack: Resource) -> list[PackedRule]:
 
 def config_evaluations(resources: Sequence[Resource], region: str) -> Iterator[Usage]:
     """Rules on their own and rules inside conformance packs (priced as conformance pack evaluations)."""
-    rules = [("config-rule-evaluation", rule, rule) for rule in of_types(resources, CONFIG_RULE)]
+    rules: list[tuple[str, Resource, Resource]] = [
+        ("config-rule-evaluation", rule, rule) for rule in of_types(resources, CONFIG_RULE)
+    ]
     for pack in of_types(resources, *CONFORMANCE_PACKS):
         rules += [("config-conformance-pack-evaluation", rule, pack) for rule in packed_rules(pack)]
     for item, rule, owner in rules:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
@@ -33,7 +33,12 @@ from .errors import EngineError
 from .language_host import StackContext, ensure_virtualenv, pack_launch
 from .mocks import Registration
 
-LEVELS = {"advisory": 0, "mandatory": 1, "disabled": 2, "remediate": 3}
+LEVELS = {
+    "advisory": analyzer_pb2.ADVISORY,
+    "mandatory": analyzer_pb2.MANDATORY,
+    "disabled": analyzer_pb2.DISABLED,
+    "remediate": analyzer_pb2.REMEDIATE,
+}
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
 SEVERITY_NAMES = {0: "", 1: "low", 2: "medium", 3: "high", 4: "critical"}
 START_TIMEOUT_S = 60.0
@@ -67,6 +72,12 @@ def resource_options(registration: Registration) -> analyzer_pb2.AnalyzerResourc
     )
 
 
+@overload
+def provider_resource(provider: Registration) -> analyzer_pb2.AnalyzerProviderResource: ...
+@overload
+def provider_resource(provider: None) -> None: ...
+@overload
+def provider_resource(provider: Registration | None) -> analyzer_pb2.AnalyzerProviderResource | None: ...
 def provider_resource(provider: Registration | None) -> analyzer_pb2.AnalyzerProviderResource | None:
     if provider is None:
         return None
@@ -421,7 +432,7 @@ def allowed_phrase(error: Any) -> str:
     choices = ", ".join(json.dumps(v) for v in schema.get("enum", ()))
     if error.validator == "type":
         types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        expected = " or ".join(TYPE_NAMES.get(t, t) for t in types)
+        expected = " or ".join(TYPE_NAMES.get(str(t), str(t)) for t in types)
         return f"expected {expected}" + (f", one of {choices}" if choices else "")
     if error.validator == "enum":
         return f"expected one of {choices}"

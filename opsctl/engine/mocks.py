@@ -136,16 +136,21 @@ class OfflineMocks(pulumi.runtime.Mocks):
             preview=self.mode == "preview",
         )
 
-    def call(self, args: MockCallArgs) -> dict:
-        return invoke(args.token, args.args, account=self.account, region=self.region, partition=self.partition)
+    def call(self, args: MockCallArgs) -> tuple[dict, list[tuple[str, str]]]:
+        """An invoke's result and its check failures: none (the SDK's monitor iterates them; None
+        would fail although its signature allows it)."""
+        return invoke(args.token, args.args, account=self.account, region=self.region, partition=self.partition), []
 
 
-Listener = Callable[[Registration, struct_pb2.Struct, struct_pb2.Struct], None]
-"""Told of each registration as it is recorded, with its inputs and outputs as the wire carried them."""
+Listener = Callable[[Registration, struct_pb2.Struct | None, struct_pb2.Struct | None], None]
+"""Told of each registration as it is recorded, with its inputs and outputs as the wire carried them
+(None when the recorded form differs: a resource reference replaced, a program run in another process)."""
 
 
 class RecordingMonitor(MockMonitor):
     """A mock monitor that keeps each registration's parent, wire-form inputs and outputs."""
+
+    mocks: OfflineMocks
 
     def __init__(self, mocks: OfflineMocks, listener: Listener | None = None):
         super().__init__(mocks)

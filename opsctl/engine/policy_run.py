@@ -13,6 +13,7 @@ import queue
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -152,9 +153,7 @@ class PolicyGate:
             while (sent := self._incoming.get()) is not None:
                 self._slots.acquire()
                 self._sent.append(sent)
-                self._pack.remediate_later(sent.request).add_done_callback(
-                    lambda answer, sent=sent: self._remediated(sent, answer)
-                )
+                self._pack.remediate_later(sent.request).add_done_callback(partial(self._remediated, sent))
         except BaseException as failure:  # re-raised by result(), in the caller's thread
             self._failure = failure
 
@@ -164,7 +163,7 @@ class PolicyGate:
             failure = answer.exception()
             if failure is None:
                 sent.remediations = list(analyzer_pb2.RemediateResponse.FromString(answer.result()).remediations)
-            elif failure.code() != grpc.StatusCode.UNIMPLEMENTED:
+            elif not (isinstance(failure, grpc.RpcError) and failure.code() == grpc.StatusCode.UNIMPLEMENTED):
                 raise failure
             request = sent.request
             written = [r for r in sent.remediations if r.HasField("properties")]  # a preview skip has none
@@ -196,10 +195,11 @@ class PolicyGate:
                 raise self._failure
             for _ in range(IN_FLIGHT):  # every slot back: every answer is in
                 self._slots.acquire()
-            failed = next((sent for sent in self._sent if sent.failure is not None), None)
-            if failed is not None:
+            failed = [(sent, sent.failure) for sent in self._sent if sent.failure is not None]
+            if failed:
+                sent, failure = failed[0]
                 raise EngineError(
-                    f"the policy pack failed in {failed.call} of {failed.registration.urn}: {reason(failed.failure)}"
+                    f"the policy pack failed in {sent.call} of {sent.registration.urn}: {reason(failure)}"
                 )
             request = analyzer_pb2.AnalyzeStackRequest()
             for resource in [*([stack] if stack else []), *self._providers.default_providers()]:

@@ -65,10 +65,14 @@ def main() -> None:
 def registration_of(fields: dict[str, Any]) -> Registration:
     options = fields.pop("options")
     options["custom_timeouts"] = tuple(options["custom_timeouts"])
+    plain: dict[str, Any] = {
+        k: tuple(v) if k == "dependencies" else v for k, v in fields.items() if k != "property_dependencies"
+    }
+    listed: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items()}
     return Registration(
-        **{k: tuple(v) if k == "dependencies" else v for k, v in fields.items() if k != "property_dependencies"},
+        **plain,
         property_dependencies={k: tuple(v) for k, v in fields["property_dependencies"].items()},
-        options=Options(**{k: tuple(v) if isinstance(v, list) else v for k, v in options.items()}),
+        options=Options(**listed),
     )
 
 
@@ -102,8 +106,10 @@ def run_hosted(
             raise EngineError(f"cannot run the program with {python}: {error.strerror}") from None
         finally:
             os.close(write)
+        assert process.stdin is not None and process.stdout is not None  # both opened as pipes
         said: deque[str] = deque(maxlen=100)
-        output = threading.Thread(target=lambda: said.extend(process.stdout), daemon=True)
+        stdout = process.stdout
+        output = threading.Thread(target=lambda: said.extend(stdout), daemon=True)
         output.start()
         request = {"stack": stack_config.stack, "mode": mode, "account": account,
                    "config": stack_config.values, "secretKeys": list(stack_config.secret_keys)}  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import assert_never
 
-from .base import AuditFormatter, CostFormatter, DrillFormatter, Formatter, VerifyFormatter
+from .base import AuditFormatter, CostFormatter, DrillFormatter, Formatter, ReportFormatter, VerifyFormatter
 from .json_format import JsonFormatter
 from .junit import JUnitFormatter
 from .markdown import MarkdownFormatter
@@ -20,7 +20,7 @@ class OutputFormat(StrEnum):
     JUNIT = "junit"
     MARKDOWN = "markdown"
 
-    def formatter(self) -> Formatter:
+    def formatter(self) -> ReportFormatter:
         if self is OutputFormat.TEXT:
             return TextFormatter()
         if self is OutputFormat.JSON:
@@ -44,5 +44,6 @@ __all__ = [
     "DrillFormatter",
     "Formatter",
     "OutputFormat",
+    "ReportFormatter",
     "VerifyFormatter",
 ]

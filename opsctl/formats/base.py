@@ -1,5 +1,6 @@
-"""The interfaces report formats implement: the whole preflight, the cost estimate alone for
-`opsctl cost` (where the format has one), a live audit, and verify's and drill's reports."""
+"""The interfaces report formats implement: the whole preflight, a live audit, and verify's and
+drill's reports (ReportFormatter, every format), and the cost estimate alone for `opsctl cost`
+(CostFormatter, where the format has one)."""
 
 from __future__ import annotations
 
@@ -36,3 +37,7 @@ class DrillFormatter(ABC):
     @abstractmethod
     def render_drill(self, report: DrillReport) -> str:
         """Return each alarm's drill outcome and any cleanup problem as text; never print."""
+
+
+class ReportFormatter(Formatter, AuditFormatter, VerifyFormatter, DrillFormatter):
+    """What every format renders: each report but the cost estimate alone."""

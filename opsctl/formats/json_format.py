@@ -9,7 +9,7 @@ from ..baseline import REPORT_SCHEMA_VERSION
 from ..cost import CostChange, CostEstimate
 from ..findings import Finding
 from ..report import AuditReport, DrillReport, PreflightReport, VerifyReport, redact
-from .base import AuditFormatter, CostFormatter, DrillFormatter, Formatter, VerifyFormatter
+from .base import CostFormatter, ReportFormatter
 
 
 def cost_document(estimate: CostEstimate, change: CostChange | None) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def audit_finding(finding: Finding) -> dict[str, Any]:
     return document | ({"exemption": finding.exemption} if finding.exemption else {})
 
 
-class JsonFormatter(Formatter, CostFormatter, AuditFormatter, VerifyFormatter, DrillFormatter):
+class JsonFormatter(ReportFormatter, CostFormatter):
     def render(self, report: PreflightReport) -> str:
         run = report.run
         document: dict[str, Any] = {

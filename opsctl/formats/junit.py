@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from ..findings import Finding, fails
 from ..report import DRILL, VERIFY, AuditReport, DrillReport, PreflightReport, VerifyReport
-from .base import AuditFormatter, DrillFormatter, Formatter, VerifyFormatter
+from .base import ReportFormatter
 
 
 def describe(finding: Finding) -> str:
@@ -51,7 +51,7 @@ def suite(
         "errors": sum(1 for c in cases if c.find("error") is not None),
         "skipped": sum(1 for c in cases if c.find("skipped") is not None and c.find("failure") is None),
     }
-    element = ET.SubElement(parent, "testsuite", name=name, **{k: str(v) for k, v in counts.items()})
+    element = ET.SubElement(parent, "testsuite", {"name": name, **{k: str(v) for k, v in counts.items()}})
     listed = ET.SubElement(element, "properties")
     for key, value in properties:
         ET.SubElement(listed, "property", name=key, value=value)
@@ -80,7 +80,7 @@ def stack_check_document(check: str, report: VerifyReport | DrillReport, cases: 
     return document(root, [suite(root, f"{root.get('name')} {report.stack} {report.account}", cases, properties)])
 
 
-class JUnitFormatter(Formatter, AuditFormatter, VerifyFormatter, DrillFormatter):
+class JUnitFormatter(ReportFormatter):
     def render(self, report: PreflightReport) -> str:
         run = report.run
         cases = [

@@ -10,7 +10,7 @@ from ..cost import CostChange, CostEstimate
 from ..findings import SEVERITY_ORDER, Finding
 from ..notifications import Forecast
 from ..report import AuditReport, DrillReport, PreflightReport, VerifyReport
-from .base import AuditFormatter, CostFormatter, DrillFormatter, Formatter, VerifyFormatter
+from .base import CostFormatter, ReportFormatter
 from .money import change_summary, guardrails_counted, price, quantity, usd
 from .subscribers import breakdown, endpoint, filtered
 
@@ -61,7 +61,7 @@ def folded(summary: str, body: list[str]) -> list[str]:
     return ["<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>", ""]
 
 
-class MarkdownFormatter(Formatter, CostFormatter, AuditFormatter, VerifyFormatter, DrillFormatter):
+class MarkdownFormatter(ReportFormatter, CostFormatter):
     def render(self, report: PreflightReport) -> str:
         lines = [self.verdict(report), "", self.counts(report), ""]
         if report.policies is not None:

@@ -15,7 +15,7 @@ from typing import Any
 from ..findings import Finding, PolicyInfo
 from ..locations import setting_lines
 from ..report import DRILL, VERIFY, AuditReport, DrillReport, PreflightReport, VerifyReport, workdir_relative
-from .base import AuditFormatter, DrillFormatter, Formatter, VerifyFormatter
+from .base import ReportFormatter
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"mandatory": "error", "remediate": "error", "advisory": "warning", "disabled": "none"}
@@ -180,7 +180,7 @@ def stack_check_run(
     )
 
 
-class SarifFormatter(Formatter, AuditFormatter, VerifyFormatter, DrillFormatter):
+class SarifFormatter(ReportFormatter):
     def render(self, report: PreflightReport) -> str:
         run = report.run
         policies = report.policies.policies if report.policies else []

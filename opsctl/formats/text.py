@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from policies.guardrails.catalog import BY_NAME
 from policies.guardrails.spelling import counted
 
 from ..cost import CostChange, CostEstimate
-from ..engine import Registration
 from ..findings import PREVIEW_SKIP, Finding, PolicyInfo
 from ..notifications import Forecast
 from ..report import AuditReport, DrillReport, PreflightReport, VerifyReport
-from .base import AuditFormatter, CostFormatter, DrillFormatter, Formatter, VerifyFormatter
+from .base import CostFormatter, ReportFormatter
+
+if TYPE_CHECKING:
+    from ..engine import Registration
 from .money import change_summary, price, quantity, usd
 from .subscribers import breakdown, endpoint, filtered
 
@@ -40,7 +43,7 @@ def summarised(value: object) -> tuple[str, bool]:
     return shown + more, bool(more) or len(shown) > OUTPUT_WIDTH
 
 
-class TextFormatter(Formatter, CostFormatter, AuditFormatter, VerifyFormatter, DrillFormatter):
+class TextFormatter(ReportFormatter, CostFormatter):
     def render(self, report: PreflightReport) -> str:
         run = report.run
         counts = report.counts_by_type()

@@ -15,10 +15,9 @@ from typing import Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from policies.guardrails.vocabulary.tokens import COMPOSITE_ALARM, METRIC_ALARM
-
 from ..engine import EngineError, ProgramRun
 from .accounts import Account, error_code
+from .verify import named_alarms, region_of
 
 Outcome = Literal["delivered", "not delivered", "skipped", "error"]
 REASON = "opsctl drill: proving that this alarm's notification reaches its topic"
@@ -149,17 +148,20 @@ class Drill:
         for region, name in list(self.changed):
             self.restore(region, name)
         for probe in self.probes.values():
-            if probe.subscription:
-                self.quietly(
-                    f"unsubscribe {probe.subscription}",
-                    lambda p=probe: self.account.client("sns", p.region).unsubscribe(SubscriptionArn=p.subscription),
-                )
-            if probe.queue_url:
-                self.quietly(
-                    f"delete queue {probe.queue_url}",
-                    lambda p=probe: self.account.client("sqs", p.region).delete_queue(QueueUrl=p.queue_url),
-                )
+            self.remove(probe)
         self.probes.clear()
+
+    def remove(self, probe: Probe) -> None:
+        if probe.subscription:
+            self.quietly(
+                f"unsubscribe {probe.subscription}",
+                lambda: self.account.client("sns", probe.region).unsubscribe(SubscriptionArn=probe.subscription),
+            )
+        if probe.queue_url:
+            self.quietly(
+                f"delete queue {probe.queue_url}",
+                lambda: self.account.client("sqs", probe.region).delete_queue(QueueUrl=probe.queue_url),
+            )
 
     def quietly(self, what: str, action: Callable[[], Any]) -> None:
         try:
@@ -179,10 +181,7 @@ def notified(body: str, name: str) -> bool:
 
 def planned_alarms(run: ProgramRun) -> dict[str, str]:
     """Alarm name → region, for every alarm the stack plans."""
-    found = {}
-    for alarm in [*run.of_type(METRIC_ALARM), *run.of_type(COMPOSITE_ALARM)]:
-        found[alarm.inputs.get("name") or alarm.inputs.get("alarmName")] = alarm.inputs.get("region") or run.region
-    return found
+    return {name: region_of(alarm, run) for name, alarm in named_alarms(run)}
 
 
 def choose(run: ProgramRun, names: Iterable[str] | None) -> dict[str, str]:

@@ -4,7 +4,7 @@ resources, exemptions and selection from the same policy config. Pure: no AWS ca
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -74,7 +74,9 @@ def judge(
     scope = "global" if inventory.region == "global" else "regional"
     readable = view_types(scope)
     identities = {urn(inventory.account, r): r for r in inventory.resources}
-    entries = [(r.type, r.name, identity, r.props, {}) for identity, r in identities.items()]
+    entries: list[tuple[str, str, str, Any, Mapping[str, tuple[str, ...]]]] = [
+        (r.type, r.name, identity, r.props, {}) for identity, r in identities.items()
+    ]
     unread = inventory.unread()
     findings: list[Finding] = []
     checks: list[Checked] = []
@@ -97,9 +99,11 @@ def judge(
             config = dict(live.account_config(config, facts))
         view = StackView(e for e in entries if e[0] in types and (live.pending_deletion or not pending_deletion(e[3])))
         if guardrail.kind == "stack":
-            results: Iterable[Violation | Undecided] = guardrail.check(view, config)
+            results: Iterable[Violation | Undecided] = guardrail.check_stack(view, config)
         else:
-            results = [Violation(m, r.urn) for r in view.of_type(*types) for m in guardrail.check(r.props, config)]
+            results = [
+                Violation(m, r.urn) for r in view.of_type(*types) for m in guardrail.check_resource(r.props, config)
+            ]
         if live.trails_elsewhere and not any(r.props.flag("isMultiRegionTrail") for r in view.resources):
             results = [*results, *uncovered(inventory, identities)]
         exemptions = [Exemption.read(e) for e in config.get("exemptions", ())]
@@ -135,19 +139,20 @@ def finding(
     today: date,
 ) -> Finding:
     resource = identities.get(result.urn or "")
-    about = {
-        "policy": guardrail.name,
-        "level": level,
-        "severity": guardrail.severity,
-        "subject": resource.arn if resource else "",
-        "account": inventory.account,
-        "region": resource.region if resource else inventory.region,
-    }
+    found = Finding(
+        guardrail.name,
+        level,
+        guardrail.severity,
+        "",
+        subject=resource.arn if resource else "",
+        account=inventory.account,
+        region=resource.region if resource else inventory.region,
+    )
     if isinstance(result, Undecided):  # live values are all known; a rule that still cannot decide says why
-        return Finding(message=result.reason, kind="error", **about)
+        return replace(found, message=result.reason, kind="error")
     message, exemption = decided(result.urn, result.message, exemptions, today)
     if exemption is None:
-        return Finding(message=message, **about)
-    return Finding(
-        message=message, kind="exempted", exemption=exemption_text(exemption.reason, exemption.expires), **about
+        return replace(found, message=message)
+    return replace(
+        found, message=message, kind="exempted", exemption=exemption_text(exemption.reason, exemption.expires)
     )

@@ -58,14 +58,23 @@ def region_of(registration: Registration, run: ProgramRun) -> str:
     return registration.inputs.get("region") or run.region
 
 
-def alarms(run: ProgramRun, account: Account, now: datetime) -> Iterator[Gap]:
-    planned: dict[str, dict[str, Registration]] = {}
+def named_alarms(run: ProgramRun) -> Iterator[tuple[str, Registration]]:
+    """(name, alarm) of every alarm the stack plans: the provider's Check names those the program
+    leaves unnamed, so an alarm without a name is one no account can hold."""
     for alarm in [*run.of_type(METRIC_ALARM), *run.of_type(COMPOSITE_ALARM)]:
         name = alarm.inputs.get("name") or alarm.inputs.get("alarmName")
+        if isinstance(name, str):
+            yield name, alarm
+
+
+def alarms(run: ProgramRun, account: Account, now: datetime) -> Iterator[Gap]:
+    planned: dict[str, dict[str, Registration]] = {}
+    for name, alarm in named_alarms(run):
         planned.setdefault(region_of(alarm, run), {})[name] = alarm
     for region, wanted in planned.items():
         client = account.client("cloudwatch", region)
-        names, live = sorted(wanted), {}
+        names = sorted(wanted)
+        live: dict[str, dict[str, Any]] = {}
         for start in range(0, len(names), 100):
             answer = client.describe_alarms(
                 AlarmNames=names[start : start + 100], AlarmTypes=["MetricAlarm", "CompositeAlarm"]
@@ -253,7 +262,7 @@ def recorders(run: ProgramRun, account: Account, now: datetime) -> Iterator[Gap]
 
 def recording(client: Any, name: str, owner: bool, now: datetime) -> Iterator[Gap]:
     statuses = client.describe_configuration_recorder_status().get("ConfigurationRecordersStatus", [])
-    status = next((s for s in statuses if s["name"] == name), {})
+    status: dict[str, Any] = next((s for s in statuses if s["name"] == name), {})
     if not status.get("recording"):
         yield Gap(
             f"Config recorder {name}",

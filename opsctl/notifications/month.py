@@ -24,6 +24,9 @@ from opsctl.cost.counting import (
     recorded,
     region_of,
 )
+from opsctl.cost.counting import (
+    Resource as CountedResource,
+)
 from plan.events import GLOBAL_EVENTS_REGION
 from policies.guardrails.vocabulary.cis import BY_CONTROL, CONTROLS
 
@@ -187,7 +190,7 @@ def breach(alarm: Alarm, account: str, *, day: int = 0) -> tuple[Happening, Happ
 
 def alarm_notice(alarm: Alarm, account: str, state: str, previous: str, day: int) -> Happening:
     namespace, metric = alarm.metric
-    body = {
+    body: dict[str, Any] = {
         "AlarmName": alarm.name,
         "AlarmDescription": "",
         "AWSAccountId": account,
@@ -288,7 +291,7 @@ def config_month(recorder: Resource, resources: Sequence[Resource], region: str,
         )
         for n, r in enumerate(changed)
     ]
-    rules = [(name_of(r), r) for r in of_types(resources, "aws:cfg/rule:Rule")]
+    rules: list[tuple[str, CountedResource]] = [(name_of(r), r) for r in of_types(resources, "aws:cfg/rule:Rule")]
     rules += [(r.name, r) for pack in of_types(resources, *CONFORMANCE_PACKS) for r in packed_rules(pack)]
     for name, rule in rules:
         targets, periodic = in_scope(rule, resources)

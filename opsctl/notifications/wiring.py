@@ -13,11 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from pulumi.runtime.rpc import UNKNOWN
-
 from functions.slack_notifier.handler import ConfigurationError, routing_of
 from functions.slack_notifier.routing import Route
 
+from ..engine.wire import UNKNOWN
 from .matching import EVENT_PATTERN, MESSAGE_ATTRIBUTES, MESSAGE_BODY, problems
 
 TOPIC = "aws:sns/topic:Topic"

@@ -127,12 +127,11 @@ def config_conflicts(config: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """What a policy config (policy name → properties) contradicts itself in, beyond its schema: a
     guardrail's parameters that exclude each other, a selection that disables what it did not mean
     to. The pack refuses such a config in Configure and opsctl before the run, with these messages."""
-    problems = [
-        f"{name}: {message}"
-        for name, properties in config.items()
-        if name in BY_NAME and BY_NAME[name].conflicts
-        for message in BY_NAME[name].conflicts(BY_NAME[name].config(properties))
-    ]
+    problems = []
+    for name, properties in config.items():
+        guardrail = BY_NAME.get(name)
+        if guardrail is not None and guardrail.conflicts is not None:
+            problems += [f"{name}: {message}" for message in guardrail.conflicts(guardrail.config(properties))]
     if SELECTION in config:
         problems += selection_problems(config[SELECTION], CATALOG)
     return problems

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .documents import DocumentError, Exposure, Grant, exposure, read_document
-from .model import Parameter, StackView, Undecided, Violation
+from .model import Parameter, ResourceCheck, StackView, Undecided, Violation
 from .props import MISSING, UNKNOWN, Invalid, Props, shown, unknown_reason
 
 Check = Callable[[Props, Mapping[str, Any]], Iterator[str]]
@@ -68,7 +68,9 @@ def all_of(*checks: Check) -> Check:
     return check
 
 
-def each_resource(check: Check, types: tuple[str, ...], stack: StackView, config: Mapping[str, Any]):
+def each_resource(
+    check: ResourceCheck, types: tuple[str, ...], stack: StackView, config: Mapping[str, Any]
+) -> Iterator[Violation | Undecided]:
     """A resource check run on every resource of `types`, with property dependencies at hand."""
     for resource in stack.of_type(*types):
         for message in check(resource.props, config):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .live import LiveAudit
 from .props import MISSING, UNKNOWN, Origin, Props
@@ -163,6 +163,18 @@ class Guardrail:
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}
+
+    def check_resource(self, props: Props, config: Mapping[str, Any]) -> Iterable[str]:
+        """A resource guardrail's messages on one resource (`kind` says which signature `check` has)."""
+        if self.kind != "resource":
+            raise TypeError(f"{self.name} is a stack guardrail: it checks a StackView")
+        return cast(ResourceCheck, self.check)(props, config)
+
+    def check_stack(self, stack: StackView, config: Mapping[str, Any]) -> Iterable[Violation | Undecided]:
+        """A stack guardrail's findings on the stack."""
+        if self.kind != "stack":
+            raise TypeError(f"{self.name} is a resource guardrail: it checks one resource's props")
+        return cast(StackCheck, self.check)(stack, config)
 
     def config(self, given: Mapping[str, Any] | None) -> dict[str, Any]:
         """Schema defaults under the given config (the engine applies defaults; tests may not)."""

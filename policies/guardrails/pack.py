@@ -106,7 +106,9 @@ def resource_validation(guardrail: Guardrail):
         findings: list[Violation | Undecided] = []
         for raw, view in judged:
             props = Props(raw, provider=args.provider.props if args.provider else None)
-            found = [Violation(m, args.urn) for m in guardrail.check(props, config)]
+            found: list[Violation | Undecided] = [
+                Violation(m, args.urn) for m in guardrail.check_resource(props, config)
+            ]
             if props.unknown_paths:
                 found.append(Undecided(unknown_reason(props.unknown_paths), args.urn))
             findings += [renamed(f, view) for f in found]
@@ -159,9 +161,9 @@ def stack_validation(guardrail: Guardrail):
         config = guardrail.config(args.get_config())
         stack = stack_view(args, guardrail)
         if guardrail.kind == "stack":
-            findings = guardrail.check(stack, config)
+            findings = guardrail.check_stack(stack, config)
         else:
-            findings = each_resource(guardrail.check, guardrail.resource_types, stack, config)
+            findings = each_resource(guardrail.check_resource, guardrail.resource_types, stack, config)
         views = {r.urn: view_of(r.resource_type) for r in args.resources if view_of(r.resource_type)}
         report(args, report_violation, [renamed(f, views.get(f.urn or "")) for f in findings], config)
 
@@ -170,7 +172,7 @@ def stack_validation(guardrail: Guardrail):
 
 def resource_remediation(guardrail: Guardrail):
     def remediate(args: ResourceValidationArgs) -> Mapping[str, Any] | None:
-        if args.resource_type not in guardrail.resource_types:
+        if guardrail.remediate is None or args.resource_type not in guardrail.resource_types:
             return None
         return guardrail.remediate(dict(args.props), guardrail.config(args.get_config()))
 

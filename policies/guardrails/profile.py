@@ -33,7 +33,7 @@ STACK_REFERENCE = "pulumi:pulumi:StackReference"
 STACK_KINDS = ("baseline", "workload")
 ALARM_ACTIONS = ("alarmActions", "okActions", "insufficientDataActions")
 
-PROFILE_SCHEMA = {
+PROFILE_SCHEMA: dict[str, dict[str, Any]] = {
     "stack": {
         "type": "string",
         "enum": list(STACK_KINDS),

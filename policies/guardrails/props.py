@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from pulumi_policy.proxy import UnknownValueError
 
 
 class _Marker:
@@ -73,6 +72,14 @@ _WHOLE_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)")
 provider's conversion paths (Go's ParseInt with base 0 takes '0365' as octal)."""
 
 
+def unknown_value_errors() -> tuple[type[Exception], ...]:
+    """The SDK's UnknownValueError once the SDK is loaded. Only its unknown-checking proxy raises
+    it, so props read before anything imported the proxy (opsctl's reports, the live audit's values)
+    hold no unknown, and their readers need not load the SDK and grpc."""
+    proxy = sys.modules.get("pulumi_policy.proxy")
+    return (proxy.UnknownValueError,) if proxy else ()
+
+
 def top_level(path: str) -> str:
     """`rules[0].kmsKeyId` → `rules`: property dependencies are keyed by top-level property."""
     return re.split(r"[.\[]", path, maxsplit=1)[0]
@@ -105,7 +112,7 @@ class Props:
                     ):
                         return MISSING
                     current = current[position]
-            except UnknownValueError:
+            except unknown_value_errors():
                 return UNKNOWN
             if current is None:
                 return MISSING
@@ -228,7 +235,7 @@ def _plain(value: Any) -> Any:
 def _element(container: Any, key: Any) -> Any:
     try:
         return _plain(container[key])
-    except UnknownValueError:
+    except unknown_value_errors():
         return UNKNOWN
 
 

@@ -159,9 +159,7 @@ EXEMPTED_LINE = re.compile(r"^exempted (\S+): (.*) \[reason: (.*?)(?:; until (\d
 
 
 def expired_note(exemption: Exemption) -> str:
-    return (
-        f" (The exemption for {exemption.resource!r} expired on {exemption.expires.isoformat()}: {exemption.reason}.)"
-    )
+    return f" (The exemption for {exemption.resource!r} expired on {exemption.expires}: {exemption.reason}.)"
 
 
 def exemption_problems(policy: str, entries: Sequence[Mapping[str, Any]], today: date) -> list[str]:

@@ -35,14 +35,21 @@ from dataclasses import dataclass
 from functools import cached_property
 from inspect import isawaitable
 from types import MappingProxyType
-from typing import Any, NoReturn
+from typing import Any, Generic, NoReturn, TypeVar
 
 import grpc
 from google.protobuf import json_format
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from pulumi_policy import EnforcementLevel, ResourceValidationArgs, StackValidationArgs
 from pulumi_policy.deserialize import deserialize_properties
-from pulumi_policy.policy import PolicyResource, ResourceValidationPolicy, StackValidationPolicy
+from pulumi_policy.policy import (
+    Policy,
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+)
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from .catalog import BY_NAME, config_conflicts
@@ -52,30 +59,36 @@ from .providers import types_judged_with
 from .scope import SELECTION, selected
 from .sdk_private import GRPC_CHANNEL_OPTIONS, NotApplicableError, PolicyAnalyzerServicer
 
+PolicyKind = TypeVar("PolicyKind", ResourceValidationPolicy, StackValidationPolicy)
+
 
 @dataclass(frozen=True)
-class Check:
+class Check(Generic[PolicyKind]):
     """One enabled policy as Configure left it: the level it reports at and its parsed config."""
 
-    policy: ResourceValidationPolicy | StackValidationPolicy
+    policy: PolicyKind
     level: EnforcementLevel
     config: Mapping[str, Any] | None
 
 
+ResourceCheck = Check[ResourceValidationPolicy]
+
+
 @dataclass(frozen=True)
 class Dispatch:
-    by_type: Mapping[str, tuple[Check, ...]]
-    everywhere: tuple[Check, ...]
+    by_type: Mapping[str, tuple[ResourceCheck, ...]]
+    everywhere: tuple[ResourceCheck, ...]
     """Resource policies that run on every type: those the catalog does not scope."""
-    stack: tuple[Check, ...]
+    stack: tuple[Check[StackValidationPolicy], ...]
 
-    def for_type(self, type_: str) -> tuple[Check, ...]:
+    def for_type(self, type_: str) -> tuple[ResourceCheck, ...]:
         return self.by_type.get(type_, self.everywhere)
 
 
 class GuardrailServicer(PolicyAnalyzerServicer):
     def __init__(self, policies: list[ResourceValidationPolicy | StackValidationPolicy]):
-        super().__init__(PACK_NAME, PACK_VERSION, policies, EnforcementLevel.ADVISORY, None, PACK_DESCRIPTION)
+        every_policy: list[Policy] = [*policies]
+        super().__init__(PACK_NAME, PACK_VERSION, every_policy, EnforcementLevel.ADVISORY, None, PACK_DESCRIPTION)
         self._policies = policies
         self._config: dict[str, dict[str, Any]] = {}
         self._stack_tags: Mapping[str, str] = MappingProxyType({})
@@ -109,8 +122,8 @@ class GuardrailServicer(PolicyAnalyzerServicer):
     @cached_property
     def dispatch(self) -> Dispatch:
         """The enabled policies, in pack order, by the resource types they look at."""
-        resource_checks: list[tuple[Check, frozenset[str] | None]] = []
-        stack_checks: list[Check] = []
+        resource_checks: list[tuple[ResourceCheck, frozenset[str] | None]] = []
+        stack_checks: list[Check[StackValidationPolicy]] = []
         for policy in self._policies:
             level = self._get_enforcement_level(policy)
             if level == EnforcementLevel.DISABLED:
@@ -118,13 +131,16 @@ class GuardrailServicer(PolicyAnalyzerServicer):
             if level == EnforcementLevel.REMEDIATE:
                 # What still fails after remediation is reported as mandatory, as the SDK does.
                 level = EnforcementLevel.MANDATORY
-            check = Check(policy, level, self._config.get(policy.name) or None)
+            config = self._config.get(policy.name) or None
             if isinstance(policy, StackValidationPolicy):
-                stack_checks.append(check)
+                stack_checks.append(Check(policy, level, config))
             elif isinstance(policy, ResourceValidationPolicy):
                 scoped = policy.name in BY_NAME and policy.has_validation()
                 resource_checks.append(
-                    (check, frozenset(types_judged_with(BY_NAME[policy.name].resource_types)) if scoped else None)
+                    (
+                        Check(policy, level, config),
+                        frozenset(types_judged_with(BY_NAME[policy.name].resource_types)) if scoped else None,
+                    )
                 )
         types = {t for _, scope in resource_checks for t in scope or ()}
         return Dispatch(
@@ -179,7 +195,7 @@ class GuardrailServicer(PolicyAnalyzerServicer):
             self._judge(response, check, args)
         return response
 
-    def _judge(self, response, check: Check, args: ResourceValidationArgs | StackValidationArgs) -> None:
+    def _judge(self, response, check: Check[Any], args: ResourceValidationArgs | StackValidationArgs) -> None:
         """Run one policy and record its outcome the way the SDK records it."""
         policy = check.policy
         report = self._create_report_violation(response, policy.name, policy.description, check.level, policy.severity)
@@ -187,7 +203,7 @@ class GuardrailServicer(PolicyAnalyzerServicer):
             result = policy.validate(args, report)
             if isawaitable(result):
                 loop = asyncio.new_event_loop()
-                loop.run_until_complete(asyncio.Task(result, loop=loop))
+                loop.run_until_complete(result)
                 loop.close()
         except UnknownValueError as error:
             response.diagnostics.append(
@@ -210,7 +226,7 @@ class GuardrailServicer(PolicyAnalyzerServicer):
     def _stack_resources(self, messages) -> list[PolicyResource]:
         """Every resource once, its parent and dependencies linked as the SDK links them, and
         dependencies on unlisted resources kept as stand-ins."""
-        resources = [WireResource(self, m) for m in messages]
+        resources: list[PolicyResource] = [WireResource(self, m) for m in messages]
         by_urn = {r.urn: r for r in resources}
         unlisted: dict[str, Unlisted] = {}
 
@@ -258,6 +274,10 @@ class WireResource(PolicyResource):
         return self._servicer._get_provider_resource(self._message)
 
 
+NO_OPTIONS = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
+"""The options of a resource declared without any, as the SDK decodes them."""
+
+
 class Unlisted(PolicyResource):
     """A resource others depend on that AnalyzeStack does not list (a read resource, such as a stack
     reference): what its URN says, `urn:pulumi:<stack>::<project>::<parent$...$type>::<name>`."""
@@ -265,7 +285,7 @@ class Unlisted(PolicyResource):
     def __init__(self, urn: str):
         parts = urn.split("::", 3)
         type_, name = (parts[2].rsplit("$", 1)[-1], parts[3]) if len(parts) == 4 else ("", urn)
-        super().__init__(type_, {}, urn, name, None, None, None, [], {})
+        super().__init__(type_, {}, urn, name, NO_OPTIONS, None, None, [], {})
 
 
 def servicer() -> GuardrailServicer:

@@ -77,7 +77,9 @@ def _renamer(names: tuple[tuple[str, str], ...]) -> Callable[[str], str]:
     pattern = re.compile("|".join(rf"(?P<n{i}>(?<![\w.]){path}(?!\w))" for i, path in enumerate(paths)))
 
     def replace(match: re.Match) -> str:
-        native = longest_first[int(match.lastgroup[1:])][1]
+        group = match.lastgroup
+        assert group is not None, "every alternative of the pattern is a named group"
+        native = longest_first[int(group[1:])][1]
         for index in re.findall(r"\[\d+\]", match.group(0)):
             native = native.replace("[*]", index, 1)
         return native

@@ -65,9 +65,9 @@ def cron_days(expression: str) -> list[date] | None:
         field_values(day_of_week, 1, 7, WEEKDAYS),
         field_values(year, 1970, 2199),
     )
-    if None in admitted:
-        return None
     days, months, weekdays, years = admitted
+    if days is None or months is None or weekdays is None or years is None:
+        return None
     return [
         d
         for d in _WINDOW

@@ -87,11 +87,11 @@ def check(stack: StackView, config: Mapping[str, Any]) -> Iterator[Violation | U
             continue
         patterns: dict[str, StackResource] = {}
         unknown_patterns = False
-        for metric_filter in filters:
-            pattern = metric_filter.props.peek("pattern")
+        for candidate in filters:
+            pattern = candidate.props.peek("pattern")
             unknown_patterns = unknown_patterns or pattern is UNKNOWN
             if text(pattern):
-                patterns.setdefault(normalize(pattern), metric_filter)
+                patterns.setdefault(normalize(pattern), candidate)
         for control in wanted:
             metric_filter = patterns.get(normalize(control.pattern))
             if metric_filter is None:

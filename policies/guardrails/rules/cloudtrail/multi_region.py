@@ -37,7 +37,7 @@ def _basic_coverage(props: Props) -> tuple[set[str], list[str]]:
     return covered, gaps
 
 
-def _field(props: Props, where: str, name: str) -> list[dict[str, Any]]:
+def _field(props: Props, where: str, name: str) -> list[Mapping[str, Any]]:
     """The field selectors of one advanced selector that filter on `name` (plain values)."""
     fields = props.plain(f"{where}.fieldSelectors")
     if contains_unknown(fields):

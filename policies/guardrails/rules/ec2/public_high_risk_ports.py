@@ -11,7 +11,26 @@ from ...network import GROUPS, INGRESS_TYPES, ports_parameter_schema, public_ing
 from ...props import Props
 from ...vocabulary.tokens import DEFAULT_SECURITY_GROUP, SECURITY_GROUP
 
-EC2_19_PORTS = (20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500)
+EC2_19_PORTS: tuple[int, ...] = (
+    20,
+    21,
+    22,
+    23,
+    25,
+    110,
+    135,
+    143,
+    445,
+    1433,
+    1434,
+    3000,
+    3306,
+    3389,
+    4333,
+    5000,
+    5432,
+    5500,
+)
 EC2_19_PORTS += (5601, 8080, 8088, 8888, 9200, 9300)
 """The ports Security Hub EC2.19 calls high risk."""
 DATA_STORE_PORTS = (1521, 2049, 6379, 11211, 27017)

@@ -38,8 +38,8 @@ def registry_rules(stack: StackView) -> RegistryRules:
             if not isinstance(rule, Mapping) or rule.get("scanFrequency") not in COVERING_FREQUENCIES:
                 continue
             for repository_filter in rule.get("repositoryFilters") or ():
-                pattern = repository_filter.get("filter") if isinstance(repository_filter, Mapping) else None
-                if text(pattern):
+                pattern = text(repository_filter.get("filter")) if isinstance(repository_filter, Mapping) else None
+                if pattern:
                     found.filters.append(pattern)
     return found
 

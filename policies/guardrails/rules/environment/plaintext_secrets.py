@@ -37,7 +37,7 @@ def computed_safely(props: Props, prop: str) -> bool:
     """A value unknown during preview that can hold no secret: every resource it was computed from
     (AnalyzeStack's property dependencies) is one whose outputs are not secrets (an ARN, a KMS
     ciphertext). Without dependencies (per-resource Analyze) nothing can be said."""
-    origins = props.origins(prop)
+    origins = props.origins(prop) or ()
     return bool(origins) and not any(o.type in HOLDS_SECRETS for o in origins)
 
 

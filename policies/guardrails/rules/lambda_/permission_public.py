@@ -25,7 +25,7 @@ CONDITIONS = {
 def bucket_source(props: Props) -> bool:
     """A sourceArn unknown until deploy that is the ARN of S3 buckets of the stack: such an ARN
     (`arn:aws:s3:::name`) carries no account, so it pins nothing without sourceAccount."""
-    origins = props.origins("sourceArn") if props.peek("sourceArn") is UNKNOWN else None
+    origins = (props.origins("sourceArn") or ()) if props.peek("sourceArn") is UNKNOWN else ()
     return bool(origins) and all(o.type in BUCKETS for o in origins)
 
 

@@ -55,8 +55,8 @@ def public_grants(props: Props) -> tuple[list[PublicGrant], list[str]]:
     if acl is UNKNOWN:
         unknown.append("acl")
     elif text(acl) and acl.lower() in CANNED:
-        group, permissions = CANNED[acl.lower()]
-        found.append(PublicGrant(f"acl {acl!r}", PUBLIC_GROUPS[group], permissions))
+        canned_group, permissions = CANNED[acl.lower()]
+        found.append(PublicGrant(f"acl {acl!r}", PUBLIC_GROUPS[canned_group], permissions))
     for path, uri_path, permissions_path in _grant_paths(props, unknown):
         uri = props.get(uri_path)
         if uri is UNKNOWN:

@@ -100,8 +100,8 @@ def location(source: CodeSource, resource: StackResource) -> tuple[Any, Any]:
             return UNKNOWN, UNKNOWN
         if not isinstance(bucket, str) or not bucket.startswith("s3://") or "/" not in bucket[5:]:
             return MISSING, MISSING
-        name, key = bucket[5:].split("/", 1)
-        return name, key or MISSING
+        name, path = bucket[5:].split("/", 1)
+        return name, path or MISSING
     if bucket is not UNKNOWN and not (isinstance(bucket, str) and bucket):
         return MISSING, MISSING
     if source.form == "arn" and isinstance(bucket, str) and ":::" in bucket:

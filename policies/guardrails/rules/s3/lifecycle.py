@@ -26,10 +26,10 @@ class Filter:
     """Key prefixes, each a string or UNKNOWN."""
     tags: Any = ()
     """(key, value) pairs the object must carry (either may be UNKNOWN), or UNKNOWN as a whole."""
-    larger_than: tuple[float, ...] = ()
-    """objectSizeGreaterThan: bytes the object must exceed."""
-    smaller_than: tuple[float, ...] = ()
-    """objectSizeLessThan: bytes the object must stay under."""
+    larger_than: tuple[Any, ...] = ()
+    """objectSizeGreaterThan: bytes the object must exceed (a number, or UNKNOWN)."""
+    smaller_than: tuple[Any, ...] = ()
+    """objectSizeLessThan: bytes the object must stay under (a number, or UNKNOWN)."""
 
 
 @dataclass(frozen=True)
