@@ -174,12 +174,13 @@ class PackOutput:
         self._thread.start()
 
     def _read(self, stream) -> None:
-        for line in stream:
-            if self.port is None and line.strip().isdigit():
-                self.port = int(line)
-                self.port_read.set()
-            else:
-                self.tail.append(line)
+        with stream:  # closed once the pack has exited and the pipe is drained
+            for line in stream:
+                if self.port is None and line.strip().isdigit():
+                    self.port = int(line)
+                    self.port_read.set()
+                else:
+                    self.tail.append(line)
         self.port_read.set()  # the stream ended: no port will come
 
     def text(self) -> str:

@@ -130,6 +130,7 @@ def run_hosted(
                 failure = message.get("error", failure)
         process.wait()
         output.join(timeout=5)
+        stdout.close()
     if failure:
         raise EngineError(failure)
     if finished is None:
