@@ -9,8 +9,6 @@ from components import (
     ACCESS_LOG_FORMAT,
     Alerting,
     AlertingArgs,
-    AuditTrail,
-    AuditTrailArgs,
     Canaries,
     CanariesArgs,
     Compliance,
@@ -31,6 +29,8 @@ from components import (
     SlackNotifierArgs,
     Tracing,
     TracingArgs,
+    Trail,
+    TrailArgs,
     current_account,
     tag_every_resource,
 )
@@ -96,9 +96,8 @@ if plan.access_logs:
     pulumi.export("accessLogBucketName", access_log_bucket)
 
 if plan.trail:
-    trail = AuditTrail(
-        "audit", AuditTrailArgs(account, keys.key_arn, plan.trail, log_groups.by_name, access_log_bucket)
-    )
+    # "audit": the trail's first logical name, part of every URN below it.
+    trail = Trail("audit", TrailArgs(account, keys.key_arn, plan.trail, log_groups.by_name, access_log_bucket))
     pulumi.export("trailArn", trail.trail_arn)
     pulumi.export("trailBucketName", trail.bucket_name)
 if plan.event_rules:

@@ -125,7 +125,7 @@ def record(project: Path) -> list[dict[str, Any]]:
     """The custom resources the program registers for the stack, as the engine recorded them."""
     from opsctl.engine import preflight_stack
 
-    plan = preflight_stack(project, "scale", mode="preview")
+    run = preflight_stack(project, "scale", mode="preview")
     return [
         {
             "urn": r.urn,
@@ -137,7 +137,7 @@ def record(project: Path) -> list[dict[str, Any]]:
             "dependencies": list(r.dependencies),
             "propertyDependencies": {k: list(v) for k, v in r.property_dependencies.items()},
         }
-        for r in plan.registrations
+        for r in run.registrations
         if r.custom
     ]
 
@@ -145,8 +145,8 @@ def record(project: Path) -> list[dict[str, Any]]:
 def analyze(recorded: Path) -> None:
     """The pack's half of the comparison, run as its own process: every recorded resource through
     Analyze, then AnalyzeStack, as `opsctl preflight` sends them."""
-    from opsctl.engine import Plan, Registration
-    from opsctl.engine.policy_run import check_plan
+    from opsctl.engine import ProgramRun, Registration
+    from opsctl.engine.policy_run import check_run
 
     resources = [
         Registration(
@@ -163,7 +163,7 @@ def analyze(recorded: Path) -> None:
         for r in json.loads(recorded.read_text())
     ]
     started = time.perf_counter()
-    result = check_plan(Plan("ops-baseline", "scale", "preview", "", "", resources), ROOT / "policies", None)
+    result = check_run(ProgramRun("ops-baseline", "scale", "preview", "", "", resources), ROOT / "policies", None)
     print(f"{time.perf_counter() - started:.4f} s from starting the pack to the findings ({len(result.findings)})")
 
 
@@ -233,9 +233,9 @@ def measure(functions: int, runs: int, checkov: Path) -> Row:
     opsctl = [sys.executable, "-m", "opsctl", "preflight", "--stack", "scale", "--format", "json"]
     try:
         resources = record(project)
-        recorded, plan = work / "resources.json", work / "plan.json"
+        recorded, tf_plan = work / "resources.json", work / "plan.json"
         recorded.write_text(json.dumps(resources))
-        plan.write_text(json.dumps(terraform_plan(resources)))
+        tf_plan.write_text(json.dumps(terraform_plan(resources)))
         where = ["--project-dir", str(project)]
         gate, program = in_turns(runs, [*opsctl, *where], [*opsctl, *where, "--no-policies"])
         pack, checkov_runs = in_turns(
@@ -244,7 +244,7 @@ def measure(functions: int, runs: int, checkov: Path) -> Row:
             [
                 str(checkov),
                 "-f",
-                str(plan),
+                str(tf_plan),
                 "--framework",
                 "terraform_plan",
                 "--skip-download",

@@ -2,7 +2,7 @@
 
 Start-up is the time from launching the pack process (as the Pulumi CLI does) until it has been
 told the stack (ConfigureStack) and answered GetAnalyzerInfo. The per-resource figure sends every
-resource of a committed stack's recorded plan to Remediate and then Analyze, as the engine does,
+resource of a committed stack's recorded run to Remediate and then Analyze, as the engine does,
 one resource at a time, and divides by the number of resources. Prints medians, min and
 max over N runs (a fresh pack process per run).
 
@@ -19,18 +19,18 @@ from pathlib import Path
 
 from opsctl.engine import preflight_stack
 from opsctl.engine.analyzer import PolicyPack, load_pack_config, resolve_config
-from opsctl.engine.runner import plan_context
+from opsctl.engine.runner import run_context
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "policies"
 
 
-def one_run(pack_dir: Path, plan) -> tuple[float, float, float]:
+def one_run(pack_dir: Path, run) -> tuple[float, float, float]:
     """One fresh pack process, configured with its own config file for the stack."""
-    resources = [r for r in plan.registrations if r.custom]
-    config_path = pack_dir / "config" / f"{plan.stack}.json"
+    resources = [r for r in run.registrations if r.custom]
+    config_path = pack_dir / "config" / f"{run.stack}.json"
     started = time.perf_counter()
-    with PolicyPack(pack_dir, plan_context(plan)) as pack:
+    with PolicyPack(pack_dir, run_context(run)) as pack:
         pack.start()
         info = pack.info()
         startup = time.perf_counter() - started
@@ -54,12 +54,12 @@ def main() -> None:
     parser.add_argument("--pack", type=Path, action="append", help=f"policy pack directory (default: {PACK})")
     args = parser.parse_args()
     packs = args.pack or [PACK]
-    plan = preflight_stack(ROOT, args.stack, mode=args.mode)
+    run = preflight_stack(ROOT, args.stack, mode=args.mode)
     runs: dict[Path, list[tuple[float, float, float]]] = {pack: [] for pack in packs}
     for _ in range(args.runs):
         for pack in packs:
-            runs[pack].append(one_run(pack, plan))
-    resources = sum(1 for r in plan.registrations if r.custom)
+            runs[pack].append(one_run(pack, run))
+    resources = sum(1 for r in run.registrations if r.custom)
     print(
         f"stack {args.stack}, mode {args.mode}: {resources} resources, {args.runs} runs per pack (fresh process each)"
     )

@@ -3,7 +3,6 @@ args object, with the inputs other components give it."""
 
 from .access_logs import ACCESS_LOG_FORMAT
 from .alerting import Alerting, AlertingArgs
-from .audit_trail import AuditTrail, AuditTrailArgs, EventRules, EventRulesArgs
 from .canaries import Canaries, CanariesArgs
 from .compliance import Compliance, ComplianceArgs
 from .context import current_account
@@ -15,13 +14,12 @@ from .secure_bucket import SecureBucket, SecureBucketArgs
 from .slack_notifier import SlackNotifier, SlackNotifierArgs
 from .tagging import tag_every_resource
 from .tracing import Tracing, TracingArgs
+from .trail import EventRules, EventRulesArgs, Trail, TrailArgs
 
 __all__ = [
     "ACCESS_LOG_FORMAT",
     "Alerting",
     "AlertingArgs",
-    "AuditTrail",
-    "AuditTrailArgs",
     "Canaries",
     "CanariesArgs",
     "Compliance",
@@ -42,6 +40,8 @@ __all__ = [
     "SlackNotifierArgs",
     "Tracing",
     "TracingArgs",
+    "Trail",
+    "TrailArgs",
     "current_account",
     "tag_every_resource",
 ]

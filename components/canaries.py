@@ -81,7 +81,6 @@ class Canaries(pulumi.ComponentResource):
     def __init__(self, name: str, args: CanariesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ops-baseline:monitoring:Canaries", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        prefix = args.plan.prefix
 
         self.artifacts = SecureBucket(
             f"{name}-artifacts",
@@ -98,7 +97,7 @@ class Canaries(pulumi.ComponentResource):
         )
         self.role, self.role_policy = service_role(
             name,
-            role_name=f"{prefix}-canaries",
+            role_name=args.plan.role_name,
             service="lambda",
             account=args.account,
             policy=pulumi.Output.all(args.account, self.artifacts.bucket_arn, args.kms_key_alias).apply(

@@ -13,8 +13,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from plan.audit import Compliance as CompliancePlan
-from plan.audit import Recorder as RecorderPlan
+from plan.compliance import Compliance as CompliancePlan
+from plan.compliance import Recorder as RecorderPlan
 from plan.conformance import PackRule, template
 
 from .documents import Account, key_use
@@ -85,7 +85,6 @@ class Compliance(pulumi.ComponentResource):
         super().__init__("ops-baseline:compliance:Compliance", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         plan = args.plan
-        prefix = plan.prefix
 
         self.recorder_name = None
         rule_opts = child
@@ -101,7 +100,7 @@ class Compliance(pulumi.ComponentResource):
                 for rule in plan.rules
             )
             pack = aws.cfg.OrganizationConformancePack if plan.organization else aws.cfg.ConformancePack
-            self.pack = pack(f"{name}-pack", name=f"{prefix}-guardrails", template_body=body, opts=rule_opts)
+            self.pack = pack(f"{name}-pack", name=plan.pack_name, template_body=body, opts=rule_opts)
         else:
             self.rules = [
                 aws.cfg.Rule(
@@ -120,7 +119,7 @@ class Compliance(pulumi.ComponentResource):
             if plan.aggregator == "organization":
                 self.aggregator_role, _ = service_role(
                     f"{name}-aggregator",
-                    role_name=f"{prefix}-config-aggregator-role",
+                    role_name=plan.aggregator_role_name,
                     service="config",
                     account=args.account,
                     policy={
@@ -146,7 +145,7 @@ class Compliance(pulumi.ComponentResource):
                 accounts = {"all_regions": True, "account_ids": [args.account.apply(lambda a: a.account_id)]}
             self.aggregator = aws.cfg.ConfigurationAggregator(
                 f"{name}-aggregator",
-                name=f"{prefix}-aggregator",
+                name=plan.aggregator_name,
                 organization_aggregation_source=organization,
                 account_aggregation_source=accounts,
                 opts=child,
@@ -164,7 +163,6 @@ class Compliance(pulumi.ComponentResource):
 
     def record(self, name: str, args: ComplianceArgs, recorder: RecorderPlan, child: pulumi.ResourceOptions) -> None:
         """The recorder, its delivery channel to a hardened bucket, its role, and its status (started)."""
-        prefix = args.plan.prefix
         self.bucket = SecureBucket(
             f"{name}-store",
             SecureBucketArgs.audit_store(
@@ -178,7 +176,7 @@ class Compliance(pulumi.ComponentResource):
         )
         self.role, self.role_policy = service_role(
             name,
-            role_name=f"{prefix}-config-role",
+            role_name=recorder.role_name,
             service="config",
             account=args.account,
             policy=pulumi.Output.all(self.bucket.bucket_arn, args.kms_key_alias, args.account).apply(

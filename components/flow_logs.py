@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from plan.audit import FlowLogs as FlowLogsPlan
+from plan.flow_logs import FlowLogs as FlowLogsPlan
 
 from .documents import Account, log_delivery_policy
 from .roles import service_role

@@ -8,8 +8,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from plan.audit import Registry
 from plan.naming import slug
+from plan.registry import Registry
 
 from .documents import to_json
 

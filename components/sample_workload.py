@@ -38,10 +38,6 @@ class SampleWorkloadArgs:
     with retention and the key before the function exists."""
 
 
-def secret_name(plan: Sample) -> str:
-    return f"{plan.prefix}/sample/signing-key"
-
-
 def sample_function_policy(account: Account, plan: Sample, key_alias: str) -> dict[str, Any]:
     """Least privilege for the sample Lambda: its own log group, traces, its secret and the key, each
     named as its name implies it, so the document is known before any of them exists."""
@@ -53,7 +49,7 @@ def sample_function_policy(account: Account, plan: Sample, key_alias: str) -> di
                 "Sid": "ReadOwnSecret",
                 "Effect": "Allow",
                 "Action": "secretsmanager:GetSecretValue",
-                "Resource": account.secret_arn(secret_name(plan)),
+                "Resource": account.secret_arn(plan.secret_name),
             },
             key_use("DecryptSecretAndEnvironment", "kms:Decrypt", account, key_alias),
         ],
@@ -74,7 +70,7 @@ class SampleWorkload(pulumi.ComponentResource):
 
         self.secret = aws.secretsmanager.Secret(
             f"{name}-secret",
-            name=secret_name(plan),
+            name=plan.secret_name,
             description="Signing key of the sample API (seed: fastapi-jwt-secret).",
             kms_key_id=args.kms_key_arn,
             recovery_window_in_days=SECRET_RECOVERY_DAYS,
@@ -92,7 +88,7 @@ class SampleWorkload(pulumi.ComponentResource):
         self.function_log_group = args.log_groups[plan.function_log_group]
         self.role, self.role_policy = service_role(
             name,
-            role_name=f"{plan.function_name}-role",
+            role_name=plan.role_name,
             service="lambda",
             account=args.account,
             policy=pulumi.Output.all(args.account, args.kms_key_alias).apply(
@@ -120,9 +116,7 @@ class SampleWorkload(pulumi.ComponentResource):
         )
 
         self.access_log_group = args.log_groups[plan.access_log_group]
-        self.api = aws.apigatewayv2.Api(
-            f"{name}-api", name=f"{plan.prefix}-{plan.api_label}", protocol_type="HTTP", opts=child
-        )
+        self.api = aws.apigatewayv2.Api(f"{name}-api", name=plan.api_name, protocol_type="HTTP", opts=child)
         self.integration = aws.apigatewayv2.Integration(
             f"{name}-integration",
             api_id=self.api.id,

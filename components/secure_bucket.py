@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from plan.audit import AccessLogs, AuditBucket
+from plan.audit_buckets import AccessLogs, AuditBucket
 from plan.naming import BucketName
 
 from .documents import Account, tls_only_bucket_policy, to_json

@@ -57,10 +57,6 @@ class SlackNotifierArgs:
     key, created before the function."""
 
 
-def failure_queue_name(plan: Notifier) -> str:
-    return f"{plan.function_name}-undelivered"
-
-
 def notifier_policy(account: Account, plan: Notifier, key_alias: str) -> dict[str, Any]:
     """Least privilege for the Slack notifier: its logs, traces, the webhook, its environment and its failure
     queue; with threads, the bot token and the items of its own table. Every resource is named as its
@@ -119,7 +115,7 @@ def notifier_policy(account: Account, plan: Notifier, key_alias: str) -> dict[st
                 "Sid": "KeepUndeliveredNotifications",
                 "Effect": "Allow",
                 "Action": "sqs:SendMessage",
-                "Resource": account.arn("sqs", failure_queue_name(plan)),
+                "Resource": account.arn("sqs", plan.failure_queue),
             },
             key_use(
                 "EncryptForFailureQueue",
@@ -199,7 +195,7 @@ class SlackNotifier(pulumi.ComponentResource):
         self.route_webhooks = [ciphertext(f"{name}-route-{route.name}", route.webhook_url) for route in plan.routes]
         self.queue = aws.sqs.Queue(
             f"{name}-failures",
-            name=failure_queue_name(plan),
+            name=plan.failure_queue,
             kms_master_key_id=args.kms_key_arn,
             kms_data_key_reuse_period_seconds=300,
             message_retention_seconds=QUEUE_RETENTION_SECONDS,
@@ -224,7 +220,7 @@ class SlackNotifier(pulumi.ComponentResource):
         )
         self.role, self.role_policy = service_role(
             name,
-            role_name=f"{plan.function_name}-role",
+            role_name=plan.role_name,
             service="lambda",
             account=args.account,
             policy=pulumi.Output.all(args.account, args.kms_key_alias).apply(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from plan.audit import Tracing as TracingPlan
+from plan.tracing import Tracing as TracingPlan
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from .cost import CostEstimate, estimate, load_prices
 from .engine import (
     DEFAULT_ACCOUNT,
     EngineError,
-    Plan,
+    ProgramRun,
     StackConfig,
     load_project,
     load_stack_config,
@@ -359,29 +359,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-def plan_stack(args: argparse.Namespace, listener: Listener | None = None) -> tuple[Plan, Baseline | None]:
+def run_stack(args: argparse.Namespace, listener: Listener | None = None) -> tuple[ProgramRun, Baseline | None]:
     """The baseline is read first: a bad file is reported before the program runs."""
     baseline = load_baseline(args.baseline, args.stack) if args.baseline else None
     print(f"{args.command}: stack {args.stack}, mode {args.mode}", file=sys.stderr)
     if args.command == "scan":
-        plan = run_project(args.project_dir, args.stack, mode=args.mode, account=args.account, listener=listener,
+        run = run_project(args.project_dir, args.stack, mode=args.mode, account=args.account, listener=listener,
                            stack_config=args.stack_config)  # fmt: skip
     else:
-        plan = preflight_stack(args.project_dir, args.stack, mode=args.mode, account=args.account, listener=listener)
-    for level, text in plan.messages:
+        run = preflight_stack(args.project_dir, args.stack, mode=args.mode, account=args.account, listener=listener)
+    for level, text in run.messages:
         print(f"{level}: {text}", file=sys.stderr)
-    return plan, baseline
+    return run, baseline
 
 
-def estimate_plan(plan: Plan, args: argparse.Namespace) -> CostEstimate:
-    custom = [r for r in plan.registrations if r.custom]
-    return estimate(custom, region=plan.region, prices=load_prices(), free_tier=not args.no_free_tier)
+def estimate_cost(run: ProgramRun, args: argparse.Namespace) -> CostEstimate:
+    custom = [r for r in run.registrations if r.custom]
+    return estimate(custom, region=run.region, prices=load_prices(), free_tier=not args.no_free_tier)
 
 
 def run_cost(args: argparse.Namespace) -> int:
-    plan, baseline = plan_stack(args)
-    cost = estimate_plan(plan, args)
-    report = PreflightReport(plan, cost=cost, baseline=baseline)
+    run, baseline = run_stack(args)
+    cost = estimate_cost(run, args)
+    report = PreflightReport(run, cost=cost, baseline=baseline)
     formatter = OutputFormat(args.format).formatter()
     assert isinstance(formatter, CostFormatter)
     write_report(formatter.render_cost(report), args.output)
@@ -393,8 +393,8 @@ def run_preflight(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     check_report_targets(args)
     if args.no_policies:
-        plan, baseline = plan_stack(args)
-        report = preflight_report(plan, baseline, args)
+        run, baseline = run_stack(args)
+        report = preflight_report(run, baseline, args)
     else:
         # The pack starts first and checks each resource as the program registers it.
         pack_dir, virtualenv = pack_of(args)
@@ -406,9 +406,9 @@ def run_preflight(args: argparse.Namespace) -> int:
         context = stack_context(args.project_dir, args.stack, mode=args.mode, stack_config=args.stack_config)
         constraints = args.project_dir / "constraints.txt"
         with PolicyGate(pack_dir, config, context, constraints=constraints, virtualenv=virtualenv) as gate:
-            plan, baseline = plan_stack(args, listener=gate.record)
-            report = preflight_report(plan, baseline, args)
-            report.policies = gate.result(plan.stack_resource)
+            run, baseline = run_stack(args, listener=gate.record)
+            report = preflight_report(run, baseline, args)
+            report.policies = gate.result(run.stack_resource)
             report.policy_config = config
         if baseline is not None:
             report.policies.findings = mark_existing(report.policies.findings, baseline)
@@ -452,12 +452,12 @@ def run_scan(args: argparse.Namespace) -> int:
     return run_preflight(args)
 
 
-def preflight_report(plan: Plan, baseline: Baseline | None, args: argparse.Namespace) -> PreflightReport:
-    custom = [r for r in plan.registrations if r.custom]
+def preflight_report(run: ProgramRun, baseline: Baseline | None, args: argparse.Namespace) -> PreflightReport:
+    custom = [r for r in run.registrations if r.custom]
     return PreflightReport(
-        plan,
-        cost=estimate_plan(plan, args),
-        notifications=forecast(custom, region=plan.region, account=plan.account),
+        run,
+        cost=estimate_cost(run, args),
+        notifications=forecast(custom, region=run.region, account=run.account),
         baseline=baseline,
         fail_on=args.fail_on,
         stack_file=stack_file(args),
@@ -519,8 +519,8 @@ def audit_region(args: argparse.Namespace) -> str:
 
 def run_audit(args: argparse.Namespace) -> int:
     from .live import accounts as live_accounts
-    from .live.audit import audit, plan_lines, policy_infos, resolved_policies
-    from .live.fixes import apply, plan
+    from .live.audit import audit, policy_infos, proposal_lines, resolved_policies
+    from .live.fixes import apply, propose
     from .live.judge import not_audited
 
     source = str(args.policy_config or "pack defaults")
@@ -544,13 +544,13 @@ def run_audit(args: argparse.Namespace) -> int:
         config_file=str(args.policy_config or ""),
     )
     if args.fix:
-        planned = plan(findings, inventories, policies)
-        print(f"audit: {len(planned)} safe fix(es) planned", file=sys.stderr)
-        for line in plan_lines(planned):
+        proposed = propose(findings, inventories, policies)
+        print(f"audit: {len(proposed)} safe fix(es) planned", file=sys.stderr)
+        for line in proposal_lines(proposed):
             print(line, file=sys.stderr)
-        if planned and (args.yes or confirmed()):
-            report.fixes = apply(planned, entered, policies)
-        elif planned:
+        if proposed and (args.yes or confirmed()):
+            report.fixes = apply(proposed, entered, policies)
+        elif proposed:
             print("audit: no changes made (run with --yes to apply without asking)", file=sys.stderr)
     write_report(OutputFormat(args.format).formatter().render_audit(report), args.output)
     kinds = [f.kind for f in findings]
@@ -574,8 +574,8 @@ def confirmed() -> bool:
 def run_conformance_pack(args: argparse.Namespace) -> int:
     from .conformance import pack_template
 
-    plan = preflight_stack(args.project_dir, args.stack, mode="preview", account=DEFAULT_ACCOUNT)
-    body = pack_template(plan)
+    run = preflight_stack(args.project_dir, args.stack, mode="preview", account=DEFAULT_ACCOUNT)
+    body = pack_template(run)
     write_report(body, args.output)
     rules = len(json.loads(body)["Resources"])
     print(
@@ -585,8 +585,8 @@ def run_conformance_pack(args: argparse.Namespace) -> int:
     return 0
 
 
-def live_plan(args: argparse.Namespace):
-    """The stack planned in up mode for the caller's live account, and that account."""
+def live_run(args: argparse.Namespace):
+    """The stack run in up mode for the caller's live account, and that account."""
     from .engine import load_project, load_stack_config
     from .live.accounts import accounts
 
@@ -605,8 +605,8 @@ def live_plan(args: argparse.Namespace):
 def run_verify(args: argparse.Namespace) -> int:
     from .live.verify import verify
 
-    plan, account = live_plan(args)
-    report = VerifyReport(args.stack, account.id, verify(plan, account), stack_file(args))
+    run, account = live_run(args)
+    report = VerifyReport(args.stack, account.id, verify(run, account), stack_file(args))
     write_report(OutputFormat(args.format).formatter().render_verify(report), args.output)
     print(f"verify: {counted(len(report.gaps), 'gap')}", file=sys.stderr)
     return report.exit_code()
@@ -615,8 +615,8 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_drill(args: argparse.Namespace) -> int:
     from .live.drill import choose, drill
 
-    plan, account = live_plan(args)
-    alarms = choose(plan, None if args.all else args.alarms)
+    run, account = live_run(args)
+    alarms = choose(run, None if args.all else args.alarms)
     results, problems = drill(account, alarms, float(args.timeout))
     report = DrillReport(args.stack, account.id, results, problems, stack_file(args))
     write_report(OutputFormat(args.format).formatter().render_drill(report), args.output)

@@ -1,5 +1,5 @@
 """`opsctl conformance-pack`: the stack's AWS Config managed rules as one conformance pack template,
-read from the offline plan (the pack's own template when the stack deploys one)."""
+read from the offline run (the pack's own template when the stack deploys one)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import json
 from plan.conformance import PackRule, template
 
 from .cost.counting import CONFORMANCE_PACKS
-from .engine import EngineError, Plan
+from .engine import EngineError, ProgramRun
 
 
-def pack_template(plan: Plan) -> str:
-    packs = [r for r in plan.registrations if r.type in CONFORMANCE_PACKS]
+def pack_template(run: ProgramRun) -> str:
+    packs = [r for r in run.registrations if r.type in CONFORMANCE_PACKS]
     if packs:
         return packs[0].inputs["templateBody"]
     rules = [
@@ -23,12 +23,12 @@ def pack_template(plan: Plan) -> str:
             json.loads(rule.inputs.get("inputParameters") or "{}"),
             rule.inputs.get("maximumExecutionFrequency") or "",
         )
-        for rule in plan.of_type("aws:cfg/rule:Rule")
+        for rule in run.of_type("aws:cfg/rule:Rule")
         if rule.inputs.get("source", {}).get("owner") == "AWS"
     ]
     if not rules:
         raise EngineError(
-            f"stack {plan.stack} deploys no AWS Config managed rules (awsConfig.enabled or awsConfig.rules)"
+            f"stack {run.stack} deploys no AWS Config managed rules (awsConfig.enabled or awsConfig.rules)"
         )
     try:
         return template(rules)

@@ -1,5 +1,5 @@
 """One finding model for every opsctl command: what a guardrail found on one subject (a resource of
-the plan by its URN, or a live resource by its ARN), the policies that judged, and the exit code.
+the program run by its URN, or a live resource by its ARN), the policies that judged, and the exit code.
 
 Imports nothing from the engine or the live stack: the formats render findings without either.
 """
@@ -38,7 +38,7 @@ class Finding:
     severity: str
     message: str
     subject: str = ""
-    """A plan resource's URN (preflight) or a live resource's ARN (audit); empty for the stack, or
+    """A program run's resource URN (preflight) or a live resource's ARN (audit); empty for the stack, or
     the account and region, as a whole."""
     kind: Kind = "violation"
     exemption: str = ""

@@ -20,7 +20,7 @@ from .findings import Finding, Kind, PolicyInfo, exit_code, fails
 from .notifications import Forecast
 
 if TYPE_CHECKING:  # neither the engine (pulumi, grpc) nor the live stack (boto3) is imported to render a report
-    from .engine import Plan, Registration
+    from .engine import ProgramRun, Registration
     from .engine.policy_run import PolicyResult
     from .live.drill import DrillResult
     from .live.fixes import FixResult
@@ -33,7 +33,7 @@ UNKNOWN_TEXT = "(known after deploy)"
 
 @dataclass
 class PreflightReport:
-    plan: Plan
+    run: ProgramRun
     policies: PolicyResult | None = None
     cost: CostEstimate | None = None
     notifications: Forecast | None = None
@@ -115,14 +115,14 @@ class PreflightReport:
         return checks
 
     def counts_by_type(self) -> dict[str, int]:
-        counts = Counter(r.type for r in self.plan.registrations if r.custom)
+        counts = Counter(r.type for r in self.run.registrations if r.custom)
         return dict(sorted(counts.items()))
 
     def tree(self) -> list[tuple[int, Registration]]:
         """Registrations depth-first from the stack's direct children, with their depth."""
         by_parent: dict[str | None, list[Registration]] = {}
-        urns = {r.urn for r in self.plan.registrations}
-        for r in self.plan.registrations:
+        urns = {r.urn for r in self.run.registrations}
+        for r in self.run.registrations:
             parent = r.parent if r.parent in urns else None
             by_parent.setdefault(parent, []).append(r)
         ordered: list[tuple[int, Registration]] = []
@@ -137,7 +137,7 @@ class PreflightReport:
 
     def rendered_outputs(self) -> dict[str, Any]:
         shown: dict[str, Any] = {}
-        for name, output in sorted(self.plan.outputs.items()):
+        for name, output in sorted(self.run.outputs.items()):
             if output.secret:
                 shown[name] = SECRET_TEXT
             elif not output.known:
@@ -164,7 +164,7 @@ class AuditReport:
         return [f for f in self.findings if f.kind == "error"]
 
     def fixed(self) -> set[tuple[str, str]]:
-        return {(r.planned.policy, r.planned.resource.arn) for r in self.fixes if not r.error}
+        return {(r.proposed.policy, r.proposed.resource.arn) for r in self.fixes if not r.error}
 
     def unfixed(self) -> list[Finding]:
         """The findings no fix of this run repaired."""
@@ -181,14 +181,14 @@ class AuditReport:
 
 VERIFY = "opsctl-verify"
 DRILL = "opsctl-drill"
-"""What verify and drill findings are of: the deployed stack against its plan, not a guardrail."""
+"""What verify and drill findings are of: the deployed stack against its program run, not a guardrail."""
 FAILED_DRILL: dict[str, Kind] = {"not delivered": "violation", "error": "error"}
 """Drill outcomes that are findings (a delivered or skipped alarm is none)."""
 
 
 @dataclass
 class VerifyReport:
-    """The gaps between a stack's plan and the live account; none when it is as planned."""
+    """The gaps between a stack's program run and the live account; none when it is as planned."""
 
     stack: str
     account: str

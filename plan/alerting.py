@@ -61,6 +61,9 @@ class Threads:
 @dataclass(frozen=True)
 class Notifier:
     function_name: str
+    role_name: str
+    failure_queue: str
+    """The SQS queue of notifications Slack never received (the function's on-failure destination)."""
     log_group: str
     """`/aws/lambda/<function_name>` (a LogGroups member), created before the function."""
     webhook_url: str
@@ -160,6 +163,8 @@ def notifier(settings: Settings, naming: Naming, topic: Topic) -> Notifier | Non
         return None
     return Notifier(
         function_name=naming.notifier_function,
+        role_name=naming.function_role(naming.notifier_function),
+        failure_queue=naming.notifier_failure_queue,
         log_group=lambda_log_group(naming.notifier_function),
         webhook_url=slack.webhook_url,
         channel=slack.channel,
@@ -170,7 +175,7 @@ def notifier(settings: Settings, naming: Naming, topic: Topic) -> Notifier | Non
         max_event_age_seconds=slack.max_event_age_seconds,
         routes=tuple(Route(r.name, r.channel, r.webhook_url, r.severities, r.sources) for r in slack.routes),
         topic=replace(topic, name=naming.topic("notifier"), https_endpoints=()),
-        threads=Threads(slack.bot_token, f"{naming.notifier_function}-threads") if slack.bot_token else None,
+        threads=Threads(slack.bot_token, naming.notifier_threads_table) if slack.bot_token else None,
     )
 
 

@@ -5,7 +5,7 @@ rule is on wherever AWS Config is, since it is the only way compliance changes r
 Events of global services reach EventBridge in one region only, `GLOBAL_EVENTS_REGION`: IAM API
 calls, and the root user's console sign-ins (CloudTrail records a root sign-in in us-east-1 whatever
 the endpoint). Rules that match them are marked `global_service`; a stack elsewhere forwards their
-events from there (plan/audit.py)."""
+events from there (plan/trail.py)."""
 
 from __future__ import annotations
 

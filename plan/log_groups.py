@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from policies.guardrails.vocabulary.cis import CONTROLS, number
 from settings import Settings
 from settings.alarms import AlarmSettings
-from settings.audit import CisControlSettings, TrailSettings
 from settings.monitoring import LogGroupSettings, MetricFilterSettings
 from settings.schema import Problem
+from settings.trail import CisControlSettings, TrailSettings
 
 from .alarms import AlarmKind, entry_problems, resolve
 from .monitors import Monitor

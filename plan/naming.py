@@ -86,6 +86,14 @@ class Naming:
         Control Tower's and Landing Zone Accelerator's buckets are), and known at preview."""
         return f"{self.prefix}-{role}-{account_id}-{region}"
 
+    def secret(self, name: str) -> str:
+        """`<prefix>/<name>`: a Secrets Manager secret of the stack."""
+        return f"{self.prefix}/{name}"
+
+    def function_role(self, function_name: str) -> str:
+        """The role one of the stack's functions runs as."""
+        return f"{function_name}-role"
+
     def config_rule(self, guardrail: str) -> str:
         return f"{self.prefix}-{guardrail}"[:CONFIG_RULE_NAME_LIMIT]
 
@@ -108,6 +116,15 @@ class Naming:
     @property
     def notifier_function(self) -> str:
         return self.physical(NOTIFIER_LABEL)
+
+    @property
+    def notifier_failure_queue(self) -> str:
+        """Where the notifier parks what Slack never received (`opsctl verify` reads it by this name)."""
+        return f"{self.notifier_function}-undelivered"
+
+    @property
+    def notifier_threads_table(self) -> str:
+        return f"{self.notifier_function}-threads"
 
     @property
     def sample_function(self) -> str:

@@ -10,8 +10,11 @@ from settings import NAMESPACE, Settings
 from settings.field_checks import BUCKET_NAME_LENGTH, bucket_name_problem
 from settings.schema import NO_VALUE, Problem
 
-from . import alerting, audit, services
+from . import alerting, services
 from .alarms import resolve
+from .audit_buckets import AccessLogs, access_logs
+from .compliance import Compliance, compliance
+from .flow_logs import FlowLogs, flow_logs
 from .log_groups import LogGroup, collisions, log_groups
 from .monitors import ALERTS, BILLING_ALERTS, Monitor, Unbound, billing, canary, custom_metric, http_api, lambda_
 from .monitors.notifier import notifier_monitors
@@ -26,6 +29,9 @@ from .naming import (
     lambda_log_group,
     slug,
 )
+from .registry import Registry, registry
+from .tracing import Tracing, tracing
+from .trail import EventForwarding, EventRule, Trail, event_forwarding, event_rules, trail
 
 ALARM_NAME_LIMIT = 255
 SAMPLE_TIMEOUT_SECONDS = 10
@@ -80,7 +86,7 @@ class Canary:
 
 @dataclass(frozen=True)
 class Canaries:
-    prefix: str
+    role_name: str
     canaries: tuple[Canary, ...]
     monitors: tuple[Monitor, ...]
     bucket: BucketName
@@ -91,9 +97,10 @@ class Canaries:
 class Sample:
     """The seed's sample workload: a function behind an HTTP API, and a secret."""
 
-    prefix: str
     function_name: str
-    api_label: str
+    role_name: str
+    secret_name: str
+    api_name: str
     timeout_seconds: int
     function_log_group: str
     access_log_group: str
@@ -120,16 +127,16 @@ class StackPlan:
     sample: Sample | None
     canaries: Canaries | None
     billing: alerting.Billing | None
-    trail: audit.Trail | None
-    event_rules: tuple[audit.EventRule, ...]
-    event_forwarding: audit.EventForwarding | None
+    trail: Trail | None
+    event_rules: tuple[EventRule, ...]
+    event_forwarding: EventForwarding | None
     """The global-service rules' events, sent from us-east-1 when the stack lives elsewhere."""
-    compliance: audit.Compliance | None
-    access_logs: audit.AccessLogs | None
+    compliance: Compliance | None
+    access_logs: AccessLogs | None
     """Where the audit buckets' server access logs go; None when the stack has no audit bucket."""
-    tracing: audit.Tracing | None
-    registry: audit.Registry | None
-    flow_logs: audit.FlowLogs | None
+    tracing: Tracing | None
+    registry: Registry | None
+    flow_logs: FlowLogs | None
 
 
 def build(settings: Settings) -> StackPlan:
@@ -180,14 +187,14 @@ def build(settings: Settings) -> StackPlan:
         sample=sample,
         canaries=canaries,
         billing=billing_alerts,
-        trail=(trail := audit.trail(settings, naming, namespace, groups)),
-        event_rules=audit.event_rules(settings, naming),
-        event_forwarding=audit.event_forwarding(settings, naming),
-        compliance=(compliance := audit.compliance(settings, naming, groups)),
-        access_logs=audit.access_logs(naming, settings.region, trail, compliance),
-        tracing=audit.tracing(settings, naming),
-        registry=audit.registry(settings),
-        flow_logs=audit.flow_logs(settings, naming),
+        trail=(planned_trail := trail(settings, naming, namespace, groups)),
+        event_rules=event_rules(settings, naming),
+        event_forwarding=event_forwarding(settings, naming),
+        compliance=(planned_compliance := compliance(settings, naming, groups)),
+        access_logs=access_logs(naming, settings.region, planned_trail, planned_compliance),
+        tracing=tracing(settings, naming),
+        registry=registry(settings),
+        flow_logs=flow_logs(settings, naming),
     )
 
 
@@ -203,9 +210,10 @@ def sample_workload(settings: Settings, naming: Naming) -> Sample | None:
     function = naming.sample_function
     specs = lambda_.KINDS.specs({}, timeout_seconds=SAMPLE_TIMEOUT_SECONDS)
     return Sample(
-        prefix=naming.prefix,
         function_name=function,
-        api_label=SAMPLE_API_LABEL,
+        role_name=naming.function_role(function),
+        secret_name=naming.secret("sample/signing-key"),
+        api_name=naming.physical(SAMPLE_API_LABEL),
         timeout_seconds=SAMPLE_TIMEOUT_SECONDS,
         function_log_group=lambda_log_group(function),
         access_log_group=access_log_group(SAMPLE_API_LABEL),
@@ -240,7 +248,12 @@ def canaries_of(settings: Settings, naming: Naming) -> Canaries | None:
         )
         for i, (config, planned) in enumerate(zip(configured, canaries, strict=True))
     )
-    return Canaries(naming.prefix, canaries, monitors, BucketName(naming, CANARY_BUCKET_ROLE, settings.region))
+    return Canaries(
+        naming.physical("canaries"),
+        canaries,
+        monitors,
+        BucketName(naming, CANARY_BUCKET_ROLE, settings.region),
+    )
 
 
 def billing_monitors(

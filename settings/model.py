@@ -10,10 +10,14 @@ from typing import Any, Literal
 from policies.guardrails.vocabulary.cis import BY_CONTROL
 
 from . import field_checks
-from .audit import AwsConfigSettings, EcrSettings, FlowLogSettings, TrailSettings, XRaySettings
+from .compliance import AwsConfigSettings
+from .flow_logs import FlowLogSettings
 from .monitoring import MonitoringSettings, retention_days
 from .regions import partition_of, region_problem
+from .registry import EcrSettings
 from .schema import NO_VALUE, freeze, setting
+from .tracing import XRaySettings
+from .trail import TrailSettings
 
 NAMESPACE = "ops-baseline"
 

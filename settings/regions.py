@@ -10,8 +10,13 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 from policies.guardrails.spelling import did_you_mean
+
+Ownership = Literal["own", "reuse"]
+"""Who provides a singleton of the account and region: `own`, this stack; `reuse`, another stack (or
+Control Tower), whose settings then apply. README: Several environments in one account."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from opsctl.engine import Plan, Registration, load_project, load_stack_config, run_program
+from opsctl.engine import ProgramRun, Registration, load_project, load_stack_config, run_program
 from opsctl.engine.project import runtime_string
 from opsctl.findings import Finding
 
@@ -53,12 +53,12 @@ def stack_values(stack: str) -> tuple[dict[str, str], tuple[str, ...]]:
     return config.values, config.secret_keys
 
 
-def run_components(build, *, mode: str = "up", config: dict[str, Any] | None = None) -> Plan:
+def run_components(build, *, mode: str = "up", config: dict[str, Any] | None = None) -> ProgramRun:
     """Run `build` (declares components) under the offline engine's mocks."""
     return run_program(build, mode=mode, config=runtime_config(config or VALID_CONFIG), secret_keys=SECRET_KEYS)
 
 
-def run_stack_program(config: dict[str, Any] | None = None, mode: str = "up") -> Plan:
+def run_stack_program(config: dict[str, Any] | None = None, mode: str = "up") -> ProgramRun:
     """The real `__main__.py` under the offline engine, with `config` as the stack's configuration."""
     return run_components(lambda: runpy.run_path(str(ROOT), run_name="__main__"), mode=mode, config=config)
 
@@ -95,12 +95,12 @@ def exempted(findings: Iterable[Finding]) -> set[tuple[str, str]]:
     return {(f.policy, f.subject.rsplit("::", 1)[-1]) for f in findings if f.kind == "exempted"}
 
 
-def stack_key_arn(plan: Plan) -> str:
+def stack_key_arn(plan: ProgramRun) -> str:
     """ARN of the stack's customer-managed key."""
     return next(k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key") if k.name == "keys-key")
 
 
-def stack_key_by_alias(plan: Plan) -> tuple[str, dict[str, str]]:
+def stack_key_by_alias(plan: ProgramRun) -> tuple[str, dict[str, str]]:
     """How role policies name the stack's key before it exists: every key of its account and region
     (its ARN with the id as `*`), narrowed to the alias that targets it (the condition's operand)."""
     key = next(k for k in plan.of_type("aws:kms/key:Key") if k.name == "keys-key")
@@ -108,7 +108,7 @@ def stack_key_by_alias(plan: Plan) -> tuple[str, dict[str, str]]:
     return key.outputs["arn"].rsplit("/", 1)[0] + "/*", {"kms:ResourceAliases": alias.inputs["name"]}
 
 
-def only(plan: Plan, type_: str) -> Registration:
+def only(plan: ProgramRun, type_: str) -> Registration:
     found = plan.of_type(type_)
     assert len(found) == 1, f"expected one {type_}, found {[r.name for r in found]}"
     return found[0]

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from opsctl.engine import Plan, Registration
+from opsctl.engine import ProgramRun, Registration
 from opsctl.notifications.matching import EVENT_PATTERN
 from opsctl.notifications.matching import matches as content_matches
 from tests.policies.test_documents import condition_holds
@@ -69,7 +69,7 @@ class Hop:
 class Delivery:
     """The planned stack's rules, targets, roles, topics and keys, for routing events through them."""
 
-    def __init__(self, plan: Plan, *, region: str, account: str) -> None:
+    def __init__(self, plan: ProgramRun, *, region: str, account: str) -> None:
         self.plan, self.region, self.account = plan, region, account
 
     def rules(self, region: str) -> list[Registration]:

@@ -34,7 +34,7 @@ import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from opsctl.engine import Plan, Registration
+from opsctl.engine import ProgramRun, Registration
 
 LEVELS = {"advisory": 0, "mandatory": 1, "disabled": 2, "remediate": 3}
 
@@ -74,7 +74,7 @@ def reconcile(info: analyzer_pb2.AnalyzerInfo, given: dict) -> dict[str, tuple[s
 
 
 class PulumiPreview:
-    def __init__(self, pack_dir: Path, config_file: Path, plan: Plan, *, aws_version: str):
+    def __init__(self, pack_dir: Path, config_file: Path, plan: ProgramRun, *, aws_version: str):
         self.pack_dir = pack_dir.resolve()
         self.config_file = config_file
         self.plan = plan

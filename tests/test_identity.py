@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from opsctl.engine import Plan, preflight_stack
+from opsctl.engine import ProgramRun, preflight_stack
 from tests.conftest import ROOT, VALID_CONFIG, run_stack_program
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -101,11 +101,11 @@ EVERYTHING = {
 }
 
 
-def identities(plan: Plan) -> list[list[str]]:
+def identities(plan: ProgramRun) -> list[list[str]]:
     return sorted([r.urn, r.parent or ""] for r in plan.registrations)
 
 
-def recorded(stack: str) -> Plan:
+def recorded(stack: str) -> ProgramRun:
     if stack == "everything":
         return run_stack_program(EVERYTHING)
     return preflight_stack(ROOT, stack, mode="up")

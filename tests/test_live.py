@@ -31,7 +31,7 @@ from opsctl.live.readers import cloudwatch as cloudwatch_reader
 from opsctl.live.readers import xray as xray_reader
 from opsctl.live.verify import verify
 from policies.guardrails.catalog import BY_NAME
-from settings.audit import CONFIG_RULE_GUARDRAILS
+from settings.compliance import CONFIG_RULE_GUARDRAILS
 from tests.conftest import ROOT
 
 REGION = "eu-west-1"

@@ -14,8 +14,8 @@ import pytest
 from opsctl.live.accounts import Account
 from opsctl.live.inventory import Inventory, collect
 from opsctl.live.judge import judge
+from opsctl.live.readers import aws_config as config_reader
 from opsctl.live.readers import cloudtrail as cloudtrail_reader
-from opsctl.live.readers import config as config_reader
 from tests.test_live import ACCOUNT, REGION, TODAY
 
 MULTI_REGION = "aws-cloudtrail-trail-enable-multi-region"

@@ -10,7 +10,7 @@ import pytest
 from plan import plan_stack
 from plan.events import EVENT_RULES
 from settings import SettingsError
-from settings.audit import EVENT_RULE_NAMES
+from settings.trail import EVENT_RULE_NAMES
 from tests.conftest import SECRET_KEYS, VALID_CONFIG, run_stack_program
 from tests.test_identity import EVERYTHING
 

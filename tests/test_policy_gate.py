@@ -16,9 +16,9 @@ from opsctl.cli import main
 from opsctl.engine import EngineError, StackContext, load_project, load_stack_config, preflight_stack
 from opsctl.engine.analyzer import PolicyPack
 from opsctl.engine.mocks import Registration
-from opsctl.engine.policy_run import PolicyGate, check_plan
+from opsctl.engine.policy_run import PolicyGate, check_run
 from opsctl.engine.project import runtime_string
-from opsctl.engine.runner import Plan, run_program
+from opsctl.engine.runner import ProgramRun, run_program
 from tests.conftest import ROOT, lend_pack_virtualenv
 
 PACK = ROOT / "policies"
@@ -46,7 +46,7 @@ def test_findings_while_the_program_runs_are_those_of_the_plan_sent_afterwards(m
     with PolicyGate(PACK, DEV_CONFIG, StackContext("ops-baseline", "dev", dry_run=mode == "preview")) as gate:
         plan = preflight_stack(ROOT, "dev", mode=mode, listener=gate.record)
         streamed = gate.result()
-    afterwards = check_plan(plan, PACK, DEV_CONFIG)
+    afterwards = check_run(plan, PACK, DEV_CONFIG)
     assert streamed.findings == afterwards.findings
     assert streamed.not_applicable == afterwards.not_applicable
     assert streamed.findings, "the dev stack has findings (an exemption and preview unknowns)"
@@ -60,9 +60,7 @@ def test_findings_do_not_follow_the_order_resources_were_registered_in(tmp_path)
         json.dumps({"all": "mandatory", "aws-cloudwatch-loggroup-configure-retention": {"minRetentionDays": 365}})
     )
     plan = preflight_stack(ROOT, "dev", mode="preview")
-    found = [
-        check_plan(p, PACK, config).findings for p in (plan, replace(plan, registrations=plan.registrations[::-1]))
-    ]
+    found = [check_run(p, PACK, config).findings for p in (plan, replace(plan, registrations=plan.registrations[::-1]))]
     assert found[0] == found[1]
     ranks = [("critical", "high", "medium", "low").index(f.severity) if f.severity else 4 for f in found[0]]
     assert ranks == sorted(ranks) and len(set(ranks)) > 1
@@ -79,7 +77,7 @@ def log_group(name: str, props: dict) -> Registration:
 def test_remediation_rewrites_the_resource_before_it_is_analyzed(tmp_path):
     config = tmp_path / "remediate.json"
     config.write_text(json.dumps({"aws-cloudwatch-loggroup-configure-retention": "remediate"}))
-    plan = Plan(
+    plan = ProgramRun(
         "ops-baseline",
         "dev",
         "preview",
@@ -87,15 +85,17 @@ def test_remediation_rewrites_the_resource_before_it_is_analyzed(tmp_path):
         "eu-west-1",
         [log_group("forever", {"name": "/forever"}), log_group("kept", {"name": "/kept", "retentionInDays": 400.0})],
     )
-    findings = [f for f in check_plan(plan, PACK, config).findings if "retention" in f.policy]
+    findings = [f for f in check_run(plan, PACK, config).findings if "retention" in f.policy]
     assert [(f.kind, f.subject.rsplit("::", 1)[-1]) for f in findings] == [("remediated", "forever")]
     assert findings[0].level == "remediate"
 
 
 def test_without_a_remediation_policy_a_fixable_value_is_reported_not_fixed():
     """The engine asks Remediate for every resource; with no policy at `remediate` nothing changes."""
-    plan = Plan("ops-baseline", "dev", "preview", "123456789012", "eu-west-1", [log_group("forever", {"name": "/f"})])
-    kinds = {f.kind for f in check_plan(plan, PACK, DEV_CONFIG).findings if "retention" in f.policy}
+    plan = ProgramRun(
+        "ops-baseline", "dev", "preview", "123456789012", "eu-west-1", [log_group("forever", {"name": "/f"})]
+    )
+    kinds = {f.kind for f in check_run(plan, PACK, DEV_CONFIG).findings if "retention" in f.policy}
     assert kinds == {"violation"}
 
 
@@ -138,9 +138,9 @@ def test_a_gate_that_was_never_read_still_stops_its_pack():
 def test_answers_the_pack_could_not_give_are_an_engine_error():
     """A resource the pack's deserializer rejects fails the call; the run stops with the pack's words."""
     bad = log_group("bad", {"name": {"4dabf18193072939515e22adb298388d": "no-such-signature"}})
-    plan = Plan("ops-baseline", "dev", "preview", "123456789012", "eu-west-1", [bad])
+    plan = ProgramRun("ops-baseline", "dev", "preview", "123456789012", "eu-west-1", [bad])
     with pytest.raises(EngineError, match="the policy pack failed"):
-        check_plan(plan, PACK, None)
+        check_run(plan, PACK, None)
 
 
 def recording_pack(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
@@ -232,7 +232,7 @@ def test_aws_default_tags_in_the_stack_config_satisfy_the_tags_guardrail(tmp_pat
         mode="preview",
         config={"aws:region": "eu-west-1", **{key: runtime_string(value) for key, value in stack_config.items()}},
     )
-    found = [f.message.split("\n")[-1] for f in check_plan(plan, PACK, config).findings if f.policy == policy]
+    found = [f.message.split("\n")[-1] for f in check_run(plan, PACK, config).findings if f.policy == policy]
     assert found == violations
 
 
@@ -254,7 +254,7 @@ def test_a_pack_that_writes_a_lot_to_its_output_streams_does_not_stall_the_run(t
     pack, log = recording_pack(tmp_path, monkeypatch)
     monkeypatch.setenv("RECORDING_PACK_NOISE", "65536")
     plan = preflight_stack(ROOT, "dev", mode="preview")
-    result = check_plan(plan, pack, DEV_CONFIG)
+    result = check_run(plan, pack, DEV_CONFIG)
     assert result.findings and len(log.read_text().splitlines()) > 2 * len([r for r in plan.registrations if r.custom])
     assert pack_processes() == []
 
@@ -271,7 +271,9 @@ def test_a_pack_that_stops_answering_fails_the_run_naming_the_call_and_resource(
         "serve.serve(analyzer)\n"
     )
     monkeypatch.setattr("opsctl.engine.analyzer.CALL_TIMEOUT_S", 1.0)
-    plan = Plan("ops-baseline", "dev", "preview", "123456789012", "eu-west-1", [log_group("stuck", {"name": "/stuck"})])
+    plan = ProgramRun(
+        "ops-baseline", "dev", "preview", "123456789012", "eu-west-1", [log_group("stuck", {"name": "/stuck"})]
+    )
     with pytest.raises(EngineError, match=r"failed in Analyze of .*::stuck: no answer within"):
-        check_plan(plan, pack, None)
+        check_run(plan, pack, None)
     assert pack_processes() == []

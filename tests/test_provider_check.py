@@ -13,7 +13,7 @@ import pulumi_aws as aws
 import pytest
 
 from opsctl.engine import preflight_stack, run_program
-from opsctl.engine.policy_run import check_plan
+from opsctl.engine.policy_run import check_run
 from opsctl.engine.provider_check import ProviderCheckError, ProviderSettings, check
 from tests.conftest import ROOT
 
@@ -187,7 +187,7 @@ def judged(plan, config: Path) -> dict[tuple[str, str, str, str], str]:
     """(policy, resource, kind, level) → message, with the order of the resources a preview
     advisory lists ignored (the SDK registers on several threads)."""
     found = {}
-    for f in check_plan(plan, ROOT / "policies", config).findings:
+    for f in check_run(plan, ROOT / "policies", config).findings:
         head, during, reasons = f.message.split("\n")[-1].partition(" during preview: ")
         found[(f.policy, f.subject.rsplit("::", 1)[-1], f.kind, f.level)] = (
             head + during + "; ".join(sorted(reasons.split("; ")))

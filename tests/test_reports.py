@@ -17,7 +17,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from opsctl.baseline import Baseline, mark_existing
 from opsctl.cost import estimate, load_prices
-from opsctl.engine import OutputValue, Plan, Registration
+from opsctl.engine import OutputValue, ProgramRun, Registration
 from opsctl.engine.policy_run import PolicyResult
 from opsctl.findings import Finding, PolicyInfo
 from opsctl.formats import OutputFormat
@@ -150,7 +150,7 @@ def make_report(
     stack_file.write_text(STACK_FILE)
     resources = [LOG_GROUP, TOPIC, BUCKET, DASHBOARD, KEY, EMAIL, ERRORS]
     resources = resources[::-1] if reversed_order else resources
-    plan = Plan("ops-baseline", "dev", "preview", "123456789012", "eu-west-1", resources)
+    plan = ProgramRun("ops-baseline", "dev", "preview", "123456789012", "eu-west-1", resources)
     findings = mark_existing(FINDINGS, baseline) if baseline else list(FINDINGS)
     return PreflightReport(
         plan,
@@ -453,7 +453,7 @@ def test_markdown_stays_within_a_pull_request_comment(tmp_path):
 def test_text_shortens_long_outputs_and_json_keeps_them_whole(tmp_path):
     report = make_report(tmp_path)
     groups = [f"service-{i:04d}" for i in range(500)]
-    report.plan.outputs = {
+    report.run.outputs = {
         "xrayGroupNames": OutputValue(groups),
         "format": OutputValue("x" * 300),
         "short": OutputValue(["a", "b"]),

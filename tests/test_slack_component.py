@@ -8,7 +8,7 @@ import json
 import pytest
 
 from functions.slack_notifier.handler import METRICS_NAMESPACE, PLAIN_TEXT_METRIC
-from opsctl.engine.policy_run import check_plan
+from opsctl.engine.policy_run import check_run
 from opsctl.engine.wire import SECRET_SIGNATURE, SIGNATURE_KEY
 from tests.aws_model import problems
 from tests.conftest import (
@@ -184,7 +184,7 @@ def test_stack_with_the_notifier_passes_the_production_policy_pack():
     config = copy.deepcopy(VALID_CONFIG)
     config["ops-baseline:logRetentionDays"] = 365
     config["ops-baseline:environment"] = "prod"  # prod.json requires environment=prod tags
-    result = check_plan(
+    result = check_run(
         run_stack_program(config, mode="preview"), ROOT / "policies", ROOT / "policies" / "config" / "prod.json"
     )
     assert mandatory_failures(result.findings) == []
@@ -369,7 +369,7 @@ def test_thread_mode_passes_the_production_policy_pack():
     config = with_bot_token(VALID_CONFIG)
     config["ops-baseline:logRetentionDays"] = 365
     config["ops-baseline:environment"] = "prod"
-    result = check_plan(
+    result = check_run(
         run_stack_program(config, mode="preview"), ROOT / "policies", ROOT / "policies" / "config" / "prod.json"
     )
     assert mandatory_failures(result.findings) == []

@@ -38,10 +38,10 @@ def with_components(report):
     """The report's resources under components, as the program registers them: a log group and a
     key under their own components, the topic under alerting beside a nested component of its own."""
     parents = {LOG_GROUP.urn: MONITORING.urn, KEY.urn: KEYS.urn, TOPIC.urn: ALERTING.urn}
-    resources = [replace(r, parent=parents.get(r.urn, r.parent)) for r in report.plan.registrations]
+    resources = [replace(r, parent=parents.get(r.urn, r.parent)) for r in report.run.registrations]
     email = next(r for r in resources if r.name == "alerts-email")
     resources = [replace(r, parent=ALERTS_NESTED.urn) if r is email else r for r in resources]
-    report.plan.registrations = [MONITORING, KEYS, ALERTING, ALERTS_NESTED, *resources]
+    report.run.registrations = [MONITORING, KEYS, ALERTING, ALERTS_NESTED, *resources]
     return report
 
 
@@ -130,7 +130,7 @@ def test_a_first_preview_marks_unchecked_findings_as_expected_and_says_why(tmp_p
 
 def test_unchecked_findings_outside_a_preview_are_not_called_expected(tmp_path):
     report = make_report(tmp_path)
-    report.plan.mode = "up"
+    report.run.mode = "up"
     text = text_of(report)
     assert "  [unchecked · -] aws-s3-bucket-require-tls-requests @ stack\n" in text
     assert "expected" not in text

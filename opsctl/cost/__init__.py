@@ -1,4 +1,4 @@
-"""Monthly cost of a plan at AWS list prices, and how it changes against a baseline report."""
+"""Monthly cost of a program run at AWS list prices, and how it changes against a baseline report."""
 
 from .estimate import CostChange, CostEstimate, CostLine, ItemChange, UnitPrice, compare, estimate
 from .prices import PriceBook, load_prices

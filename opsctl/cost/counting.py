@@ -1,4 +1,4 @@
-"""What each resource of a plan brings of a priced item each month, read from its inputs:
+"""What each resource of a program run brings of a priced item each month, read from its inputs:
 quantities for what AWS bills per resource, and the items it bills per use."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The monthly cost of a plan: what AWS bills per resource (alarms, dashboards, keys, secrets,
+"""The monthly cost of a program run: what AWS bills per resource (alarms, dashboards, keys, secrets,
 canary runs, Config) as quantities times list prices, and what it bills per use (log ingestion,
 traces, trail events) as prices per unit, never as guessed volumes; and how it changes against a
 baseline report.

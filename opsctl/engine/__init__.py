@@ -15,14 +15,14 @@ if TYPE_CHECKING:
     from .mocks import Mode, OfflineMocks, RecordingMonitor, Registration
     from .outputs import DEFAULT_ACCOUNT
     from .project import SECRET_PLACEHOLDER, StackConfig, load_project, load_stack_config
-    from .runner import OutputValue, Plan, preflight_stack, run_program, stack_context
+    from .runner import OutputValue, ProgramRun, preflight_stack, run_program, stack_context
 
 HOMES = {
     "StackContext": "language_host",
     **dict.fromkeys(("Mode", "OfflineMocks", "RecordingMonitor", "Registration"), "mocks"),
     "DEFAULT_ACCOUNT": "outputs",
     **dict.fromkeys(("SECRET_PLACEHOLDER", "StackConfig", "load_project", "load_stack_config"), "project"),
-    **dict.fromkeys(("OutputValue", "Plan", "preflight_stack", "run_program", "stack_context"), "runner"),
+    **dict.fromkeys(("OutputValue", "ProgramRun", "preflight_stack", "run_program", "stack_context"), "runner"),
 }
 """Each name this package offers, and the module it comes from."""
 
@@ -41,7 +41,7 @@ __all__ = [
     "Mode",
     "OfflineMocks",
     "OutputValue",
-    "Plan",
+    "ProgramRun",
     "RecordingMonitor",
     "Registration",
     "StackConfig",

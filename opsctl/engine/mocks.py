@@ -156,13 +156,13 @@ class RecordingMonitor(MockMonitor):
         super().__init__(mocks)
         self.registrations: list[Registration] = []
         self.stack: Registration | None = None
-        """The stack resource, kept apart: the plan lists what the program declares."""
+        """The stack resource, kept apart: the run lists what the program declares."""
         self._by_urn: dict[str, Registration] = {}
         self.check_failures: list[str] = []
         """What the provider's Check rejected, one line per resource."""
         self.listener = listener
         self._recording = threading.Lock()
-        """Registrations arrive on the SDK's worker threads; the listener hears them in plan order."""
+        """Registrations arrive on the SDK's worker threads; the listener hears them in registration order."""
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         urn = self.make_urn(request.parent, request.type, request.name)

@@ -40,7 +40,7 @@ from .errors import EngineError
 from .language_host import StackContext
 from .mocks import Registration
 from .providers import Providers
-from .runner import Plan, plan_context
+from .runner import ProgramRun, run_context
 
 SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
@@ -232,12 +232,12 @@ def reason(failure: BaseException) -> str:
     return f"{type(failure).__name__}: {failure}"
 
 
-def check_plan(plan: Plan, pack_dir: Path, config_path: Path | None) -> PolicyResult:
-    """Send a plan that has already run through the pack."""
-    with PolicyGate(pack_dir, config_path, plan_context(plan)) as gate:
-        for registration in plan.registrations:
+def check_run(run: ProgramRun, pack_dir: Path, config_path: Path | None) -> PolicyResult:
+    """Send a program run that has finished through the pack."""
+    with PolicyGate(pack_dir, config_path, run_context(run)) as gate:
+        for registration in run.registrations:
             gate.record(registration)
-        return gate.result(plan.stack_resource)
+        return gate.result(run.stack_resource)
 
 
 def policy_infos(policies: Iterable[analyzer_pb2.PolicyInfo], levels: Mapping[str, str]) -> list[PolicyInfo]:

@@ -6,7 +6,7 @@ own pulumi_aws), and the engine reads the provider schema of those versions.
 Both sides are here. `run_hosted` (opsctl's side) starts the host with only opsctl's engine on
 PYTHONPATH (none of opsctl's own dependencies), sends the stack on stdin, and hears each
 registration as it happens, one JSON line on a pipe of its own (the program's stdout and stderr
-are its own), then the plan's outputs, log messages and the stack resource; a failure as a line
+are its own), then the run's outputs, log messages and the stack resource; a failure as a line
 that names it. `main` (the host's side) runs the program and writes those lines.
 """
 
@@ -28,7 +28,7 @@ from .errors import EngineError
 from .language_host import interpreter, make_virtualenv
 from .mocks import Listener, Mode, Options, Registration
 from .project import StackConfig, load_project, load_stack_config
-from .runner import OutputValue, Plan, preflight_stack
+from .runner import OutputValue, ProgramRun, preflight_stack
 
 HOST_FD = "OPSCTL_HOST_FD"
 
@@ -41,7 +41,7 @@ def main() -> None:
         lines.write(json.dumps({"registration": asdict(registration)}) + "\n")
 
     try:
-        plan = preflight_stack(
+        run = preflight_stack(
             Path.cwd(),
             request["stack"],
             mode=request["mode"],
@@ -53,13 +53,13 @@ def main() -> None:
         lines.write(json.dumps({"error": str(error)}) + "\n")
         sys.exit(1)
     finished = {
-        "outputs": {name: asdict(value) for name, value in plan.outputs.items()},
-        "messages": plan.messages,
-        "stack": asdict(plan.stack_resource) if plan.stack_resource else None,
-        "componentOutputs": {r.urn: r.outputs for r in plan.registrations if not r.custom},
-        "stackTags": plan.stack_tags,
+        "outputs": {name: asdict(value) for name, value in run.outputs.items()},
+        "messages": run.messages,
+        "stack": asdict(run.stack_resource) if run.stack_resource else None,
+        "componentOutputs": {r.urn: r.outputs for r in run.registrations if not r.custom},
+        "stackTags": run.stack_tags,
     }
-    lines.write(json.dumps({"plan": finished}) + "\n")
+    lines.write(json.dumps({"finished": finished}) + "\n")
 
 
 def registration_of(fields: dict[str, Any]) -> Registration:
@@ -85,7 +85,7 @@ def run_hosted(
     mode: Mode,
     account: str,
     listener: Listener | None = None,
-) -> Plan:
+) -> ProgramRun:
     """Run the program with `python` (its virtualenv's) and hear it as the in-process run is heard."""
     with tempfile.TemporaryDirectory(prefix="opsctl-engine-") as shim:
         (Path(shim) / "opsctl").symlink_to(Path(__file__).resolve().parent.parent, target_is_directory=True)
@@ -126,7 +126,7 @@ def run_hosted(
                     registrations.append(registration)
                     if listener is not None:
                         listener(registration, None, None)
-                finished = message.get("plan", finished)
+                finished = message.get("finished", finished)
                 failure = message.get("error", failure)
         process.wait()
         output.join(timeout=5)
@@ -138,7 +138,7 @@ def run_hosted(
     for registration in registrations:
         registration.outputs = finished["componentOutputs"].get(registration.urn, registration.outputs)
     printed = [("info", line.rstrip()) for line in said if line.strip()]  # the CLI shows what a program prints
-    return Plan(
+    return ProgramRun(
         project=project,
         stack=stack_config.stack,
         mode=mode,
@@ -163,7 +163,7 @@ def run_project(
     listener: Listener | None = None,
     stack_config: StackConfig | None = None,
     announce: Callable[[str], None] = lambda text: print(text, file=sys.stderr),
-) -> Plan:
+) -> ProgramRun:
     """Any Python Pulumi project, run as the CLI runs it: in the virtualenv its Pulumi.yaml names
     (made from its requirements.txt first, as the CLI makes it), else with opsctl's interpreter
     (the CLI's python on the PATH)."""

@@ -33,7 +33,10 @@ class OutputValue:
 
 
 @dataclass
-class Plan:
+class ProgramRun:
+    """What one run of a Pulumi program under the offline mocks registered, exported and logged (not
+    the plan layer's `StackPlan`, which is what the program decides to build)."""
+
     project: str
     stack: str
     mode: Mode
@@ -68,7 +71,7 @@ def run_program(
     account: str = DEFAULT_ACCOUNT,
     listener: Listener | None = None,
     provider_check: bool = True,
-) -> Plan:
+) -> ProgramRun:
     """Run `program` (any callable that declares resources) and wait for every registration;
     `listener` hears of each one as it is recorded. With `provider_check`, each resource's inputs
     are recorded as the provider's Check returns them (what the engine analyzes and creates);
@@ -94,7 +97,7 @@ def run_to_completion(awaitable: Any) -> Any:
     return loop.run_until_complete(awaitable)
 
 
-def _run(program, project, stack, mode, config, secret_keys, account, region, listener, provider_check) -> Plan:
+def _run(program, project, stack, mode, config, secret_keys, account, region, listener, provider_check) -> ProgramRun:
     mocks = OfflineMocks(
         mode=mode,
         region=region,
@@ -114,7 +117,7 @@ def _run(program, project, stack, mode, config, secret_keys, account, region, li
         raise pulumi.RunError("the provider's Check rejects:\n" + "\n".join(f"  - {f}" for f in problems))
     root = get_root_resource()
     outputs = run_to_completion(_resolve_all(getattr(root, "outputs", {})))
-    return Plan(
+    return ProgramRun(
         project=project,
         stack=stack,
         mode=mode,
@@ -166,10 +169,10 @@ def stack_context(
                         secret_keys=config.secret_keys, tags=project.stack_tags())  # fmt: skip
 
 
-def plan_context(plan: Plan) -> StackContext:
-    """The same, for a plan that has run."""
-    return StackContext(plan.project, plan.stack, plan.mode == "preview", config=plan.config,
-                        secret_keys=plan.secret_keys, tags=plan.stack_tags)  # fmt: skip
+def run_context(run: ProgramRun) -> StackContext:
+    """The same, for a program that has run."""
+    return StackContext(run.project, run.stack, run.mode == "preview", config=run.config,
+                        secret_keys=run.secret_keys, tags=run.stack_tags)  # fmt: skip
 
 
 def preflight_stack(
@@ -181,7 +184,7 @@ def preflight_stack(
     listener: Listener | None = None,
     provider_check: bool = True,
     stack_config: StackConfig | None = None,
-) -> Plan:
+) -> ProgramRun:
     """Run the project's real program for one stack, offline, as the language host runs it: from
     the project directory, with the program's directory (`main:`) first on sys.path.
     `stack_config` stands in for `Pulumi.<stack>.yaml` (a scan of a project that has none)."""
@@ -202,7 +205,7 @@ def preflight_stack(
     try:
         # What the program prints is the program's, not the report's (stdout): the CLI shows it apart.
         with contextlib.chdir(project_dir), contextlib.redirect_stdout(sys.stderr):
-            plan = run_program(
+            run = run_program(
                 program,
                 project=project.name,
                 stack=stack,
@@ -213,8 +216,8 @@ def preflight_stack(
                 listener=listener,
                 provider_check=provider_check,
             )
-        plan.stack_tags = project.stack_tags()
-        return plan
+        run.stack_tags = project.stack_tags()
+        return run
     except pulumi.RunError as error:
         raise EngineError(str(error)) from None
     except EngineError:

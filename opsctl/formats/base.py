@@ -30,7 +30,7 @@ class AuditFormatter(ABC):
 class VerifyFormatter(ABC):
     @abstractmethod
     def render_verify(self, report: VerifyReport) -> str:
-        """Return the gaps between the stack's plan and the live account as text; never print."""
+        """Return the gaps between the stack's program run and the live account as text; never print."""
 
 
 class DrillFormatter(ABC):

@@ -1,4 +1,4 @@
-"""Machine-readable plan (stable keys, sorted), for scripts, CI artifacts and later runs' baselines."""
+"""Machine-readable reports (stable keys, sorted), for scripts, CI artifacts and later runs' baselines."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def judged(finding: Finding) -> dict[str, Any]:
 
 
 def preflight_finding(finding: Finding) -> dict[str, Any]:
-    """A finding on the plan, by URN: the form `--baseline` reads back."""
+    """A finding on the program run, by URN: the form `--baseline` reads back."""
     return judged(finding) | {"urn": finding.subject, "exemption": finding.exemption, "existing": finding.existing}
 
 
@@ -42,14 +42,14 @@ def audit_finding(finding: Finding) -> dict[str, Any]:
 
 class JsonFormatter(ReportFormatter, CostFormatter):
     def render(self, report: PreflightReport) -> str:
-        plan = report.plan
+        run = report.run
         document: dict[str, Any] = {
             "schemaVersion": REPORT_SCHEMA_VERSION,
-            "project": plan.project,
-            "stack": plan.stack,
-            "mode": plan.mode,
-            "account": plan.account,
-            "region": plan.region,
+            "project": run.project,
+            "stack": run.stack,
+            "mode": run.mode,
+            "account": run.account,
+            "region": run.region,
             "resources": [
                 {
                     "urn": r.urn,
@@ -63,7 +63,7 @@ class JsonFormatter(ReportFormatter, CostFormatter):
             ],
             "countsByType": report.counts_by_type(),
             "outputs": report.rendered_outputs(),
-            "messages": [{"level": level, "text": text} for level, text in plan.messages],
+            "messages": [{"level": level, "text": text} for level, text in run.messages],
         }
         if report.policies is not None:
             document["policyPack"] = report.policies.pack
@@ -87,12 +87,12 @@ class JsonFormatter(ReportFormatter, CostFormatter):
     def render_cost(self, report: PreflightReport) -> str:
         """The estimate with the stack it is of, so that a later `opsctl cost --baseline` can read it."""
         assert report.cost is not None
-        plan = report.plan
+        run = report.run
         document = {
             "schemaVersion": REPORT_SCHEMA_VERSION,
-            "project": plan.project,
-            "stack": plan.stack,
-            "mode": plan.mode,
+            "project": run.project,
+            "stack": run.stack,
+            "mode": run.mode,
         }
         document |= cost_document(report.cost, report.cost_change())
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
@@ -115,12 +115,12 @@ class JsonFormatter(ReportFormatter, CostFormatter):
             },
             "fixes": [
                 {
-                    "policy": r.planned.policy,
-                    "resource": r.planned.resource.arn,
-                    "account": r.planned.account,
-                    "region": r.planned.resource.region,
-                    "change": r.planned.change,
-                    "action": r.planned.action,
+                    "policy": r.proposed.policy,
+                    "resource": r.proposed.resource.arn,
+                    "account": r.proposed.account,
+                    "region": r.proposed.resource.region,
+                    "change": r.proposed.change,
+                    "action": r.proposed.action,
                     "status": "failed" if r.error else "applied",
                     **({"error": r.error} if r.error else {}),
                 }

@@ -82,21 +82,21 @@ def stack_check_document(check: str, report: VerifyReport | DrillReport, cases: 
 
 class JUnitFormatter(ReportFormatter):
     def render(self, report: PreflightReport) -> str:
-        plan = report.plan
+        run = report.run
         cases = [
             case(c.policy.name, f"{c.name} [{c.type}]", c.findings, c.policy.remediation, c.urn, report.fail_on)
             for c in report.checks()
         ]
-        root = ET.Element("testsuites", name=f"{plan.project} preflight")
+        root = ET.Element("testsuites", name=f"{run.project} preflight")
         properties = (
-            ("stack", plan.stack),
-            ("mode", plan.mode),
-            ("region", plan.region),
+            ("stack", run.stack),
+            ("mode", run.mode),
+            ("region", run.region),
             ("policyPack", report.policies.pack if report.policies else ""),
             ("policyConfig", report.policy_config_name() if report.policies else ""),
             ("failOn", report.fail_on),
         )
-        return document(root, [suite(root, f"{plan.project} {plan.stack} {plan.mode}", cases, properties)])
+        return document(root, [suite(root, f"{run.project} {run.stack} {run.mode}", cases, properties)])
 
     def render_audit(self, report: AuditReport) -> str:
         remediation = {p.name: p.remediation for p in report.policies}

@@ -83,8 +83,8 @@ class MarkdownFormatter(ReportFormatter, CostFormatter):
         return "\n".join(["#### Estimated monthly cost", "", *lines]).rstrip() + "\n"
 
     def verdict(self, report: PreflightReport) -> str:
-        plan = report.plan
-        where = f"`{plan.project}` · **{plan.stack}** ({plan.mode})"
+        run = report.run
+        where = f"`{run.project}` · **{run.stack}** ({run.mode})"
         if report.policies is None:
             return f"### ➖ {where}: planned without the policy pack"
         failing = report.failing()
@@ -285,7 +285,12 @@ class MarkdownFormatter(ReportFormatter, CostFormatter):
                 f"Exempted ({len(exempted)})", table(["Policy", "Resource", "Finding", "Exemption"], exempted)
             )
         fixes = [
-            [f"`{r.planned.policy}`", cell(r.planned.resource.arn), cell(r.planned.change), cell(r.error or "applied")]
+            [
+                f"`{r.proposed.policy}`",
+                cell(r.proposed.resource.arn),
+                cell(r.proposed.change),
+                cell(r.error or "applied"),
+            ]
             for r in report.fixes
         ]
         if fixes:

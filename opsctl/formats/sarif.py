@@ -158,7 +158,7 @@ STACK_CHECKS = {
         "Check the alarm's actions, the topic's policy and key, and the subscriptions; then drill it again.",
     ),
 }
-"""The rules of verify's and drill's runs: one each, the stack against its plan."""
+"""The rules of verify's and drill's runs: one each, the stack against its program run."""
 
 
 def stack_check_run(
@@ -182,13 +182,13 @@ def stack_check_run(
 
 class SarifFormatter(ReportFormatter):
     def render(self, report: PreflightReport) -> str:
-        plan = report.plan
+        run = report.run
         policies = report.policies.policies if report.policies else []
         index = {p.name: i for i, p in enumerate(policies)}
         resources = report.resources()
         stack_text = report.stack_file.read_text() if report.stack_file and report.stack_file.is_file() else ""
         lines = setting_lines(stack_text, list(resources.values()), {f.subject for f in report.findings})
-        uri = artifact_uri(report.stack_file) if report.stack_file else f"Pulumi.{plan.stack}.yaml"
+        uri = artifact_uri(report.stack_file) if report.stack_file else f"Pulumi.{run.stack}.yaml"
         results = []
         keys = occurrences([(f.policy, f.subject) for f in report.findings])
         for finding, identity in zip(report.findings, keys, strict=True):
@@ -206,10 +206,10 @@ class SarifFormatter(ReportFormatter):
         return sarif_run(
             policies,
             results,
-            f"{plan.project}/preflight/{plan.stack}/{plan.mode}/",
+            f"{run.project}/preflight/{run.stack}/{run.mode}/",
             properties={
-                "stack": plan.stack,
-                "mode": plan.mode,
+                "stack": run.stack,
+                "mode": run.mode,
                 "policyPack": report.policies.pack if report.policies else None,
                 "policyConfig": report.policy_config_name() if report.policies else None,
             },

@@ -1,4 +1,4 @@
-"""Human-readable plan: component tree, counts by type, stack outputs, findings and cost."""
+"""Human-readable preflight: component tree, counts by type, stack outputs, findings and cost."""
 
 from __future__ import annotations
 
@@ -45,12 +45,12 @@ def summarised(value: object) -> tuple[str, bool]:
 
 class TextFormatter(ReportFormatter, CostFormatter):
     def render(self, report: PreflightReport) -> str:
-        plan = report.plan
+        run = report.run
         counts = report.counts_by_type()
         resources = sum(counts.values())
-        components = counted(len(plan.registrations) - resources, "component")
+        components = counted(len(run.registrations) - resources, "component")
         lines = [
-            f"{plan.project} · stack {plan.stack} · mode {plan.mode} · account {plan.account} · region {plan.region}",
+            f"{run.project} · stack {run.stack} · mode {run.mode} · account {run.account} · region {run.region}",
             "",
             f"Resources ({counted(resources, 'AWS resource')} in {components}):",
             *tree_lines(report.tree()),
@@ -94,9 +94,9 @@ class TextFormatter(ReportFormatter, CostFormatter):
         if not report.findings:
             lines.append("  no findings")
         for result in report.fixes:
-            planned = result.planned
+            proposed = result.proposed
             status = f"failed: {result.error}" if result.error else "applied"
-            lines.append(f"  [fix {status}] {planned.policy} @ {planned.resource.arn}: {planned.change}")
+            lines.append(f"  [fix {status}] {proposed.policy} @ {proposed.resource.arn}: {proposed.change}")
         lines += [f"  not audited live: {name} ({why})" for name, why in report.not_audited.items()]
         return "\n".join(lines) + "\n"
 
@@ -163,7 +163,7 @@ def policy_lines(report: PreflightReport) -> list[str]:
         lines.append(f"  baseline {report.baseline.path}: {counted(existing, 'violation')} already there{fixed}")
     if not report.findings:
         return [*lines, "  no findings"]
-    expected = report.plan.mode == "preview"
+    expected = report.run.mode == "preview"
     for finding in sorted(report.findings, key=lambda f: (f.kind, f.existing, f.level != "mandatory", f.policy)):
         lines += finding_lines(finding, expected)
     if expected and any(f.kind == "unchecked" for f in report.findings):

@@ -15,7 +15,7 @@ from ..engine.analyzer import resolve_config
 from ..engine.policy_run import policy_infos as pack_policy_infos
 from ..findings import Finding, PolicyInfo
 from .accounts import Account
-from .fixes import PlannedFix
+from .fixes import ProposedFix
 from .inventory import GLOBAL, Inventory, collect
 from .judge import Checked, judge
 from .readers import SOURCES
@@ -79,7 +79,7 @@ def audit(
     return findings, checks, inventories, entered
 
 
-def plan_lines(planned: list[PlannedFix]) -> list[str]:
+def proposal_lines(proposed: list[ProposedFix]) -> list[str]:
     return [
-        f"  {p.account} {p.resource.region}  {p.policy}  {p.resource.arn}: {p.change} ({p.action})" for p in planned
+        f"  {p.account} {p.resource.region}  {p.policy}  {p.resource.arn}: {p.change} ({p.action})" for p in proposed
     ]

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ..engine import EngineError, Plan
+from ..engine import EngineError, ProgramRun
 from .accounts import Account, error_code
 from .verify import named_alarms, region_of
 
@@ -179,19 +179,19 @@ def notified(body: str, name: str) -> bool:
     return isinstance(message, dict) and message.get("AlarmName") == name and message.get("NewStateValue") == "ALARM"
 
 
-def planned_alarms(plan: Plan) -> dict[str, str]:
+def planned_alarms(run: ProgramRun) -> dict[str, str]:
     """Alarm name → region, for every alarm the stack plans."""
-    return {name: region_of(alarm, plan) for name, alarm in named_alarms(plan)}
+    return {name: region_of(alarm, run) for name, alarm in named_alarms(run)}
 
 
-def choose(plan: Plan, names: Iterable[str] | None) -> dict[str, str]:
-    alarms = planned_alarms(plan)
+def choose(run: ProgramRun, names: Iterable[str] | None) -> dict[str, str]:
+    alarms = planned_alarms(run)
     if names is None:
         return alarms
     unknown = sorted(set(names) - set(alarms))
     if unknown:
         raise EngineError(
-            f"stack {plan.stack} plans no alarm named {', '.join(unknown)}; it plans: {', '.join(sorted(alarms))}"
+            f"stack {run.stack} plans no alarm named {', '.join(unknown)}; it plans: {', '.join(sorted(alarms))}"
         )
     return {name: alarms[name] for name in names}
 

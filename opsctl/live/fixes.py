@@ -1,4 +1,4 @@
-"""Plan and make the safe fixes the guardrails offer for what the audit found (each guardrail's
+"""Propose and make the safe fixes the guardrails offer for what the audit found (each guardrail's
 `audit.fix`, policies/guardrails/live.py): one reversible API call per resource; a failed call is
 reported and the next change still made."""
 
@@ -19,7 +19,7 @@ from .inventory import Inventory, LiveResource
 
 
 @dataclass(frozen=True)
-class PlannedFix:
+class ProposedFix:
     policy: str
     resource: LiveResource
     account: str
@@ -33,28 +33,28 @@ class PlannedFix:
 
 @dataclass(frozen=True)
 class FixResult:
-    planned: PlannedFix
+    proposed: ProposedFix
     error: str = ""
     """Empty when the change was made."""
 
 
-def plan(
+def propose(
     findings: list[Finding],
     inventories: Mapping[tuple[str, str], Inventory],
     policies: Mapping[str, tuple[str, Mapping[str, Any]]],
-) -> list[PlannedFix]:
+) -> list[ProposedFix]:
     """A safe fix for each violation that has one, once per resource and guardrail."""
-    planned: dict[tuple[str, str], PlannedFix] = {}
+    proposed: dict[tuple[str, str], ProposedFix] = {}
     for item in findings:
         fix = BY_NAME[item.policy].audit.fix if item.kind == "violation" else None
         if fix is None:
             continue
-        config = BY_NAME[item.policy].config(policies.get(item.policy, ("", {}))[1])
+        parameters = BY_NAME[item.policy].config(policies.get(item.policy, ("", {}))[1])
         for resource in targets(item, fix, inventories):
-            change = fix.plan(resource, config)
-            if change and (item.policy, resource.arn) not in planned:
-                planned[(item.policy, resource.arn)] = PlannedFix(item.policy, resource, item.account, change, fix)
-    return list(planned.values())
+            change = fix.propose(resource, parameters)
+            if change and (item.policy, resource.arn) not in proposed:
+                proposed[(item.policy, resource.arn)] = ProposedFix(item.policy, resource, item.account, change, fix)
+    return list(proposed.values())
 
 
 def targets(item: Finding, fix: LiveFix, inventories: Mapping[tuple[str, str], Inventory]) -> list[LiveResource]:
@@ -67,14 +67,14 @@ def targets(item: Finding, fix: LiveFix, inventories: Mapping[tuple[str, str], I
 
 
 def apply(
-    planned: list[PlannedFix], accounts: Mapping[str, Account], policies: Mapping[str, tuple[str, Mapping[str, Any]]]
+    proposed: list[ProposedFix], accounts: Mapping[str, Account], policies: Mapping[str, tuple[str, Mapping[str, Any]]]
 ) -> list[FixResult]:
     """Make each change; a failure is reported and the next change still made."""
     results = []
-    for entry in planned:
-        config = BY_NAME[entry.policy].config(policies.get(entry.policy, ("", {}))[1])
+    for entry in proposed:
+        parameters = BY_NAME[entry.policy].config(policies.get(entry.policy, ("", {}))[1])
         try:
-            entry.fix.apply(accounts[entry.account], entry.resource, config)
+            entry.fix.apply(accounts[entry.account], entry.resource, parameters)
         except (ClientError, BotoCoreError) as error:
             results.append(FixResult(entry, f"{entry.action} failed ({error_code(error)})"))
         else:

@@ -17,8 +17,8 @@ from policies.guardrails.vocabulary.tokens import TRAIL
 from ..findings import Finding, exemption_text
 from .inventory import Inventory, LiveResource
 from .readers import SOURCES
+from .readers.aws_config import GLOBAL_TYPES_HOME
 from .readers.cloudtrail import COVERED, UNCOVERED
-from .readers.config import GLOBAL_TYPES_HOME
 
 
 def not_audited(catalog: Iterable[Guardrail] = CATALOG) -> dict[str, str]:

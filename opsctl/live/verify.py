@@ -1,4 +1,4 @@
-"""`opsctl verify`: what the stack should have (its offline plan, up mode, in the live account) next
+"""`opsctl verify`: what the stack should have (its offline program run, up mode, in the live account) next
 to what the account has: alarms with their actions, confirmed subscriptions, the notifier's empty
 failure queue, a recording Config recorder and a logging trail that both deliver, the CIS filters,
 X-Ray encryption and registry scanning. The region's singletons (recorder, delivery channel, X-Ray
@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from plan.naming import CONFIG_RECORDER_ROLE, DELIVERY_CHANNEL_ROLE, environment_of
+from plan.naming import CONFIG_RECORDER_ROLE, DELIVERY_CHANNEL_ROLE, Naming, environment_of
 from policies.guardrails.spelling import counted
 from policies.guardrails.vocabulary.tokens import (
     COMPOSITE_ALARM,
@@ -28,7 +28,7 @@ from policies.guardrails.vocabulary.tokens import (
     XRAY_ENCRYPTION,
 )
 
-from ..engine import Plan, Registration
+from ..engine import ProgramRun, Registration
 from .accounts import Account, error_code
 from .inventory import pages
 
@@ -54,23 +54,23 @@ class Gap:
     """The account could not be read for this check (access denied, an API failure)."""
 
 
-def region_of(registration: Registration, plan: Plan) -> str:
-    return registration.inputs.get("region") or plan.region
+def region_of(registration: Registration, run: ProgramRun) -> str:
+    return registration.inputs.get("region") or run.region
 
 
-def named_alarms(plan: Plan) -> Iterator[tuple[str, Registration]]:
+def named_alarms(run: ProgramRun) -> Iterator[tuple[str, Registration]]:
     """(name, alarm) of every alarm the stack plans: the provider's Check names those the program
     leaves unnamed, so an alarm without a name is one no account can hold."""
-    for alarm in [*plan.of_type(METRIC_ALARM), *plan.of_type(COMPOSITE_ALARM)]:
+    for alarm in [*run.of_type(METRIC_ALARM), *run.of_type(COMPOSITE_ALARM)]:
         name = alarm.inputs.get("name") or alarm.inputs.get("alarmName")
         if isinstance(name, str):
             yield name, alarm
 
 
-def alarms(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
+def alarms(run: ProgramRun, account: Account, now: datetime) -> Iterator[Gap]:
     planned: dict[str, dict[str, Registration]] = {}
-    for name, alarm in named_alarms(plan):
-        planned.setdefault(region_of(alarm, plan), {})[name] = alarm
+    for name, alarm in named_alarms(run):
+        planned.setdefault(region_of(alarm, run), {})[name] = alarm
     for region, wanted in planned.items():
         client = account.client("cloudwatch", region)
         names = sorted(wanted)
@@ -99,9 +99,9 @@ def alarms(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
                     )
 
 
-def subscriptions(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
+def subscriptions(run: ProgramRun, account: Account, now: datetime) -> Iterator[Gap]:
     by_topic: dict[str, list[Registration]] = {}
-    for subscription in plan.of_type(SUBSCRIPTION):
+    for subscription in run.of_type(SUBSCRIPTION):
         by_topic.setdefault(subscription.inputs["topic"], []).append(subscription)
     for topic, wanted in by_topic.items():
         region = topic.split(":")[3]
@@ -127,12 +127,19 @@ def subscriptions(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
                 )
 
 
-def failure_queues(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
-    for queue in plan.of_type(SQS_QUEUE):
+def stack_naming(run: ProgramRun) -> Naming | None:
+    """The names the stack gives, from the environment it exports; None for a run that exports none."""
+    environment = run.outputs.get("environment")
+    return Naming(environment.value) if environment and environment.known else None
+
+
+def failure_queues(run: ProgramRun, account: Account, now: datetime) -> Iterator[Gap]:
+    naming = stack_naming(run)
+    for queue in run.of_type(SQS_QUEUE):
         name = queue.inputs.get("name", "")
-        if not name.endswith("-undelivered"):
+        if naming is None or name != naming.notifier_failure_queue:
             continue
-        client = account.client("sqs", region_of(queue, plan))
+        client = account.client("sqs", region_of(queue, run))
         try:
             url = client.get_queue_url(QueueName=name)["QueueUrl"]
         except client.exceptions.QueueDoesNotExist:
@@ -222,13 +229,13 @@ def reused(part: ConfigPart, live: list[str], region: str) -> Iterator[Gap]:
         )
 
 
-def recorders(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
+def recorders(run: ProgramRun, account: Account, now: datetime) -> Iterator[Gap]:
     """The region's recorder and delivery channel: this stack's when it owns them (another owner's are
     gaps), else the ones it reuses; then whether the recorder records and the channel delivers."""
-    planned = next(iter(plan.of_type(CONFIG_RECORDER)), None)
-    if planned is None and not plan.of_type(COMPLIANCE):
+    planned = next(iter(run.of_type(CONFIG_RECORDER)), None)
+    if planned is None and not run.of_type(COMPLIANCE):
         return
-    region = region_of(planned, plan) if planned else plan.region
+    region = region_of(planned, run) if planned else run.region
     client = account.client("config", region)
     # Service-linked recorders (Security Hub's, for one), where listed, live beside the customer-managed one.
     live = [
@@ -240,7 +247,7 @@ def recorders(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
     if planned:
         name = planned.inputs["name"]
         yield from owned(RECORDER, live, name, region)
-        for channel in plan.of_type(CONFIG_DELIVERY_CHANNEL):
+        for channel in run.of_type(CONFIG_DELIVERY_CHANNEL):
             yield from owned(CHANNEL, channels, channel.inputs["name"], region)
         if name not in live:
             return
@@ -291,9 +298,9 @@ def recording(client: Any, name: str, owner: bool, now: datetime) -> Iterator[Ga
             )
 
 
-def trails(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
-    for trail in plan.of_type(TRAIL):
-        name, region = trail.inputs["name"], region_of(trail, plan)
+def trails(run: ProgramRun, account: Account, now: datetime) -> Iterator[Gap]:
+    for trail in run.of_type(TRAIL):
+        name, region = trail.inputs["name"], region_of(trail, run)
         client = account.client("cloudtrail", region)
         try:
             status = client.get_trail_status(Name=name)
@@ -320,10 +327,10 @@ def trails(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
             )
 
 
-def metric_filters(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
-    for metric_filter in plan.of_type(LOG_METRIC_FILTER):
+def metric_filters(run: ProgramRun, account: Account, now: datetime) -> Iterator[Gap]:
+    for metric_filter in run.of_type(LOG_METRIC_FILTER):
         name, group = metric_filter.inputs["name"], metric_filter.inputs["logGroupName"]
-        client = account.client("logs", region_of(metric_filter, plan))
+        client = account.client("logs", region_of(metric_filter, run))
         try:
             live = client.describe_metric_filters(logGroupName=group, filterNamePrefix=name)["metricFilters"]
         except client.exceptions.ResourceNotFoundException:
@@ -337,13 +344,13 @@ def metric_filters(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]
             )
 
 
-def xray(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
+def xray(run: ProgramRun, account: Account, now: datetime) -> Iterator[Gap]:
     """The region's X-Ray encryption: KMS with this stack's key when the stack owns it, KMS at all when
     it reuses it."""
-    planned = next(iter(plan.of_type(XRAY_ENCRYPTION)), None)
-    if planned is None and not plan.of_type(TRACING):
+    planned = next(iter(run.of_type(XRAY_ENCRYPTION)), None)
+    if planned is None and not run.of_type(TRACING):
         return
-    region = region_of(planned, plan) if planned else plan.region
+    region = region_of(planned, run) if planned else run.region
     live = account.client("xray", region).get_encryption_config()["EncryptionConfig"]
     if live.get("Type") != "KMS":
         if planned:
@@ -360,7 +367,7 @@ def xray(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
     if live.get("Status") not in (None, "ACTIVE"):
         yield Gap("X-Ray encryption", f"is {live['Status']}", "wait a few minutes for the key change to finish")
     if planned:
-        yield from encryption_key(account.client("kms", region), plan.outputs["kmsKeyAlias"].value, live["KeyId"])
+        yield from encryption_key(account.client("kms", region), run.outputs["kmsKeyAlias"].value, live["KeyId"])
 
 
 def encryption_key(kms: Any, alias: str, key_id: str) -> Iterator[Gap]:
@@ -396,10 +403,10 @@ def encryption_key(kms: Any, alias: str, key_id: str) -> Iterator[Gap]:
     )
 
 
-def registry_scanning(plan: Plan, account: Account, now: datetime) -> Iterator[Gap]:
+def registry_scanning(run: ProgramRun, account: Account, now: datetime) -> Iterator[Gap]:
     """The region's one registry scanning configuration, when the stack owns it (ecr.registryScanning)."""
-    for planned in plan.of_type(ECR_REGISTRY_SCANNING):
-        region = region_of(planned, plan)
+    for planned in run.of_type(ECR_REGISTRY_SCANNING):
+        region = region_of(planned, run)
         live = account.client("ecr", region).get_registry_scanning_configuration().get("scanningConfiguration", {})
         wanted, found = planned.inputs["scanType"], live.get("scanType", "BASIC")
         rules = [
@@ -426,7 +433,7 @@ def registry_scanning(plan: Plan, account: Account, now: datetime) -> Iterator[G
             )
 
 
-Check = Callable[[Plan, Account, datetime], Iterator[Gap]]
+Check = Callable[[ProgramRun, Account, datetime], Iterator[Gap]]
 CHECKS: tuple[tuple[str, Check], ...] = (
     ("alarms", alarms),
     ("subscriptions", subscriptions),
@@ -439,13 +446,13 @@ CHECKS: tuple[tuple[str, Check], ...] = (
 )
 
 
-def verify(plan: Plan, account: Account, now: datetime | None = None) -> list[Gap]:
-    """Every gap between plan and account; a check the account refuses is a gap of its own."""
+def verify(run: ProgramRun, account: Account, now: datetime | None = None) -> list[Gap]:
+    """Every gap between the program run and the account; a check the account refuses is a gap of its own."""
     now = now or datetime.now(UTC)
     gaps: list[Gap] = []
     for label, check in CHECKS:
         try:
-            gaps += list(check(plan, account, now))
+            gaps += list(check(run, account, now))
         except (ClientError, BotoCoreError) as error:
             gaps.append(
                 Gap(label, f"could not be read ({error_code(error)})", "give the caller read access", error=True)

@@ -1,4 +1,4 @@
-"""Who publishes to which topic and who is subscribed, read from a plan's registrations: topics,
+"""Who publishes to which topic and who is subscribed, read from a program run's registrations: topics,
 subscriptions with their filter policies, alarms with their actions per state, EventBridge rules with
 their patterns and targets, Config delivery channels, and the Slack notifier's routes.
 

@@ -51,9 +51,10 @@ class LiveFix:
     raised) with one API call that can be undone; nothing deleted, replaced or made more open."""
 
     action: str
-    """The API action, as the plan shows it (`logs:PutRetentionPolicy`)."""
-    plan: Callable[[LiveResource, Mapping[str, Any]], str | None]
-    """The planned change for this resource and config, or None when no safe fix applies."""
+    """The API action, as the proposal shows it (`logs:PutRetentionPolicy`)."""
+    propose: Callable[[LiveResource, Mapping[str, Any]], str | None]
+    """The change it proposes for this resource under the guardrail's parameters, or None when no
+    safe fix applies."""
     apply: Callable[[LiveAccount, LiveResource, Mapping[str, Any]], None]
     target: str = ""
     """Type token of the resource the fix changes when it is not the finding's subject: the one of
@@ -63,7 +64,7 @@ class LiveFix:
 def setting_off(
     off: Callable[[Mapping[str, Any]], bool], change: str
 ) -> Callable[[LiveResource, Mapping[str, Any]], str | None]:
-    """A fix's plan that turns one setting on: `change` when the resource's props show it off."""
+    """A fix's proposal that turns one setting on: `change` when the resource's props show it off."""
     return lambda resource, config: change if off(resource.props) else None
 
 

@@ -11,7 +11,7 @@ import grpc
 import pytest
 
 from opsctl.cli import main
-from opsctl.engine import EngineError, Plan
+from opsctl.engine import EngineError, ProgramRun
 from opsctl.engine.analyzer import resolve_config
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.scope import SELECTION
@@ -64,7 +64,7 @@ def test_the_pack_refuses_it_in_configure_as_pulumi_preview_sends_it(tmp_path, c
     preview before the program runs, with the pack's message."""
     config_file = tmp_path / "policy.json"
     config_file.write_text(json.dumps(config))
-    plan = Plan("ops-baseline", "dev", "preview", "123456789012", "eu-west-1", [])
+    plan = ProgramRun("ops-baseline", "dev", "preview", "123456789012", "eu-west-1", [])
     preview = PulumiPreview(ROOT / "policies", config_file, plan, aws_version="7.0.0")
     with pytest.raises(grpc.RpcError) as raised:
         preview.run()

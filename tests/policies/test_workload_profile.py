@@ -11,7 +11,7 @@ import pytest
 
 from opsctl.engine.analyzer import load_pack_config, resolve_config
 from opsctl.engine.mocks import OfflineMocks
-from opsctl.engine.policy_run import check_plan
+from opsctl.engine.policy_run import check_run
 from opsctl.engine.runner import run_program
 from policies.guardrails.catalog import BY_NAME, CATALOG
 from policies.guardrails.profile import PROFILE, STACK_REFERENCE
@@ -320,7 +320,7 @@ def test_the_workload_profile_blocks_a_sound_workload_stack_for_nothing_and_prod
     assert alarm.property_dependencies["alarmActions"] == (reference("acme/ops-baseline/prod"),)
     assert not plan.of_type(STACK_REFERENCE)
 
-    workload = check_plan(plan, ROOT / "policies", CONFIGS / "workload.json")
+    workload = check_run(plan, ROOT / "policies", CONFIGS / "workload.json")
     assert blocking(workload) == set()
     asked = [(f.policy, f.level, f.message.split("\n")[-1]) for f in workload.findings if f.kind == "violation"]
     assert (
@@ -333,9 +333,9 @@ def test_the_workload_profile_blocks_a_sound_workload_stack_for_nothing_and_prod
     by_reference = json.loads((CONFIGS / "workload.json").read_text())
     by_reference[PROFILE]["alertTopicArns"] = ["arn:aws:sns:*:999999999999:*"]
     (tmp_path / "by-reference.json").write_text(json.dumps(by_reference))
-    assert blocking(check_plan(plan, ROOT / "policies", tmp_path / "by-reference.json")) == set()
+    assert blocking(check_run(plan, ROOT / "policies", tmp_path / "by-reference.json")) == set()
 
-    prod = check_plan(plan, ROOT / "policies", CONFIGS / "prod.json")
+    prod = check_run(plan, ROOT / "policies", CONFIGS / "prod.json")
     assert {
         RECORDER,
         CIS,

@@ -3,9 +3,9 @@
 from ..inventory import Source
 from . import (
     apigateway,
+    aws_config,
     cloudtrail,
     cloudwatch,
-    config,
     ec2,
     ecr,
     ecs,
@@ -32,7 +32,7 @@ SOURCES: tuple[Source, ...] = (
     kms.SOURCE,
     secretsmanager.SOURCE,
     cloudtrail.SOURCE,
-    config.SOURCE,
+    aws_config.SOURCE,
     s3.AUDIT_BUCKETS,
     lambda_.SOURCE,
     apigateway.SOURCE,

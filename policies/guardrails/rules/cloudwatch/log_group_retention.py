@@ -69,7 +69,7 @@ def remediate(props: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, 
     return None
 
 
-def fix_plan(resource: LiveResource, config: Mapping[str, Any]) -> str | None:
+def fix_proposal(resource: LiveResource, config: Mapping[str, Any]) -> str | None:
     change = remediate(resource.props, config)
     if not change:
         return None
@@ -79,7 +79,7 @@ def fix_plan(resource: LiveResource, config: Mapping[str, Any]) -> str | None:
 
 def fix_apply(account: LiveAccount, resource: LiveResource, config: Mapping[str, Any]) -> None:
     change = remediate(resource.props, config)
-    if change:  # planned only where there is one
+    if change:  # proposed only where there is one
         account.client("logs", resource.region).put_retention_policy(
             logGroupName=resource.name, retentionInDays=int(change["retentionInDays"])
         )
@@ -135,5 +135,5 @@ GUARDRAIL = Guardrail(
             "Retention the remediation writes where none is set; when outside the bounds, the shortest accepted value within them.",
         ),
     ),
-    audit=LiveAudit(types=(LOG_GROUP,), fix=LiveFix("logs:PutRetentionPolicy", fix_plan, fix_apply)),
+    audit=LiveAudit(types=(LOG_GROUP,), fix=LiveFix("logs:PutRetentionPolicy", fix_proposal, fix_apply)),
 )

@@ -12,7 +12,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from plan.audit import CisDashboard, EventForwarding, EventRule, Trail
+from plan.trail import CisDashboard, EventForwarding, EventRule
+from plan.trail import Trail as TrailPlan
 
 from .documents import Account, log_delivery_policy
 from .roles import service_role
@@ -20,10 +21,10 @@ from .secure_bucket import SecureBucket, SecureBucketArgs
 
 
 @dataclass(frozen=True)
-class AuditTrailArgs:
+class TrailArgs:
     account: pulumi.Output[Account]
     kms_key_arn: pulumi.Input[str]
-    plan: Trail
+    plan: TrailPlan
     log_groups: Mapping[str, aws.cloudwatch.LogGroup]
     """The stack's log groups by name; the trail's is among them (its retention, key and CIS filters
     are the LogGroups component's)."""
@@ -84,7 +85,7 @@ def cis_dashboard_body(dashboard: CisDashboard, region: str) -> dict:
     return {"widgets": widgets}
 
 
-def data_event_selectors(trail: Trail) -> list[aws.cloudtrail.TrailAdvancedEventSelectorArgsDict]:
+def data_event_selectors(trail: TrailPlan) -> list[aws.cloudtrail.TrailAdvancedEventSelectorArgsDict]:
     """Management events read and write, plus the data events switched on."""
     selectors: list[aws.cloudtrail.TrailAdvancedEventSelectorArgsDict] = [
         {"name": "Management events", "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]}
@@ -106,11 +107,12 @@ def data_event_selectors(trail: Trail) -> list[aws.cloudtrail.TrailAdvancedEvent
     return selectors
 
 
-class AuditTrail(pulumi.ComponentResource):
+class Trail(pulumi.ComponentResource):
     trail_arn: pulumi.Output[str]
     bucket_name: pulumi.Output[str]
 
-    def __init__(self, name: str, args: AuditTrailArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: TrailArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        # The token keeps its first name: it is part of every URN below the trail.
         super().__init__("ops-baseline:audit:AuditTrail", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         plan = args.plan
@@ -132,7 +134,7 @@ class AuditTrail(pulumi.ComponentResource):
         )
         self.role, self.role_policy = service_role(
             name,
-            role_name=f"{plan.name}-logs-role",
+            role_name=plan.role_name,
             service="cloudtrail",
             account=args.account,
             # The log group's ARN as its name implies it: known at preview, so the pack judges the document there.
@@ -203,6 +205,7 @@ class EventRules(pulumi.ComponentResource):
     rule_names: pulumi.Output[list[str]]
 
     def __init__(self, name: str, args: EventRulesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        # As the trail's, the token keeps its first name.
         super().__init__("ops-baseline:audit:EventRules", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.rules = [

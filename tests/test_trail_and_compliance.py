@@ -1,5 +1,6 @@
-"""Audit and compliance as the stack plans them: CloudTrail and its bucket, CIS alarms, event rules,
-AWS Config with rules from the guardrail catalog, X-Ray, ECR and flow logs."""
+"""The account services as the stack plans them: CloudTrail and its bucket, CIS alarms, event rules,
+AWS Config with rules from the guardrail catalog, X-Ray, ECR and flow logs (not `opsctl audit`:
+test_live.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import json
 import boto3
 import pytest
 
-from opsctl.engine.policy_run import check_plan
+from opsctl.engine.policy_run import check_run
 from plan import plan_stack
 from policies.guardrails.catalog import CATALOG
 from policies.guardrails.vocabulary.cis import CONTROLS
@@ -658,7 +659,7 @@ def test_committed_stacks_pass_their_mandatory_guardrails_with_trail_and_the_rec
     assert bool(plan.of_type("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock")) is owns
     assert pack_config["aws-s3-account-enable-public-access-block"]["requireAccountBlock"] is owns
     assert pack_config["aws-cloudtrail-trail-configure-cis-metric-alarms"]["requireTrail"] is True
-    result = check_plan(plan, ROOT / "policies", ROOT / "policies" / "config" / f"{stack}.json")
+    result = check_run(plan, ROOT / "policies", ROOT / "policies" / "config" / f"{stack}.json")
     assert mandatory_failures(result.findings) == []
     dev_only = {("aws-secretsmanager-secret-enable-rotation", "sample-secret")} if stack == "dev" else set()
     assert exempted(result.findings) == {ACCESS_LOG_BUCKET_EXEMPTION, *dev_only}
