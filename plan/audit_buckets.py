@@ -3,16 +3,12 @@ with its name and lifecycle, and the bucket that receives their server access lo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from settings.audit_buckets import AuditBucketSettings
 
 from .naming import ACCESS_LOG_BUCKET_ROLE, BucketName, Naming
-
-if TYPE_CHECKING:  # the trail and Config plans hold their buckets: types only, no import cycle
-    from .compliance import Compliance
-    from .trail import Trail
 
 
 @dataclass(frozen=True)
@@ -51,16 +47,13 @@ class AccessLogs:
     """The buckets that log here: their ARNs, as their names imply them, scope the log-delivery grant."""
 
 
-def logged_buckets(trail: Trail | None, compliance: Compliance | None) -> tuple[BucketName, ...]:
-    """The audit buckets (the trail's, the Config delivery channel's), named as their components name them."""
-    return (
-        *((trail.bucket.name,) if trail else ()),
-        *((compliance.recorder.bucket.name,) if compliance and compliance.recorder else ()),
-    )
-
-
-def access_logs(naming: Naming, region: str, trail: Trail | None, compliance: Compliance | None) -> AccessLogs | None:
-    sources = logged_buckets(trail, compliance)
+def access_logs(naming: Naming, region: str, sources: Sequence[AuditBucket]) -> AccessLogs | None:
+    """The access-log bucket for the stack's audit buckets (the trail's, the Config delivery
+    channel's); None when it deploys neither."""
     if not sources:
         return None
-    return AccessLogs(BucketName(naming, ACCESS_LOG_BUCKET_ROLE, region), ACCESS_LOG_EXPIRATION_DAYS, sources)
+    return AccessLogs(
+        BucketName(naming, ACCESS_LOG_BUCKET_ROLE, region),
+        ACCESS_LOG_EXPIRATION_DAYS,
+        tuple(bucket.name for bucket in sources),
+    )

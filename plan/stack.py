@@ -191,7 +191,14 @@ def build(settings: Settings) -> StackPlan:
         event_rules=event_rules(settings, naming),
         event_forwarding=event_forwarding(settings, naming),
         compliance=(planned_compliance := compliance(settings, naming, groups)),
-        access_logs=access_logs(naming, settings.region, planned_trail, planned_compliance),
+        access_logs=access_logs(
+            naming,
+            settings.region,
+            [
+                *((planned_trail.bucket,) if planned_trail else ()),
+                *((planned_compliance.recorder.bucket,) if planned_compliance and planned_compliance.recorder else ()),
+            ],
+        ),
         tracing=tracing(settings, naming),
         registry=registry(settings),
         flow_logs=flow_logs(settings, naming),
