@@ -27,6 +27,7 @@ def test_every_guardrail_is_either_audited_live_or_says_why_not(guardrail):
     assert bool(live.types) != bool(live.not_audited), "give audit=LiveAudit(types=...) or LiveAudit(not_audited=...)"
     assert set(live.types) <= set(guardrail.resource_types), "the audit judges only types the check reads"
     assert set(live.types) <= READ, f"no reader in opsctl/live/readers produces {set(live.types) - READ}"
+    assert set(live.starts_from) <= set(live.types), "the check finds its subjects among the types it judges"
 
 
 @pytest.mark.parametrize("guardrail", [g for g in CATALOG if g.audit.fix], ids=lambda g: g.name)

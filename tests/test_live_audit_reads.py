@@ -378,6 +378,24 @@ def test_the_trail_buckets_access_logging_is_read_and_judged(aws, target, expect
         assert len(found) == 1 and expected in found[0][1] and "'audit-logs'" in found[0][1], found
 
 
+def test_the_account_wide_view_lists_no_bucket_as_checked_for_the_audit_bucket_rule(aws):
+    """Every bucket is read once per account, where no trail is: S3.9 is judged only in the
+    regions, on the buckets their trails and delivery channels write to."""
+    from opsctl.live.readers import s3 as s3_reader
+
+    trail(aws, "audit")
+    aws("s3").create_bucket(Bucket="team-data", CreateBucketConfiguration={"LocationConstraint": REGION})
+    _, account_wide = judge(read(s3_reader.SOURCE, region="global"), {}, TODAY)
+    _, regional = judge(read(cloudtrail_reader.SOURCE, s3_reader.AUDIT_BUCKETS), {}, TODAY)
+    assert [c for c in account_wide if c.policy == AUDIT_BUCKET_LOGGING] == []
+    checked = {
+        c.resource.rsplit(":", 1)[-1]
+        for c in regional
+        if c.policy == AUDIT_BUCKET_LOGGING and c.type == "aws:s3/bucket:Bucket"
+    }
+    assert checked == {"audit-logs"}
+
+
 def test_the_config_delivery_channels_bucket_is_an_audit_bucket(aws):
     from opsctl.live.readers import s3 as s3_reader
 

@@ -90,7 +90,7 @@ def judge(
         level, parameters = policies.get(guardrail.name, ("advisory", {}))
         live = guardrail.audit
         types = set(live.types)
-        if level == "disabled" or not types & readable:
+        if level == "disabled" or not types & readable or (live.starts_from and not readable & set(live.starts_from)):
             continue
         if types & unread:
             continue  # reported once per read error, with the guardrails it leaves unjudged

@@ -87,3 +87,7 @@ class LiveAudit:
     trails_elsewhere: bool = False
     """A region without a multi-region trail of its own is judged on those homed elsewhere: each
     that does not cover it is a violation here."""
+    starts_from: tuple[str, ...] = ()
+    """Types the check finds its subjects through (the audit-bucket rule: the trails and delivery
+    channels that write to a bucket): a view whose readers read none of them has nothing for it to
+    judge, so it is skipped there and none of the view's other resources counts as checked."""

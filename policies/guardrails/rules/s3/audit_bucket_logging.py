@@ -96,5 +96,5 @@ GUARDRAIL = Guardrail(
     check=check,
     # Per region: the trails and delivery channels read there, the buckets they write to, and
     # each bucket's GetBucketLogging (opsctl/live/readers/s3.py AUDIT_BUCKETS).
-    audit=LiveAudit(types=(*AUDIT_WRITERS, S3_BUCKET, S3_BUCKET_LOGGING)),
+    audit=LiveAudit(types=(*AUDIT_WRITERS, S3_BUCKET, S3_BUCKET_LOGGING), starts_from=tuple(AUDIT_WRITERS)),
 )
