@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import base64
 import datetime
-import http.server
 import ipaddress
 import json
 import logging
 import re
-import ssl
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +27,7 @@ from functions.slack_notifier.handler import Config, ConfigurationError, Destina
 from functions.slack_notifier.notice import Color, Notice, SlackTarget, to_plain_text, to_slack
 from functions.slack_notifier.routing import Route
 from functions.slack_notifier.slack_api import DeliveryError, Response, deliver, retry_delay
+from tests.https_stub import https_server
 
 EVENTS = Path(__file__).parent / "events" / "slack"
 FUNCTION_NAME = "ops-prod-slack-notifier"
@@ -440,34 +438,16 @@ class FakeSlack:
 def slack(tls_files, monkeypatch):
     fake = FakeSlack()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers["Content-Length"]))
-            fake.bodies.append(raw)
-            fake.posts.append((time.monotonic(), self.path, json.loads(raw)))
-            time.sleep(fake.hang)
-            status, headers, text = fake.script[min(len(fake.posts), len(fake.script)) - 1]
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(text)))
-            self.end_headers()
-            self.wfile.write(text.encode())
+    def respond(path: str, headers: Any, raw: bytes) -> tuple[int, dict[str, str], str]:
+        fake.bodies.append(raw)
+        fake.posts.append((time.monotonic(), path, json.loads(raw)))
+        time.sleep(fake.hang)
+        return fake.script[min(len(fake.posts), len(fake.script)) - 1]
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True  # a hanging answer must not hold up the test run
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(*tls_files)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_files[0]))
-    fake.url = f"https://127.0.0.1:{server.server_address[1]}/services/T0001/B0001/s3cr3tW3bh00kT0k3n"
-    yield fake
-    server.shutdown()
+    with https_server(tls_files, respond) as base:
+        fake.url = f"{base}/services/T0001/B0001/s3cr3tW3bh00kT0k3n"
+        yield fake
 
 
 class LambdaContext:

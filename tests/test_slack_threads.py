@@ -6,11 +6,9 @@ its messages and threads, beside the route's webhook.
 from __future__ import annotations
 
 import base64
-import http.server
 import json
 import logging
 import os
-import ssl
 import threading
 import time
 from typing import Any
@@ -21,6 +19,7 @@ from functions.slack_notifier import handler as notifier_module
 from functions.slack_notifier.handler import Config, Notifier
 from functions.slack_notifier.slack_api import DeliveryError
 from functions.slack_notifier.threads import transition_of
+from tests.https_stub import https_server
 from tests.test_slack_notifier import FUNCTION_NAME, LambdaContext, record, tls_files  # noqa: F401 (fixture)
 
 TOKEN = "xoxb-1111111111-2222222222-s3cr3tB0tT0k3nV4lu3"
@@ -80,38 +79,20 @@ class FakeSlackApi:
 def slack_api(tls_files, monkeypatch):  # noqa: F811 (the fixture imported above)
     fake = FakeSlackApi()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            if self.path.startswith("/services/"):
-                fake.webhook_posts.append(body)
-                status, headers, text = 200, {}, "ok"
-            else:
-                method = self.path.removeprefix("/api/")
-                fake.calls.append((time.monotonic(), method, body, self.headers.get("Authorization", "")))
-                status, headers, answer = fake.answer(method, body)
-                text = json.dumps(answer)
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(text)))
-            self.end_headers()
-            self.wfile.write(text.encode())
+    def respond(path: str, headers: Any, raw: bytes) -> tuple[int, dict[str, str], str]:
+        body = json.loads(raw)
+        if path.startswith("/services/"):
+            fake.webhook_posts.append(body)
+            return 200, {"Content-Type": "application/json"}, "ok"
+        method = path.removeprefix("/api/")
+        fake.calls.append((time.monotonic(), method, body, headers.get("Authorization", "")))
+        status, answer_headers, answer = fake.answer(method, body)
+        return status, {**answer_headers, "Content-Type": "application/json"}, json.dumps(answer)
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(*tls_files)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_files[0]))
-    fake.url = f"https://127.0.0.1:{server.server_address[1]}"
-    yield fake
-    server.shutdown()
+    with https_server(tls_files, respond) as base:
+        fake.url = base
+        yield fake
 
 
 @pytest.fixture
